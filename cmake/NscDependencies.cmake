@@ -1,0 +1,28 @@
+# Every dependency comes from Debian's packages (scripts/install-deps installs
+# them). A missing one is a configure error, never a silently skipped feature.
+
+find_package(LLVM 19 REQUIRED CONFIG HINTS /usr/lib/llvm-19/lib/cmake/llvm)
+message(STATUS "nsc: LLVM ${LLVM_PACKAGE_VERSION} at ${LLVM_TOOLS_BINARY_DIR}")
+
+find_package(fmt REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(GTest REQUIRED)
+
+# ANTLR: the 4.7.2 tool (Java) generates C++ that builds against the 4.9
+# runtime from libantlr4-runtime-dev.
+find_package(Java REQUIRED COMPONENTS Runtime)
+find_file(ANTLR4_JAR NAMES antlr4.jar antlr4-4.7.2.jar
+          PATHS /usr/share/java REQUIRED NO_DEFAULT_PATH)
+find_path(ANTLR4_RUNTIME_INCLUDE_DIR antlr4-runtime.h
+          PATH_SUFFIXES antlr4-runtime REQUIRED)
+find_library(ANTLR4_RUNTIME_LIBRARY NAMES antlr4-runtime REQUIRED)
+add_library(nsc_antlr4_runtime INTERFACE)
+target_include_directories(nsc_antlr4_runtime SYSTEM INTERFACE ${ANTLR4_RUNTIME_INCLUDE_DIR})
+target_link_libraries(nsc_antlr4_runtime INTERFACE ${ANTLR4_RUNTIME_LIBRARY})
+
+find_program(NSC_FILECHECK FileCheck HINTS ${LLVM_TOOLS_BINARY_DIR} REQUIRED NO_DEFAULT_PATH)
+find_program(NSC_NOT not HINTS ${LLVM_TOOLS_BINARY_DIR} REQUIRED NO_DEFAULT_PATH)
+find_file(NSC_LIT lit.py PATHS ${LLVM_TOOLS_BINARY_DIR}/../build/utils/lit
+          /usr/lib/llvm-19/build/utils/lit REQUIRED NO_DEFAULT_PATH)
+find_package(Python3 REQUIRED COMPONENTS Interpreter)

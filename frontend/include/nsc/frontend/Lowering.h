@@ -1,0 +1,24 @@
+//===- Lowering.h - Checked AST to typed IR ---------------------*- C++ -*-===//
+//
+// Runs after a successful analyzeProgram(). Produces the IR module: one
+// ir::Model per model (explicit blocks, ODE system, handlers, ports), one
+// ir::Network per network (populations, projections, sources, recorders),
+// with the execution semantics (dt, solver, precision, spike semantics, seed)
+// resolved per model and population from file < network < model < population
+// `semantics:` blocks. Unit scales are folded into explicit conversions, so
+// IR arithmetic is in the declared units of each variable.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "nsc/frontend/AST.h"
+#include "nsc/frontend/Diagnostics.h"
+#include "nsc/ir/IR.h"
+
+#include <memory>
+
+namespace nsc {
+
+std::unique_ptr<ir::Module> lowerToIR(const ast::Program &program, DiagnosticEngine &diags);
+
+} // namespace nsc

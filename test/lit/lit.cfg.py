@@ -1,0 +1,23 @@
+# lit configuration for nsc's FileCheck tests.
+import os
+import lit.formats
+
+config.name = "nsc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".nrn", ".nestml", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+
+site = lit_config.params.get("nsc_site_config")
+if not site:
+    lit_config.fatal("run through ctest, or pass --param nsc_site_config=BUILD/test/lit/lit.site.cfg.py")
+exec(open(site).read())
+
+# RUN lines call `nsc`, `FileCheck` and `not` by name: the build's tools
+# directory and LLVM's come first on PATH.
+llvm_bin = os.path.dirname(config.filecheck)
+config.environment["PATH"] = os.pathsep.join(
+    [config.nsc_tools_dir, llvm_bin, config.environment.get("PATH", os.environ.get("PATH", ""))])
+config.substitutions.append(("%examples", os.path.join(config.nsc_source_dir, "examples")))
+config.substitutions.append(("%python", config.python))
+config.environment["NSC_NO_COLOR"] = "1"
