@@ -1,0 +1,146 @@
+//===- CompilerSession.cpp ------------------------------------------------===//
+#include "nsc/frontend/CompilerSession.h"
+
+#include "nsc/frontend/Lowering.h"
+#include "nsc/frontend/Parser.h"
+#include "nsc/frontend/Sema.h"
+#include "nsc/ir/Verifier.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace nsc {
+
+CompilerSession::CompilerSession() : diags_(sm_) {}
+CompilerSession::~CompilerSession() = default;
+
+bool CompilerSession::addInputFile(const std::string &path) {
+  std::optional<FileId> id = sm_.findFile(path);
+  if (!id)
+    id = sm_.loadFile(path);
+  if (!id) {
+    std::error_code ec;
+    const char *why = !fs::exists(path, ec)        ? "no such file"
+                      : fs::is_directory(path, ec) ? "is a directory"
+                                                   : "cannot be read";
+    diags_.error({}, "cannot open input file '" + path + "': " + why);
+    return false;
+  }
+  if (std::find(inputs_.begin(), inputs_.end(), *id) == inputs_.end())
+    inputs_.push_back(*id);
+  return true;
+}
+
+FileId CompilerSession::addInputBuffer(const std::string &path, std::string contents) {
+  FileId id = sm_.addBuffer(path, std::move(contents));
+  inputs_.push_back(id);
+  return id;
+}
+
+std::optional<FileId> CompilerSession::resolveImport(const ast::Import &imp, FileId from) {
+  // Candidates: the string form names a path; the name form names a model
+  // file NAME.nrn or NAME.nestml. Each is looked up next to the importing
+  // file first, then on the -I path, in order.
+  std::vector<std::string> names;
+  if (!imp.path.empty())
+    names.push_back(imp.path);
+  else
+    names = {imp.name + ".nrn", imp.name + ".nestml"};
+
+  std::vector<fs::path> dirs;
+  dirs.push_back(fs::path(sm_.path(from)).parent_path());
+  for (const std::string &d : includeDirs_)
+    dirs.emplace_back(d);
+
+  for (const std::string &name : names) {
+    fs::path p(name);
+    std::vector<fs::path> candidates;
+    if (p.is_absolute())
+      candidates.push_back(p);
+    else
+      for (const fs::path &d : dirs)
+        candidates.push_back(d / p);
+    for (const fs::path &c : candidates) {
+      std::error_code ec;
+      if (!fs::is_regular_file(c, ec))
+        continue;
+      if (std::optional<FileId> id = sm_.findFile(c.string()))
+        return id;
+      if (std::optional<FileId> id = sm_.loadFile(c.string()))
+        return id;
+    }
+  }
+  std::string what = imp.path.empty() ? "model file for '" + imp.name + "'" : "'" + imp.path + "'";
+  auto diag = diags_.error(imp.range, "cannot find imported " + what);
+  if (imp.path.empty())
+    diag.note({}, "searched for " + imp.name + ".nrn and " + imp.name +
+                      ".nestml next to the importing file and on the -I path");
+  return std::nullopt;
+}
+
+bool CompilerSession::parseRecursive(FileId file, std::vector<FileId> &stack) {
+  if (std::find(parsed_.begin(), parsed_.end(), file) != parsed_.end())
+    return true;
+  if (std::find(stack.begin(), stack.end(), file) != stack.end())
+    return true; // an import cycle: the file is already being parsed
+  stack.push_back(file);
+  std::unique_ptr<ast::File> ast = parseFile(sm_, diags_, file);
+  bool ok = ast != nullptr;
+  if (ast) {
+    for (const auto &imp : ast->imports) {
+      std::optional<FileId> dep = resolveImport(*imp, file);
+      if (!dep) {
+        ok = false;
+        continue;
+      }
+      ok &= parseRecursive(*dep, stack);
+    }
+    // Post-order: every import precedes its importer.
+    program_.files.push_back(std::move(ast));
+  }
+  stack.pop_back();
+  parsed_.push_back(file);
+  return ok;
+}
+
+bool CompilerSession::parse() {
+  if (stage_ != Stage::None)
+    return stage_ != Stage::Failed;
+  bool ok = !diags_.hasErrors();
+  std::vector<FileId> stack;
+  for (FileId f : inputs_)
+    ok &= parseRecursive(f, stack);
+  stage_ = ok ? Stage::Parsed : Stage::Failed;
+  return ok;
+}
+
+bool CompilerSession::analyze() {
+  if (!parse())
+    return false;
+  if (stage_ >= Stage::Analyzed)
+    return true;
+  if (!analyzeProgram(program_, diags_) || diags_.hasErrors()) {
+    stage_ = Stage::Failed;
+    return false;
+  }
+  stage_ = Stage::Analyzed;
+  return true;
+}
+
+bool CompilerSession::lower() {
+  if (!analyze())
+    return false;
+  if (stage_ == Stage::Lowered)
+    return true;
+  module_ = lowerToIR(program_, diags_);
+  if (!module_ || diags_.hasErrors() || !ir::verify(*module_, diags_)) {
+    stage_ = Stage::Failed;
+    return false;
+  }
+  stage_ = Stage::Lowered;
+  return true;
+}
+
+} // namespace nsc

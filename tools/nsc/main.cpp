@@ -1,0 +1,159 @@
+//===- main.cpp - The nsc command-line driver -----------------------------===//
+//
+//   nsc FILE... [--emit=tokens|ast|ir|ir-json] [-o OUT] [-I DIR]... [--Werror]
+//
+// With no --emit, nsc checks the model (parse, sema, lowering, IR verifier)
+// and prints only diagnostics. Exit status: 0 success, 1 errors in the input,
+// 2 bad command line.
+//
+//===----------------------------------------------------------------------===//
+#include "nsc/frontend/ASTPrinter.h"
+#include "nsc/frontend/CompilerSession.h"
+#include "nsc/frontend/Parser.h"
+#include "nsc/ir/JSON.h"
+#include "nsc/ir/Printer.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <unistd.h>
+
+namespace {
+
+enum class Emit { Check, Tokens, Ast, Ir, IrJson };
+
+struct Options {
+  std::vector<std::string> inputs;
+  std::vector<std::string> includeDirs;
+  Emit emit = Emit::Check;
+  std::string target;
+  std::string output;
+  bool werror = false;
+  std::string color = "auto";
+  unsigned errorLimit = 50;
+};
+
+bool useColor(const std::string &mode) {
+  if (mode == "always")
+    return true;
+  if (mode == "never" || std::getenv("NSC_NO_COLOR"))
+    return false;
+  return isatty(STDERR_FILENO);
+}
+
+/// Writes `text` to -o OUT or stdout. False (with a diagnostic) on I/O error.
+bool writeOutput(const Options &opts, const std::string &text, nsc::DiagnosticEngine &diags) {
+  if (opts.output.empty() || opts.output == "-") {
+    std::cout << text;
+    std::cout.flush();
+    return bool(std::cout);
+  }
+  std::ofstream out(opts.output, std::ios::binary);
+  out << text;
+  if (!out) {
+    diags.error({}, "cannot write output file '" + opts.output + "'");
+    return false;
+  }
+  return true;
+}
+
+int run(const Options &opts) {
+  nsc::CompilerSession session;
+  nsc::DiagnosticEngine &diags = session.diagnostics();
+  diags.setWarningsAsErrors(opts.werror);
+  diags.setErrorLimit(opts.errorLimit);
+  diags.setColors(useColor(opts.color));
+  for (const std::string &dir : opts.includeDirs)
+    session.addIncludeDir(dir);
+
+  auto finish = [&](bool ok) {
+    diags.flush(std::cerr);
+    return ok && !diags.hasErrors() ? 0 : 1;
+  };
+
+  bool ok = true;
+  for (const std::string &in : opts.inputs)
+    ok &= session.addInputFile(in);
+  if (!ok)
+    return finish(false);
+
+  std::ostringstream out;
+  switch (opts.emit) {
+  case Emit::Tokens:
+    for (nsc::FileId f : session.inputs())
+      nsc::dumpTokens(session.sources(), diags, f, out);
+    break;
+  case Emit::Ast:
+    if (!session.parse())
+      return finish(false);
+    nsc::printAST(session.program(), out);
+    break;
+  case Emit::Check:
+    return finish(session.lower());
+  case Emit::Ir:
+    if (!session.lower())
+      return finish(false);
+    nsc::ir::print(*session.module(), out);
+    break;
+  case Emit::IrJson:
+    if (!session.lower())
+      return finish(false);
+    out << nsc::ir::toJson(*session.module()).dump(2) << "\n";
+    break;
+  }
+  ok = !diags.hasErrors() && writeOutput(opts, out.str(), diags);
+  return finish(ok);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"nsc - a compiler for spiking neural network models\n"
+               "Checks .nrn and NESTML (.nestml) model files and prints their "
+               "tokens, AST or typed IR."};
+  app.set_version_flag("--version", std::string("nsc ") + NSC_VERSION);
+  Options opts;
+  app.add_option("files", opts.inputs, "Model and network files (.nrn, .nestml)")
+      ->required();
+  const std::map<std::string, Emit> emits = {{"tokens", Emit::Tokens},
+                                             {"ast", Emit::Ast},
+                                             {"ir", Emit::Ir},
+                                             {"ir-json", Emit::IrJson}};
+  app.add_option("--emit", opts.emit,
+                 "What to print: tokens, ast, ir, ir-json (default: check only)")
+      ->transform(CLI::CheckedTransformer(emits, CLI::ignore_case));
+  app.add_option("--target", opts.target,
+                 "Code generator: cpu, cuda, loihi, verilog (not in this build yet)")
+      ->check(CLI::IsMember({"cpu", "cuda", "loihi", "verilog"}));
+  app.add_option("-o,--output", opts.output, "Write the output here instead of stdout");
+  app.add_option("-I", opts.includeDirs, "Add a directory to the import search path")
+      ->allow_extra_args(false);
+  app.add_flag("--Werror", opts.werror, "Treat warnings as errors");
+  app.add_option("--color", opts.color, "Colour diagnostics: auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_option("--error-limit", opts.errorLimit,
+                 "Stop reporting after this many errors (0: no limit)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (!opts.target.empty()) {
+    // Code generators arrive with the backend issues; say so plainly
+    // rather than pretending to compile.
+    std::cerr << "nsc: error: code generation for --target=" << opts.target
+              << " is not part of this build; available: --emit=tokens|ast|ir|ir-json\n";
+    return 1;
+  }
+  try {
+    return run(opts);
+  } catch (const std::exception &e) {
+    // A bug in nsc, never the user's fault: say so instead of aborting.
+    std::cerr << "nsc: internal error: " << e.what() << "\n";
+    return 3;
+  }
+}
