@@ -47,7 +47,7 @@ public:
 private:
   std::nullopt_t fail(std::string msg) {
     if (error_.empty())
-      error_ = text_.empty() ? msg : msg + " in unit expression '" + std::string(text_) + "'";
+      error_ = text_.find_first_not_of(" \t\r\n\v\f") == std::string_view::npos ? msg : msg + " in unit expression '" + std::string(text_) + "'";
     return std::nullopt;
   }
 

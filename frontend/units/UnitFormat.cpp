@@ -24,7 +24,11 @@
 //===----------------------------------------------------------------------===//
 #include "UnitTable.h"
 
+#include <array>
 #include <cmath>
+#include <iterator>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -62,11 +66,23 @@ std::string_view prefixName(int exponent) {
   return "";
 }
 
-Unit unprefixed(std::string_view name) {
+Unit lookupUnprefixed(std::string_view name) {
   for (const detail::NamedUnit &n : detail::namedUnits())
     if (n.name == name)
       return n.unit;
   return {};
+}
+
+/// The unprefixed unit of kDisplayNames[i], computed once: identify() runs
+/// hundreds of times per formatUnit call.
+const Unit &displayUnit(size_t i) {
+  static const std::vector<Unit> units = [] {
+    std::vector<Unit> v;
+    for (const DisplayName &d : kDisplayNames)
+      v.push_back(lookupUnprefixed(d.name));
+    return v;
+  }();
+  return units[i];
 }
 
 /// A printable single unit (form 1) and its cost.
@@ -130,15 +146,14 @@ std::optional<Atom> identify(const Unit &u, bool allowFrequency = true) {
         return Atom{std::string(prefixName(*k)) + "m**" + std::to_string(n),
                     prefixCost({"m", "u"}, *k), 9};
   }
-  int rank = 0;
-  for (const DisplayName &d : kDisplayNames) {
-    Unit base = unprefixed(d.name);
+  for (size_t rank = 0; rank < std::size(kDisplayNames); ++rank) {
+    const DisplayName &d = kDisplayNames[rank];
+    const Unit &base = displayUnit(rank);
     if (base.dim == u.dim) {
       if (auto k = prefixFor(d.name, u.scale / base.scale))
         return Atom{std::string(prefixName(*k)) + std::string(d.name),
-                    rank + prefixCost(d, *k), rank};
+                    int(rank) + prefixCost(d, *k), int(rank)};
     }
-    ++rank;
   }
   return std::nullopt;
 }
@@ -148,8 +163,9 @@ const std::vector<std::pair<Unit, Atom>> &allAtoms() {
   static const std::vector<std::pair<Unit, Atom>> atoms = [] {
     std::vector<std::pair<Unit, Atom>> v;
     std::vector<Unit> candidates;
-    for (const DisplayName &d : kDisplayNames) {
-      Unit base = unprefixed(d.name);
+    for (size_t i = 0; i < std::size(kDisplayNames); ++i) {
+      const DisplayName &d = kDisplayNames[i];
+      const Unit &base = displayUnit(i);
       for (int k = -30; k <= 30; ++k)
         if (printablePrefix(d.name, k))
           candidates.push_back({base.dim, base.scale * pow10i(k)});
@@ -219,9 +235,7 @@ std::string baseUnits(const Unit &u) {
   return out;
 }
 
-} // namespace
-
-std::string formatUnit(const Unit &u) {
+std::string formatUncached(const Unit &u) {
   if (u.isDimensionless())
     return detail::formatNumber(u.scale);
   // 1. A single unit.
@@ -229,11 +243,10 @@ std::string formatUnit(const Unit &u) {
     return a->text;
   // A dimension with its own name but an unprintable scale: "0.002 V",
   // "10 m"; composites of other names would only obscure it.
-  for (const DisplayName &d : kDisplayNames) {
-    Unit base = unprefixed(d.name);
-    if (base.dim == u.dim)
-      return detail::formatNumber(u.scale / base.scale) + " " + std::string(d.name);
-  }
+  for (size_t i = 0; i < std::size(kDisplayNames); ++i)
+    if (displayUnit(i).dim == u.dim)
+      return detail::formatNumber(u.scale / displayUnit(i).scale) + " " +
+             std::string(kDisplayNames[i].name);
   // 2. 1/X.
   if (auto a = identify(u.pow(-1)))
     if (a->text.find('/') == std::string::npos)
@@ -275,6 +288,27 @@ std::string formatUnit(const Unit &u) {
   if (!nearlyEqual(u.scale, 1.0))
     out = detail::formatNumber(u.scale) + " " + out;
   return out;
+}
+
+} // namespace
+
+std::string formatUnit(const Unit &u) {
+  // The search above costs a few hundred identify() calls; printers ask for
+  // the same handful of units over and over, so remember the answers.
+  using Key = std::pair<std::array<int8_t, NumBaseDims>, double>;
+  static std::mutex mutex;
+  static std::map<Key, std::string> cache;
+  Key key{u.dim.exp, u.scale};
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = cache.find(key); it != cache.end())
+      return it->second;
+  }
+  std::string text = formatUncached(u);
+  std::lock_guard<std::mutex> lock(mutex);
+  if (cache.size() < 4096) // bounded: a fuzzer can invent endless units
+    cache.emplace(key, text);
+  return text;
 }
 
 std::string describeDimension(const Dimension &d) {
