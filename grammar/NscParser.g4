@@ -164,7 +164,7 @@ networkMember
 population : name EQ modelName=name (LBRACK size=expr RBRACK)? (LPAREN (namedArg (COMMA namedArg)*)? RPAREN)? ;
 
 // `connect [label:] exc[0:100] -> inh: rule, weight = 1 mV, ...`
-projection : CONNECT (label=name COLON)? src=popRef ARROW dst=popRef COLON connRule=call? ruleName=name? (COMMA namedArg)* ;
+projection : CONNECT (label=name COLON)? src=popRef ARROW dst=popRef COLON (connRule=call | ruleName=name) (COMMA namedArg)* ;
 
 // `record spikes from exc[0:100]`, `record V_m from exc every 1 ms as vtrace`
 recorder : RECORD recordItem (COMMA recordItem)* FROM popRef (EVERY interval=expr)? (AS label=name)? ;
