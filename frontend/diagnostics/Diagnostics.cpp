@@ -1,6 +1,7 @@
 //===- Diagnostics.cpp - Clang-style diagnostic formatting ----------------===//
 #include "nsc/frontend/Diagnostics.h"
 
+#include <algorithm>
 #include <ostream>
 
 namespace nsc {
@@ -95,17 +96,24 @@ std::string DiagnosticEngine::formatOne(const Diagnostic &d) const {
   // Tabs are kept in the caret line so the caret stays under its column.
   out += std::string(line) + "\n";
   std::string caret;
-  uint32_t col = d.range.begin.col;
-  for (uint32_t i = 1; i < col && i - 1 < line.size(); ++i)
-    caret += line[i - 1] == '\t' ? '\t' : ' ';
-  if (col > line.size() + 1)
-    caret.append(col - 1 - caret.size(), ' ');
+  // A column past the end of the line (a range at end of file, or a bad
+  // location) puts the caret just after the last character; never pad by the
+  // raw column, which could be huge.
+  const uint32_t lineEnd = static_cast<uint32_t>(line.size()) + 1;
+  uint32_t col = std::max<uint32_t>(1, std::min(d.range.begin.col, lineEnd));
+  // UTF-8 continuation bytes take no column on screen, so they get no space
+  // (or tilde): the caret stays under "x" in "µ = x".
+  auto isContinuation = [&](uint32_t c) {
+    return (static_cast<unsigned char>(line[c - 1]) & 0xC0) == 0x80;
+  };
+  for (uint32_t i = 1; i < col; ++i)
+    if (!isContinuation(i))
+      caret += line[i - 1] == '\t' ? '\t' : ' ';
   caret += '^';
-  uint32_t endCol = d.range.end.line == d.range.begin.line
-                        ? d.range.end.col
-                        : static_cast<uint32_t>(line.size()) + 1;
-  for (uint32_t c = col + 1; c < endCol && c <= line.size(); ++c)
-    caret += '~';
+  uint32_t endCol = d.range.end.line == d.range.begin.line ? d.range.end.col : lineEnd;
+  for (uint32_t c = col + 1; c < endCol && c < lineEnd; ++c)
+    if (!isContinuation(c))
+      caret += '~';
   if (colors_)
     out += "\033[1;32m" + caret + "\033[0m\n";
   else
