@@ -1,0 +1,118 @@
+//===- Network.h - Populations, projections, sources, recorders -*- C++ -*-===//
+//
+// A network in the IR: every name is resolved (populations point at their
+// models, projections at population indices and port indices), every
+// quantity is in a fixed unit (times in ms, rates in Hz, source currents in
+// pA; initial values and weights in the unit of what they initialise), and
+// delays are known in steps of the network's dt when they are constants.
+//
+// One network runs at one dt (the contract: t_k = k*dt for everyone), so a
+// population whose resolved dt differs from the network's is a lowering
+// error.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "nsc/ir/Model.h"
+
+#include <string>
+#include <vector>
+
+namespace nsc::ir {
+
+/// Population kinds: a model, or one of the built-in stimulus sources.
+enum class PopulationKind { Model, PoissonGenerator, SpikeGenerator, DcGenerator, StepCurrentGenerator };
+/// "model", "poisson_generator", "spike_generator", "dc_generator", "step_current_generator".
+const char *populationKindName(PopulationKind k);
+
+/// An initial value or parameter of a population: a constant expression or a
+/// per-neuron distribution (a Call of RandomUniform / RandomNormal /
+/// RandomLognormal / RandomExponential with constant arguments).
+struct PopulationInit {
+  std::string name;
+  VarId var = kNoVar; // Model populations: the variable; kNoVar for sources
+  ExprPtr value;      // sources: rate Hz, times/start/stop ms, amplitude(s) pA
+  SourceRange loc;
+};
+
+struct Population {
+  std::string name;
+  PopulationKind kind = PopulationKind::Model;
+  /// Model populations: index into Module::models of the model (or its
+  /// specialization) whose semantics equal this population's.
+  uint32_t model = 0;
+  std::string modelName;
+  uint64_t size = 1;
+  std::vector<PopulationInit> inits;
+  Semantics semantics;
+  SourceRange loc;
+};
+
+/// Neurons [begin, end) of a population.
+struct PopulationSlice {
+  uint32_t population = 0;
+  uint64_t begin = 0, end = 0;
+};
+
+enum class ConnectionRule { AllToAll, OneToOne, FixedProbability, FixedIndegree, FixedOutdegree, FromFile };
+/// "all_to_all", "one_to_one", "fixed_probability", "fixed_indegree",
+/// "fixed_outdegree", "from_file".
+const char *connectionRuleName(ConnectionRule r);
+
+struct Connectivity {
+  ConnectionRule rule = ConnectionRule::AllToAll;
+  double probability = 0; // FixedProbability
+  uint64_t count = 0;     // FixedIndegree / FixedOutdegree
+  std::string path;       // FromFile
+  bool allowAutapses = true, allowMultapses = true;
+};
+
+struct Projection {
+  std::string name; // may be empty
+  PopulationSlice source, target;
+  Connectivity conn;
+  /// Constant or distribution (as PopulationInit::value), in the unit of the
+  /// target port's weight type when it has one.
+  ExprPtr weight;
+  /// In ms; constant or distribution.
+  ExprPtr delay;
+  /// round(delay / dt) when the delay is a constant (>= 1), else -1.
+  int64_t delaySteps = 1;
+  uint32_t port = 0; // index into the target model's ports
+  std::string portName;
+  /// Plastic synapses: index into Module::models of the synapse model and
+  /// its parameters; hasSynapse false for static synapses.
+  bool hasSynapse = false;
+  uint32_t synapseModel = 0;
+  std::string synapseName;
+  std::vector<PopulationInit> synapseParams;
+  SourceRange loc;
+};
+
+struct RecordItem {
+  enum class Kind { Spikes, Variable, Inline } kind = Kind::Spikes;
+  std::string name;
+  uint32_t id = 0; // VarId or inline index
+};
+
+struct Recorder {
+  std::string label; // `as NAME`, or generated: "<population>_<what>"
+  std::vector<RecordItem> what;
+  PopulationSlice target;
+  double intervalMs = 0;     // 0: every step
+  uint64_t intervalSteps = 1;
+  SourceRange loc;
+};
+
+struct Network {
+  std::string name;
+  std::string docstring;
+  Semantics semantics; // network-wide: its dt is the step of the whole network
+  std::vector<Population> populations;
+  std::vector<Projection> projections;
+  std::vector<Recorder> recorders;
+  SourceRange loc;
+  std::optional<uint32_t> findPopulation(const std::string &name) const;
+};
+
+} // namespace nsc::ir
