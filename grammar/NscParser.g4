@@ -93,10 +93,12 @@ stmt
   | whileStmt
   ;
 
+// `f(x)` could also read as a declaration of `f` with the unit type `(x)`;
+// the call comes first so that ANTLR resolves that ambiguity in its favour.
 simpleStmt
-  : declaration                                         #declStmt
+  : call                                                #callStmt
+  | declaration                                         #declStmt
   | variable op=(EQ | PLUS_EQ | MINUS_EQ | STAR_EQ | SLASH_EQ) expr   #assignStmt
-  | call                                                #callStmt
   | RETURN expr?                                        #returnStmt
   ;
 

@@ -121,8 +121,14 @@ std::string IndentTokenSource::docstringForLine(uint32_t line) const {
 }
 
 void IndentTokenSource::error(SourceRange r, std::string msg) {
-  ++errors_;
-  diags_.error(r, std::move(msg));
+  // Binary junk would otherwise give one error per stray byte.
+  constexpr unsigned kMaxLexicalErrors = 20;
+  if (++errors_ > kMaxLexicalErrors)
+    return;
+  diags_.error(r, errors_ == kMaxLexicalErrors ? "too many errors in this file; stopping here"
+                                                : std::move(msg));
+  if (errors_ == kMaxLexicalErrors)
+    fatal_ = true;
 }
 
 CommonToken *IndentTokenSource::emit(std::unique_ptr<CommonToken> t) {

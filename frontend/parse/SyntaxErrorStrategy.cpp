@@ -33,6 +33,25 @@ static bool isSoftKeyword(size_t t) {
   }
 }
 
+/// Tokens that must be followed by an operand.
+static bool needsOperand(size_t t) {
+  switch (t) {
+  case NscLexer::EQ: case NscLexer::PLUS_EQ: case NscLexer::MINUS_EQ: case NscLexer::STAR_EQ:
+  case NscLexer::SLASH_EQ: case NscLexer::COMMA: case NscLexer::LPAREN: case NscLexer::LBRACK:
+  case NscLexer::LLBRACK: case NscLexer::QUESTION: case NscLexer::IF: case NscLexer::ELIF:
+  case NscLexer::WHILE: case NscLexer::IN: case NscLexer::ELLIPSIS: case NscLexer::STEP:
+  case NscLexer::NOT: case NscLexer::AND: case NscLexer::OR: case NscLexer::STAR_STAR:
+  case NscLexer::PLUS: case NscLexer::MINUS: case NscLexer::STAR: case NscLexer::SLASH:
+  case NscLexer::PERCENT: case NscLexer::TILDE: case NscLexer::PIPE: case NscLexer::CARET:
+  case NscLexer::AMP: case NscLexer::SHL: case NscLexer::SHR: case NscLexer::LT:
+  case NscLexer::GT: case NscLexer::LT_EQ: case NscLexer::GT_EQ: case NscLexer::EQ_EQ:
+  case NscLexer::NOT_EQ: case NscLexer::LT_GT: case NscLexer::EVERY:
+    return true;
+  default:
+    return false;
+  }
+}
+
 std::string SyntaxErrorStrategy::describeTokenType(const antlr4::dfa::Vocabulary &v,
                                                    size_t type) {
   switch (type) {
@@ -91,6 +110,11 @@ void SyntaxErrorStrategy::report(antlr4::Parser *p, Token *offending,
   }
   if (where.begin.line == lastLine_ && lastLine_ != 0)
     return;
+  // After a first error, complaints about block structure are nearly always
+  // consequences of it (recovery resynchronises at line granularity).
+  if (errors_ > 0 && (ot == NscLexer::INDENT || ot == NscLexer::DEDENT))
+    return;
+
   lastLine_ = where.begin.line;
 
   // Summarise what was expected.
@@ -121,6 +145,12 @@ void SyntaxErrorStrategy::report(antlr4::Parser *p, Token *offending,
   std::string msg;
   if (ot == NscLexer::INDENT) {
     msg = "unexpected indentation";
+  } else if (expression && prev && needsOperand(prev->getType())) {
+    // Prediction sets after an operator list everything that may follow the
+    // whole statement too; what is missing is the operand.
+    msg = "expected an expression" + after;
+    if (!invisible)
+      msg += ", found " + tokenText(source_, offending);
   } else if (indent) {
     msg = "expected an indented block" + after;
   } else if (!extraneous && !items.empty() && items.size() <= 4) {
