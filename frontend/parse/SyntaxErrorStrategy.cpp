@@ -95,6 +95,10 @@ void SyntaxErrorStrategy::report(antlr4::Parser *p, Token *offending,
   Token *prev = nullptr;
   if (offending->getTokenIndex() != INVALID_INDEX && offending->getTokenIndex() > 0)
     prev = ts->get(offending->getTokenIndex() - 1);
+  // The token the line break follows (for "expected an indented block").
+  Token *beforeBreak = nullptr;
+  if (prev && prev->getType() == NscLexer::NEWLINE && prev->getTokenIndex() > 0)
+    beforeBreak = ts->get(prev->getTokenIndex() - 1);
   if (prev && (prev->getType() == NscLexer::INDENT || prev->getType() == NscLexer::DEDENT ||
                prev->getType() == NscLexer::NEWLINE))
     prev = nullptr;
@@ -152,7 +156,9 @@ void SyntaxErrorStrategy::report(antlr4::Parser *p, Token *offending,
     if (!invisible)
       msg += ", found " + tokenText(source_, offending);
   } else if (indent) {
-    msg = "expected an indented block" + after;
+    msg = "expected an indented block";
+    if (beforeBreak && beforeBreak->getType() == NscLexer::COLON)
+      msg += " after ':'";
   } else if (!extraneous && !items.empty() && items.size() <= 4) {
     msg = "expected ";
     for (size_t i = 0; i < items.size(); ++i) {
