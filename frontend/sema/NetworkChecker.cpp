@@ -1,0 +1,642 @@
+//===- NetworkChecker.cpp - Checks of `network` blocks --------------------===//
+#include "NetworkChecker.h"
+#include "ConstEval.h"
+#include "ExprChecker.h"
+#include "SemanticsChecker.h"
+#include "TypeResolver.h"
+
+#include <algorithm>
+
+namespace nsc::sema {
+
+using namespace ast;
+
+static std::string quote(const ir::Type &t) { return "'" + typeStr(t) + "'"; }
+
+namespace {
+
+enum class SourceKind { None, Poisson, SpikeTimes, Dc, StepCurrent };
+
+struct SourceParam {
+  const char *name;
+  const char *unit; // unit whose dimension the value needs
+  bool list;
+  bool required;
+};
+
+struct SourceInfo {
+  const char *name;
+  SourceKind kind;
+  std::vector<SourceParam> params;
+  bool spikes; // spike source (else current)
+};
+
+const std::vector<SourceInfo> &sources() {
+  static const std::vector<SourceInfo> s = {
+      {"poisson_generator", SourceKind::Poisson,
+       {{"rate", "Hz", false, true}, {"start", "ms", false, false}, {"stop", "ms", false, false}},
+       true},
+      {"spike_generator", SourceKind::SpikeTimes, {{"times", "ms", true, true}}, true},
+      {"dc_generator", SourceKind::Dc,
+       {{"amplitude", "pA", false, true}, {"start", "ms", false, false}, {"stop", "ms", false, false}},
+       false},
+      {"step_current_generator", SourceKind::StepCurrent,
+       {{"times", "ms", true, true}, {"amplitudes", "pA", true, true}},
+       false},
+  };
+  return s;
+}
+
+const SourceInfo *findSource(const std::string &name) {
+  for (const SourceInfo &s : sources())
+    if (name == s.name)
+      return &s;
+  return nullptr;
+}
+
+struct PopInfo {
+  Population *pop = nullptr;
+  const ModelInfo *model = nullptr;
+  const SourceInfo *source = nullptr;
+  long long size = 1;
+  bool valid = false; // model or source known
+};
+
+class NetworkChecker {
+public:
+  NetworkChecker(SemaContext &ctx, Network &net)
+      : ctx_(ctx), diags_(ctx.diags), net_(net), ec_(ctx, nullptr) {
+    ec_.region = Region::Network;
+  }
+
+  void run() {
+    for (auto &m : net_.members)
+      if (auto *p = dyn_cast<Population>(m.get()))
+        checkPopulation(*p);
+    for (auto &m : net_.members) {
+      if (auto *pr = dyn_cast<Projection>(m.get()))
+        checkProjection(*pr);
+      else if (auto *r = dyn_cast<Recorder>(m.get()))
+        checkRecorder(*r);
+      else if (auto *s = dyn_cast<SemanticsBlock>(m.get()))
+        checkSemanticsBlock(ctx_, *s, &popRanges_);
+    }
+  }
+
+private:
+  // --- values -----------------------------------------------------------
+
+  std::optional<ConstValue> constantOf(Expr *e, const char *what) {
+    ir::Type t = ec_.checkValue(e);
+    if (t.isError())
+      return std::nullopt;
+    auto c = evaluateConstant(e);
+    if (!c)
+      diags_.error(e->range, std::string(what) + " must be a constant");
+    return c;
+  }
+
+  /// A constant, a list of constants or a distribution; returns its
+  /// (element) type or Error.
+  ir::Type checkValue(Expr *v) {
+    if (auto *c = dyn_cast<Call>(v)) {
+      static const std::map<std::string, unsigned> dists = {
+          {"uniform", 2}, {"normal", 2}, {"lognormal", 2}, {"exponential", 1}};
+      auto it = dists.find(c->callee);
+      if (it != dists.end()) {
+        for (NamedArg &na : c->namedArgs)
+          diags_.error(na.nameRange, "named argument '" + na.name + "' is not allowed in '" +
+                                         c->callee + "'");
+        if (c->args.size() != it->second) {
+          diags_.error(c->range, "'" + c->callee + "' expects " + std::to_string(it->second) +
+                                     " argument" + (it->second == 1 ? "" : "s") + " but " +
+                                     std::to_string(c->args.size()) +
+                                     (c->args.size() == 1 ? " was" : " were") + " given");
+          for (auto &a : c->args)
+            ec_.checkValue(a.get());
+          return c->type = ir::Type::error();
+        }
+        std::vector<std::optional<ConstValue>> vals;
+        for (auto &a : c->args)
+          vals.push_back(constantOf(a.get(), "distribution parameter"));
+        for (auto &vv : vals)
+          if (!vv)
+            return c->type = ir::Type::error();
+        ir::Type t = ir::Type::real(c->args[0]->type.unit);
+        if (c->args.size() == 2) {
+          const ir::Type &a = c->args[0]->type, &b = c->args[1]->type;
+          if (!sameDimension(a, b) && !isUnitFreeLiteral(c->args[0].get()) &&
+              !isUnitFreeLiteral(c->args[1].get())) {
+            diags_.error(c->range, "arguments of '" + c->callee + "' have incompatible units " +
+                                       quote(a) + " and " + quote(b));
+            return c->type = ir::Type::error();
+          }
+          if (a.unit.isDimensionless())
+            t.unit = b.unit;
+          double lo = vals[0]->value, hi = vals[1]->in(vals[0]->unit);
+          if (c->callee == "uniform" && !(lo < hi))
+            diags_.error(c->range, "'uniform' needs low < high");
+          if ((c->callee == "normal" || c->callee == "lognormal") && hi < 0)
+            diags_.error(c->args[1]->range, "standard deviation must not be negative");
+        } else if (!(vals[0]->value > 0)) {
+          diags_.error(c->args[0]->range, "mean of 'exponential' must be positive");
+        }
+        return c->type = t;
+      }
+    }
+    if (auto *l = dyn_cast<List>(v)) {
+      ir::Type t = ec_.checkValue(l);
+      if (!t.isError())
+        for (auto &el : l->elements)
+          if (!evaluateConstant(el.get()))
+            diags_.error(el->range, "list element must be a constant");
+      return t;
+    }
+    auto c = constantOf(v, "value");
+    return c ? v->type : ir::Type::error();
+  }
+
+  void checkAgainst(const ir::Type &expected, Expr *v, const std::string &what) {
+    if (!v || v->type.isError() || expected.isError())
+      return;
+    checkConversion(diags_, expected, v, [&](const std::string &exp, const std::string &got) {
+      return what + " has type '" + got + "', expected '" + exp + "'";
+    });
+  }
+
+  // --- populations --------------------------------------------------------
+
+  void checkPopulation(Population &p) {
+    SourceRange nr = p.nameRange.valid() ? p.nameRange : p.range;
+    PopInfo info;
+    info.pop = &p;
+    if (auto it = popRanges_.find(p.name); it != popRanges_.end()) {
+      diags_.error(nr, "redeclaration of population '" + p.name + "'")
+          .note(it->second, "previous declaration is here");
+    } else {
+      popRanges_[p.name] = nr;
+    }
+    SourceRange mr = p.modelRange.valid() ? p.modelRange : p.range;
+    if (auto it = ctx_.models.find(p.model); it != ctx_.models.end()) {
+      info.model = ctx_.infoFor(it->second);
+      p.modelDecl = it->second;
+      info.valid = info.model != nullptr;
+      if (info.model && info.model->isSynapse) {
+        diags_.error(mr, "'" + p.model + "' is a synapse model; a population needs a neuron model")
+            .note(it->second->nameRange, "'" + p.model + "' declared here");
+        info.valid = false;
+      }
+    } else if ((info.source = findSource(p.model))) {
+      info.valid = true;
+    } else {
+      auto d = diags_.error(mr, "unknown model '" + p.model + "'");
+      std::vector<std::string> names;
+      for (auto &kv : ctx_.models)
+        names.push_back(kv.first);
+      for (const SourceInfo &s : sources())
+        names.push_back(s.name);
+      suggestName(d, mr, p.model, names);
+    }
+    if (p.size) {
+      auto c = constantOf(p.size.get(), "population size");
+      if (c && (!c->isInteger() || !c->unit.isDimensionless() || c->value < 1)) {
+        diags_.error(p.size->range, "population size must be a positive integer");
+      } else if (c) {
+        info.size = static_cast<long long>(std::min(c->value, 9e18));
+      }
+    }
+    std::map<std::string, SourceRange> seen;
+    for (NamedArg &na : p.inits) {
+      SourceRange r = na.nameRange.valid() ? na.nameRange : p.range;
+      if (auto it = seen.find(na.name); it != seen.end()) {
+        diags_.error(r, "'" + na.name + "' is set twice").note(it->second, "previous value is here");
+        if (na.value)
+          checkValue(na.value.get());
+        continue;
+      }
+      seen[na.name] = r;
+      if (!na.value)
+        continue;
+      ir::Type expected = ir::Type::error();
+      if (info.model)
+        expected = modelVariable(*info.model, na.name, r, "parameter or state variable");
+      else if (info.source)
+        expected = sourceParam(*info.source, na, r);
+      ir::Type got = checkValue(na.value.get());
+      if (!got.isError())
+        checkAgainst(expected, na.value.get(), "value of '" + na.name + "'");
+    }
+    if (info.source)
+      for (const SourceParam &sp : info.source->params)
+        if (sp.required && !seen.count(sp.name))
+          diags_.error(mr, "'" + p.model + "' needs a value for '" + sp.name + "'");
+    pops_[p.name] = info;
+  }
+
+  /// The type of parameter/state `name` of a model; Error after a diagnostic.
+  ir::Type modelVariable(const ModelInfo &m, const std::string &name, SourceRange r,
+                         const char *what) {
+    const Symbol *sym = m.scope->lookupLocal(name);
+    if (sym && sym->kind == SymbolKind::Variable &&
+        (sym->context == DeclContext::Parameter || sym->context == DeclContext::State))
+      return sym->isVector ? ir::Type::error() : sym->type;
+    if (sym) {
+      diags_.error(r, "'" + name + "' of model '" + m.model->name + "' cannot be set here; only " +
+                          "parameters and state variables can")
+          .note(sym->range, "'" + name + "' declared here");
+      return ir::Type::error();
+    }
+    auto d = diags_.error(r, "model '" + m.model->name + "' has no " + what + " '" + name + "'");
+    std::vector<std::string> names;
+    for (const Symbol *s : m.scope->symbols())
+      if (s->kind == SymbolKind::Variable &&
+          (s->context == DeclContext::Parameter || s->context == DeclContext::State))
+        names.push_back(s->name);
+    suggestName(d, r, name, names);
+    return ir::Type::error();
+  }
+
+  ir::Type sourceParam(const SourceInfo &s, NamedArg &na, SourceRange r) {
+    for (const SourceParam &sp : s.params)
+      if (na.name == sp.name) {
+        if (sp.list && na.value && !isa<List>(na.value.get()))
+          diags_.error(na.value->range, "'" + na.name + "' must be a list such as [1 ms, 5 ms]");
+        return ir::Type::real(*units::lookupUnit(sp.unit));
+      }
+    auto d = diags_.error(r, "'" + std::string(s.name) + "' has no parameter '" + na.name + "'");
+    std::vector<std::string> names;
+    for (const SourceParam &sp : s.params)
+      names.push_back(sp.name);
+    suggestName(d, r, na.name, names);
+    return ir::Type::error();
+  }
+
+  // --- projections ----------------------------------------------------------
+
+  /// Checks a population reference; returns its info and the number of
+  /// neurons selected (0 when unknown).
+  const PopInfo *checkPopRef(PopulationRef &ref, long long &count) {
+    count = 0;
+    auto it = pops_.find(ref.name);
+    if (it == pops_.end()) {
+      auto d = diags_.error(ref.range, "unknown population '" + ref.name + "'");
+      std::vector<std::string> names;
+      for (auto &kv : pops_)
+        names.push_back(kv.first);
+      suggestName(d, ref.range, ref.name, names);
+      return nullptr;
+    }
+    const PopInfo &p = it->second;
+    count = p.size;
+    auto index = [&](Expr *e) -> std::optional<long long> {
+      if (!e)
+        return std::nullopt;
+      auto c = constantOf(e, "population index");
+      if (!c)
+        return std::nullopt;
+      if (!c->isInteger() || !c->unit.isDimensionless()) {
+        diags_.error(e->range, "population index must be an integer");
+        return std::nullopt;
+      }
+      return static_cast<long long>(std::max(-9e18, std::min(c->value, 9e18)));
+    };
+    if (!ref.begin)
+      return &p;
+    auto a = index(ref.begin.get());
+    if (!ref.isSlice) {
+      if (a && (*a < 0 || *a >= p.size))
+        diags_.error(ref.begin->range, "index " + std::to_string(*a) +
+                                           " is out of range for population '" + ref.name +
+                                           "' of size " + std::to_string(p.size))
+            .note(popRanges_[ref.name], "'" + ref.name + "' declared here");
+      count = 1;
+      return &p;
+    }
+    auto b = ref.end ? index(ref.end.get()) : std::optional<long long>(p.size);
+    if (a && b) {
+      if (*a < 0 || *a >= *b || *b > p.size)
+        diags_.error(ref.range, "slice [" + std::to_string(*a) + ":" + std::to_string(*b) +
+                                    "] is out of range for population '" + ref.name +
+                                    "' of size " + std::to_string(p.size))
+            .note(popRanges_[ref.name], "'" + ref.name + "' declared here");
+      else
+        count = *b - *a;
+    }
+    return &p;
+  }
+
+  void checkRule(Projection &pr, long long nSrc, long long nDst) {
+    Call *rule = pr.rule.get();
+    if (!rule)
+      return;
+    static const std::map<std::string, unsigned> rules = {
+        {"all_to_all", 0},      {"one_to_one", 0},      {"fixed_probability", 1},
+        {"fixed_indegree", 1}, {"fixed_outdegree", 1}, {"from_file", 1}};
+    SourceRange cr = rule->calleeRange.valid() ? rule->calleeRange : rule->range;
+    auto it = rules.find(rule->callee);
+    rule->type = ir::Type::voidTy();
+    if (it == rules.end()) {
+      auto d = diags_.error(cr, "unknown connection rule '" + rule->callee + "'");
+      std::vector<std::string> names;
+      for (auto &kv : rules)
+        names.push_back(kv.first);
+      suggestName(d, cr, rule->callee, names);
+      return;
+    }
+    if (rule->args.size() != it->second) {
+      diags_.error(rule->range, "'" + rule->callee + "' expects " + std::to_string(it->second) +
+                                    " argument" + (it->second == 1 ? "" : "s") + " but " +
+                                    std::to_string(rule->args.size()) +
+                                    (rule->args.size() == 1 ? " was" : " were") + " given");
+    } else if (it->second == 1) {
+      Expr *a = rule->args[0].get();
+      if (rule->callee == "from_file") {
+        if (ec_.checkValue(a).kind != ir::TypeKind::String && !a->type.isError())
+          diags_.error(a->range, "'from_file' expects a file name string");
+      } else if (auto c = constantOf(a, "rule parameter")) {
+        if (rule->callee == "fixed_probability") {
+          if (!c->unit.isDimensionless() || c->value < 0 || c->value > 1)
+            diags_.error(a->range, "connection probability must be a number in [0, 1]");
+        } else if (!c->isInteger() || !c->unit.isDimensionless() || c->value < 1) {
+          diags_.error(a->range, "'" + rule->callee + "' needs a positive integer");
+        }
+      }
+    }
+    if (rule->callee == "one_to_one" && nSrc > 0 && nDst > 0 && nSrc != nDst)
+      diags_.error(rule->range, "'one_to_one' needs source and target of equal size (" +
+                                    std::to_string(nSrc) + " and " + std::to_string(nDst) + ")");
+    for (NamedArg &na : rule->namedArgs) {
+      SourceRange r = na.nameRange.valid() ? na.nameRange : rule->range;
+      if (na.name != "allow_autapses" && na.name != "allow_multapses") {
+        auto d = diags_.error(r, "unknown rule option '" + na.name + "'");
+        suggestName(d, r, na.name, {"allow_autapses", "allow_multapses"});
+        continue;
+      }
+      if (na.value && ec_.checkValue(na.value.get()).kind != ir::TypeKind::Bool &&
+          !na.value->type.isError())
+        diags_.error(na.value->range, "'" + na.name + "' must be true or false");
+    }
+  }
+
+  const InputPort *defaultPort(const PopInfo &src, const PopInfo &dst, SourceRange where) {
+    bool current = src.source && !src.source->spikes;
+    std::vector<const InputPort *> candidates;
+    for (const InputPort *p : dst.model->ports)
+      if (p->isSpike != current)
+        candidates.push_back(p);
+    if (candidates.size() == 1)
+      return candidates[0];
+    const char *kind = current ? "continuous" : "spike";
+    if (candidates.empty()) {
+      diags_.error(where, "model '" + dst.model->model->name + "' has no " + kind +
+                              " input port to connect to")
+          .note(dst.model->model->nameRange, "'" + dst.model->model->name + "' declared here");
+      return nullptr;
+    }
+    if (!current) {
+      bool qualified = true;
+      for (const InputPort *p : candidates)
+        qualified &= p->excitatory || p->inhibitory;
+      if (qualified)
+        return nullptr; // split by the sign of the weight
+    }
+    auto d = diags_.error(where, "model '" + dst.model->model->name + "' has several " + kind +
+                                     " input ports; choose one with 'port = NAME'");
+    for (const InputPort *p : candidates)
+      d.note(p->nameRange, "'" + p->name + "' declared here");
+    return nullptr;
+  }
+
+  void checkProjection(Projection &pr) {
+    long long nSrc = 0, nDst = 0;
+    const PopInfo *src = checkPopRef(pr.source, nSrc);
+    const PopInfo *dst = checkPopRef(pr.target, nDst);
+    checkRule(pr, nSrc, nDst);
+    if (src && src->valid && src->model && !src->model->hasSpikeOutput)
+      diags_.error(pr.source.range, "population '" + pr.source.name + "' does not emit spikes")
+          .note(src->model->model->nameRange,
+                "model '" + src->model->model->name + "' has no 'output: spike'");
+    bool dstOk = dst && dst->valid;
+    if (dst && dst->source) {
+      diags_.error(pr.target.range, "cannot connect to '" + pr.target.name +
+                                        "': it is a stimulus source");
+      dstOk = false;
+    }
+    bool current = src && src->source && !src->source->spikes;
+
+    std::map<std::string, NamedArg *> settings;
+    static const std::vector<std::string> known = {"weight", "delay", "port", "synapse"};
+    for (NamedArg &na : pr.settings) {
+      SourceRange r = na.nameRange.valid() ? na.nameRange : pr.range;
+      if (std::find(known.begin(), known.end(), na.name) == known.end()) {
+        auto d = diags_.error(r, "unknown connection setting '" + na.name + "'");
+        suggestName(d, r, na.name, known);
+        continue;
+      }
+      if (settings.count(na.name)) {
+        diags_.error(r, "'" + na.name + "' is set twice")
+            .note(settings[na.name]->nameRange, "previous value is here");
+        continue;
+      }
+      settings[na.name] = &na;
+    }
+
+    // Target port.
+    const InputPort *port = nullptr;
+    if (NamedArg *pa = settings.count("port") ? settings["port"] : nullptr) {
+      auto *n = dyn_cast<NameRef>(pa->value.get());
+      if (!n || n->diffOrder) {
+        if (pa->value)
+          diags_.error(pa->value->range, "'port' must name an input port of the target model");
+      } else if (dstOk && dst->model) {
+        const Symbol *sym = dst->model->scope->lookupLocal(n->name);
+        if (!sym || sym->kind != SymbolKind::Port) {
+          auto d = diags_.error(n->range, "model '" + dst->model->model->name +
+                                              "' has no input port '" + n->name + "'");
+          std::vector<std::string> names;
+          for (const InputPort *p : dst->model->ports)
+            names.push_back(p->name);
+          suggestName(d, n->range, n->name, names);
+        } else {
+          port = static_cast<const InputPort *>(sym->decl);
+          n->resolution = NameRef::Resolution::Port;
+          n->target = port;
+          n->type = port->resolvedType;
+          if (n->index) {
+            ec_.checkValue(n->index.get());
+            auto c = evaluateConstant(n->index.get());
+            if (!port->vectorSize)
+              diags_.error(n->index->range, "port '" + n->name + "' is not a vector");
+            else if (!c || !c->isInteger() || c->value < 0)
+              diags_.error(n->index->range, "port index must be a non-negative integer constant");
+            else if (auto size = evaluateConstant(port->vectorSize.get());
+                     size && c->value >= size->value)
+              diags_.error(n->index->range, "port index out of range");
+          }
+          if (current && port->isSpike)
+            diags_.error(n->range, "'" + src->pop->model + "' produces a current; port '" +
+                                       n->name + "' must be a continuous port")
+                .note(port->nameRange, "'" + n->name + "' declared here");
+          else if (!current && !port->isSpike)
+            diags_.error(n->range, "port '" + n->name +
+                                       "' is a continuous port; spikes need a spike port")
+                .note(port->nameRange, "'" + n->name + "' declared here");
+        }
+      }
+    } else if (dstOk && dst->model && src && src->valid) {
+      port = defaultPort(*src, *dst, pr.target.range);
+    }
+
+    // Weight: in the port's declared unit, any unit when the port has none.
+    if (NamedArg *w = settings.count("weight") ? settings["weight"] : nullptr) {
+      if (w->value) {
+        ir::Type t = checkValue(w->value.get());
+        if (!t.isError() && port && port->type && !port->resolvedType.isError())
+          checkAgainst(port->resolvedType, w->value.get(),
+                       "weight for port '" + port->name + "'");
+      }
+    }
+    if (NamedArg *dl = settings.count("delay") ? settings["delay"] : nullptr) {
+      if (dl->value) {
+        ir::Type t = checkValue(dl->value.get());
+        if (!t.isError()) {
+          checkAgainst(ir::Type::real(millisecond()), dl->value.get(), "delay");
+          if (auto c = evaluateConstant(dl->value.get()); c && !(c->value > 0))
+            diags_.error(dl->value->range, "delay must be positive");
+        }
+      }
+    }
+    if (NamedArg *sa = settings.count("synapse") ? settings["synapse"] : nullptr)
+      checkSynapse(*sa);
+  }
+
+  void checkSynapse(NamedArg &sa) {
+    Expr *v = sa.value.get();
+    if (!v)
+      return;
+    std::string name;
+    SourceRange r = v->range;
+    Call *call = dyn_cast<Call>(v);
+    if (call) {
+      name = call->callee;
+      if (call->calleeRange.valid())
+        r = call->calleeRange;
+    } else if (auto *n = dyn_cast<NameRef>(v)) {
+      name = n->name;
+    } else {
+      diags_.error(v->range, "'synapse' must name a synapse model");
+      return;
+    }
+    auto it = ctx_.models.find(name);
+    if (it == ctx_.models.end()) {
+      auto d = diags_.error(r, "unknown synapse model '" + name + "'");
+      std::vector<std::string> names;
+      for (auto &kv : ctx_.models)
+        if (isSynapseModel(*kv.second))
+          names.push_back(kv.first);
+      suggestName(d, r, name, names);
+      return;
+    }
+    const ModelInfo *m = ctx_.infoFor(it->second);
+    if (!m || !m->isSynapse) {
+      diags_.error(r, "'" + name + "' is not a synapse model")
+          .note(it->second->nameRange, "'" + name + "' declared here");
+      return;
+    }
+    if (auto *n = dyn_cast<NameRef>(v)) {
+      n->resolution = NameRef::Resolution::Predefined;
+      n->type = ir::Type::string();
+      return;
+    }
+    call->type = ir::Type::voidTy();
+    for (auto &a : call->args) {
+      diags_.error(a->range, "synapse parameters must be named, e.g. 'w = 1'");
+      ec_.checkValue(a.get());
+    }
+    std::map<std::string, SourceRange> seen;
+    for (NamedArg &na : call->namedArgs) {
+      SourceRange nr = na.nameRange.valid() ? na.nameRange : call->range;
+      if (seen.count(na.name)) {
+        diags_.error(nr, "'" + na.name + "' is set twice").note(seen[na.name], "previous value is here");
+        continue;
+      }
+      seen[na.name] = nr;
+      ir::Type expected = modelVariable(*m, na.name, nr, "parameter or state variable");
+      if (!na.value)
+        continue;
+      if (!checkValue(na.value.get()).isError())
+        checkAgainst(expected, na.value.get(), "value of '" + na.name + "'");
+    }
+  }
+
+  // --- recorders ----------------------------------------------------------
+
+  void checkRecorder(Recorder &r) {
+    long long count = 0;
+    const PopInfo *p = checkPopRef(r.target, count);
+    for (size_t i = 0; i < r.what.size(); ++i) {
+      const std::string &what = r.what[i];
+      SourceRange wr = i < r.whatRanges.size() ? r.whatRanges[i] : r.range;
+      if (!p || !p->valid)
+        continue;
+      if (what == "spikes") {
+        if (p->source && !p->source->spikes)
+          diags_.error(wr, "'" + r.target.name + "' is a current source and emits no spikes");
+        else if (p->model && !p->model->hasSpikeOutput)
+          diags_.error(wr, "population '" + r.target.name + "' does not emit spikes")
+              .note(p->model->model->nameRange,
+                    "model '" + p->model->model->name + "' has no 'output: spike'");
+        continue;
+      }
+      if (p->source) {
+        diags_.error(wr, "only 'spikes' can be recorded from stimulus source '" +
+                             r.target.name + "'");
+        continue;
+      }
+      const Symbol *sym = p->model->scope->lookupLocal(what);
+      if (sym && sym->kind == SymbolKind::Variable && sym->context == DeclContext::State)
+        continue;
+      if (sym && sym->kind == SymbolKind::Inline) {
+        if (!static_cast<const InlineDecl *>(sym->decl)->recordable)
+          diags_.error(wr, "inline expression '" + what + "' is not recordable")
+              .note(sym->range, "declare it as 'recordable inline' to record it");
+        continue;
+      }
+      if (sym) {
+        diags_.error(wr, "cannot record '" + what +
+                             "': only state variables and recordable inline expressions can "
+                             "be recorded")
+            .note(sym->range, "'" + what + "' declared here");
+        continue;
+      }
+      auto d = diags_.error(wr, "model '" + p->model->model->name +
+                                    "' has no state variable or inline expression '" + what + "'");
+      std::vector<std::string> names{"spikes"};
+      for (const Symbol *s : p->model->scope->symbols())
+        if ((s->kind == SymbolKind::Variable && s->context == DeclContext::State) ||
+            s->kind == SymbolKind::Inline)
+          names.push_back(s->name);
+      suggestName(d, wr, what, names);
+    }
+    if (r.interval) {
+      auto c = constantOf(r.interval.get(), "recording interval");
+      if (c && (c->unit.dim != units::Dimension::time() || !(c->value > 0)))
+        diags_.error(r.interval->range, "recording interval must be a positive time, e.g. '1 ms'");
+    }
+  }
+
+  SemaContext &ctx_;
+  DiagnosticEngine &diags_;
+  Network &net_;
+  ExprChecker ec_;
+  std::map<std::string, SourceRange> popRanges_;
+  std::map<std::string, PopInfo> pops_;
+};
+
+} // namespace
+
+bool isBuiltinSource(const std::string &model) { return findSource(model) != nullptr; }
+
+void checkNetwork(SemaContext &ctx, Network &network) { NetworkChecker(ctx, network).run(); }
+
+} // namespace nsc::sema

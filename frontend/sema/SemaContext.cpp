@@ -1,0 +1,177 @@
+//===- SemaContext.cpp - Helpers shared by the semantic checkers ----------===//
+#include "SemaContext.h"
+
+#include "nsc/frontend/Units.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace nsc::sema {
+
+/// Edit distance in half-edits: a substitution that only changes case costs
+/// 1, every other edit 2.
+static unsigned weightedDistance(const std::string &a, const std::string &b) {
+  std::vector<unsigned> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    prev[j] = 2 * j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = 2 * i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      unsigned sub = 2;
+      if (a[i - 1] == b[j - 1])
+        sub = 0;
+      else if (std::tolower((unsigned char)a[i - 1]) == std::tolower((unsigned char)b[j - 1]))
+        sub = 1;
+      cur[j] = std::min({prev[j] + 2, cur[j - 1] + 2, prev[j - 1] + sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::optional<std::string> closestName(const std::string &name,
+                                       const std::vector<std::string> &candidates) {
+  if (name.empty())
+    return std::nullopt;
+  // Up to a third of the name may be wrong (at least one edit).
+  unsigned limit = 2 * std::max<size_t>(1, name.size() / 3);
+  unsigned best = limit + 1;
+  const std::string *bestName = nullptr;
+  for (const std::string &c : candidates) {
+    if (c == name || c.empty())
+      continue;
+    unsigned d = weightedDistance(name, c);
+    if (d < best) {
+      best = d;
+      bestName = &c;
+    }
+  }
+  if (!bestName)
+    return std::nullopt;
+  return *bestName;
+}
+
+void suggestName(DiagnosticEngine::Builder &diag, SourceRange range,
+                 const std::string &name, const std::vector<std::string> &candidates) {
+  if (auto s = closestName(name, candidates))
+    diag.note(range, "did you mean '" + *s + "'?");
+}
+
+const std::vector<std::string> &knownUnitNames() {
+  static const std::vector<std::string> names = [] {
+    static const char *bases[] = {"V", "A", "S", "Ohm", "F", "s", "Hz", "mol", "M",
+                                  "m", "K", "g", "L", "W", "J", "C", "N", "Pa",
+                                  "m2", "um2", "cm2", "mM", "uM", "nM"};
+    static const char *prefixes[] = {"", "p", "n", "u", "m", "c", "k", "M", "G", "f"};
+    std::vector<std::string> out;
+    for (const char *p : prefixes)
+      for (const char *b : bases) {
+        std::string n = std::string(p) + b;
+        if (std::find(out.begin(), out.end(), n) == out.end() && units::isUnitName(n))
+          out.push_back(n);
+      }
+    return out;
+  }();
+  return names;
+}
+
+std::string typeStr(const ir::Type &t) {
+  switch (t.kind) {
+  case ir::TypeKind::Error: return "<error>";
+  case ir::TypeKind::Void: return "void";
+  case ir::TypeKind::Bool: return "boolean";
+  case ir::TypeKind::String: return "string";
+  case ir::TypeKind::Int:
+    if (t.unit.isDimensionless() && t.unit.scale == 1.0)
+      return "integer";
+    return "integer " + units::formatUnit(t.unit);
+  case ir::TypeKind::Real:
+    if (t.unit.isDimensionless() && t.unit.scale == 1.0)
+      return "real";
+    return units::formatUnit(t.unit);
+  }
+  return "<error>";
+}
+
+bool isUnitFreeLiteral(const ast::Expr *e) {
+  while (auto *u = ast::dyn_cast<ast::Unary>(e)) {
+    if (u->op != ast::UnaryOp::Minus && u->op != ast::UnaryOp::Plus)
+      return false;
+    e = u->operand.get();
+  }
+  if (ast::isa<ast::InfLit>(e))
+    return true;
+  if (auto *n = ast::dyn_cast<ast::NumberLit>(e))
+    return n->unitName.empty() && n->value == 0;
+  return false;
+}
+
+bool isSynapseModel(const ast::Model &m) {
+  if (m.keyword == ast::Model::Keyword::Synapse)
+    return true;
+  static const std::string suffix = "_synapse";
+  return m.name.size() > suffix.size() &&
+         m.name.compare(m.name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+Conversion classifyConversion(const ir::Type &to, const ir::Type &from) {
+  if (to.isError() || from.isError())
+    return Conversion::Ok;
+  if (to.isNumeric() && from.isNumeric()) {
+    if (!sameDimension(to, from)) {
+      if (from.unit.isDimensionless())
+        return Conversion::DimensionlessToUnit;
+      return Conversion::DimensionMismatch;
+    }
+    if (to.kind == ir::TypeKind::Int && from.kind == ir::TypeKind::Real)
+      return Conversion::Narrowing;
+    return Conversion::Ok;
+  }
+  if (to.kind == from.kind && (to.kind == ir::TypeKind::Bool || to.kind == ir::TypeKind::String))
+    return Conversion::Ok;
+  return Conversion::KindMismatch;
+}
+
+/// round(x), floor(x), ceil(x): an explicit real -> integer conversion.
+static bool isExplicitRounding(const ast::Expr *e) {
+  auto *c = ast::dyn_cast<ast::Call>(e);
+  return c && !c->target && (c->callee == "round" || c->callee == "floor" || c->callee == "ceil");
+}
+
+bool reportConversion(DiagnosticEngine &diags, const ir::Type &to, const ast::Expr *value,
+                      const std::string &mismatchMessage) {
+  switch (classifyConversion(to, value->type)) {
+  case Conversion::Ok:
+    return true;
+  case Conversion::DimensionlessToUnit:
+    // A dimensionless number is taken as already being in the target unit
+    // (lowering applies no factor). 0 and inf need no warning: they mean the
+    // same in every unit.
+    if (!isUnitFreeLiteral(value))
+      diags.warning(value->range, "implicit conversion from dimensionless '" +
+                                      typeStr(value->type) + "' to '" + typeStr(to) + "'");
+    if (to.kind == ir::TypeKind::Int && value->type.kind == ir::TypeKind::Real &&
+        !isExplicitRounding(value)) {
+      diags.error(value->range, "implicit conversion from 'real' to 'integer' is not allowed")
+          .note(value->range, "use round(), floor() or ceil() to convert explicitly");
+      return false;
+    }
+    return true;
+  case Conversion::Narrowing:
+    // Decision: real -> integer is an error (it silently truncates), unless
+    // the value is already rounded with round/floor/ceil.
+    if (isExplicitRounding(value))
+      return true;
+    diags.error(value->range, "implicit conversion from '" + typeStr(value->type) +
+                                  "' to '" + typeStr(to) + "' is not allowed")
+        .note(value->range, "use round(), floor() or ceil() to convert explicitly");
+    return false;
+  case Conversion::DimensionMismatch:
+  case Conversion::KindMismatch:
+    diags.error(value->range, mismatchMessage);
+    return false;
+  }
+  return true;
+}
+
+} // namespace nsc::sema
