@@ -365,6 +365,10 @@ void IndentTokenSource::run() {
         std::string doc;
         for (size_t i = 0; i < pendingComments_.size(); ++i)
           doc += (i ? "\n" : "") + pendingComments_[i];
+        while (!doc.empty() && doc.back() == '\n')
+          doc.pop_back();
+        while (!doc.empty() && doc.front() == '\n')
+          doc.erase(0, 1);
         if (!doc.empty())
           docstrings_[static_cast<uint32_t>(raw->getLine())] = doc;
       }
