@@ -1,7 +1,10 @@
 # Every dependency comes from Debian's packages (scripts/install-deps installs
 # them). A missing one is a configure error, never a silently skipped feature.
 
-find_package(LLVM 19 REQUIRED CONFIG HINTS /usr/lib/llvm-19/lib/cmake/llvm)
+find_package(LLVM REQUIRED CONFIG HINTS /usr/lib/llvm-19/lib/cmake/llvm)
+if(NOT LLVM_VERSION_MAJOR EQUAL 19)
+  message(FATAL_ERROR "nsc needs LLVM 19 (llvm-19-dev), found ${LLVM_PACKAGE_VERSION}")
+endif()
 message(STATUS "nsc: LLVM ${LLVM_PACKAGE_VERSION} at ${LLVM_TOOLS_BINARY_DIR}")
 
 find_package(fmt REQUIRED)
