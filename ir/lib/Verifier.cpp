@@ -601,8 +601,14 @@ void verifyNetwork(const Module &mod, const Network &n, std::vector<Violation> &
         fail(pr.loc, fmt::format("projection into source population '{}'", t.name));
       else if (t.model < mod.models.size()) {
         const Model &m = *mod.models[t.model];
-        if (pr.port >= m.ports.size() || m.ports[pr.port].kind != PortKind::Spike)
-          fail(pr.loc, fmt::format("projection into '{}' names no spike port", t.name));
+        // Current sources drive continuous ports; everything else spike ports.
+        bool current = pr.source.population < n.populations.size() &&
+                       (n.populations[pr.source.population].kind == PopulationKind::DcGenerator ||
+                        n.populations[pr.source.population].kind == PopulationKind::StepCurrentGenerator);
+        PortKind want = current ? PortKind::Continuous : PortKind::Spike;
+        if (pr.port >= m.ports.size() || m.ports[pr.port].kind != want)
+          fail(pr.loc, fmt::format("projection into '{}' names no {} port", t.name,
+                                   current ? "continuous" : "spike"));
       }
     }
     if (pr.hasSynapse && pr.synapseModel >= mod.models.size())

@@ -1,0 +1,546 @@
+//===- LowerNetwork.cpp - Networks: populations, projections, recorders ---===//
+#include "ModelLowerer.h"
+#include "ProgramLowering.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace nsc::lowering {
+
+using namespace nsc::ir;
+namespace A = nsc::ast;
+
+namespace {
+
+struct SourceParam {
+  const char *name;
+  Type type;     // canonical type (Hz, ms, pA), or element type of a list
+  bool list;
+  bool required;
+};
+
+units::Unit unitNamed(const char *n) { return *units::lookupUnit(n); }
+
+/// The parameters each built-in source accepts, in canonical units.
+std::vector<SourceParam> sourceParams(PopulationKind k) {
+  Type hz = Type::real(unitNamed("Hz")), ms = msType(), pA = Type::real(unitNamed("pA"));
+  switch (k) {
+  case PopulationKind::PoissonGenerator:
+    return {{"rate", hz, false, true}, {"start", ms, false, false}, {"stop", ms, false, false}};
+  case PopulationKind::SpikeGenerator:
+    return {{"times", ms, true, true}};
+  case PopulationKind::DcGenerator:
+    return {{"amplitude", pA, false, true}, {"start", ms, false, false}, {"stop", ms, false, false}};
+  case PopulationKind::StepCurrentGenerator:
+    return {{"times", ms, true, true}, {"amplitudes", pA, true, true}};
+  default:
+    return {};
+  }
+}
+
+std::optional<PopulationKind> sourceKind(const std::string &name) {
+  if (name == "poisson_generator") return PopulationKind::PoissonGenerator;
+  if (name == "spike_generator") return PopulationKind::SpikeGenerator;
+  if (name == "dc_generator") return PopulationKind::DcGenerator;
+  if (name == "step_current_generator") return PopulationKind::StepCurrentGenerator;
+  return std::nullopt;
+}
+
+bool isCurrentSource(PopulationKind k) {
+  return k == PopulationKind::DcGenerator || k == PopulationKind::StepCurrentGenerator;
+}
+
+} // namespace
+
+void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrides &fileOv) {
+  auto out = std::make_unique<Network>();
+  Network &n = *out;
+  n.name = net.name;
+  n.docstring = net.docstring;
+  n.loc = net.nameRange.valid() ? net.nameRange : net.range;
+
+  // Network-wide semantics, and the `semantics for POP:` blocks.
+  SemanticsOverrides netOv;
+  std::vector<std::pair<const A::SemanticsBlock *, SemanticsOverrides>> popBlocks;
+  for (const auto &member : net.members)
+    if (auto *s = A::dyn_cast<A::SemanticsBlock>(member.get())) {
+      SemanticsOverrides o = readSemantics(s, diags_);
+      if (s->populations.empty()) {
+        netOv.mergeFrom(o);
+      } else {
+        popBlocks.push_back({s, o});
+      }
+    }
+  fileOv.applyTo(n.semantics);
+  netOv.applyTo(n.semantics);
+  const double dt = n.semantics.dtMs;
+  ModelLowerer values(nullptr, n.semantics, diags_, /*networkContext=*/true);
+  // Values of a network are host-side quantities: float64 regardless of the
+  // populations' arithmetic.
+  ModelLowerer hostValues(nullptr, Semantics{}, diags_, /*networkContext=*/true);
+
+  auto constInt = [&](const A::Expr *e, const char *what) -> std::optional<uint64_t> {
+    auto v = hostValues.constantValue(e, Type::integer());
+    if (!v || *v < 0 || std::trunc(*v) != *v || *v > 1e15) {
+      diags_.error(e->range, std::string(what) + " must be a non-negative integer constant");
+      return std::nullopt;
+    }
+    return static_cast<uint64_t>(*v);
+  };
+
+  // --- populations --------------------------------------------------------
+  for (const auto &member : net.members) {
+    auto *p = A::dyn_cast<A::Population>(member.get());
+    if (!p)
+      continue;
+    Population pop;
+    pop.name = p->name;
+    pop.modelName = p->model;
+    pop.loc = p->nameRange.valid() ? p->nameRange : p->range;
+    if (p->size) {
+      auto s = constInt(p->size.get(), "a population size");
+      if (s && *s == 0)
+        diags_.error(p->size->range, "population '" + p->name + "' has no neurons");
+      pop.size = s && *s ? *s : 1;
+    }
+    if (auto k = sourceKind(p->model)) {
+      pop.kind = *k;
+      pop.semantics = n.semantics;
+      auto params = sourceParams(*k);
+      std::vector<bool> given(params.size(), false);
+      for (const A::NamedArg &a : p->inits) {
+        size_t i = 0;
+        while (i < params.size() && a.name != params[i].name)
+          ++i;
+        SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
+        if (i == params.size()) {
+          std::string known;
+          for (const SourceParam &sp : params)
+            known += std::string(known.empty() ? "'" : ", '") + sp.name + "'";
+          diags_.error(r, fmt::format("'{}' has no parameter '{}'; it takes {}", p->model, a.name, known));
+          continue;
+        }
+        given[i] = true;
+        PopulationInit init;
+        init.name = a.name;
+        init.loc = r;
+        const std::string what = fmt::format("parameter '{}' of '{}'", a.name, p->model);
+        if (params[i].list) {
+          auto *l = A::dyn_cast<A::List>(a.value.get());
+          if (!l) {
+            diags_.error(a.value->range, what + " must be a list such as [1 ms, 2 ms]");
+            continue;
+          }
+          std::vector<ExprPtr> elems;
+          for (const auto &x : l->elements)
+            elems.push_back(hostValues.exprAs(x.get(), params[i].type, what));
+          init.value = hostValues.builder().list(params[i].type, std::move(elems));
+          init.value->loc = a.value->range;
+        } else {
+          init.value = hostValues.exprAs(a.value.get(), params[i].type, what);
+        }
+        pop.inits.push_back(std::move(init));
+      }
+      for (size_t i = 0; i < params.size(); ++i)
+        if (params[i].required && !given[i])
+          diags_.error(pop.loc, fmt::format("'{}' needs the parameter '{}'", p->model, params[i].name));
+      n.populations.push_back(std::move(pop));
+      continue;
+    }
+
+    const ModelEntry *entry = entryFor(p->modelDecl, p->model);
+    if (!entry) {
+      diags_.error(p->modelRange.valid() ? p->modelRange : p->range,
+                   "unknown model '" + p->model + "'");
+      continue;
+    }
+    // defaults < model's file < network's file < network < model < population
+    Semantics sem;
+    entry->fileOverrides.applyTo(sem);
+    fileOv.applyTo(sem);
+    netOv.applyTo(sem);
+    entry->modelOverrides.applyTo(sem);
+    for (auto &[blk, o] : popBlocks)
+      for (const std::string &name : blk->populations)
+        if (name == p->name)
+          o.applyTo(sem);
+    if (sem.dtMs != dt) {
+      diags_.error(pop.loc, fmt::format("population '{}' would run at dt = {} ms, but network '{}' "
+                                        "steps at dt = {} ms; a network has one time step",
+                                        p->name, sem.dtMs, net.name, dt));
+      sem.dtMs = dt;
+    }
+    pop.kind = PopulationKind::Model;
+    pop.semantics = sem;
+    pop.model = modelFor(*entry, sem, net.name, p->name);
+    const Model &model = *module_.models[pop.model];
+    pop.modelName = model.name;
+    ModelLowerer popValues(nullptr, sem, diags_, /*networkContext=*/true);
+    for (const A::NamedArg &a : p->inits) {
+      SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
+      auto v = model.findVariable(a.name);
+      if (!v || (model.variables[*v].role != VarRole::State &&
+                 model.variables[*v].role != VarRole::Parameter)) {
+        diags_.error(r, fmt::format("model '{}' has no state variable or parameter '{}'",
+                                    entry->ast->name, a.name));
+        continue;
+      }
+      PopulationInit init;
+      init.name = a.name;
+      init.var = *v;
+      init.loc = r;
+      init.value = popValues.exprAs(a.value.get(), model.variables[*v].type,
+                                    fmt::format("the initial value of '{}'", a.name));
+      pop.inits.push_back(std::move(init));
+    }
+    n.populations.push_back(std::move(pop));
+  }
+  for (auto &[blk, o] : popBlocks)
+    for (size_t i = 0; i < blk->populations.size(); ++i) {
+      auto idx = n.findPopulation(blk->populations[i]);
+      if (!idx)
+        diags_.error(i < blk->populationRanges.size() ? blk->populationRanges[i] : blk->range,
+                     "semantics for unknown population '" + blk->populations[i] + "'");
+      else if (n.populations[*idx].kind != PopulationKind::Model)
+        diags_.error(i < blk->populationRanges.size() ? blk->populationRanges[i] : blk->range,
+                     "semantics for source population '" + blk->populations[i] +
+                         "' have no effect; they apply to model populations");
+    }
+
+  // --- slices -----------------------------------------------------------------
+  auto slice = [&](const A::PopulationRef &ref, PopulationSlice &s) -> bool {
+    auto idx = n.findPopulation(ref.name);
+    if (!idx) {
+      diags_.error(ref.range, "unknown population '" + ref.name + "'");
+      return false;
+    }
+    s.population = *idx;
+    uint64_t size = n.populations[*idx].size;
+    s.begin = 0;
+    s.end = size;
+    if (ref.begin || ref.end) {
+      std::optional<uint64_t> b = ref.begin ? constInt(ref.begin.get(), "a slice bound")
+                                            : std::optional<uint64_t>(0);
+      std::optional<uint64_t> e;
+      if (!ref.isSlice)
+        e = b ? std::optional<uint64_t>(*b + 1) : std::nullopt;
+      else
+        e = ref.end ? constInt(ref.end.get(), "a slice bound") : std::optional<uint64_t>(size);
+      if (!b || !e)
+        return false;
+      if (*b >= *e || *e > size) {
+        diags_.error(ref.range,
+                     ref.isSlice
+                         ? fmt::format("slice [{}:{}] of '{}' is empty or outside its {} neurons",
+                                       *b, *e, ref.name, size)
+                         : fmt::format("index {} is outside population '{}' of {} neurons", *b,
+                                       ref.name, size));
+        return false;
+      }
+      s.begin = *b;
+      s.end = *e;
+    }
+    return true;
+  };
+
+  auto stepsOf = [&](double ms, SourceRange r, const std::string &what) -> int64_t {
+    double ratio = ms / dt;
+    int64_t steps = static_cast<int64_t>(std::llround(ratio));
+    if (std::fabs(ratio - static_cast<double>(steps)) > 1e-9 * std::max(1.0, std::fabs(ratio)))
+      diags_.warning(r, fmt::format("{} of {} ms is not a multiple of dt = {} ms; rounded to {} "
+                                    "step{}",
+                                    what, ms, dt, steps, steps == 1 ? "" : "s"));
+    return steps;
+  };
+
+  // --- projections --------------------------------------------------------------
+  for (const auto &member : net.members) {
+    auto *pr = A::dyn_cast<A::Projection>(member.get());
+    if (!pr)
+      continue;
+    Projection proj;
+    proj.name = pr->name;
+    proj.loc = pr->range;
+    if (!slice(pr->source, proj.source) || !slice(pr->target, proj.target))
+      continue;
+    const Population &src = n.populations[proj.source.population];
+    const Population &tgt = n.populations[proj.target.population];
+    if (tgt.kind != PopulationKind::Model) {
+      diags_.error(pr->target.range, "cannot connect into '" + tgt.name +
+                                         "': it is a stimulus source, not a model population");
+      continue;
+    }
+    const Model &tmodel = *module_.models[tgt.model];
+
+    // Connection rule.
+    if (pr->rule) {
+      const A::Call &rule = *pr->rule;
+      static const std::pair<const char *, ConnectionRule> rules[] = {
+          {"all_to_all", ConnectionRule::AllToAll},
+          {"one_to_one", ConnectionRule::OneToOne},
+          {"fixed_probability", ConnectionRule::FixedProbability},
+          {"fixed_indegree", ConnectionRule::FixedIndegree},
+          {"fixed_outdegree", ConnectionRule::FixedOutdegree},
+          {"from_file", ConnectionRule::FromFile}};
+      bool known = false;
+      for (auto &[nm, r] : rules)
+        if (rule.callee == nm) {
+          proj.conn.rule = r;
+          known = true;
+        }
+      SourceRange rr = rule.calleeRange.valid() ? rule.calleeRange : rule.range;
+      if (!known) {
+        diags_.error(rr, "unknown connection rule '" + rule.callee +
+                             "'; expected all_to_all, one_to_one, fixed_probability, "
+                             "fixed_indegree, fixed_outdegree or from_file");
+        continue;
+      }
+      const bool takesArg = proj.conn.rule != ConnectionRule::AllToAll &&
+                            proj.conn.rule != ConnectionRule::OneToOne;
+      if (rule.args.size() != (takesArg ? 1u : 0u)) {
+        diags_.error(rule.range, fmt::format("'{}' takes {} argument{}", rule.callee,
+                                             takesArg ? 1 : 0, takesArg ? "" : "s"));
+        continue;
+      }
+      if (proj.conn.rule == ConnectionRule::FixedProbability) {
+        auto p = hostValues.constantValue(rule.args[0].get(), Type::real());
+        if (!p || *p < 0 || *p > 1)
+          diags_.error(rule.args[0]->range, "connection probability must be a constant in [0, 1]");
+        else
+          proj.conn.probability = *p;
+      } else if (proj.conn.rule == ConnectionRule::FixedIndegree ||
+                 proj.conn.rule == ConnectionRule::FixedOutdegree) {
+        if (auto k = constInt(rule.args[0].get(), "the number of connections"))
+          proj.conn.count = *k;
+      } else if (proj.conn.rule == ConnectionRule::FromFile) {
+        auto *s = A::dyn_cast<A::StringLit>(rule.args[0].get());
+        if (!s)
+          diags_.error(rule.args[0]->range, "from_file() takes a file name in quotes");
+        else
+          proj.conn.path = s->value;
+      } else if (proj.conn.rule == ConnectionRule::OneToOne &&
+                 proj.source.end - proj.source.begin != proj.target.end - proj.target.begin) {
+        diags_.error(pr->range, fmt::format("one_to_one connects {} source neurons to {} targets; "
+                                            "the sizes must agree",
+                                            proj.source.end - proj.source.begin,
+                                            proj.target.end - proj.target.begin));
+      }
+      for (const A::NamedArg &a : rule.namedArgs) {
+        SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
+        auto *b = A::dyn_cast<A::BoolLit>(a.value.get());
+        if (a.name != "allow_autapses" && a.name != "allow_multapses") {
+          diags_.error(r, "unknown connection option '" + a.name +
+                              "'; expected allow_autapses or allow_multapses");
+        } else if (!b) {
+          diags_.error(a.value->range, "'" + a.name + "' must be true or false");
+        } else {
+          (a.name == "allow_autapses" ? proj.conn.allowAutapses : proj.conn.allowMultapses) = b->value;
+        }
+      }
+    }
+
+    // Settings.
+    const A::NamedArg *weight = nullptr, *delay = nullptr, *port = nullptr, *synapse = nullptr;
+    for (const A::NamedArg &a : pr->settings) {
+      const A::NamedArg **slot = a.name == "weight"    ? &weight
+                                 : a.name == "delay"   ? &delay
+                                 : a.name == "port"    ? &port
+                                 : a.name == "synapse" ? &synapse
+                                                       : nullptr;
+      SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
+      if (!slot)
+        diags_.error(r, "unknown projection setting '" + a.name +
+                            "'; expected weight, delay, port or synapse");
+      else if (*slot)
+        diags_.error(r, "'" + a.name + "' is given twice");
+      else
+        *slot = &a;
+    }
+
+    // Target port.
+    std::optional<uint32_t> portId;
+    if (port) {
+      auto *nm = A::dyn_cast<A::NameRef>(port->value.get());
+      auto *st = A::dyn_cast<A::StringLit>(port->value.get());
+      std::string pname = nm ? nm->name : st ? st->value : "";
+      portId = tmodel.findPort(pname);
+      if (!portId) {
+        diags_.error(port->value->range, fmt::format("model '{}' has no input port '{}'",
+                                                     tmodel.specializationOf.empty() ? tmodel.name : tmodel.specializationOf,
+                                                     pname));
+        continue;
+      }
+    } else {
+      std::vector<uint32_t> candidates;
+      for (uint32_t i = 0; i < tmodel.ports.size(); ++i)
+        if ((tmodel.ports[i].kind == PortKind::Spike) != isCurrentSource(src.kind))
+          candidates.push_back(i);
+      if (candidates.size() == 1) {
+        portId = candidates[0];
+      } else {
+        diags_.error(pr->target.range,
+                     fmt::format("say which input port of '{}' this projection targets with "
+                                 "'port = NAME'",
+                                 tgt.name));
+        continue;
+      }
+    }
+    proj.port = *portId;
+    const Port &tport = tmodel.ports[*portId];
+    proj.portName = tport.name;
+    if (isCurrentSource(src.kind) != (tport.kind == PortKind::Continuous)) {
+      diags_.error(port ? port->value->range : pr->range,
+                   isCurrentSource(src.kind)
+                       ? fmt::format("current source '{}' must connect to a continuous input port, "
+                                     "not spike port '{}'",
+                                     src.name, tport.name)
+                       : fmt::format("spikes of '{}' must go to a spike input port, not continuous "
+                                     "port '{}'",
+                                     src.name, tport.name));
+      continue;
+    }
+
+    // Weight: in the port's unit for spike ports; a dimensionless gain for
+    // current sources into continuous ports. Default 1.
+    Type weightType = tport.kind == PortKind::Spike && tport.type.isNumeric()
+                          ? Type::real(tport.type.unit)
+                          : Type::real();
+    if (weight)
+      proj.weight = values.exprAs(weight->value.get(), weightType, "the weight");
+    else if (!synapse)
+      proj.weight = values.builder().real(1.0, weightType.unit);
+
+    // Delay in ms and steps; shorter than one step is an error.
+    if (delay) {
+      proj.delay = hostValues.exprAs(delay->value.get(), msType(), "the delay");
+      double d;
+      if (!proj.delay->type.isError() && evaluateConstant(*proj.delay, d)) {
+        proj.delaySteps = stepsOf(d, delay->value->range, "delay");
+        if (proj.delaySteps < 1) {
+          diags_.error(delay->value->range,
+                       fmt::format("delay of {} ms is shorter than one time step (dt = {} ms); "
+                                   "spikes need at least one step to arrive",
+                                   d, dt));
+          proj.delaySteps = 1;
+        }
+      } else {
+        proj.delaySteps = -1;
+      }
+    } else {
+      // Default: the shortest delay the step allows, one step.
+      proj.delay = hostValues.builder().real(dt, msUnit());
+      proj.delaySteps = 1;
+    }
+
+    // Plastic synapse model.
+    if (synapse) {
+      const A::Expr *v = synapse->value.get();
+      auto *call = A::dyn_cast<A::Call>(v);
+      auto *nm = A::dyn_cast<A::NameRef>(v);
+      std::string sname = call ? call->callee : nm ? nm->name : "";
+      const ModelEntry *se = entryFor(nullptr, sname);
+      if (!se) {
+        diags_.error(v->range, "unknown synapse model '" + sname + "'");
+        continue;
+      }
+      proj.hasSynapse = true;
+      proj.synapseModel = se->index;
+      proj.synapseName = sname;
+      const Model &smodel = *module_.models[se->index];
+      if (smodel.kind != ModelKind::Synapse)
+        diags_.error(v->range, "'" + sname + "' is a neuron model, not a synapse model");
+      if (call) {
+        if (!call->args.empty())
+          diags_.error(call->range, "synapse parameters are given by name: " + sname + "(w = ...)");
+        ModelLowerer synValues(nullptr, smodel.semantics, diags_, /*networkContext=*/true);
+        for (const A::NamedArg &a : call->namedArgs) {
+          SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
+          auto var = smodel.findVariable(a.name);
+          if (!var) {
+            diags_.error(r, fmt::format("synapse model '{}' has no variable '{}'", sname, a.name));
+            continue;
+          }
+          PopulationInit init;
+          init.name = a.name;
+          init.var = *var;
+          init.loc = r;
+          init.value = synValues.exprAs(a.value.get(), smodel.variables[*var].type,
+                                        "the value of '" + a.name + "'");
+          proj.synapseParams.push_back(std::move(init));
+        }
+      }
+    }
+    n.projections.push_back(std::move(proj));
+  }
+
+  // --- recorders ------------------------------------------------------------------
+  for (const auto &member : net.members) {
+    auto *rec = A::dyn_cast<A::Recorder>(member.get());
+    if (!rec)
+      continue;
+    Recorder r;
+    r.loc = rec->range;
+    if (!slice(rec->target, r.target))
+      continue;
+    const Population &pop = n.populations[r.target.population];
+    const Model *model = pop.kind == PopulationKind::Model ? module_.models[pop.model].get() : nullptr;
+    bool ok = true;
+    for (size_t i = 0; i < rec->what.size(); ++i) {
+      const std::string &w = rec->what[i];
+      SourceRange wr = i < rec->whatRanges.size() ? rec->whatRanges[i] : rec->range;
+      RecordItem item;
+      item.name = w;
+      if (w == "spikes") {
+        item.kind = RecordItem::Kind::Spikes;
+      } else if (!model) {
+        diags_.error(wr, "source population '" + pop.name + "' only records spikes");
+        ok = false;
+        continue;
+      } else if (auto v = model->findVariable(w)) {
+        item.kind = RecordItem::Kind::Variable;
+        item.id = *v;
+      } else if (auto in = model->findInline(w)) {
+        item.kind = RecordItem::Kind::Inline;
+        item.id = *in;
+      } else {
+        diags_.error(wr, fmt::format("model '{}' of population '{}' has no variable '{}' to record",
+                                     pop.modelName, pop.name, w));
+        ok = false;
+        continue;
+      }
+      r.what.push_back(item);
+    }
+    if (!ok)
+      continue;
+    if (rec->interval) {
+      ExprPtr iv = hostValues.exprAs(rec->interval.get(), msType(), "the recording interval");
+      double ms;
+      if (iv->type.isError() || !evaluateConstant(*iv, ms) || !(ms > 0)) {
+        diags_.error(rec->interval->range, "the recording interval must be a positive time constant");
+        continue;
+      }
+      int64_t steps = stepsOf(ms, rec->interval->range, "recording interval");
+      if (steps < 1) {
+        diags_.error(rec->interval->range,
+                     fmt::format("recording interval of {} ms is shorter than one time step "
+                                 "(dt = {} ms)",
+                                 ms, dt));
+        continue;
+      }
+      r.intervalMs = ms;
+      r.intervalSteps = static_cast<uint64_t>(steps);
+    }
+    if (!rec->label.empty()) {
+      r.label = rec->label;
+    } else {
+      r.label = pop.name;
+      for (const std::string &w : rec->what)
+        r.label += "_" + w;
+    }
+    n.recorders.push_back(std::move(r));
+  }
+  module_.networks.push_back(std::move(out));
+}
+
+} // namespace nsc::lowering
