@@ -135,7 +135,7 @@ bool CompilerSession::lower() {
   if (stage_ == Stage::Lowered)
     return true;
   module_ = lowerToIR(program_, diags_);
-  if (!module_ || diags_.hasErrors() || !ir::verify(*module_, diags_)) {
+  if (!module_ || diags_.hasErrors() || !ir::verifyModule(*module_, diags_)) {
     stage_ = Stage::Failed;
     return false;
   }

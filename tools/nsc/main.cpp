@@ -97,12 +97,12 @@ int run(const Options &opts) {
   case Emit::Ir:
     if (!session.lower())
       return finish(false);
-    nsc::ir::print(*session.module(), out);
+    nsc::ir::printModule(*session.module(), out);
     break;
   case Emit::IrJson:
     if (!session.lower())
       return finish(false);
-    out << nsc::ir::toJson(*session.module()).dump(2) << "\n";
+    out << nsc::ir::moduleToJSON(*session.module()).dump(2) << "\n";
     break;
   }
   ok = !diags.hasErrors() && writeOutput(opts, out.str(), diags);
