@@ -451,6 +451,8 @@ void ModelChecker::checkRecursion() {
         for (size_t i = start; i < path.size(); ++i)
           d.note(path[i]->call->range,
                  "'" + path[i]->caller->name + "' calls '" + path[i]->callee->name + "' here");
+        if (e->callee != f)
+          d.note(e->call->range, "'" + f->name + "' calls '" + e->callee->name + "' here");
       } else if (c == White) {
         path.push_back(e);
         visit(e->callee);
