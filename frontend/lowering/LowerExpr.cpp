@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdint>
 #include <map>
 
 namespace nsc::lowering {
@@ -236,7 +237,16 @@ ExprPtr ModelLowerer::expr(const A::Expr *e) {
         diags_.error(e->range, "cannot negate " + typeText(x->type));
         return errorExpr(e->range);
       }
-      out = b_.neg(std::move(x));
+      // A negative literal is a constant, not an operation (negation is exact).
+      if (auto *c = dyn_cast<Constant>(x.get()); c && c->type.kind == TypeKind::Real) {
+        c->real = -c->real;
+        out = std::move(x);
+      } else if (c && c->type.kind == TypeKind::Int && c->integer != INT64_MIN) {
+        c->integer = -c->integer;
+        out = std::move(x);
+      } else {
+        out = b_.neg(std::move(x));
+      }
       break;
     case A::UnaryOp::Not:
       out = b_.logicalNot(coerceTo(std::move(x), Type::boolean(), e->range, "the operand of 'not'"));

@@ -163,6 +163,7 @@ std::unique_ptr<Model> ModelLowerer::run(const std::string &name) {
         Port &port = model_->ports[id];
         port.excitatory = p->excitatory;
         port.inhibitory = p->inhibitory;
+        port.declaredType = p->type != nullptr;
         port.loc = p->nameRange.valid() ? p->nameRange : p->range;
         ports_[p.get()] = id;
       }

@@ -403,11 +403,17 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
 
     // Weight: in the port's unit for spike ports; a dimensionless gain for
     // current sources into continuous ports. Default 1.
-    Type weightType = tport.kind == PortKind::Spike && tport.type.isNumeric()
+    Type weightType = tport.kind == PortKind::Spike && tport.declaredType && tport.type.isNumeric()
                           ? Type::real(tport.type.unit)
                           : Type::real();
-    if (weight)
+    if (weight && tport.kind == PortKind::Spike && !tport.declaredType) {
+      ExprPtr w = values.expr(weight->value.get());
+      if (w->type.kind == TypeKind::Int)
+        w = values.coerceTo(std::move(w), Type::real(w->type.unit), weight->value->range, "the weight");
+      proj.weight = std::move(w);
+    } else if (weight) {
       proj.weight = values.exprAs(weight->value.get(), weightType, "the weight");
+    }
     else if (!synapse)
       proj.weight = values.builder().real(1.0, weightType.unit);
 

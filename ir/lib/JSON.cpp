@@ -259,7 +259,8 @@ json modelToJSON(const Model &m) {
                      {"excitatory", p.excitatory},
                      {"inhibitory", p.inhibitory},
                      {"vector_size", p.vectorSize},
-                     {"type", typeToJSON(p.type)}});
+                     {"type", typeToJSON(p.type)},
+                     {"declared_type", p.declaredType}});
   j["ports"] = ports;
   j["output"] = {{"spike", m.outputSpike}, {"continuous", m.outputContinuous}};
   json eqs = json::array();

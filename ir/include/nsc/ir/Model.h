@@ -48,6 +48,9 @@ struct Port {
   bool excitatory = false, inhibitory = false;
   uint32_t vectorSize = 0; // 0 = scalar
   Type type;               // spike: weight type; continuous: value type
+  /// False for a spike port declared without a unit (`spikes <- spike`):
+  /// its weights then keep the unit the network gives them.
+  bool declaredType = true;
   SourceRange loc;
 };
 
