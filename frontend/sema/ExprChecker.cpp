@@ -566,6 +566,7 @@ ir::Type ExprChecker::checkList(List *l) {
   if (region != Region::Network)
     diags_.error(l->range, "lists are only allowed in network blocks");
   ir::Type first = ir::Type::error();
+  const Expr *firstExpr = nullptr;
   bool ok = true;
   for (size_t i = 0; i < l->elements.size(); ++i) {
     ir::Type t = checkValue(l->elements[i].get());
@@ -573,12 +574,13 @@ ir::Type ExprChecker::checkList(List *l) {
       ok = false;
       continue;
     }
-    if (i == 0 || first.isError()) {
+    if (!firstExpr) {
       first = t;
+      firstExpr = l->elements[i].get();
       continue;
     }
     if (first.isNumeric() && t.isNumeric()) {
-      if (unify(l->elements[0].get(), l->elements[i].get(), l->elements[i]->range,
+      if (unify(firstExpr, l->elements[i].get(), l->elements[i]->range,
                 "list elements have incompatible types " + quote(first) + " and " + quote(t))
               .isError())
         ok = false;
@@ -596,6 +598,13 @@ ir::Type ExprChecker::checkList(List *l) {
 //===----------------------------------------------------------------------===//
 
 ir::Type ExprChecker::checkCall(Call *c) {
+  // The parser never leaves an argument empty, but a null one must not crash.
+  for (auto &a : c->args)
+    if (!a) {
+      for (auto &other : c->args)
+        check(other.get());
+      return ir::Type::error();
+    }
   for (NamedArg &na : c->namedArgs) {
     diags_.error(na.nameRange.valid() ? na.nameRange : c->range,
                  "named argument '" + na.name + "' is not allowed in a call to '" + c->callee + "'");

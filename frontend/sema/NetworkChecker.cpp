@@ -350,7 +350,8 @@ private:
                                     (rule->args.size() == 1 ? " was" : " were") + " given");
     } else if (it->second == 1) {
       Expr *a = rule->args[0].get();
-      if (rule->callee == "from_file") {
+      if (!a) {
+      } else if (rule->callee == "from_file") {
         if (ec_.checkValue(a).kind != ir::TypeKind::String && !a->type.isError())
           diags_.error(a->range, "'from_file' expects a file name string");
       } else if (auto c = constantOf(a, "rule parameter")) {

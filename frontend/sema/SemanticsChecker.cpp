@@ -95,7 +95,7 @@ public:
       return;
     }
     c->type = ir::Type::string();
-    if (c->args.size() != 1) {
+    if (c->args.size() != 1 || !c->args[0]) {
       diags_.error(c->range, "fixed() expects one format such as 'Q8.8'");
       return;
     }
