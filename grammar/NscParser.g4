@@ -39,7 +39,9 @@ declaration
   : RECORDABLE? declName (COMMA declName)* dataType (EQ init=expr)?
     (LLBRACK guard=expr RRBRACK)? decorator*
   ;
-declName : name (LBRACK size=expr RBRACK)? ;
+// `y' mV/ms = 0 mV/ms` declares the initial value of a derivative (the state
+// of a higher-order ODE); the primes become part of the declared name.
+declName : name (LBRACK size=expr RBRACK)? PRIME* ;
 decorator : AT name (COLON_COLON name)? ;
 
 dataType
@@ -142,7 +144,12 @@ primary
 
 call : name LPAREN (callArg (COMMA callArg)*)? RPAREN ;
 callArg : namedArg | expr ;
-namedArg : name EQ expr ;
+namedArg : key=argName EQ expr ;
+// Keys of named arguments may be words that are keywords elsewhere
+// (`synapse = stdp_synapse(...)`, `step = 1 ms`).
+argName : name | SYNAPSE | NEURON | MODEL | SPIKE | CONTINUOUS | STEP | INPUT
+        | OUTPUT | STATE | PARAMETERS | INTERNALS | UPDATE | EQUATIONS | KERNEL
+        | INLINE | FUNCTION ;
 
 variable : name (LBRACK index=expr RBRACK)? PRIME* ;
 

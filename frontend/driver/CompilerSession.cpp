@@ -41,13 +41,16 @@ FileId CompilerSession::addInputBuffer(const std::string &path, std::string cont
 
 std::optional<FileId> CompilerSession::resolveImport(const ast::Import &imp, FileId from) {
   // Candidates: the string form names a path; the name form names a model
-  // file NAME.nrn or NAME.nestml. Each is looked up next to the importing
-  // file first, then on the -I path, in order.
+  // file NAME.nrn or NAME.nestml, dots separating folders as in Python
+  // (`import cortex.l23_pyr` -> cortex/l23_pyr.nrn). Each is looked up next
+  // to the importing file first, then on the -I path, in order.
   std::vector<std::string> names;
+  std::string stem = imp.name;
+  std::replace(stem.begin(), stem.end(), '.', '/');
   if (!imp.path.empty())
     names.push_back(imp.path);
   else
-    names = {imp.name + ".nrn", imp.name + ".nestml"};
+    names = {stem + ".nrn", stem + ".nestml"};
 
   std::vector<fs::path> dirs;
   dirs.push_back(fs::path(sm_.path(from)).parent_path());
@@ -75,7 +78,7 @@ std::optional<FileId> CompilerSession::resolveImport(const ast::Import &imp, Fil
   std::string what = imp.path.empty() ? "model file for '" + imp.name + "'" : "'" + imp.path + "'";
   auto diag = diags_.error(imp.range, "cannot find imported " + what);
   if (imp.path.empty())
-    diag.note({}, "searched for " + imp.name + ".nrn and " + imp.name +
+    diag.note({}, "searched for " + stem + ".nrn and " + stem +
                       ".nestml next to the importing file and on the -I path");
   return std::nullopt;
 }

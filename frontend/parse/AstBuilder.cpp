@@ -138,8 +138,10 @@ std::unique_ptr<VarDecl> AstBuilder::declaration(NscParser::DeclarationContext *
   d->recordable = ctx->RECORDABLE() != nullptr;
   for (auto *n : ctx->declName()) {
     DeclaredName dn;
-    dn.name = text(n->name());
+    dn.name = text(n->name()) + std::string(n->PRIME().size(), '\'');
     dn.range = range(n->name());
+    if (!n->PRIME().empty())
+      dn.range.end = range(n->PRIME().back()).end;
     if (n->size)
       dn.vectorSize = expr(n->size);
     d->names.push_back(std::move(dn));

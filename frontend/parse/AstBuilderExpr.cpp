@@ -201,8 +201,8 @@ std::unique_ptr<NameRef> AstBuilder::variable(NscParser::VariableContext *ctx) {
 
 NamedArg AstBuilder::namedArg(NscParser::NamedArgContext *ctx) {
   NamedArg a;
-  a.name = text(ctx->name());
-  a.nameRange = range(ctx->name());
+  a.name = text(ctx->argName());
+  a.nameRange = range(ctx->argName());
   a.value = expr(ctx->expr());
   return a;
 }
