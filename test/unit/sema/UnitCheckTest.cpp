@@ -257,3 +257,32 @@ TEST_F(UnitCheck, NumericResultAnnotations) {
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(UnitCheck, DerivativeInitialValuesInState) {
+  // NESTML's ODE-form alpha kernel: the state block declares g and g'.
+  ASSERT_TRUE(analyze(R"(model m:
+    parameters:
+        tau ms = 2 ms
+    state:
+        g nS = 0 nS
+        g' nS/ms = e * nS / tau
+    equations:
+        kernel g'' = -2 * g' / tau - g / tau**2
+        inline I pA = convolve(g, spikes) * mV
+    input:
+        spikes <- spike
+)")) << dump();
+  ast::NameRef *gp = nullptr;
+  forEachExprInModel(model(), [&](ast::Expr *e) {
+    if (auto *n = ast::dyn_cast<ast::NameRef>(e); n && n->name == "g" && n->diffOrder == 1)
+      gp = n;
+  });
+  ASSERT_NE(gp, nullptr);
+  EXPECT_EQ(gp->resolution, ast::NameRef::Resolution::Variable);
+  ASSERT_TRUE(ast::isa<ast::VarDecl>(gp->target));
+  EXPECT_EQ(ast::cast<ast::VarDecl>(gp->target)->names[gp->targetIndex].name, "g'");
+}
+
+} // namespace
