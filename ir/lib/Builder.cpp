@@ -119,6 +119,18 @@ void builtinArity(Builtin b, unsigned &minArgs, unsigned &maxArgs) {
   }
 }
 
+double conversionFactor(const units::Unit &from, const units::Unit &to) {
+  double r = from.scale / to.scale;
+  if (!(r > 0) || !std::isfinite(r))
+    return r;
+  double l = std::log10(r);
+  double n = std::round(l);
+  if (std::fabs(l - n) > 1e-9 || std::fabs(n) > 300)
+    return r;
+  // 10^n is exact for 0 <= n <= 22; 1 / 10^-n is the double nearest 10^n.
+  return n >= 0 ? std::pow(10.0, n) : 1.0 / std::pow(10.0, -n);
+}
+
 units::Unit msUnit() {
   units::Unit u;
   u.dim = units::Dimension::time();
@@ -313,7 +325,7 @@ ExprPtr Builder::convert(ExprPtr x, const units::Unit &to) const {
     return x;
   Type t = x->type;
   t.unit = to;
-  double factor = to.conversionFrom(x->type.unit);
+  double factor = conversionFactor(x->type.unit, to);
   auto loc = x->loc;
   auto c = std::make_unique<UnitConvert>(t, std::move(x), factor);
   c->loc = loc;

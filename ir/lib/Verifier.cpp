@@ -354,7 +354,7 @@ private:
                                 printType(from), printType(e.type)));
         return;
       }
-      double want = e.type.unit.conversionFrom(from.unit);
+      double want = conversionFactor(from.unit, e.type.unit);
       if (!(std::fabs(u.factor - want) <= 1e-12 * std::fabs(want)))
         fail(e.loc, fmt::format("conversion factor {} from '{}' to '{}', expected {}",
                                 formatReal(u.factor), printType(from), printType(e.type),

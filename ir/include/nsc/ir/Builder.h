@@ -31,6 +31,11 @@ Type binaryResultType(BinaryOp op, const Type &l, const Type &r, const double *c
 /// Allowed argument counts of a builtin (Builtin::User: not checked here).
 void builtinArity(Builtin b, unsigned &minArgs, unsigned &maxArgs);
 
+/// The factor that converts a value in `from` into `to` (same dimension):
+/// an exactly rounded power of ten when the scales differ by one (nA -> pA
+/// is exactly 1000, not 1000.0000000000001), else from.scale / to.scale.
+double conversionFactor(const units::Unit &from, const units::Unit &to);
+
 /// Time unit of the IR (ms) and the type of x^(order) for a value of type t.
 units::Unit msUnit();
 Type derivativeType(const Type &t, unsigned order);

@@ -182,7 +182,8 @@ struct Call : Expr {
 };
 
 /// value * factor, same dimension, from operand's unit to this node's unit:
-/// `V -> mV` has factor 1000. factor == type.unit.conversionFrom(operand unit).
+/// `V -> mV` has factor 1000. factor == conversionFactor(operand unit, unit)
+/// (Builder.h): powers of ten are exact.
 struct UnitConvert : Expr {
   NSC_IR_EXPR_CLASSOF(UnitConvert)
   UnitConvert(Type t, ExprPtr x, double f)
