@@ -247,7 +247,10 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
   auto stepsOf = [&](double ms, SourceRange r, const std::string &what) -> int64_t {
     double ratio = ms / dt;
     int64_t steps = static_cast<int64_t>(std::llround(ratio));
-    if (std::fabs(ratio - static_cast<double>(steps)) > 1e-9 * std::max(1.0, std::fabs(ratio)))
+    // Ties round away from zero (std::llround); below one step the caller
+    // reports an error instead of a rounding warning.
+    if (steps >= 1 &&
+        std::fabs(ratio - static_cast<double>(steps)) > 1e-9 * std::max(1.0, std::fabs(ratio)))
       diags_.warning(r, fmt::format("{} of {} ms is not a multiple of dt = {} ms; rounded to {} "
                                     "step{}",
                                     what, ms, dt, steps, steps == 1 ? "" : "s"));
