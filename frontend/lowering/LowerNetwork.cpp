@@ -110,6 +110,8 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
       auto params = sourceParams(*k);
       std::vector<bool> given(params.size(), false);
       for (const A::NamedArg &a : p->inits) {
+        if (!a.value)
+          continue;
         size_t i = 0;
         while (i < params.size() && a.name != params[i].name)
           ++i;
@@ -178,6 +180,8 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
     pop.modelName = model.name;
     ModelLowerer popValues(nullptr, sem, diags_, /*networkContext=*/true);
     for (const A::NamedArg &a : p->inits) {
+      if (!a.value)
+        continue;
       SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
       auto v = model.findVariable(a.name);
       if (!v || (model.variables[*v].role != VarRole::State &&
@@ -330,6 +334,8 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
                                             proj.target.end - proj.target.begin));
       }
       for (const A::NamedArg &a : rule.namedArgs) {
+        if (!a.value)
+          continue;
         SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
         auto *b = A::dyn_cast<A::BoolLit>(a.value.get());
         if (a.name != "allow_autapses" && a.name != "allow_multapses") {
@@ -346,6 +352,8 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
     // Settings.
     const A::NamedArg *weight = nullptr, *delay = nullptr, *port = nullptr, *synapse = nullptr;
     for (const A::NamedArg &a : pr->settings) {
+      if (!a.value)
+        continue;
       const A::NamedArg **slot = a.name == "weight"    ? &weight
                                  : a.name == "delay"   ? &delay
                                  : a.name == "port"    ? &port
@@ -464,6 +472,8 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
           diags_.error(call->range, "synapse parameters are given by name: " + sname + "(w = ...)");
         ModelLowerer synValues(nullptr, smodel.semantics, diags_, /*networkContext=*/true);
         for (const A::NamedArg &a : call->namedArgs) {
+          if (!a.value)
+            continue;
           SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
           auto var = smodel.findVariable(a.name);
           if (!var) {
