@@ -464,12 +464,6 @@ void printNetwork(const Network &n, const Module &mod, std::ostream &os) {
     top.line(1, "}");
   }
   for (const Recorder &r : n.recorders) {
-    const Model *model = nullptr;
-    if (r.target.population < n.populations.size()) {
-      const Population &p = n.populations[r.target.population];
-      if (p.kind == PopulationKind::Model && p.model < mod.models.size())
-        model = mod.models[p.model].get();
-    }
     std::string what;
     for (size_t i = 0; i < r.what.size(); ++i) {
       const RecordItem &it = r.what[i];
@@ -484,7 +478,6 @@ void printNetwork(const Network &n, const Module &mod, std::ostream &os) {
                             : "every step";
     top.line(1, fmt::format("record {} : {} from {} {}", quote(r.label), what,
                             sliceText(n, r.target), every));
-    (void)model;
   }
   top.line(0, "}");
 }
