@@ -146,8 +146,8 @@ ExprPtr ModelLowerer::arith(A::BinaryOp aop, ExprPtr l, ExprPtr r, SourceRange r
     if (!l->type.isNumeric() || !r->type.isNumeric())
       break;
     if (l->type.kind != r->type.kind || semaType.kind == TypeKind::Real) {
-      l = coerceTo(std::move(l), Type::real(l->type.unit), range, "an operand");
-      r = coerceTo(std::move(r), Type::real(r->type.unit), range, "an operand");
+      l = coerceToReal(std::move(l), range, "an operand");
+      r = coerceToReal(std::move(r), range, "an operand");
     }
     break;
   case BinaryOp::Pow: {
@@ -286,7 +286,7 @@ ExprPtr ModelLowerer::expr(const A::Expr *e) {
       ExprPtr v = expr(x.get());
       if (elemType.isError()) {
         if (v->type.kind == TypeKind::Int)
-          v = coerceTo(std::move(v), Type::real(v->type.unit), x->range, "a list element");
+          v = coerceToReal(std::move(v), x->range, "a list element");
         elemType = v->type;
       } else {
         v = coerceTo(std::move(v), elemType, x->range, "a list element");
@@ -485,7 +485,7 @@ ExprPtr ModelLowerer::call(const A::Call *c) {
     ExprPtr x = expr(c->args[0].get());
     if (x->type.isError())
       return x;
-    x = coerceTo(std::move(x), Type::real(x->type.unit), c->range, what);
+    x = coerceToReal(std::move(x), c->range, what);
     auto root = x->type.unit.dim.root(2);
     if (!root) {
       diags_.error(c->range, "cannot take the square root of " + typeText(x->type));

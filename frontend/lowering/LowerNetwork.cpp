@@ -51,6 +51,45 @@ bool isCurrentSource(PopulationKind k) {
   return k == PopulationKind::DcGenerator || k == PopulationKind::StepCurrentGenerator;
 }
 
+/// NESTML's split by sign: when the target's spike ports are exactly one
+/// `excitatory` and one `inhibitory` port of the same weight type, a
+/// projection that names no port sends w >= 0 to the first and |w| for
+/// w < 0 to the second. Returns {excitatory, inhibitory}.
+std::optional<std::pair<uint32_t, uint32_t>>
+signSplitPorts(const Model &m, const std::vector<uint32_t> &candidates) {
+  if (candidates.size() != 2)
+    return std::nullopt;
+  const Port &a = m.ports[candidates[0]], &b = m.ports[candidates[1]];
+  if (a.kind != PortKind::Spike || a.declaredType != b.declaredType ||
+      !a.type.sameAs(b.type) || a.vectorSize || b.vectorSize)
+    return std::nullopt;
+  if (a.excitatory && !a.inhibitory && b.inhibitory && !b.excitatory)
+    return std::make_pair(candidates[0], candidates[1]);
+  if (b.excitatory && !b.inhibitory && a.inhibitory && !a.excitatory)
+    return std::make_pair(candidates[1], candidates[0]);
+  return std::nullopt;
+}
+
+/// With a constant weight the split is decided now (a negative weight goes
+/// to the inhibitory port as its magnitude); otherwise each synapse decides
+/// at run time by its own weight's sign (Projection::negativePort).
+void resolveSignSplit(Projection &proj, uint32_t negativePort, const Model &target) {
+  double w;
+  if (proj.weight && evaluateConstant(*proj.weight, w)) {
+    if (w < 0) {
+      auto magnitude = std::make_unique<Constant>(proj.weight->type);
+      magnitude->real = -w;
+      magnitude->loc = proj.weight->loc;
+      proj.weight = std::move(magnitude);
+      proj.port = negativePort;
+      proj.portName = target.ports[negativePort].name;
+    }
+    return;
+  }
+  proj.negativePort = negativePort;
+  proj.negativePortName = target.ports[negativePort].name;
+}
+
 } // namespace
 
 void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrides &fileOv) {
@@ -370,7 +409,7 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
     }
 
     // Target port.
-    std::optional<uint32_t> portId;
+    std::optional<uint32_t> portId, negativePort;
     if (port) {
       auto *nm = A::dyn_cast<A::NameRef>(port->value.get());
       auto *st = A::dyn_cast<A::StringLit>(port->value.get());
@@ -389,6 +428,9 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
           candidates.push_back(i);
       if (candidates.size() == 1) {
         portId = candidates[0];
+      } else if (auto split = signSplitPorts(tmodel, candidates)) {
+        portId = split->first;
+        negativePort = split->second;
       } else {
         diags_.error(pr->target.range,
                      fmt::format("say which input port of '{}' this projection targets with "
@@ -420,13 +462,16 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
     if (weight && tport.kind == PortKind::Spike && !tport.declaredType) {
       ExprPtr w = values.expr(weight->value.get());
       if (w->type.kind == TypeKind::Int)
-        w = values.coerceTo(std::move(w), Type::real(w->type.unit), weight->value->range, "the weight");
+        w = values.coerceToReal(std::move(w), weight->value->range, "the weight");
       proj.weight = std::move(w);
     } else if (weight) {
       proj.weight = values.exprAs(weight->value.get(), weightType, "the weight");
     }
     else if (!synapse)
       proj.weight = values.builder().real(1.0, weightType.unit);
+
+    if (negativePort)
+      resolveSignSplit(proj, *negativePort, tmodel);
 
     // Delay in ms and steps; shorter than one step is an error.
     if (delay) {

@@ -43,6 +43,13 @@ public:
   ir::ExprPtr exprAs(const ast::Expr *e, const ir::Type &to, const std::string &what);
   ir::ExprPtr coerceTo(ir::ExprPtr x, const ir::Type &to, SourceRange range,
                        const std::string &what);
+  /// coerceTo a real of x's own unit (int -> real, precision applied).
+  ir::ExprPtr coerceToReal(ir::ExprPtr x, SourceRange range, const std::string &what) {
+    // Read the unit before `x` is moved into the by-value parameter: the
+    // order in which call arguments are evaluated is unspecified.
+    ir::Type to = ir::Type::real(x->type.unit);
+    return coerceTo(std::move(x), to, range, what);
+  }
   /// A constant value of e (parameters' default values are substituted).
   std::optional<double> constantValue(const ast::Expr *e, const ir::Type &as);
   const ir::Builder &builder() const { return b_; }

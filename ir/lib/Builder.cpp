@@ -362,10 +362,12 @@ ExprPtr Builder::coerce(ExprPtr x, const Type &toIn) const {
       r->loc = c->loc;
       x = std::move(r);
     } else {
-      x = cast(CastKind::IntToReal, std::move(x), Type::real(x->type.unit, to.precision));
+      Type castTo = Type::real(x->type.unit, to.precision); // read x before it is moved
+      x = cast(CastKind::IntToReal, std::move(x), castTo);
     }
   } else if (x->type.kind == TypeKind::Real && to.kind == TypeKind::Int) {
-    x = cast(CastKind::RealToInt, std::move(x), Type::integer(x->type.unit));
+    Type castTo = Type::integer(x->type.unit); // read x before it is moved
+    x = cast(CastKind::RealToInt, std::move(x), castTo);
   }
 
   if (x->type.unit.dim != to.unit.dim) {
@@ -383,10 +385,12 @@ ExprPtr Builder::coerce(ExprPtr x, const Type &toIn) const {
     x = convert(std::move(x), to.unit);
 
   if (to.kind == TypeKind::Real && !(x->type.precision == to.precision)) {
-    if (auto *c = dyn_cast<Constant>(x.get()))
+    if (auto *c = dyn_cast<Constant>(x.get())) {
       c->type.precision = to.precision;
-    else
-      x = cast(CastKind::PrecisionCast, std::move(x), Type::real(x->type.unit, to.precision));
+    } else {
+      Type castTo = Type::real(x->type.unit, to.precision); // read x before it is moved
+      x = cast(CastKind::PrecisionCast, std::move(x), castTo);
+    }
   }
   return x;
 }

@@ -346,6 +346,8 @@ static json networkToJSON(const Network &n) {
                {"delay_steps", p.delaySteps},
                {"port", p.port},
                {"port_name", p.portName}};
+    if (p.negativePort)
+      jp["negative_weight_port"] = {{"port", *p.negativePort}, {"port_name", p.negativePortName}};
     if (p.hasSynapse)
       jp["synapse"] = {{"model", p.synapseModel}, {"name", p.synapseName},
                        {"params", initsToJSON(p.synapseParams)}};

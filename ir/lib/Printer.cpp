@@ -441,6 +441,8 @@ void printNetwork(const Network &n, const Module &mod, std::ostream &os) {
     }
     top.line(1, head + " {");
     top.line(2, "port @" + pr.portName);
+    if (pr.negativePort)
+      top.line(2, "negative_weights -> @" + pr.negativePortName + " (as |w|)");
     if (pr.weight)
       top.line(2, "weight = " + top.expr(pr.weight.get()));
     if (pr.delay) {

@@ -609,6 +609,10 @@ void verifyNetwork(const Module &mod, const Network &n, std::vector<Violation> &
         if (pr.port >= m.ports.size() || m.ports[pr.port].kind != want)
           fail(pr.loc, fmt::format("projection into '{}' names no {} port", t.name,
                                    current ? "continuous" : "spike"));
+        if (pr.negativePort && (current || *pr.negativePort >= m.ports.size() ||
+                                m.ports[*pr.negativePort].kind != PortKind::Spike))
+          fail(pr.loc, fmt::format("projection into '{}' has an invalid negative-weight port",
+                                   t.name));
       }
     }
     if (pr.hasSynapse && pr.synapseModel >= mod.models.size())

@@ -90,11 +90,58 @@ TEST_F(LoweringTest, DelayNotAMultipleOfDtIsRounded) {
   EXPECT_TRUE(hasDiag(Severity::Warning, "not a multiple of dt")) << dump();
 }
 
-TEST_F(LoweringTest, ExcitatoryInhibitoryPortNeedsAName) {
-  addFile(net(R"(
+TEST_F(LoweringTest, UnnamedPortSplitsByWeightSign) {
+  // One excitatory and one inhibitory port: as in NESTML, w >= 0 goes to the
+  // excitatory port, w < 0 to the inhibitory one as |w|; a weight of unknown
+  // sign is split per synapse at run time (negativePort).
+  ASSERT_TRUE(lower(net(R"(
     a = n[10]
     connect a -> a: all_to_all, weight = 1 mV
-)"));
+    connect a -> a: all_to_all, weight = -2 mV
+    connect a -> a: all_to_all, weight = normal(0 mV, 1 mV)
+    connect a -> a: all_to_all, weight = -3 mV, port = exc
+)"))) << dump();
+  const ir::Network &w = *module->networks[0];
+  ASSERT_EQ(w.projections.size(), 4u);
+  double v = 0;
+
+  EXPECT_EQ(w.projections[0].portName, "exc");
+  EXPECT_FALSE(w.projections[0].negativePort);
+
+  EXPECT_EQ(w.projections[1].portName, "inh");
+  ASSERT_TRUE(ir::evaluateConstant(*w.projections[1].weight, v));
+  EXPECT_EQ(v, 2.0);
+  EXPECT_FALSE(w.projections[1].negativePort);
+
+  EXPECT_EQ(w.projections[2].portName, "exc");
+  ASSERT_TRUE(w.projections[2].negativePort);
+  EXPECT_EQ(w.projections[2].negativePortName, "inh");
+
+  // A named port takes the weight as written.
+  EXPECT_EQ(w.projections[3].portName, "exc");
+  ASSERT_TRUE(ir::evaluateConstant(*w.projections[3].weight, v));
+  EXPECT_EQ(v, -3.0);
+}
+
+TEST_F(LoweringTest, UnqualifiedPortsNeedAName) {
+  addFile(R"(
+model two:
+    state:
+        V mV = 0 mV
+    input:
+        a mV <- spike
+        b mV <- spike
+    output:
+        spike
+    onReceive(a):
+        V += a
+    onReceive(b):
+        V -= b
+
+network w:
+    p = two[4]
+    connect p -> p: all_to_all, weight = 1 mV
+)");
   analyzeProgram(program, diags);
   module = lowerToIR(program, diags);
   EXPECT_EQ(module, nullptr);

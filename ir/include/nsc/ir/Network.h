@@ -15,6 +15,7 @@
 
 #include "nsc/ir/Model.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,12 @@ struct Projection {
   int64_t delaySteps = 1;
   uint32_t port = 0; // index into the target model's ports
   std::string portName;
+  /// Split by sign (no `port =`, target has one excitatory and one
+  /// inhibitory spike port, weights not of one known sign): a synapse whose
+  /// weight is negative delivers |w| to this port instead of `port`, as
+  /// NESTML does. Absent otherwise.
+  std::optional<uint32_t> negativePort;
+  std::string negativePortName;
   /// Plastic synapses: index into Module::models of the synapse model and
   /// its parameters; hasSynapse false for static synapses.
   bool hasSynapse = false;
