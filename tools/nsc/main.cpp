@@ -123,9 +123,10 @@ int main(int argc, char **argv) {
                                              {"ast", Emit::Ast},
                                              {"ir", Emit::Ir},
                                              {"ir-json", Emit::IrJson}};
-  app.add_option("--emit", opts.emit,
+  std::string emit;
+  app.add_option("--emit", emit,
                  "What to print: tokens, ast, ir, ir-json (default: check only)")
-      ->transform(CLI::CheckedTransformer(emits, CLI::ignore_case));
+      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-json"}));
   app.add_option("--target", opts.target,
                  "Code generator: cpu, cuda, loihi, verilog (not in this build yet)")
       ->check(CLI::IsMember({"cpu", "cuda", "loihi", "verilog"}));
@@ -142,6 +143,8 @@ int main(int argc, char **argv) {
   } catch (const CLI::ParseError &e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (!emit.empty())
+    opts.emit = emits.at(emit);
   if (!opts.target.empty()) {
     // Code generators arrive with the backend issues; say so plainly
     // rather than pretending to compile.
