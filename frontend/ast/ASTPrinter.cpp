@@ -38,31 +38,6 @@ std::string quote(const std::string &s) {
   return out + "\"";
 }
 
-const char *binaryOpText(BinaryOp op) {
-  switch (op) {
-  case BinaryOp::Pow: return "**";
-  case BinaryOp::Mul: return "*";
-  case BinaryOp::Div: return "/";
-  case BinaryOp::Mod: return "%";
-  case BinaryOp::Add: return "+";
-  case BinaryOp::Sub: return "-";
-  case BinaryOp::Shl: return "<<";
-  case BinaryOp::Shr: return ">>";
-  case BinaryOp::BitAnd: return "&";
-  case BinaryOp::BitXor: return "^";
-  case BinaryOp::BitOr: return "|";
-  case BinaryOp::Lt: return "<";
-  case BinaryOp::Le: return "<=";
-  case BinaryOp::Gt: return ">";
-  case BinaryOp::Ge: return ">=";
-  case BinaryOp::Eq: return "==";
-  case BinaryOp::Ne: return "!=";
-  case BinaryOp::And: return "and";
-  case BinaryOp::Or: return "or";
-  }
-  return "?";
-}
-
 /// A type expression in source form: `mV/ms`, `(ms*mV)**-1`.
 std::string typeText(const TypeExpr *t) {
   if (!t)
@@ -173,7 +148,7 @@ void Printer::print(const Node *n, unsigned d) {
   }
   case NodeKind::Binary: {
     auto *e = cast<Binary>(n);
-    line(d) << "Binary " << binaryOpText(e->op) << ' ' << r << '\n';
+    line(d) << "Binary " << spelling(e->op) << ' ' << r << '\n';
     print(e->lhs.get(), d + 1);
     print(e->rhs.get(), d + 1);
     return;

@@ -39,31 +39,6 @@ static bool isEquationRegion(Region r) {
   return r == Region::OdeRhs || r == Region::KernelRhs || r == Region::InlineRhs;
 }
 
-static const char *binaryOpSpelling(BinaryOp op) {
-  switch (op) {
-  case BinaryOp::Pow: return "**";
-  case BinaryOp::Mul: return "*";
-  case BinaryOp::Div: return "/";
-  case BinaryOp::Mod: return "%";
-  case BinaryOp::Add: return "+";
-  case BinaryOp::Sub: return "-";
-  case BinaryOp::Shl: return "<<";
-  case BinaryOp::Shr: return ">>";
-  case BinaryOp::BitAnd: return "&";
-  case BinaryOp::BitXor: return "^";
-  case BinaryOp::BitOr: return "|";
-  case BinaryOp::Lt: return "<";
-  case BinaryOp::Le: return "<=";
-  case BinaryOp::Gt: return ">";
-  case BinaryOp::Ge: return ">=";
-  case BinaryOp::Eq: return "==";
-  case BinaryOp::Ne: return "!=";
-  case BinaryOp::And: return "and";
-  case BinaryOp::Or: return "or";
-  }
-  return "?";
-}
-
 static std::string quote(const ir::Type &t) { return "'" + typeStr(t) + "'"; }
 
 //===----------------------------------------------------------------------===//
@@ -419,7 +394,7 @@ ir::Type ExprChecker::checkBinary(Binary *b) {
   ir::Type r = checkValue(b->rhs.get());
   if (l.isError() || r.isError())
     return ir::Type::error();
-  const std::string op = binaryOpSpelling(b->op);
+  const std::string op = spelling(b->op);
   auto invalid = [&]() {
     diags_.error(b->range, "invalid operands to '" + op + "' (" + quote(l) + " and " + quote(r) + ")");
     return ir::Type::error();

@@ -136,6 +136,9 @@ enum class BinaryOp {
   Lt, Le, Gt, Ge, Eq, Ne, And, Or,
 };
 
+/// Source spelling of an operator: "**", "<=", "and", ...
+const char *spelling(BinaryOp op);
+
 struct Binary : Expr {
   NSC_AST_CLASSOF(Binary)
   Binary() : Expr(NodeKind::Binary) {}
