@@ -138,41 +138,33 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
     pop.modelName = p->model;
     pop.loc = p->nameRange.valid() ? p->nameRange : p->range;
     if (p->size) {
+      // Sema requires a positive integer; constInt adds the 1e15 cap.
       auto s = constInt(p->size.get(), "a population size");
-      if (s && *s == 0)
-        diags_.error(p->size->range, "population '" + p->name + "' has no neurons");
       pop.size = s && *s ? *s : 1;
     }
     if (auto k = sourceKind(p->model)) {
       pop.kind = *k;
       pop.semantics = n.semantics;
+      // Sema checked the parameter names, that lists are lists and that the
+      // required parameters are given.
       auto params = sourceParams(*k);
-      std::vector<bool> given(params.size(), false);
       for (const A::NamedArg &a : p->inits) {
         if (!a.value)
           continue;
         size_t i = 0;
         while (i < params.size() && a.name != params[i].name)
           ++i;
-        SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
-        if (i == params.size()) {
-          std::string known;
-          for (const SourceParam &sp : params)
-            known += std::string(known.empty() ? "'" : ", '") + sp.name + "'";
-          diags_.error(r, fmt::format("'{}' has no parameter '{}'; it takes {}", p->model, a.name, known));
+        if (i == params.size())
           continue;
-        }
-        given[i] = true;
+        SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
         PopulationInit init;
         init.name = a.name;
         init.loc = r;
         const std::string what = fmt::format("parameter '{}' of '{}'", a.name, p->model);
         if (params[i].list) {
           auto *l = A::dyn_cast<A::List>(a.value.get());
-          if (!l) {
-            diags_.error(a.value->range, what + " must be a list such as [1 ms, 2 ms]");
+          if (!l)
             continue;
-          }
           std::vector<ExprPtr> elems;
           for (const auto &x : l->elements)
             elems.push_back(hostValues.exprAs(x.get(), params[i].type, what));
@@ -183,19 +175,13 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
         }
         pop.inits.push_back(std::move(init));
       }
-      for (size_t i = 0; i < params.size(); ++i)
-        if (params[i].required && !given[i])
-          diags_.error(pop.loc, fmt::format("'{}' needs the parameter '{}'", p->model, params[i].name));
       n.populations.push_back(std::move(pop));
       continue;
     }
 
     const ModelEntry *entry = entryFor(p->modelDecl, p->model);
-    if (!entry) {
-      diags_.error(p->modelRange.valid() ? p->modelRange : p->range,
-                   "unknown model '" + p->model + "'");
-      continue;
-    }
+    if (!entry)
+      continue; // sema reports unknown models
     // defaults < model's file < network's file < network < model < population
     Semantics sem;
     entry->fileOverrides.applyTo(sem);
@@ -222,13 +208,10 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
       if (!a.value)
         continue;
       SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
+      // Sema allows only parameters and state variables here.
       auto v = model.findVariable(a.name);
-      if (!v || (model.variables[*v].role != VarRole::State &&
-                 model.variables[*v].role != VarRole::Parameter)) {
-        diags_.error(r, fmt::format("model '{}' has no state variable or parameter '{}'",
-                                    entry->ast->name, a.name));
+      if (!v)
         continue;
-      }
       PopulationInit init;
       init.name = a.name;
       init.var = *v;
@@ -241,11 +224,10 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
   }
   for (auto &[blk, o] : popBlocks)
     for (size_t i = 0; i < blk->populations.size(); ++i) {
+      // Sema reports unknown populations; that a block for a source does
+      // nothing is only known here.
       auto idx = n.findPopulation(blk->populations[i]);
-      if (!idx)
-        diags_.error(i < blk->populationRanges.size() ? blk->populationRanges[i] : blk->range,
-                     "semantics for unknown population '" + blk->populations[i] + "'");
-      else if (n.populations[*idx].kind != PopulationKind::Model)
+      if (idx && n.populations[*idx].kind != PopulationKind::Model)
         diags_.error(i < blk->populationRanges.size() ? blk->populationRanges[i] : blk->range,
                      "semantics for source population '" + blk->populations[i] +
                          "' have no effect; they apply to model populations");
@@ -254,10 +236,8 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
   // --- slices -----------------------------------------------------------------
   auto slice = [&](const A::PopulationRef &ref, PopulationSlice &s) -> bool {
     auto idx = n.findPopulation(ref.name);
-    if (!idx) {
-      diags_.error(ref.range, "unknown population '" + ref.name + "'");
-      return false;
-    }
+    if (!idx)
+      return false; // sema reports unknown populations
     s.population = *idx;
     uint64_t size = n.populations[*idx].size;
     s.begin = 0;
@@ -270,17 +250,9 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
         e = b ? std::optional<uint64_t>(*b + 1) : std::nullopt;
       else
         e = ref.end ? constInt(ref.end.get(), "a slice bound") : std::optional<uint64_t>(size);
-      if (!b || !e)
+      // Sema checked that indices and slices lie inside the population.
+      if (!b || !e || *b >= *e || *e > size)
         return false;
-      if (*b >= *e || *e > size) {
-        diags_.error(ref.range,
-                     ref.isSlice
-                         ? fmt::format("slice [{}:{}] of '{}' is empty or outside its {} neurons",
-                                       *b, *e, ref.name, size)
-                         : fmt::format("index {} is outside population '{}' of {} neurons", *b,
-                                       ref.name, size));
-        return false;
-      }
       s.begin = *b;
       s.end = *e;
     }
@@ -312,11 +284,8 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
       continue;
     const Population &src = n.populations[proj.source.population];
     const Population &tgt = n.populations[proj.target.population];
-    if (tgt.kind != PopulationKind::Model) {
-      diags_.error(pr->target.range, "cannot connect into '" + tgt.name +
-                                         "': it is a stimulus source, not a model population");
-      continue;
-    }
+    if (tgt.kind != PopulationKind::Model)
+      continue; // sema rejects connections into sources
     const Model &tmodel = *module_.models[tgt.model];
 
     // Connection rule.
@@ -329,58 +298,40 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
           {"fixed_indegree", ConnectionRule::FixedIndegree},
           {"fixed_outdegree", ConnectionRule::FixedOutdegree},
           {"from_file", ConnectionRule::FromFile}};
+      // Sema checked the rule's name, its argument count, and that a
+      // probability is a constant in [0, 1].
       bool known = false;
       for (auto &[nm, r] : rules)
         if (rule.callee == nm) {
           proj.conn.rule = r;
           known = true;
         }
-      SourceRange rr = rule.calleeRange.valid() ? rule.calleeRange : rule.range;
-      if (!known) {
-        diags_.error(rr, "unknown connection rule '" + rule.callee +
-                             "'; expected all_to_all, one_to_one, fixed_probability, "
-                             "fixed_indegree, fixed_outdegree or from_file");
-        continue;
-      }
       const bool takesArg = proj.conn.rule != ConnectionRule::AllToAll &&
                             proj.conn.rule != ConnectionRule::OneToOne;
-      if (rule.args.size() != (takesArg ? 1u : 0u)) {
-        diags_.error(rule.range, fmt::format("'{}' takes {} argument{}", rule.callee,
-                                             takesArg ? 1 : 0, takesArg ? "" : "s"));
+      if (!known || rule.args.size() != (takesArg ? 1u : 0u) || (takesArg && !rule.args[0]))
         continue;
-      }
       if (proj.conn.rule == ConnectionRule::FixedProbability) {
-        auto p = hostValues.constantValue(rule.args[0].get(), Type::real());
-        if (!p || *p < 0 || *p > 1)
-          diags_.error(rule.args[0]->range, "connection probability must be a constant in [0, 1]");
-        else
+        if (auto p = hostValues.constantValue(rule.args[0].get(), Type::real()))
           proj.conn.probability = *p;
       } else if (proj.conn.rule == ConnectionRule::FixedIndegree ||
                  proj.conn.rule == ConnectionRule::FixedOutdegree) {
         if (auto k = constInt(rule.args[0].get(), "the number of connections"))
           proj.conn.count = *k;
       } else if (proj.conn.rule == ConnectionRule::FromFile) {
+        // Sema accepts any string; the file name must be literal.
         auto *s = A::dyn_cast<A::StringLit>(rule.args[0].get());
         if (!s)
           diags_.error(rule.args[0]->range, "from_file() takes a file name in quotes");
         else
           proj.conn.path = s->value;
-      } else if (proj.conn.rule == ConnectionRule::OneToOne &&
-                 proj.source.end - proj.source.begin != proj.target.end - proj.target.begin) {
-        diags_.error(pr->range, fmt::format("one_to_one connects {} source neurons to {} targets; "
-                                            "the sizes must agree",
-                                            proj.source.end - proj.source.begin,
-                                            proj.target.end - proj.target.begin));
       }
+      // Sema checked one_to_one sizes and the option names; an option's
+      // value must be a literal, which sema does not require.
       for (const A::NamedArg &a : rule.namedArgs) {
-        if (!a.value)
+        if (!a.value || (a.name != "allow_autapses" && a.name != "allow_multapses"))
           continue;
-        SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
         auto *b = A::dyn_cast<A::BoolLit>(a.value.get());
-        if (a.name != "allow_autapses" && a.name != "allow_multapses") {
-          diags_.error(r, "unknown connection option '" + a.name +
-                              "'; expected allow_autapses or allow_multapses");
-        } else if (!b) {
+        if (!b) {
           diags_.error(a.value->range, "'" + a.name + "' must be true or false");
         } else {
           (a.name == "allow_autapses" ? proj.conn.allowAutapses : proj.conn.allowMultapses) = b->value;
@@ -389,6 +340,7 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
     }
 
     // Settings.
+    // Sema rejects unknown and repeated settings.
     const A::NamedArg *weight = nullptr, *delay = nullptr, *port = nullptr, *synapse = nullptr;
     for (const A::NamedArg &a : pr->settings) {
       if (!a.value)
@@ -398,29 +350,18 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
                                  : a.name == "port"    ? &port
                                  : a.name == "synapse" ? &synapse
                                                        : nullptr;
-      SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
-      if (!slot)
-        diags_.error(r, "unknown projection setting '" + a.name +
-                            "'; expected weight, delay, port or synapse");
-      else if (*slot)
-        diags_.error(r, "'" + a.name + "' is given twice");
-      else
+      if (slot && !*slot)
         *slot = &a;
     }
 
     // Target port.
     std::optional<uint32_t> portId, negativePort;
     if (port) {
+      // Sema resolved the name to an input port of the matching kind.
       auto *nm = A::dyn_cast<A::NameRef>(port->value.get());
-      auto *st = A::dyn_cast<A::StringLit>(port->value.get());
-      std::string pname = nm ? nm->name : st ? st->value : "";
-      portId = tmodel.findPort(pname);
-      if (!portId) {
-        diags_.error(port->value->range, fmt::format("model '{}' has no input port '{}'",
-                                                     tmodel.specializationOf.empty() ? tmodel.name : tmodel.specializationOf,
-                                                     pname));
+      portId = nm ? tmodel.findPort(nm->name) : std::nullopt;
+      if (!portId)
         continue;
-      }
     } else {
       std::vector<uint32_t> candidates;
       for (uint32_t i = 0; i < tmodel.ports.size(); ++i)
@@ -432,6 +373,8 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
         portId = split->first;
         negativePort = split->second;
       } else {
+        // Sema lets any set of excitatory/inhibitory ports through; only
+        // exactly one of each, alike in type, can be split by sign.
         diags_.error(pr->target.range,
                      fmt::format("say which input port of '{}' this projection targets with "
                                  "'port = NAME'",
@@ -442,17 +385,8 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
     proj.port = *portId;
     const Port &tport = tmodel.ports[*portId];
     proj.portName = tport.name;
-    if (isCurrentSource(src.kind) != (tport.kind == PortKind::Continuous)) {
-      diags_.error(port ? port->value->range : pr->range,
-                   isCurrentSource(src.kind)
-                       ? fmt::format("current source '{}' must connect to a continuous input port, "
-                                     "not spike port '{}'",
-                                     src.name, tport.name)
-                       : fmt::format("spikes of '{}' must go to a spike input port, not continuous "
-                                     "port '{}'",
-                                     src.name, tport.name));
-      continue;
-    }
+    if (isCurrentSource(src.kind) != (tport.kind == PortKind::Continuous))
+      continue; // sema matches sources to ports of their kind
 
     // Weight: in the port's unit for spike ports; a dimensionless gain for
     // current sources into continuous ports. Default 1.
@@ -501,30 +435,24 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
       auto *call = A::dyn_cast<A::Call>(v);
       auto *nm = A::dyn_cast<A::NameRef>(v);
       std::string sname = call ? call->callee : nm ? nm->name : "";
+      // Sema checked that it names a synapse model, that parameters are
+      // named, and that each names a parameter or state variable.
       const ModelEntry *se = entryFor(nullptr, sname);
-      if (!se) {
-        diags_.error(v->range, "unknown synapse model '" + sname + "'");
+      if (!se)
         continue;
-      }
       proj.hasSynapse = true;
       proj.synapseModel = se->index;
       proj.synapseName = sname;
       const Model &smodel = *module_.models[se->index];
-      if (smodel.kind != ModelKind::Synapse)
-        diags_.error(v->range, "'" + sname + "' is a neuron model, not a synapse model");
       if (call) {
-        if (!call->args.empty())
-          diags_.error(call->range, "synapse parameters are given by name: " + sname + "(w = ...)");
         ModelLowerer synValues(nullptr, smodel.semantics, diags_, /*networkContext=*/true);
         for (const A::NamedArg &a : call->namedArgs) {
           if (!a.value)
             continue;
           SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
           auto var = smodel.findVariable(a.name);
-          if (!var) {
-            diags_.error(r, fmt::format("synapse model '{}' has no variable '{}'", sname, a.name));
+          if (!var)
             continue;
-          }
           PopulationInit init;
           init.name = a.name;
           init.var = *var;
@@ -549,27 +477,21 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
       continue;
     const Population &pop = n.populations[r.target.population];
     const Model *model = pop.kind == PopulationKind::Model ? module_.models[pop.model].get() : nullptr;
+    // Sema checked that each item is spikes, a state variable or a
+    // recordable inline, and that sources record only spikes.
     bool ok = true;
-    for (size_t i = 0; i < rec->what.size(); ++i) {
-      const std::string &w = rec->what[i];
-      SourceRange wr = i < rec->whatRanges.size() ? rec->whatRanges[i] : rec->range;
+    for (const std::string &w : rec->what) {
       RecordItem item;
       item.name = w;
       if (w == "spikes") {
         item.kind = RecordItem::Kind::Spikes;
-      } else if (!model) {
-        diags_.error(wr, "source population '" + pop.name + "' only records spikes");
-        ok = false;
-        continue;
-      } else if (auto v = model->findVariable(w)) {
+      } else if (auto v = model ? model->findVariable(w) : std::nullopt) {
         item.kind = RecordItem::Kind::Variable;
         item.id = *v;
-      } else if (auto in = model->findInline(w)) {
+      } else if (auto in = model ? model->findInline(w) : std::nullopt) {
         item.kind = RecordItem::Kind::Inline;
         item.id = *in;
       } else {
-        diags_.error(wr, fmt::format("model '{}' of population '{}' has no variable '{}' to record",
-                                     pop.modelName, pop.name, w));
         ok = false;
         continue;
       }
@@ -578,12 +500,11 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
     if (!ok)
       continue;
     if (rec->interval) {
+      // Sema checked that the interval is a positive time constant.
       ExprPtr iv = hostValues.exprAs(rec->interval.get(), msType(), "the recording interval");
       double ms;
-      if (iv->type.isError() || !evaluateConstant(*iv, ms) || !(ms > 0)) {
-        diags_.error(rec->interval->range, "the recording interval must be a positive time constant");
+      if (iv->type.isError() || !evaluateConstant(*iv, ms) || !(ms > 0))
         continue;
-      }
       int64_t steps = stepsOf(ms, rec->interval->range, "recording interval");
       if (steps < 1) {
         diags_.error(rec->interval->range,
