@@ -38,16 +38,15 @@ void SemanticsOverrides::mergeFrom(const SemanticsOverrides &o) {
   if (o.rk45Atol) rk45Atol = o.rk45Atol;
 }
 
-/// The word a setting value spells: a name (`auto`, `Q8.8`) or a string.
+/// The word a setting value spells: sema resolved it as a bare name.
 static std::optional<std::string> word(const A::Expr *e) {
   if (auto *n = A::dyn_cast<A::NameRef>(e); n && !n->index && !n->diffOrder)
     return n->name;
-  if (auto *s = A::dyn_cast<A::StringLit>(e))
-    return s->value;
   return std::nullopt;
 }
 
-/// "Q8.8" -> (8, 8); m >= 1 (the sign bit counts), m + n <= 64.
+/// "Q8.8" -> (8, 8); m >= 1 (the sign bit counts), m + n <= 64. Stricter
+/// than sema in one way: m and n have at most two digits.
 static std::optional<std::pair<int, int>> parseQFormat(const std::string &s) {
   if (s.size() < 4 || (s[0] != 'Q' && s[0] != 'q'))
     return std::nullopt;
@@ -66,24 +65,19 @@ static std::optional<std::pair<int, int>> parseQFormat(const std::string &s) {
   return std::make_pair(m, n);
 }
 
+/// Sema accepted the value: `float64`, `float32`, or `fixed(Qm.n, ...)`
+/// with known rounding and overflow modes.
 static std::optional<Precision> readPrecision(const A::Expr *e, DiagnosticEngine &diags) {
-  const char *expected = "expected 'float64', 'float32' or 'fixed(Qm.n[, rounding = ...]"
-                         "[, overflow = ...])'";
   if (auto w = word(e)) {
-    if (*w == "float64" || *w == "double" || *w == "f64")
+    if (*w == "float64")
       return Precision::f64();
-    if (*w == "float32" || *w == "float" || *w == "single" || *w == "f32")
+    if (*w == "float32")
       return Precision::f32();
-    if (auto q = parseQFormat(*w))
-      return Precision::fixed(q->first, q->second);
-    diags.error(e->range, "unknown precision '" + *w + "'; " + expected);
     return std::nullopt;
   }
   auto *c = A::dyn_cast<A::Call>(e);
-  if (!c || c->callee != "fixed" || c->args.size() != 1) {
-    diags.error(e->range, std::string("invalid precision; ") + expected);
+  if (!c || c->callee != "fixed" || c->args.size() != 1)
     return std::nullopt;
-  }
   auto fmtWord = word(c->args[0].get());
   auto q = fmtWord ? parseQFormat(*fmtWord) : std::nullopt;
   if (!q) {
@@ -94,26 +88,20 @@ static std::optional<Precision> readPrecision(const A::Expr *e, DiagnosticEngine
   Precision p = Precision::fixed(q->first, q->second);
   for (const A::NamedArg &a : c->namedArgs) {
     auto v = word(a.value.get());
+    if (!v)
+      continue;
     if (a.name == "rounding") {
-      if (v && (*v == "nearest_even" || *v == "nearest"))
+      if (*v == "nearest_even")
         p.rounding = Rounding::NearestEven;
-      else if (v && (*v == "toward_zero" || *v == "truncate"))
+      else if (*v == "toward_zero")
         p.rounding = Rounding::TowardZero;
-      else if (v && *v == "floor")
+      else if (*v == "floor")
         p.rounding = Rounding::Floor;
-      else
-        diags.error(a.value->range,
-                    "unknown rounding mode; expected 'nearest_even', 'toward_zero' or 'floor'");
     } else if (a.name == "overflow") {
-      if (v && *v == "saturate")
+      if (*v == "saturate")
         p.overflow = Overflow::Saturate;
-      else if (v && *v == "wrap")
+      else if (*v == "wrap")
         p.overflow = Overflow::Wrap;
-      else
-        diags.error(a.value->range, "unknown overflow mode; expected 'saturate' or 'wrap'");
-    } else {
-      diags.error(a.nameRange.valid() ? a.nameRange : a.value->range,
-                  "unknown fixed-point option '" + a.name + "'; expected 'rounding' or 'overflow'");
     }
   }
   return p;
@@ -123,32 +111,29 @@ SemanticsOverrides readSemantics(const A::SemanticsBlock *block, DiagnosticEngin
   SemanticsOverrides o;
   if (!block)
     return o;
+  // Sema checked the keys and values; what is left to report are the limits
+  // sema does not know: finite dt and tolerances, seeds that fit in 64 bits.
   ModelLowerer values(nullptr, Semantics{}, diags, /*networkContext=*/true);
   for (const A::Setting &s : block->settings) {
     const A::Expr *v = s.value.get();
     if (!v)
       continue;
-    SourceRange keyRange = s.keyRange.valid() ? s.keyRange : v->range;
     if (s.key == "dt") {
       auto ms = values.constantValue(v, msType());
-      if (!ms || !(*ms > 0) || !std::isfinite(*ms))
+      if (!ms)
+        continue;
+      if (!(*ms > 0) || !std::isfinite(*ms))
         diags.error(v->range, "dt must be a positive time constant such as '0.1 ms'");
       else
         o.dtMs = *ms;
     } else if (s.key == "solver") {
-      auto w = word(v);
       static const std::pair<const char *, Solver> solvers[] = {
           {"auto", Solver::Auto},   {"exact", Solver::Exact}, {"exp_euler", Solver::ExpEuler},
           {"rk4", Solver::RK4},     {"rk45", Solver::RK45},   {"euler", Solver::Euler}};
-      bool found = false;
-      for (auto &[n, sv] : solvers)
-        if (w && *w == n) {
-          o.solver = sv;
-          found = true;
-        }
-      if (!found)
-        diags.error(v->range, "unknown solver; expected 'auto', 'exact', 'exp_euler', 'rk4', "
-                              "'rk45' or 'euler'");
+      if (auto w = word(v))
+        for (auto &[n, sv] : solvers)
+          if (*w == n)
+            o.solver = sv;
     } else if (s.key == "precision") {
       if (auto p = readPrecision(v, diags))
         o.precision = *p;
@@ -158,24 +143,22 @@ SemanticsOverrides readSemantics(const A::SemanticsBlock *block, DiagnosticEngin
         o.spikes = SpikeMode::Event;
       else if (w && *w == "rate")
         o.spikes = SpikeMode::Rate;
-      else
-        diags.error(v->range, "unknown spike semantics; expected 'event' or 'rate'");
     } else if (s.key == "seed") {
       auto n = values.constantValue(v, Type::integer());
-      if (!n || *n < 0 || std::trunc(*n) != *n || *n > 1.8e19)
+      if (!n)
+        continue;
+      if (*n < 0 || std::trunc(*n) != *n || *n > 1.8e19)
         diags.error(v->range, "seed must be a non-negative integer constant");
       else
         o.seed = static_cast<uint64_t>(*n);
     } else if (s.key == "rk45_rtol" || s.key == "rk45_atol") {
       auto x = values.constantValue(v, Type::real());
-      if (!x || !(*x > 0) || !std::isfinite(*x))
+      if (!x)
+        continue;
+      if (!(*x > 0) || !std::isfinite(*x))
         diags.error(v->range, "'" + s.key + "' must be a positive number");
       else
         (s.key == "rk45_rtol" ? o.rk45Rtol : o.rk45Atol) = *x;
-    } else {
-      diags.error(keyRange, "unknown semantics setting '" + s.key +
-                                "'; expected dt, solver, precision, spikes, seed, rk45_rtol "
-                                "or rk45_atol");
     }
   }
   return o;
