@@ -200,7 +200,7 @@ ExprPtr ModelLowerer::expr(const A::Expr *e) {
       auto u = units::lookupUnit(n->unitName);
       if (!u) {
         diags_.error(n->unitRange.valid() ? n->unitRange : n->range,
-                     "unknown unit '" + n->unitName + "'");
+                     "internal error: unit '" + n->unitName + "' passed sema");
         return errorExpr(e->range);
       }
       out = b_.real(n->value, *u);
@@ -234,7 +234,7 @@ ExprPtr ModelLowerer::expr(const A::Expr *e) {
       break;
     case A::UnaryOp::Minus:
       if (!x->type.isNumeric()) {
-        diags_.error(e->range, "cannot negate " + typeText(x->type));
+        diags_.error(e->range, "internal error: negation of " + typeText(x->type) + " passed sema");
         return errorExpr(e->range);
       }
       // A negative literal is a constant, not an operation (negation is exact).
@@ -352,7 +352,7 @@ ExprPtr ModelLowerer::name(const A::NameRef *n) {
   case R::Unit: {
     auto u = units::lookupUnit(n->name);
     if (!u) {
-      diags_.error(n->range, "unknown unit '" + n->name + "'");
+      diags_.error(n->range, "internal error: unit '" + n->name + "' passed sema");
       return errorExpr(n->range);
     }
     return b_.real(1.0, *u);
@@ -459,7 +459,7 @@ ExprPtr ModelLowerer::call(const A::Call *c) {
   const BuiltinEntry *entry = lookupCall(c->callee, networkContext_);
   if (!entry) {
     diags_.error(c->calleeRange.valid() ? c->calleeRange : c->range,
-                 "unknown function '" + c->callee + "'");
+                 "internal error: function '" + c->callee + "' passed sema");
     return errorExpr(c->range);
   }
   unsigned lo, hi;
@@ -467,8 +467,7 @@ ExprPtr ModelLowerer::call(const A::Call *c) {
   if (entry->cls == CallClass::Random && entry->builtin == Builtin::RandomExponential)
     lo = hi = 1;
   if (entry->cls != CallClass::Statement && (c->args.size() < lo || c->args.size() > hi)) {
-    diags_.error(c->range, fmt::format("'{}' takes {} argument{}, not {}", c->callee, lo,
-                                       lo == 1 ? "" : "s", c->args.size()));
+    diags_.error(c->range, "internal error: call of '" + c->callee + "' has the wrong arity");
     return errorExpr(c->range);
   }
   std::string what = "the argument of '" + c->callee + "'";
@@ -476,7 +475,7 @@ ExprPtr ModelLowerer::call(const A::Call *c) {
   std::vector<ExprPtr> args;
   switch (entry->cls) {
   case CallClass::Statement:
-    diags_.error(c->range, "'" + c->callee + "' can only be used as a statement");
+    diags_.error(c->range, "internal error: statement call '" + c->callee + "' used as a value");
     return errorExpr(c->range);
   case CallClass::Math:
     args.push_back(exprAs(c->args[0].get(), Type::real(), what));
@@ -488,7 +487,7 @@ ExprPtr ModelLowerer::call(const A::Call *c) {
     x = coerceToReal(std::move(x), c->range, what);
     auto root = x->type.unit.dim.root(2);
     if (!root) {
-      diags_.error(c->range, "cannot take the square root of " + typeText(x->type));
+      diags_.error(c->range, "internal error: square root of " + typeText(x->type) + " passed sema");
       return errorExpr(c->range);
     }
     units::Unit u;
@@ -502,7 +501,7 @@ ExprPtr ModelLowerer::call(const A::Call *c) {
     Type t = x->type;
     if (!t.isNumeric()) {
       if (!t.isError())
-        diags_.error(c->range, fmt::format("'{}' needs a number, not {}", c->callee, typeText(t)));
+        diags_.error(c->range, "internal error: '" + c->callee + "' of " + typeText(t) + " passed sema");
       return errorExpr(c->range);
     }
     args.push_back(std::move(x));

@@ -85,7 +85,7 @@ void ModelLowerer::lowerOde(const A::OdeEquation &eq) {
                ? varOf(lhs->target, lhs->targetIndex)
                : std::nullopt;
   if (!v) {
-    diags_.error(lhs->range, "ODE for '" + lhs->name + "', which is not a state variable");
+    diags_.error(lhs->range, "internal error: ODE for non-state '" + lhs->name + "' passed sema");
     return;
   }
   unsigned order = lhs->diffOrder;
@@ -228,7 +228,7 @@ std::unique_ptr<Model> ModelLowerer::run(const std::string &name) {
         port = model_->findPort(r->port);
       if (!port) {
         diags_.error(r->portRange.valid() ? r->portRange : r->range,
-                     "onReceive for unknown input port '" + r->port + "'");
+                     "internal error: onReceive port '" + r->port + "' was not lowered");
         continue;
       }
       OnReceive h;
@@ -237,7 +237,7 @@ std::unique_ptr<Model> ModelLowerer::run(const std::string &name) {
       if (r->priority) {
         auto p = constantValue(r->priority.get(), Type::integer());
         if (!p || std::trunc(*p) != *p)
-          diags_.error(r->priority->range, "onReceive priority must be an integer constant");
+          diags_.error(r->priority->range, "internal error: onReceive priority is not an integer constant");
         else
           h.priority = static_cast<int64_t>(*p);
       }

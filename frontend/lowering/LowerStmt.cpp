@@ -1,7 +1,6 @@
 //===- LowerStmt.cpp - AST statements to IR statements --------------------===//
 #include "ModelLowerer.h"
 
-#include <fmt/format.h>
 
 namespace nsc::lowering {
 
@@ -39,7 +38,7 @@ std::optional<VarId> ModelLowerer::assignTarget(const A::NameRef *t) {
   if (!t)
     return std::nullopt;
   if (t->resolution != A::NameRef::Resolution::Variable) {
-    diags_.error(t->range, "cannot assign to '" + t->name + "'");
+    diags_.error(t->range, "internal error: assignment to '" + t->name + "' passed sema");
     return std::nullopt;
   }
   auto v = varOf(t->target, t->targetIndex);
@@ -49,9 +48,8 @@ std::optional<VarId> ModelLowerer::assignTarget(const A::NameRef *t) {
   }
   const Variable &var = model_->variables[*v];
   if (t->diffOrder > 0 && var.name.find('\'') == std::string::npos) {
-    diags_.error(t->range, fmt::format("cannot assign to the derivative '{}{}'; declare it as a "
-                                       "state variable",
-                                       t->name, std::string(t->diffOrder, '\'')));
+    diags_.error(t->range, "internal error: assignment to a derivative of '" + t->name +
+                               "' passed sema");
     return std::nullopt;
   }
   return v;
@@ -91,7 +89,7 @@ void ModelLowerer::assign(const A::Assign *a, ir::Block &out) {
 void ModelLowerer::exprStmt(const A::ExprStmt *s, ir::Block &out) {
   auto *c = A::dyn_cast<A::Call>(s->expr.get());
   if (!c) {
-    diags_.error(s->range, "expression statement has no effect; only calls can be statements");
+    diags_.error(s->range, "internal error: expression statement is not a call");
     return;
   }
   if (!c->target && c->callee == "emit_spike") {
@@ -116,7 +114,7 @@ void ModelLowerer::exprStmt(const A::ExprStmt *s, ir::Block &out) {
       if (n && n->resolution == A::NameRef::Resolution::Variable && n->diffOrder == 0)
         v = varOf(n->target, n->targetIndex);
       if (!v) {
-        diags_.error(a->range, "integrate_odes() takes state variables");
+        diags_.error(a->range, "internal error: integrate_odes() argument is not a state variable");
         continue;
       }
       vars.push_back(*v);
@@ -180,7 +178,7 @@ void ModelLowerer::stmt(const A::Stmt *s, ir::Block &out) {
     }
     if (!v) {
       diags_.error(f->varRange.valid() ? f->varRange : s->range,
-                   "loop variable '" + f->var + "' must be declared before the loop");
+                   "internal error: loop variable '" + f->var + "' was not lowered");
       return;
     }
     Type vt = model_->variables[*v].type;
