@@ -260,8 +260,8 @@ StmtPtr AstBuilder::stmt(NscParser::StmtContext *ctx) {
       auto n = std::make_unique<Assign>();
       n->range = range(s);
       n->target = variable(a->variable());
-      if (n->target->diffOrder != 0)
-        error(n->target->range, "cannot assign to a derivative outside 'equations'");
+      // `g' += w` is valid when `g'` is declared in `state:` (NESTML); sema
+      // decides, since only it knows the declarations.
       switch (a->op->getType()) {
       case NscLexer::PLUS_EQ: n->op = AssignOp::Add; break;
       case NscLexer::MINUS_EQ: n->op = AssignOp::Sub; break;
