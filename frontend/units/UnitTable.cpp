@@ -131,6 +131,12 @@ const std::vector<NamedUnit> &namedUnits() {
         {"Wb", {dims(2, 1, -2, -1), 1}, true},
         {"T", {dims(0, 1, -2, -1), 1}, true},
         {"H", {dims(2, 1, -2, -2), 1}, true},
+        // The remaining SI named derived units NESTML lists (decays per
+        // second, absorbed and equivalent dose, catalytic activity).
+        {"Bq", {dims(0, 0, -1, 0), 1}, true},
+        {"Gy", {dims(2, 0, -2, 0), 1}, true},
+        {"Sv", {dims(2, 0, -2, 0), 1}, true},
+        {"kat", {dims(0, 0, -1, 0, 0, 1), 1}, true},
         {"L", {dims(3, 0, 0, 0), 1e-3}, true},
         {"l", {dims(3, 0, 0, 0), 1e-3}, true},
         // Molar: mol per litre = 1000 mol/m^3.

@@ -74,6 +74,11 @@ TEST(UnitExpr, DerivedEquivalences) {
   EXPECT_TRUE(unit("T").sameAs(unit("Wb/m**2")));
   EXPECT_TRUE(unit("Pa").sameAs(unit("N/m**2")));
   EXPECT_TRUE(unit("Hz").sameAs(unit("1/s")));
+  EXPECT_TRUE(unit("Bq").sameAs(unit("1/s")));
+  EXPECT_TRUE(unit("kBq").sameAs(unit("1/ms")));
+  EXPECT_TRUE(unit("Gy").sameAs(unit("J/kg")));
+  EXPECT_TRUE(unit("mSv").sameAs(unit("mJ/kg")));
+  EXPECT_TRUE(unit("kat").sameAs(unit("mol/s")));
   EXPECT_TRUE(unit("kg").sameAs(unit("1000 g")));
   EXPECT_TRUE(unit("mV/ms").dim == unit("V/s").dim);
   EXPECT_FALSE(unit("mV/ms").sameAs(unit("mV/s")));
