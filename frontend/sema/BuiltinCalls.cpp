@@ -108,10 +108,10 @@ ir::Type ExprChecker::checkBuiltinCall(Call *c, const BuiltinInfo &info) {
       return false;
     if (args[i].unit.isDimensionless())
       return true;
-    auto d = diags_.error(c->args[i]->range, "argument of '" + c->callee +
-                                                 "' must be dimensionless, not " + quote(args[i]));
-    noteDeclarations(d, c->args[i].get());
-    return false;
+    // NESTML declares these functions on `real` and converts a physical
+    // argument with a warning; the number is used in its own unit.
+    warnUnitDropped(diags_, c->args[i].get(), ir::Type::real());
+    return true;
   };
   auto agree = [&](size_t i, size_t j) {
     if (!requireNumeric(i) || !requireNumeric(j))

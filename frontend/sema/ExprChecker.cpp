@@ -333,7 +333,7 @@ ir::Type ExprChecker::checkName(NameRef *n) {
 //===----------------------------------------------------------------------===//
 
 ir::Type ExprChecker::unify(const Expr *lhs, const Expr *rhs, SourceRange where,
-                            const std::string &message) {
+                            const std::string &message, bool lenient) {
   const ir::Type &a = lhs->type, &b = rhs->type;
   ir::TypeKind k = (a.kind == ir::TypeKind::Int && b.kind == ir::TypeKind::Int)
                        ? ir::TypeKind::Int
@@ -352,6 +352,19 @@ ir::Type ExprChecker::unify(const Expr *lhs, const Expr *rhs, SourceRange where,
   if (b.unit.isDimensionless() && isUnitFreeLiteral(rhs)) {
     r.kind = ir::TypeKind::Real;
     r.unit = a.unit;
+    return r;
+  }
+  // NESTML adds a dimensionless number to a physical quantity with a
+  // warning, reading the number in the quantity's unit (lowering does the
+  // same); two different physical dimensions stay an error.
+  if (lenient && a.unit.isDimensionless() != b.unit.isDimensionless()) {
+    const Expr *plain = a.unit.isDimensionless() ? lhs : rhs;
+    const ir::Type &physical = a.unit.isDimensionless() ? b : a;
+    ir::Type target = ir::Type::real(physical.unit);
+    diags_.warning(plain->range, "implicit conversion from dimensionless '" +
+                                     typeStr(plain->type) + "' to '" + typeStr(target) + "'");
+    r.kind = ir::TypeKind::Real;
+    r.unit = physical.unit;
     return r;
   }
   auto d = diags_.error(where, message);
@@ -407,12 +420,12 @@ ir::Type ExprChecker::checkBinary(Binary *b) {
     if (!numeric)
       return invalid();
     return unify(b->lhs.get(), b->rhs.get(), b->range,
-                 "cannot add " + quote(l) + " and " + quote(r));
+                 "cannot add " + quote(l) + " and " + quote(r), /*lenient=*/true);
   case BinaryOp::Sub:
     if (!numeric)
       return invalid();
     return unify(b->lhs.get(), b->rhs.get(), b->range,
-                 "cannot subtract " + quote(r) + " from " + quote(l));
+                 "cannot subtract " + quote(r) + " from " + quote(l), /*lenient=*/true);
   case BinaryOp::Mul: {
     if (!numeric)
       return invalid();

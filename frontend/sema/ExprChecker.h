@@ -96,8 +96,10 @@ private:
 
   /// Operands that must agree in dimension (`+`, comparisons, min/max...).
   /// Returns the common type or Error after a diagnostic.
+  /// With `lenient` (`+` and `-`, as in NESTML) a dimensionless operand
+  /// next to a physical one is accepted with a warning and taken in that unit.
   ir::Type unify(const ast::Expr *lhs, const ast::Expr *rhs, SourceRange where,
-                 const std::string &message);
+                 const std::string &message, bool lenient = false);
 
   // BuiltinCalls.cpp
   ir::Type checkBuiltinCall(ast::Call *c, const BuiltinInfo &info);

@@ -159,6 +159,14 @@ private:
   void checkAgainst(const ir::Type &expected, Expr *v, const std::string &what) {
     if (!v || v->type.isError() || expected.isError())
       return;
+    // NESTML's unit-dropping leniency is for unchanged model code; a network
+    // is nsc's own syntax, so a physical value for a dimensionless setting
+    // stays an error there.
+    if (classifyConversion(expected, v->type) == Conversion::UnitToDimensionless) {
+      diags_.error(v->range, what + " has type '" + typeStr(v->type) + "', expected '" +
+                                 typeStr(expected) + "'");
+      return;
+    }
     checkConversion(diags_, expected, v, [&](const std::string &exp, const std::string &got) {
       return what + " has type '" + got + "', expected '" + exp + "'";
     });

@@ -121,6 +121,10 @@ Conversion classifyConversion(const ir::Type &to, const ir::Type &from) {
     if (!sameDimension(to, from)) {
       if (from.unit.isDimensionless())
         return Conversion::DimensionlessToUnit;
+      // Dropping the unit and truncating at once is one step too many.
+      if (to.unit.isDimensionless() &&
+          !(to.kind == ir::TypeKind::Int && from.kind == ir::TypeKind::Real))
+        return Conversion::UnitToDimensionless;
       return Conversion::DimensionMismatch;
     }
     if (to.kind == ir::TypeKind::Int && from.kind == ir::TypeKind::Real)
@@ -157,6 +161,12 @@ bool reportConversion(DiagnosticEngine &diags, const ir::Type &to, const ast::Ex
       return false;
     }
     return true;
+  case Conversion::UnitToDimensionless:
+    // NESTML accepts a physical value where a dimensionless one is declared
+    // and warns; the number is kept in the value's own unit (lowering
+    // reinterprets it, applying no factor).
+    warnUnitDropped(diags, value, to);
+    return true;
   case Conversion::Narrowing:
     // Decision: real -> integer is an error (it silently truncates), unless
     // the value is already rounded with round/floor/ceil.
@@ -172,6 +182,15 @@ bool reportConversion(DiagnosticEngine &diags, const ir::Type &to, const ast::Ex
     return false;
   }
   return true;
+}
+
+void warnUnitDropped(DiagnosticEngine &diags, const ast::Expr *value, const ir::Type &to) {
+  ir::Type target = to;
+  target.unit = units::Unit::dimensionless();
+  std::string unit = units::formatUnit(value->type.unit);
+  diags.warning(value->range, "implicit conversion from '" + unit + "' to dimensionless '" +
+                                  typeStr(target) + "' drops the unit (the value is taken in " +
+                                  unit + ")");
 }
 
 } // namespace nsc::sema

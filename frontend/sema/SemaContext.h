@@ -104,6 +104,7 @@ bool isSynapseModel(const ast::Model &m);
 enum class Conversion {
   Ok,                 // identical, scale differs, or integer -> real
   DimensionlessToUnit,// warning: dimensionless number taken in the target unit
+  UnitToDimensionless,// warning: the unit is dropped, the number kept (NESTML)
   Narrowing,          // real -> integer: error unless explicit
   DimensionMismatch,  // error
   KindMismatch,       // error: boolean/string/void vs number etc.
@@ -119,6 +120,11 @@ bool checkConversion(DiagnosticEngine &diags, const ir::Type &to,
 
 bool reportConversion(DiagnosticEngine &diags, const ir::Type &to,
                       const ast::Expr *value, const std::string &mismatchMessage);
+
+/// The warning for a value with a physical unit used where a dimensionless
+/// number is expected: "implicit conversion from 'mV' to dimensionless 'real'
+/// drops the unit (the value is taken in mV)".
+void warnUnitDropped(DiagnosticEngine &diags, const ast::Expr *value, const ir::Type &to);
 
 template <class MismatchFn>
 bool checkConversion(DiagnosticEngine &diags, const ir::Type &to,
