@@ -129,7 +129,10 @@ FIXED_FORMAT  : 'Q' [0-9]+ '.' [0-9]+ ;
 NAME          : [a-zA-Z_$] [a-zA-Z_$0-9]* ;
 
 // `1.` is a float, but not in `0...10` (the dot belongs to the ellipsis).
-FLOAT         : [0-9]+ '.' { _input->LA(1) != '.' }? [0-9]* EXPONENT?
+// The predicate sits before the '.', where INTEGER still matches the same
+// digits: the ANTLR 4.9 C++ runtime leaks its config set when a predicate
+// fails and no other alternative is left (it did for every `N..`).
+FLOAT         : [0-9]+ { !(_input->LA(1) == '.' && _input->LA(2) == '.') }? '.' [0-9]* EXPONENT?
               | '.' [0-9]+ EXPONENT?
               | [0-9]+ EXPONENT ;
 INTEGER       : [0-9]+ ;
