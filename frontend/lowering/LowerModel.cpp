@@ -4,11 +4,40 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <set>
 
 namespace nsc::lowering {
 
 using namespace nsc::ir;
 namespace A = nsc::ast;
+
+/// The declarations an expression's names resolve to.
+static void collectVarRefs(const A::Expr *e, std::vector<std::pair<const A::Node *, unsigned>> &out) {
+  if (!e)
+    return;
+  if (auto *n = A::dyn_cast<A::NameRef>(e)) {
+    if (n->resolution == A::NameRef::Resolution::Variable && n->target)
+      out.push_back({n->target, n->targetIndex});
+    collectVarRefs(n->index.get(), out);
+  } else if (auto *u = A::dyn_cast<A::Unary>(e)) {
+    collectVarRefs(u->operand.get(), out);
+  } else if (auto *b = A::dyn_cast<A::Binary>(e)) {
+    collectVarRefs(b->lhs.get(), out);
+    collectVarRefs(b->rhs.get(), out);
+  } else if (auto *t = A::dyn_cast<A::Ternary>(e)) {
+    collectVarRefs(t->cond.get(), out);
+    collectVarRefs(t->thenExpr.get(), out);
+    collectVarRefs(t->elseExpr.get(), out);
+  } else if (auto *c = A::dyn_cast<A::Call>(e)) {
+    for (const auto &a : c->args)
+      collectVarRefs(a.get(), out);
+    for (const auto &a : c->namedArgs)
+      collectVarRefs(a.value.get(), out);
+  } else if (auto *l = A::dyn_cast<A::List>(e)) {
+    for (const auto &x : l->elements)
+      collectVarRefs(x.get(), out);
+  }
+}
 
 VarRole ModelLowerer::roleOf(A::DeclContext c) const {
   switch (c) {
@@ -201,6 +230,7 @@ std::unique_ptr<Model> ModelLowerer::run(const std::string &name) {
           model_->ports[ports_[p.get()]].vectorSize = vectorSize(p->vectorSize.get(), p->name);
 
   // Pass 2: values and bodies.
+  std::map<VarId, std::set<VarId>> initDeps;
   for (const auto &member : m.members) {
     if (auto *db = A::dyn_cast<A::DeclBlock>(member.get())) {
       for (const auto &d : db->decls)
@@ -210,6 +240,11 @@ std::unique_ptr<Model> ModelLowerer::run(const std::string &name) {
             var.init = exprAs(d->init.get(), var.type, "the initial value of '" + var.name + "'");
           if (d->guard)
             var.guard = exprAs(d->guard.get(), Type::boolean(), "the guard of '" + var.name + "'");
+          std::vector<std::pair<const A::Node *, unsigned>> refs;
+          collectVarRefs(d->init.get(), refs);
+          for (const auto &r : refs)
+            if (auto dep = varOf(r.first, r.second); dep && *dep != vars_[{d.get(), i}])
+              initDeps[vars_[{d.get(), i}]].insert(*dep);
         }
     } else if (auto *eqs = A::dyn_cast<A::EquationsBlock>(member.get())) {
       lowerEquations(*eqs);
@@ -255,6 +290,39 @@ std::unique_ptr<Model> ModelLowerer::run(const std::string &name) {
       fn.body = block(f->body);
       function_ = nullptr;
     }
+  }
+  // Initialisation order: each variable after what its initial value reads,
+  // otherwise in declaration order (sema rejected cycles). Recorded only when
+  // it differs from declaration order.
+  {
+    std::vector<VarId> order, pending;
+    for (const Variable &v : model_->variables)
+      if (v.role == VarRole::Parameter || v.role == VarRole::Internal || v.role == VarRole::State)
+        pending.push_back(v.id);
+    std::set<VarId> done;
+    bool progress = true;
+    while (!pending.empty() && progress) {
+      progress = false;
+      for (size_t k = 0; k < pending.size(); ++k) {
+        bool ready = true;
+        for (VarId d : initDeps[pending[k]])
+          ready &= done.count(d) > 0 || model_->variables[d].role == VarRole::Local;
+        if (ready) {
+          done.insert(pending[k]);
+          order.push_back(pending[k]);
+          pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(k));
+          progress = true;
+          break;
+        }
+      }
+    }
+    order.insert(order.end(), pending.begin(), pending.end()); // only after a sema error
+    std::vector<VarId> declared;
+    for (const Variable &v : model_->variables)
+      if (v.role == VarRole::Parameter || v.role == VarRole::Internal || v.role == VarRole::State)
+        declared.push_back(v.id);
+    if (order != declared)
+      model_->initOrder = std::move(order);
   }
   return std::move(model_);
 }

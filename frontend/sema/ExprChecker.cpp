@@ -170,18 +170,15 @@ void ExprChecker::checkInitOrder(NameRef *n, const Symbol &sym) {
   }
   if (!initOf || rankOf(sym.context) < 0)
     return;
-  // Initialisation order: parameters, then internals, then state; within a
-  // block, in source order. A value may only use what is set before it.
-  int r = rankOf(sym.context), self = rankOf(initOf->context);
-  if (r < self || (r == self && sym.order < initOf->order))
-    return;
+  // Initial values are evaluated in dependency order (NESTML lets internals
+  // and state refer to each other across blocks); only a cycle is an error,
+  // reported by ModelChecker once every reference is known.
   if (&sym == initOf) {
     diags_.error(n->range, "initial value of '" + initOf->name + "' refers to itself");
     return;
   }
-  diags_.error(n->range, "initial value of '" + initOf->name + "' refers to '" + sym.name +
-                             "', which is initialised later")
-      .note(sym.range, "'" + sym.name + "' declared here");
+  if (initRefs)
+    initRefs->push_back({sym.name, n->range});
 }
 
 void ExprChecker::checkIndex(NameRef *n, const Symbol &sym) {

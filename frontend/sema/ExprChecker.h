@@ -52,6 +52,9 @@ public:
   const ast::FunctionDecl *function = nullptr;
   /// Set while checking the initial value of this model variable.
   const Symbol *initOf = nullptr;
+  /// When set, collects the model variables the initial value refers to
+  /// (name and place), for the dependency-order check.
+  std::vector<std::pair<std::string, SourceRange>> *initRefs = nullptr;
   /// The kernel whose right-hand side is being checked (may refer to itself).
   std::string currentKernel;
   /// Inline expressions referenced while checking an inline's rhs.

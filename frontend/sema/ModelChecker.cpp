@@ -219,6 +219,8 @@ void ModelChecker::checkDeclBlock(DeclBlock &b) {
     if (d->init) {
       ExprChecker ec = exprChecker(region);
       ec.initOf = self;
+      if (self)
+        ec.initRefs = &initRefs_[self->name];
       ec.checkValue(d->init.get());
       std::string name = d->names.empty() ? "" : d->names[0].name;
       checkConversion(diags_, d->resolvedType, d->init.get(),
@@ -496,6 +498,38 @@ void ModelChecker::checkInlineCycles() {
       visit(kv.first);
 }
 
+void ModelChecker::checkInitCycles() {
+  enum Color { White, Grey, Black };
+  std::map<std::string, Color> color;
+  // The path of (variable, its reference to the next one) being explored.
+  std::vector<std::pair<std::string, SourceRange>> path;
+  std::function<void(const std::string &)> visit = [&](const std::string &v) {
+    color[v] = Grey;
+    for (const auto &ref : initRefs_[v]) {
+      Color c = color[ref.first];
+      if (c == Grey) {
+        size_t start = 0;
+        while (start < path.size() && path[start].first != ref.first)
+          ++start;
+        auto d = diags_.error(ref.second, "initial value of '" + v + "' depends on itself");
+        for (size_t i = start; i < path.size(); ++i) {
+          const std::string &next = i + 1 < path.size() ? path[i + 1].first : v;
+          d.note(path[i].second, "'" + path[i].first + "' refers to '" + next + "' here");
+        }
+        d.note(ref.second, "'" + v + "' refers to '" + ref.first + "' here");
+      } else if (c == White) {
+        path.push_back({v, ref.second});
+        visit(ref.first);
+        path.pop_back();
+      }
+    }
+    color[v] = Black;
+  };
+  for (auto &kv : initRefs_)
+    if (color[kv.first] == White)
+      visit(kv.first);
+}
+
 void ModelChecker::run() {
   collectDeclarations();
   for (auto &m : model_.members) {
@@ -504,6 +538,7 @@ void ModelChecker::run() {
     else if (auto *in = dyn_cast<InputBlock>(m.get()))
       checkPorts(*in);
   }
+  checkInitCycles();
   // Kernels first: convolve() takes the kernel's unit.
   for (auto &m : model_.members)
     if (auto *eq = dyn_cast<EquationsBlock>(m.get()))

@@ -35,6 +35,8 @@ private:
   void checkFunction(ast::FunctionDecl &f);
   void checkRecursion();
   void checkInlineCycles();
+  /// Initial values may refer to each other in any order; a cycle is an error.
+  void checkInitCycles();
 
   /// A fresh expression checker on the model scope in `region`.
   ExprChecker exprChecker(Region region);
@@ -45,6 +47,8 @@ private:
   ModelInfo &info_;
   unsigned order_ = 0;
   std::vector<CallEdge> calls_;
+  /// Variable -> the model variables its initial value refers to.
+  std::map<std::string, std::vector<std::pair<std::string, SourceRange>>> initRefs_;
   std::map<const ast::InlineDecl *, std::vector<const ast::InlineDecl *>> inlineDeps_;
   std::map<std::string, SourceRange> odeSeen_;
   std::map<std::string, const ast::OnReceiveBlock *> handlers_;

@@ -300,6 +300,12 @@ public:
         t += " @" + d;
       line(1, t);
     }
+    if (!m.initOrder.empty()) {
+      std::string t = "init_order";
+      for (size_t i = 0; i < m.initOrder.size(); ++i)
+        t += (i ? ", " : " ") + var(m.initOrder[i]);
+      line(1, t);
+    }
     for (const Port &p : m.ports) {
       std::string t = "input @" + p.name;
       if (p.vectorSize)

@@ -126,17 +126,17 @@ TEST_F(NameResolution, FunctionParametersMayHideModelNames) {
 )")) << dump();
 }
 
-TEST_F(NameResolution, InitialValueMayNotUseLaterDeclaration) {
-  EXPECT_FALSE(analyze(R"(model m1:
+TEST_F(NameResolution, InitialValueMayUseLaterDeclaration) {
+  // Dependency order, not declaration order (NESTML).
+  EXPECT_TRUE(analyze(R"(model m1:
     state:
         a real = b
         b real = 1
-)"));
-  expectError("initial value of 'a' refers to 'b', which is initialised later", 3, 18);
+)")) << dump();
 }
 
-TEST_F(NameResolution, InitialisationOrderParametersInternalsState) {
-  // state may use parameters and internals; parameters may not use state.
+TEST_F(NameResolution, InitialValuesAcrossBlocksInAnyOrder) {
+  // state, parameters and internals may refer to each other; only cycles fail.
   EXPECT_FALSE(analyze(R"(model m1:
     state:
         V mV = V0 + dV
@@ -145,8 +145,11 @@ TEST_F(NameResolution, InitialisationOrderParametersInternalsState) {
         p mV = V
     internals:
         dV mV = 2 * V0
+        x real = y
+        y real = x
 )"));
-  expectError("initial value of 'p' refers to 'V', which is initialised later", 6, 16);
+  expectError("initial value of 'y' depends on itself", 10, 18);
+  EXPECT_TRUE(hasNote("'x' refers to 'y' here")) << dump();
   EXPECT_EQ(diags.errorCount(), 1u) << dump();
 }
 

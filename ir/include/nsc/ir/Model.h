@@ -132,6 +132,10 @@ struct Model {
   std::vector<OnReceive> onReceive;
   std::vector<OnCondition> onCondition;
   std::vector<Function> functions;
+  /// The order in which initial values are evaluated: every parameter,
+  /// internal and state variable after the ones its initial value refers to
+  /// (source order otherwise). Empty means declaration order.
+  std::vector<VarId> initOrder;
   SourceRange loc;
 
   /// Looks a variable / port / function up by name (locals and arguments
