@@ -4,7 +4,7 @@
 //   exp expm1 ln log10 sin cos tan sinh cosh tanh erf erfc: dimensionless -> real
 //   sqrt: U -> U^(1/2) (every exponent of U must be even)
 //   abs floor ceil round: U -> U;  min max: (U, U) -> U;  clip: (U, U, U) -> U
-//   delta: U -> 1/U;  steps: time -> integer;  resolution() timestep(): ms
+//   delta: U -> real (dimensionless, as in NESTML);  steps: time -> integer;  resolution() timestep(): ms
 //   random_normal(mean U, std U) random_uniform(lo U, hi U): U
 //   random_poisson(dimensionless): integer
 //   convolve(kernel K, spike port P): unit(K) (times the port's declared unit)
@@ -163,8 +163,10 @@ ir::Type ExprChecker::checkBuiltinCall(Call *c, const BuiltinInfo &info) {
     return r;
   }
   case BuiltinId::Delta:
-    return requireNumeric(0) ? ir::Type::real(units::Unit::dimensionless() / args[0].unit)
-                             : ir::Type::error();
+    // Dimensionless, as in NESTML: a delta kernel turns each spike into an
+    // instantaneous jump by its weight, so convolve(K_delta, port) carries
+    // the port's unit exactly like an exponential kernel does.
+    return requireNumeric(0) ? ir::Type::real() : ir::Type::error();
   case BuiltinId::Steps:
     if (!requireNumeric(0))
       return ir::Type::error();

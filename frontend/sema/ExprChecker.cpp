@@ -472,13 +472,17 @@ ir::Type ExprChecker::checkBinary(Binary *b) {
       bool intResult = bothInt && ec && ec->value >= 0;
       return intResult ? ir::Type::integer() : ir::Type::real();
     }
-    if (!ec || ec->value != std::floor(ec->value) || std::fabs(ec->value) > 16) {
-      auto d = diags_.error(b->rhs->range, "the exponent of a physical quantity (" + quote(l) +
-                                               ") must be a constant integer");
+    // A constant exponent whose result has whole unit exponents:
+    // mV**2, ms**-1, (uS**2)**0.5.
+    std::optional<units::Unit> u = ec ? l.unit.powReal(ec->value) : std::nullopt;
+    if (!u) {
+      auto d = diags_.error(b->rhs->range,
+                            "the exponent of a physical quantity (" + quote(l) +
+                                ") must be a constant that leaves whole unit exponents");
       noteDeclarations(d, b->lhs.get());
       return ir::Type::error();
     }
-    return ir::Type::real(l.unit.pow(static_cast<int>(ec->value)));
+    return ir::Type::real(*u);
   }
   case BinaryOp::Shl:
   case BinaryOp::Shr:

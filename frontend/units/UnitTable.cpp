@@ -44,6 +44,21 @@ Unit Unit::operator*(const Unit &o) const { return {dim * o.dim, scale * o.scale
 Unit Unit::operator/(const Unit &o) const { return {dim / o.dim, scale / o.scale}; }
 Unit Unit::pow(int n) const { return {dim.pow(n), std::pow(scale, n)}; }
 
+std::optional<Unit> Unit::powReal(double p) const {
+  if (!std::isfinite(p) || std::fabs(p) > 64)
+    return std::nullopt;
+  for (int n = 1; n <= 16; ++n) {
+    double k = p * n;
+    if (std::fabs(k - std::round(k)) > 1e-9)
+      continue;
+    std::optional<Dimension> d = dim.pow(static_cast<int>(std::round(k))).root(n);
+    if (!d)
+      return std::nullopt;
+    return Unit{*d, std::pow(scale, p)};
+  }
+  return std::nullopt;
+}
+
 namespace detail {
 
 bool nearlyEqual(double a, double b) {

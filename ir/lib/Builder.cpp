@@ -46,10 +46,11 @@ Type binaryResultType(BinaryOp op, const Type &l, const Type &r, const double *c
     Type t = l;
     if (l.unit.isDimensionless() && l.unit.scale == 1.0)
       return t;
-    if (!constExponent || std::trunc(*constExponent) != *constExponent ||
-        std::fabs(*constExponent) > 64)
-      return fail(why, "a base with a unit needs a constant integer exponent");
-    t.unit = l.unit.pow(static_cast<int>(*constExponent));
+    std::optional<units::Unit> u = constExponent ? l.unit.powReal(*constExponent) : std::nullopt;
+    if (!u)
+      return fail(why, "a base with a unit needs a constant exponent that leaves whole unit "
+                       "exponents");
+    t.unit = *u;
     return t;
   }
   case BinaryOp::Shl:

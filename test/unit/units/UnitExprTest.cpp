@@ -107,3 +107,18 @@ TEST(UnitExpr, Errors) {
 }
 
 } // namespace
+
+TEST(UnitPowReal, FractionalExponentsThatLeaveWholeUnits) {
+  using namespace nsc::units;
+  Unit uS = *lookupUnit("uS");
+  auto root = uS.pow(2).powReal(0.5);
+  ASSERT_TRUE(root);
+  EXPECT_TRUE(root->sameAs(uS));
+  auto quarter = uS.pow(4).powReal(0.25);
+  ASSERT_TRUE(quarter);
+  EXPECT_TRUE(quarter->sameAs(uS));
+  EXPECT_FALSE(uS.powReal(0.5));          // sqrt(uS) has half exponents
+  EXPECT_FALSE(uS.powReal(0.3));          // not k/n with whole results
+  EXPECT_TRUE(uS.powReal(-2.0)->sameAs(uS.pow(-2)));
+  EXPECT_FALSE(uS.powReal(1.0 / 0.0));
+}

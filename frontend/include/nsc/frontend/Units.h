@@ -81,6 +81,9 @@ struct Unit {
   Unit operator*(const Unit &o) const;
   Unit operator/(const Unit &o) const;
   Unit pow(int n) const;
+  /// This unit to a real power p when the result has integer exponents
+  /// (p = k/n with n <= 16, e.g. (uS**2)**0.5 = uS); nullopt otherwise.
+  std::optional<Unit> powReal(double p) const;
   /// Factor that converts a value in `from` into this unit:
   /// value_in_this = value_in_from * conversionFrom(from). Dimensions must agree.
   double conversionFrom(const Unit &from) const { return from.scale / scale; }
