@@ -1,0 +1,140 @@
+//===- DeadCodeElimination.cpp - Remove unused definitions ----------------===//
+#include "nsc/passes/DeadCodeElimination.h"
+
+#include "nsc/passes/IRWalk.h"
+
+namespace nsc::passes {
+
+using namespace ir;
+
+namespace {
+
+/// The variable a LocalDecl or Assign defines, with the expressions it
+/// evaluates; kNoVar for other statements.
+VarId definedBy(Stmt &s, const Expr *&value, const Expr *&index) {
+  value = index = nullptr;
+  if (auto *d = dyn_cast<LocalDecl>(&s)) {
+    value = d->init.get();
+    return d->var;
+  }
+  if (auto *a = dyn_cast<Assign>(&s)) {
+    value = a->value.get();
+    index = a->index.get();
+    return a->target;
+  }
+  return kNoVar;
+}
+
+/// Keeps (clears dead[v] for) every variable that a statement with an
+/// effect defines, and every loop variable (the loop reads it).
+void keepEffectfulDefinitions(Model &m, std::vector<bool> &dead) {
+  for (Block *b : modelBlocks(m))
+    forEachStmt(*b, [&](Stmt &s) {
+      if (auto *f = dyn_cast<For>(&s); f && f->var < dead.size())
+        dead[f->var] = false;
+      const Expr *value, *index;
+      VarId v = definedBy(s, value, index);
+      if (v < dead.size() && ((value && !isPure(*value)) || (index && !isPure(*index))))
+        dead[v] = false;
+    });
+}
+
+/// Removes the LocalDecls of and assignments to dead variables.
+void pruneStatements(Block &b, const std::vector<bool> &dead, unsigned &stmts) {
+  Block out;
+  for (StmtPtr &s : b) {
+    for (Block *child : childBlocks(*s))
+      pruneStatements(*child, dead, stmts);
+    const Expr *value, *index;
+    VarId v = definedBy(*s, value, index);
+    if (v < dead.size() && dead[v]) {
+      ++stmts;
+      continue;
+    }
+    out.push_back(std::move(s));
+  }
+  b = std::move(out);
+}
+
+unsigned removeUnusedInlines(Module &module, uint32_t mi) {
+  Model &m = *module.models[mi];
+  std::vector<bool> used(m.odes.inlines.size(), false);
+  forEachExprNode(m, [&](const Expr &e) {
+    if (auto *r = dyn_cast<InlineRef>(&e); r && r->inlineId < used.size())
+      used[r->inlineId] = true;
+  });
+  for (const auto &net : module.networks)
+    for (const Recorder &r : net->recorders) {
+      const Population &p = net->populations[r.target.population];
+      if (p.kind == PopulationKind::Model && p.model == mi)
+        for (const RecordItem &item : r.what)
+          if (item.kind == RecordItem::Kind::Inline && item.id < used.size())
+            used[item.id] = true;
+    }
+  std::vector<uint32_t> newId(used.size(), UINT32_MAX);
+  std::vector<InlineExpr> kept;
+  for (uint32_t i = 0; i < used.size(); ++i) {
+    if (!used[i] && !m.odes.inlines[i].recordable)
+      continue;
+    newId[i] = static_cast<uint32_t>(kept.size());
+    kept.push_back(std::move(m.odes.inlines[i]));
+  }
+  unsigned removed = static_cast<unsigned>(used.size() - kept.size());
+  m.odes.inlines = std::move(kept);
+  if (removed == 0)
+    return 0;
+  forEachRootExpr(m, [&](ExprPtr &root) {
+    rewritePostOrder(root, [&](ExprPtr &e) {
+      if (auto *r = dyn_cast<InlineRef>(e.get()))
+        r->inlineId = newId[r->inlineId];
+    });
+  });
+  for (auto &net : module.networks)
+    for (Recorder &r : net->recorders) {
+      const Population &p = net->populations[r.target.population];
+      if (p.kind == PopulationKind::Model && p.model == mi)
+        for (RecordItem &item : r.what)
+          if (item.kind == RecordItem::Kind::Inline && item.id < newId.size())
+            item.id = newId[item.id];
+    }
+  return removed;
+}
+
+} // namespace
+
+bool DeadCodeEliminationPass::run(Module &module, PassContext &ctx) {
+  unsigned vars = 0, stmts = 0, inlines = 0;
+  for (uint32_t mi = 0; mi < module.models.size(); ++mi) {
+    Model &m = *module.models[mi];
+    // Each round removes at least one variable or inline, so this ends.
+    while (true) {
+      unsigned removedInlines = removeUnusedInlines(module, mi);
+      inlines += removedInlines;
+      std::vector<unsigned> reads = countVariableReads(m);
+      std::vector<bool> external = variablesUsedByNetworks(module, mi);
+      std::vector<bool> dead(m.variables.size(), false);
+      bool any = false;
+      for (const Variable &v : m.variables) {
+        bool candidate = v.role == VarRole::Internal || v.role == VarRole::Local;
+        dead[v.id] = candidate && !v.recordable && reads[v.id] == 0 && !external[v.id] &&
+                     (!v.init || isPure(*v.init));
+        any |= dead[v.id];
+      }
+      if (!any && removedInlines == 0)
+        break;
+      keepEffectfulDefinitions(m, dead);
+      for (Block *b : modelBlocks(m))
+        pruneStatements(*b, dead, stmts);
+      unsigned removed = removeVariables(module, mi, dead);
+      vars += removed;
+      if (removed == 0 && removedInlines == 0)
+        break;
+    }
+  }
+  ctx.changed(vars, "removed", vars == 1 ? "variable" : "variables");
+  ctx.changed(stmts, "removed", stmts == 1 ? "dead statement" : "dead statements");
+  ctx.changed(inlines, "removed", inlines == 1 ? "inline" : "inlines");
+  return true;
+}
+
+} // namespace nsc::passes

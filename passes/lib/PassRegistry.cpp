@@ -1,0 +1,41 @@
+//===- PassRegistry.cpp - Every pass nsc knows, by name -------------------===//
+//
+// An explicit table rather than static registration objects: the order is
+// the one --list-passes shows, and nothing depends on link order.
+//
+//===----------------------------------------------------------------------===//
+#include "nsc/passes/DeadCodeElimination.h"
+#include "nsc/passes/FoldConstants.h"
+#include "nsc/passes/InlineExpressions.h"
+#include "nsc/passes/PassManager.h"
+
+namespace nsc::passes {
+
+template <class P> static PassInfo entry() {
+  P probe;
+  return {probe.name(), probe.description(), [] { return std::make_unique<P>(); }};
+}
+
+const std::vector<PassInfo> &registeredPasses() {
+  static const std::vector<PassInfo> passes = {
+      entry<InlineExpressionsPass>(),
+      entry<FoldConstantsPass>(),
+      entry<DeadCodeEliminationPass>(),
+  };
+  return passes;
+}
+
+const PassInfo *findPass(const std::string &name) {
+  for (const PassInfo &p : registeredPasses())
+    if (p.name == name)
+      return &p;
+  return nullptr;
+}
+
+std::vector<std::string> defaultPipeline() {
+  // Inlining first exposes constants to folding; folding (with parameter
+  // propagation on) leaves dead internals and locals for DCE.
+  return {"inline-expressions", "fold-constants", "dce"};
+}
+
+} // namespace nsc::passes
