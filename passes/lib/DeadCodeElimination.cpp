@@ -39,6 +39,26 @@ void keepEffectfulDefinitions(Model &m, std::vector<bool> &dead) {
     });
 }
 
+/// Reads of each variable, not counting a variable's reads in its own
+/// definitions (`b = b + 1` does not keep b alive).
+std::vector<unsigned> countLiveReads(Model &m) {
+  std::vector<unsigned> reads = countVariableReads(m);
+  for (Block *b : modelBlocks(m))
+    forEachStmt(*b, [&](Stmt &s) {
+      const Expr *value, *index;
+      VarId v = definedBy(s, value, index);
+      if (v >= reads.size())
+        return;
+      for (const Expr *e : {value, index})
+        if (e)
+          forEachNode(*e, [&](const Expr &n) {
+            if (auto *r = dyn_cast<VarRef>(&n); r && r->var == v && reads[v] > 0)
+              --reads[v];
+          });
+    });
+  return reads;
+}
+
 /// Removes the LocalDecls of and assignments to dead variables.
 void pruneStatements(Block &b, const std::vector<bool> &dead, unsigned &stmts) {
   Block out;
@@ -110,7 +130,7 @@ bool DeadCodeEliminationPass::run(Module &module, PassContext &ctx) {
     while (true) {
       unsigned removedInlines = removeUnusedInlines(module, mi);
       inlines += removedInlines;
-      std::vector<unsigned> reads = countVariableReads(m);
+      std::vector<unsigned> reads = countLiveReads(m);
       std::vector<bool> external = variablesUsedByNetworks(module, mi);
       std::vector<bool> dead(m.variables.size(), false);
       bool any = false;

@@ -417,6 +417,14 @@ bool FoldConstantsPass::run(Module &module, PassContext &ctx) {
           f.propagate[v] = cands[v] ? cast<Constant>(m.variables[v].init.get()) : nullptr;
       }
     }
+    // A guard that folded to false can never hold: the model as written
+    // (with its default values, when parameters were propagated) is invalid.
+    for (const Variable &v : m.variables) {
+      bool holds;
+      if (v.guard && boolValue(*v.guard, holds) && !holds)
+        ctx.diags().warning(v.guard->loc.valid() ? v.guard->loc : v.loc,
+                            "invariant of '" + v.name + "' never holds");
+    }
     folded += f.folded;
     propagated += f.propagated;
     branches += f.branches;

@@ -188,6 +188,11 @@ std::vector<bool> variablesUsedByNetworks(const Module &module, uint32_t model) 
 
 unsigned removeVariables(Module &module, uint32_t model, const std::vector<bool> &remove) {
   Model &m = *module.models[model];
+  unsigned count = 0;
+  for (VarId v = 0; v < m.variables.size() && v < remove.size(); ++v)
+    count += remove[v];
+  if (count == 0)
+    return 0;
   std::vector<VarId> newId(m.variables.size(), kNoVar);
   std::vector<Variable> kept;
   for (VarId v = 0; v < m.variables.size(); ++v) {
@@ -198,8 +203,6 @@ unsigned removeVariables(Module &module, uint32_t model, const std::vector<bool>
     kept.back().id = newId[v];
   }
   unsigned removed = static_cast<unsigned>(m.variables.size() - kept.size());
-  if (removed == 0)
-    return 0;
   m.variables = std::move(kept);
   auto map = [&](VarId &v) {
     if (v < newId.size())
