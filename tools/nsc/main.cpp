@@ -1,9 +1,13 @@
 //===- main.cpp - The nsc command-line driver -----------------------------===//
 //
 //   nsc FILE... [--emit=tokens|ast|ir|ir-json] [-o OUT] [-I DIR]... [--Werror]
+//       [--passes=a,b|default] [--print-after=PASS]... [--print-after-all]
+//       [--log-passes] [--propagate-parameters] [--list-passes]
 //
 // With no --emit, nsc checks the model (parse, sema, lowering, IR verifier)
-// and prints only diagnostics. Exit status: 0 success, 1 errors in the input,
+// and prints only diagnostics. IR passes run after lowering when --passes
+// (or a flag that observes passes) is given; IR printed after passes and
+// the pass log go to stderr, like MLIR's, so stdout keeps the --emit output. Exit status: 0 success, 1 errors in the input,
 // 2 bad command line.
 //
 //===----------------------------------------------------------------------===//
@@ -12,6 +16,7 @@
 #include "nsc/frontend/Parser.h"
 #include "nsc/ir/JSON.h"
 #include "nsc/ir/Printer.h"
+#include "nsc/passes/PassManager.h"
 
 #include <CLI/CLI.hpp>
 
@@ -35,7 +40,36 @@ struct Options {
   bool werror = false;
   std::string color = "auto";
   unsigned errorLimit = 50;
+  // IR passes
+  std::string passes; // empty: none, unless a pass flag below asks for them
+  std::vector<std::string> printAfter;
+  bool printAfterAll = false;
+  bool logPasses = false;
+  bool propagateParameters = false;
+
+  bool runPasses() const {
+    return !passes.empty() || !printAfter.empty() || printAfterAll || logPasses;
+  }
 };
+
+/// Runs the requested pipeline on the lowered module. --print-after and
+/// --log-passes without --passes observe the default pipeline.
+bool runPasses(const Options &opts, nsc::CompilerSession &session) {
+  nsc::DiagnosticEngine &diags = session.diagnostics();
+  nsc::passes::PassManager pm;
+  bool ok = pm.addPipeline(opts.passes.empty() ? "default" : opts.passes, diags);
+  for (const std::string &p : opts.printAfter)
+    ok &= pm.addPrintAfter(p, diags);
+  if (!ok)
+    return false;
+  pm.setPrintAfterAll(opts.printAfterAll);
+  pm.setPrintStream(&std::cerr);
+  pm.setLogPasses(opts.logPasses);
+  nsc::passes::PassOptions po;
+  po.propagateParameters = opts.propagateParameters;
+  nsc::passes::PassContext ctx(diags, std::cerr, po);
+  return pm.run(*session.module(), ctx);
+}
 
 bool useColor(const std::string &mode) {
   if (mode == "always")
@@ -93,14 +127,14 @@ int run(const Options &opts) {
     nsc::printAST(session.program(), out);
     break;
   case Emit::Check:
-    return finish(session.lower());
+    return finish(session.lower() && (!opts.runPasses() || runPasses(opts, session)));
   case Emit::Ir:
-    if (!session.lower())
+    if (!session.lower() || (opts.runPasses() && !runPasses(opts, session)))
       return finish(false);
     nsc::ir::printModule(*session.module(), out);
     break;
   case Emit::IrJson:
-    if (!session.lower())
+    if (!session.lower() || (opts.runPasses() && !runPasses(opts, session)))
       return finish(false);
     out << nsc::ir::moduleToJSON(*session.module()).dump(2) << "\n";
     break;
@@ -114,9 +148,18 @@ int run(const Options &opts) {
 int main(int argc, char **argv) {
   CLI::App app{"nsc - a compiler for spiking neural network models\n"
                "Checks .nrn and NESTML (.nestml) model files and prints their "
-               "tokens, AST or typed IR."};
+               "tokens, AST or typed IR, optionally after IR passes (--passes)."};
   app.set_version_flag("--version", std::string("nsc ") + NSC_VERSION);
   Options opts;
+  // Like --version: handled while parsing, so no input file is required.
+  app.add_flag_callback(
+      "--list-passes",
+      [] {
+        std::cout << "IR passes (nsc --passes=a,b,...):\n";
+        nsc::passes::listPasses(std::cout);
+        throw CLI::Success();
+      },
+      "List the IR passes and exit");
   app.add_option("files", opts.inputs, "Model and network files (.nrn, .nestml)")
       ->required();
   const std::map<std::string, Emit> emits = {{"tokens", Emit::Tokens},
@@ -138,6 +181,19 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--error-limit", opts.errorLimit,
                  "Stop reporting after this many errors (0: no limit)");
+  app.add_option("--passes", opts.passes,
+                 "Run these IR passes after lowering, in order (comma-separated; "
+                 "'default' is the default pipeline; see --list-passes)");
+  app.add_option("--print-after", opts.printAfter,
+                 "Print the IR to stderr after this pass (repeatable)")
+      ->allow_extra_args(false);
+  app.add_flag("--print-after-all", opts.printAfterAll,
+               "Print the IR to stderr after every pass");
+  app.add_flag("--log-passes", opts.logPasses,
+               "Print one line per pass to stderr saying what it changed");
+  app.add_flag("--propagate-parameters", opts.propagateParameters,
+               "fold-constants: substitute parameters that have constant values "
+               "(default: parameters stay runtime values)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
