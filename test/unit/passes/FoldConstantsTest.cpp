@@ -118,7 +118,8 @@ TEST(FoldConstants, UnitConvertAndCasts) {
   int64_t big = (int64_t(1) << 53) + 1; // needs more than float's 24 bits
   EXPECT_EQ(realOf(fold(f32.intToReal(f32.integer(big)))), double(float(big)));
   ExprPtr toInt = b.cast(CastKind::RealToInt, b.real(-2.7), b.intType());
-  auto *c = dyn_cast<Constant>(fold(std::move(toInt)).get());
+  ExprPtr folded = fold(std::move(toInt)); // keep it alive while we look at it
+  auto *c = dyn_cast<Constant>(folded.get());
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->integer, -2);
   EXPECT_TRUE(isa<Cast>(fold(b.cast(CastKind::RealToInt, b.real(1e300), b.intType())).get()));
