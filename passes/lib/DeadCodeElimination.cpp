@@ -78,46 +78,12 @@ void pruneStatements(Block &b, const std::vector<bool> &dead, unsigned &stmts) {
 
 unsigned removeUnusedInlines(Module &module, uint32_t mi) {
   Model &m = *module.models[mi];
-  std::vector<bool> used(m.odes.inlines.size(), false);
+  std::vector<bool> used = inlinesRecorded(module, mi);
   forEachExprNode(m, [&](const Expr &e) {
     if (auto *r = dyn_cast<InlineRef>(&e); r && r->inlineId < used.size())
       used[r->inlineId] = true;
   });
-  for (const auto &net : module.networks)
-    for (const Recorder &r : net->recorders) {
-      const Population &p = net->populations[r.target.population];
-      if (p.kind == PopulationKind::Model && p.model == mi)
-        for (const RecordItem &item : r.what)
-          if (item.kind == RecordItem::Kind::Inline && item.id < used.size())
-            used[item.id] = true;
-    }
-  std::vector<uint32_t> newId(used.size(), UINT32_MAX);
-  std::vector<InlineExpr> kept;
-  for (uint32_t i = 0; i < used.size(); ++i) {
-    if (!used[i] && !m.odes.inlines[i].recordable)
-      continue;
-    newId[i] = static_cast<uint32_t>(kept.size());
-    kept.push_back(std::move(m.odes.inlines[i]));
-  }
-  unsigned removed = static_cast<unsigned>(used.size() - kept.size());
-  m.odes.inlines = std::move(kept);
-  if (removed == 0)
-    return 0;
-  forEachRootExpr(m, [&](ExprPtr &root) {
-    rewritePostOrder(root, [&](ExprPtr &e) {
-      if (auto *r = dyn_cast<InlineRef>(e.get()))
-        r->inlineId = newId[r->inlineId];
-    });
-  });
-  for (auto &net : module.networks)
-    for (Recorder &r : net->recorders) {
-      const Population &p = net->populations[r.target.population];
-      if (p.kind == PopulationKind::Model && p.model == mi)
-        for (RecordItem &item : r.what)
-          if (item.kind == RecordItem::Kind::Inline && item.id < newId.size())
-            item.id = newId[item.id];
-    }
-  return removed;
+  return removeInlines(module, mi, used);
 }
 
 } // namespace

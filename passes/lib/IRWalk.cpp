@@ -281,4 +281,49 @@ bool isPure(const Expr &e) {
   return pure;
 }
 
+std::vector<bool> inlinesRecorded(const Module &module, uint32_t model) {
+  std::vector<bool> used(module.models[model]->odes.inlines.size(), false);
+  for (const auto &net : module.networks)
+    for (const Recorder &r : net->recorders) {
+      const Population &p = net->populations[r.target.population];
+      if (p.kind != PopulationKind::Model || p.model != model)
+        continue;
+      for (const RecordItem &item : r.what)
+        if (item.kind == RecordItem::Kind::Inline && item.id < used.size())
+          used[item.id] = true;
+    }
+  return used;
+}
+
+unsigned removeInlines(Module &module, uint32_t model, const std::vector<bool> &keep) {
+  Model &m = *module.models[model];
+  std::vector<uint32_t> newId(m.odes.inlines.size(), UINT32_MAX);
+  std::vector<InlineExpr> kept;
+  for (uint32_t i = 0; i < m.odes.inlines.size(); ++i) {
+    if (!m.odes.inlines[i].recordable && !(i < keep.size() && keep[i]))
+      continue;
+    newId[i] = static_cast<uint32_t>(kept.size());
+    kept.push_back(std::move(m.odes.inlines[i]));
+  }
+  unsigned removed = static_cast<unsigned>(m.odes.inlines.size() - kept.size());
+  m.odes.inlines = std::move(kept);
+  if (removed == 0)
+    return 0;
+  forEachRootExpr(m, [&](ExprPtr &root) {
+    rewritePostOrder(root, [&](ExprPtr &e) {
+      if (auto *r = dyn_cast<InlineRef>(e.get()))
+        r->inlineId = newId[r->inlineId];
+    });
+  });
+  for (auto &net : module.networks)
+    for (Recorder &r : net->recorders) {
+      const Population &p = net->populations[r.target.population];
+      if (p.kind == PopulationKind::Model && p.model == model)
+        for (RecordItem &item : r.what)
+          if (item.kind == RecordItem::Kind::Inline && item.id < newId.size())
+            item.id = newId[item.id];
+    }
+  return removed;
+}
+
 } // namespace nsc::passes

@@ -60,21 +60,6 @@ private:
   std::vector<State> state_;
 };
 
-/// Inline ids of module.models[model] that a network recorder names.
-std::vector<bool> inlinesRecorded(const Module &module, uint32_t model) {
-  std::vector<bool> used(module.models[model]->odes.inlines.size(), false);
-  for (const auto &net : module.networks)
-    for (const Recorder &r : net->recorders) {
-      const Population &p = net->populations[r.target.population];
-      if (p.kind != PopulationKind::Model || p.model != model)
-        continue;
-      for (const RecordItem &item : r.what)
-        if (item.kind == RecordItem::Kind::Inline && item.id < used.size())
-          used[item.id] = true;
-    }
-  return used;
-}
-
 } // namespace
 
 bool InlineExpressionsPass::run(Module &module, PassContext &ctx) {
@@ -95,26 +80,7 @@ bool InlineExpressionsPass::run(Module &module, PassContext &ctx) {
     expanded += ex.expanded;
 
     // No InlineRef is left anywhere, so only recorders hold inline ids.
-    std::vector<bool> keep = inlinesRecorded(module, mi);
-    std::vector<uint32_t> newId(m.odes.inlines.size(), UINT32_MAX);
-    std::vector<InlineExpr> kept;
-    for (uint32_t i = 0; i < m.odes.inlines.size(); ++i) {
-      if (!m.odes.inlines[i].recordable && !keep[i]) {
-        ++removed;
-        continue;
-      }
-      newId[i] = static_cast<uint32_t>(kept.size());
-      kept.push_back(std::move(m.odes.inlines[i]));
-    }
-    m.odes.inlines = std::move(kept);
-    for (auto &net : module.networks)
-      for (Recorder &r : net->recorders) {
-        const Population &p = net->populations[r.target.population];
-        if (p.kind == PopulationKind::Model && p.model == mi)
-          for (RecordItem &item : r.what)
-            if (item.kind == RecordItem::Kind::Inline && item.id < newId.size())
-              item.id = newId[item.id];
-      }
+    removed += removeInlines(module, mi, inlinesRecorded(module, mi));
   }
   ctx.changed(expanded, "expanded", expanded == 1 ? "use" : "uses");
   ctx.changed(removed, "removed", removed == 1 ? "inline definition" : "inline definitions");

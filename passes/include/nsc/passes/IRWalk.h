@@ -66,6 +66,16 @@ std::vector<bool> variablesUsedByNetworks(const ir::Module &module, uint32_t mod
 /// removed variable. Returns the number removed.
 unsigned removeVariables(ir::Module &module, uint32_t model, const std::vector<bool> &remove);
 
+/// Inline ids of module.models[model] that a network recorder names.
+std::vector<bool> inlinesRecorded(const ir::Module &module, uint32_t model);
+
+/// Deletes the inline expressions of module.models[model] that are neither
+/// `recordable` nor marked in `keep`, and renumbers the InlineRefs of the
+/// model and the recorders of every network that names the others. The
+/// caller guarantees nothing still refers to a removed inline. Returns the
+/// number removed.
+unsigned removeInlines(ir::Module &module, uint32_t model, const std::vector<bool> &keep);
+
 /// True when evaluating `e` has no effect besides its value: no random
 /// draws, prints or user function calls (which may do either).
 bool isPure(const ir::Expr &e);
