@@ -219,6 +219,13 @@ static json stmtToJSON(const Stmt &s) {
     j = {{"kind", "local"}, {"var", cast<LocalDecl>(&s)->var},
          {"init", exprOrNull(cast<LocalDecl>(&s)->init)}};
     break;
+  case StmtKind::ComputePropagator: {
+    auto &c = *cast<ComputePropagator>(&s);
+    j = {{"kind", "compute_propagator"}, {"size", c.size}, {"dt_ms", c.dtMs},
+         {"matrix", exprList(c.matrix)}, {"propagator", c.propagator},
+         {"input_gain", c.inputGain}};
+    break;
+  }
   }
   return j;
 }
@@ -281,6 +288,7 @@ json modelToJSON(const Model &m) {
     fns.push_back({{"name", f.name}, {"params", f.params}, {"return_type", typeToJSON(f.returnType)},
                    {"body", blockToJSON(f.body)}});
   j["functions"] = fns;
+  j["prepare"] = blockToJSON(m.prepare);
   j["update"] = blockToJSON(m.update);
   json recv = json::array();
   for (const OnReceive &r : m.onReceive)

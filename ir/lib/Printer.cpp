@@ -275,6 +275,22 @@ public:
       line(ind, t);
       return;
     }
+    case StmtKind::ComputePropagator: {
+      auto *c = cast<ComputePropagator>(s);
+      line(ind, fmt::format("compute_propagator size {} dt {} {{", c->size, formatReal(c->dtMs)));
+      auto outName = [&](VarId v) { return v == kNoVar ? std::string("_") : var(v); };
+      for (unsigned i = 0; i < c->size; ++i)
+        for (unsigned j = 0; j < c->size; ++j) {
+          size_t k = size_t(i) * c->size + j;
+          if (!c->matrix[k] && c->propagator[k] == kNoVar && c->inputGain[k] == kNoVar)
+            continue;
+          line(ind + 1, fmt::format("A[{},{}] = {} -> P {}, M {}", i, j,
+                                    c->matrix[k] ? expr(c->matrix[k].get()) : std::string("0"),
+                                    outName(c->propagator[k]), outName(c->inputGain[k])));
+        }
+      line(ind, "}");
+      return;
+    }
     }
   }
 
@@ -344,6 +360,11 @@ public:
       }
       line(1, fmt::format("function @{}({}) -> {} {{", f.name, params, type(f.returnType)));
       block(2, f.body);
+      line(1, "}");
+    }
+    if (!m.prepare.empty()) {
+      line(1, "prepare {");
+      block(2, m.prepare);
       line(1, "}");
     }
     if (!m.update.empty()) {

@@ -86,6 +86,18 @@ StmtPtr Stmt::clone() const {
     out = std::move(n);
     break;
   }
+  case StmtKind::ComputePropagator: {
+    auto *c = cast<ComputePropagator>(this);
+    auto n = std::make_unique<ComputePropagator>();
+    n->size = c->size;
+    n->dtMs = c->dtMs;
+    for (const ExprPtr &e : c->matrix)
+      n->matrix.push_back(cloneOrNull(e));
+    n->propagator = c->propagator;
+    n->inputGain = c->inputGain;
+    out = std::move(n);
+    break;
+  }
   }
   out->loc = loc;
   return out;

@@ -94,6 +94,11 @@ public:
       block(f.body);
       function_ = nullptr;
     }
+    for (const StmtPtr &s : m_.prepare)
+      if (s->kind != StmtKind::ComputePropagator && s->kind != StmtKind::Assign &&
+          s->kind != StmtKind::LocalDecl)
+        fail(s->loc, "prepare holds only propagator computations, locals and assignments");
+    block(m_.prepare);
     block(m_.update);
     for (const OnReceive &r : m_.onReceive) {
       if (r.port >= m_.ports.size())
@@ -531,6 +536,30 @@ private:
         expr(*d.init);
         expectSame(d.init->type, v.type, d.init->loc, fmt::format("initial value of '{}'", v.name));
       }
+      return;
+    }
+    case StmtKind::ComputePropagator: {
+      auto &c = *cast<ComputePropagator>(&s);
+      size_t n2 = size_t(c.size) * c.size;
+      if (c.size == 0 || c.matrix.size() != n2 || c.propagator.size() != n2 ||
+          c.inputGain.size() != n2) {
+        fail(s.loc, fmt::format("compute_propagator of size {} with {} matrix entries", c.size,
+                                c.matrix.size()));
+        return;
+      }
+      if (!(c.dtMs > 0))
+        fail(s.loc, "compute_propagator with a step that is not positive");
+      for (const ExprPtr &e : c.matrix)
+        if (e) {
+          expr(*e);
+          if (e->type.kind != TypeKind::Real)
+            fail(e->loc, "propagator matrix entry is not real");
+        }
+      for (size_t k = 0; k < n2; ++k)
+        for (VarId v : {c.propagator[k], c.inputGain[k]})
+          if (v != kNoVar && validVar(v, s.loc) && m_.variables[v].role != VarRole::Internal)
+            fail(s.loc, fmt::format("propagator output '{}' is not an internal variable",
+                                    m_.variables[v].name));
       return;
     }
     }

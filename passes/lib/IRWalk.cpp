@@ -75,6 +75,10 @@ void forEachStmtExpr(Stmt &s, const ExprSlotFn &fn) {
   case StmtKind::IntegrateOdes: break;
   case StmtKind::CallStmt: visit(cast<CallStmt>(&s)->call); break;
   case StmtKind::LocalDecl: visit(cast<LocalDecl>(&s)->init); break;
+  case StmtKind::ComputePropagator:
+    for (ExprPtr &a : cast<ComputePropagator>(&s)->matrix)
+      visit(a);
+    break;
   }
 }
 
@@ -97,7 +101,7 @@ void forEachStmt(Block &b, const StmtFn &fn) {
 }
 
 std::vector<Block *> modelBlocks(Model &m) {
-  std::vector<Block *> out{&m.update};
+  std::vector<Block *> out{&m.prepare, &m.update};
   for (OnReceive &r : m.onReceive)
     out.push_back(&r.body);
   for (OnCondition &c : m.onCondition)
@@ -228,6 +232,12 @@ unsigned removeVariables(Module &module, uint32_t model, const std::vector<bool>
       else if (auto *io = dyn_cast<IntegrateOdes>(&s))
         for (VarId &v : io->vars)
           map(v);
+      else if (auto *cp = dyn_cast<ComputePropagator>(&s)) {
+        for (VarId &v : cp->propagator)
+          map(v); // a removed output becomes kNoVar: no longer written
+        for (VarId &v : cp->inputGain)
+          map(v);
+      }
     });
   for (OdeEquation &eq : m.odes.equations) {
     map(eq.var);

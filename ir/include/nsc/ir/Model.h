@@ -132,6 +132,11 @@ struct Model {
   std::vector<OnReceive> onReceive;
   std::vector<OnCondition> onCondition;
   std::vector<Function> functions;
+  /// Runs once per neuron after the initial values are set, and again
+  /// whenever a parameter changes (NEST's calibrate): it computes what
+  /// depends on parameters but not on the state, such as exact-solver
+  /// propagators (ComputePropagator). Empty until the solve-odes pass.
+  Block prepare;
   /// The order in which initial values are evaluated: every parameter,
   /// internal and state variable after the ones its initial value refers to
   /// (source order otherwise). Empty means declaration order.

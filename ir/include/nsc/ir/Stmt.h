@@ -15,6 +15,7 @@ namespace nsc::ir {
 
 enum class StmtKind {
   Assign, If, For, While, Return, EmitSpike, IntegrateOdes, CallStmt, LocalDecl,
+  ComputePropagator,
 };
 
 struct Stmt;
@@ -115,6 +116,27 @@ struct LocalDecl : Stmt {
   LocalDecl() : Stmt(StmtKind::LocalDecl) {}
   VarId var = kNoVar;
   ExprPtr init; // may be null: zero / false / empty string
+};
+
+/// Exact-solver coefficients of a linear constant-coefficient system
+/// x' = A·x + b with n states, for one step h = dtMs (ms):
+///   P = exp(A·h)                 (propagator)
+///   M = ∫_0^h exp(A·s) ds        (gain of an input b held constant over the step)
+/// so that x(t+h) = P·x(t) + M·b. Entries of A are real expressions that do
+/// not depend on the state (row-major, null for a structural zero; entry
+/// (i, j) in unit(x_i)/(ms·unit(x_j))). Evaluated in float64 by every backend
+/// with nsc's matrix exponential (numerics/), then written to the output
+/// variables (kNoVar where an entry is structurally zero or not needed).
+/// Only found in Model::prepare, made by the solve-odes pass when A depends
+/// on run-time parameters; constant systems get literal coefficients.
+struct ComputePropagator : Stmt {
+  NSC_IR_STMT_CLASSOF(ComputePropagator)
+  ComputePropagator() : Stmt(StmtKind::ComputePropagator) {}
+  unsigned size = 0;
+  double dtMs = 0;
+  std::vector<ExprPtr> matrix;      // size*size
+  std::vector<VarId> propagator;    // size*size: P_ij
+  std::vector<VarId> inputGain;     // size*size: M_ij
 };
 
 #undef NSC_IR_STMT_CLASSOF
