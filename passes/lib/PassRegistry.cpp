@@ -4,9 +4,12 @@
 // the one --list-passes shows, and nothing depends on link order.
 //
 //===----------------------------------------------------------------------===//
+#include "nsc/passes/CommonSubexpressions.h"
 #include "nsc/passes/DeadCodeElimination.h"
 #include "nsc/passes/FoldConstants.h"
 #include "nsc/passes/InlineExpressions.h"
+#include "nsc/passes/InlineFunctions.h"
+#include "nsc/passes/LowerKernels.h"
 #include "nsc/passes/PassManager.h"
 
 namespace nsc::passes {
@@ -19,8 +22,11 @@ template <class P> static PassInfo entry() {
 const std::vector<PassInfo> &registeredPasses() {
   static const std::vector<PassInfo> passes = {
       entry<InlineExpressionsPass>(),
+      entry<LowerKernelsPass>(),
       entry<FoldConstantsPass>(),
       entry<DeadCodeEliminationPass>(),
+      entry<InlineFunctionsPass>(),
+      entry<CommonSubexpressionsPass>(),
   };
   return passes;
 }
