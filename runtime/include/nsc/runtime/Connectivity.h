@@ -1,0 +1,98 @@
+//===- Connectivity.h - Synapse lists from connection rules (R33) -*- C++ -*-===//
+//
+// Builds the synapses of one projection exactly as docs/semantics.md R33
+// says, so every backend gets the same network from the same seed:
+//  - rows are owned by the target neuron (by the source for
+//    fixed_outdegree) and stored in ascending owner order;
+//  - inside a row, synapses are in ascending source order (all_to_all,
+//    fixed_probability, one_to_one) or in draw order (fixed_indegree,
+//    fixed_outdegree); from_file keeps the file's order inside a row;
+//  - random rules draw from stream 3 with key K(projection, 3), i = the row
+//    owner's index in its population, j = 0, the block in k.
+// Indices in the result are neuron indices in the populations (slice
+// offsets included). Impossible requests return an error, never loop.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "nsc/runtime/Philox.h"
+
+#include <cstdint>
+#include <istream>
+#include <string>
+#include <vector>
+
+namespace nsc::runtime {
+
+/// Neurons [begin, end) of population `population`.
+struct NeuronSlice {
+  uint32_t population = 0;
+  uint64_t begin = 0, end = 0;
+  uint64_t size() const { return end > begin ? end - begin : 0; }
+};
+
+enum class ConnectRule { AllToAll, OneToOne, FixedProbability, FixedIndegree, FixedOutdegree, FromFile };
+
+struct ConnectionSpec {
+  ConnectRule rule = ConnectRule::AllToAll;
+  NeuronSlice source, target;
+  double probability = 0; // FixedProbability
+  uint64_t count = 0;     // FixedIndegree / FixedOutdegree
+  std::string path;       // FromFile, as the caller resolved it
+  /// An autapse is a synapse from a neuron to itself: only possible when
+  /// source and target are the same population and the slices overlap.
+  bool allowAutapses = true, allowMultapses = true;
+  uint64_t seed = 0;       // the network's seed (R38)
+  uint32_t projection = 0; // declaration index of the projection (R33 p)
+  /// Requests for more synapses than this are errors, not allocations.
+  uint64_t maxSynapses = uint64_t(1) << 31;
+};
+
+struct SynapseList {
+  std::vector<uint64_t> source, target;
+  /// True when rows are owned by sources (fixed_outdegree).
+  bool rowsBySource = false;
+  /// Row r belongs to neuron (owner slice).begin + r and holds synapses
+  /// [rowOffsets[r], rowOffsets[r + 1]); size = owner slice size + 1.
+  std::vector<uint64_t> rowOffsets;
+  /// Per-synapse values from a from_file CSV (empty when the file has no
+  /// such column): weights as written, delays in ms.
+  std::vector<double> weight, delay;
+
+  size_t size() const { return source.size(); }
+};
+
+struct ConnectResult {
+  SynapseList synapses;
+  std::string error; // empty on success
+  bool ok() const { return error.empty(); }
+};
+
+/// Builds the synapses of `spec`; for FromFile reads spec.path.
+ConnectResult buildConnections(const ConnectionSpec &spec);
+
+/// from_file from an already open stream; `name` is used in messages
+/// ("conn.csv:3: ..."). The file is `source,target[,weight[,delay]]` with
+/// an optional header line naming those columns; indices count from 0
+/// within the source and target slices; blank lines and lines starting with
+/// '#' are skipped.
+ConnectResult connectFromCsv(std::istream &in, const std::string &name,
+                             const ConnectionSpec &spec);
+
+/// Distributions of per-synapse weights and delays.
+struct Distribution {
+  enum class Kind { Constant, Uniform, Normal, Lognormal, Exponential } kind = Kind::Constant;
+  /// Constant: a. Uniform: lo = a, hi = b. Normal: mean = a, sd = b.
+  /// Lognormal: mu = a, sigma = b. Exponential: mean = a.
+  double a = 0, b = 0;
+};
+
+/// One value per synapse of `synapses` (in synapse order): each row draws
+/// from stream `stream` (Stream::Weight or Stream::Delay) with key
+/// K(projection, stream), i = the row owner, j = 0, block in k, in the
+/// row's synapse order (R33); a normal's second Box–Muller output serves the
+/// row's next synapse. Throws std::invalid_argument for another stream.
+std::vector<double> drawPerSynapse(const Distribution &dist, const SynapseList &synapses,
+                                   const ConnectionSpec &spec, Stream stream);
+
+} // namespace nsc::runtime
