@@ -1,0 +1,34 @@
+//===- Npy.h - NumPy .npy files (format version 1.0) ------------*- C++ -*-===//
+//
+// Two-dimensional, C-order, little-endian float64 ('<f8') or int64 ('<i8')
+// arrays: what the recording writers produce, and a reader so tests and
+// tools can check files without NumPy.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace nsc::runtime {
+
+/// Writes a rows x cols array (row-major `data`) as .npy version 1.0, the
+/// header padded so the data starts at a multiple of 64 bytes.
+void writeNpy(std::ostream &out, const double *data, uint64_t rows, uint64_t cols);
+void writeNpy(std::ostream &out, const int64_t *data, uint64_t rows, uint64_t cols);
+
+struct NpyArray {
+  std::string descr; // "<f8" or "<i8"
+  uint64_t rows = 0, cols = 0;
+  std::vector<double> f8;  // when descr is "<f8"
+  std::vector<int64_t> i8; // when descr is "<i8"
+};
+
+/// Reads a 2-D '<f8' or '<i8' C-order .npy file (version 1.0 or 2.0).
+/// Returns false with a message for anything else or a truncated file.
+bool readNpy(std::istream &in, NpyArray &out, std::string &error);
+
+} // namespace nsc::runtime
