@@ -142,3 +142,11 @@ void DiagnosticEngine::clear() {
 }
 
 } // namespace nsc
+
+namespace nsc {
+std::string DiagnosticEngine::locationString(SourceLoc loc) const {
+  if (!loc.valid())
+    return "<unknown>";
+  return sm_.path(loc.file) + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.col);
+}
+} // namespace nsc

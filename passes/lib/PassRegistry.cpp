@@ -10,6 +10,7 @@
 #include "nsc/passes/InlineExpressions.h"
 #include "nsc/passes/InlineFunctions.h"
 #include "nsc/passes/LowerKernels.h"
+#include "nsc/passes/SolveOdes.h"
 #include "nsc/passes/PassManager.h"
 
 namespace nsc::passes {
@@ -23,6 +24,7 @@ const std::vector<PassInfo> &registeredPasses() {
   static const std::vector<PassInfo> passes = {
       entry<InlineExpressionsPass>(),
       entry<LowerKernelsPass>(),
+      entry<SolveOdesPass>(),
       entry<FoldConstantsPass>(),
       entry<DeadCodeEliminationPass>(),
       entry<InlineFunctionsPass>(),
@@ -39,9 +41,11 @@ const PassInfo *findPass(const std::string &name) {
 }
 
 std::vector<std::string> defaultPipeline() {
-  // Inlining first exposes constants to folding; folding (with parameter
-  // propagation on) leaves dead internals and locals for DCE.
-  return {"inline-expressions", "fold-constants", "dce"};
+  // Inlining first exposes convolutions to kernel lowering and constants to
+  // folding; folding before solve-odes lets constant systems get literal
+  // propagators; folding (with parameter propagation on) and the solver
+  // leave dead internals and locals for DCE.
+  return {"inline-expressions", "lower-kernels", "fold-constants", "solve-odes", "dce"};
 }
 
 } // namespace nsc::passes

@@ -46,9 +46,11 @@ struct Options {
   bool printAfterAll = false;
   bool logPasses = false;
   bool propagateParameters = false;
+  bool explainSolvers = false;
 
   bool runPasses() const {
-    return !passes.empty() || !printAfter.empty() || printAfterAll || logPasses;
+    return !passes.empty() || !printAfter.empty() || printAfterAll || logPasses ||
+           explainSolvers;
   }
 };
 
@@ -67,6 +69,7 @@ bool runPasses(const Options &opts, nsc::CompilerSession &session) {
   pm.setLogPasses(opts.logPasses);
   nsc::passes::PassOptions po;
   po.propagateParameters = opts.propagateParameters;
+  po.explainSolvers = opts.explainSolvers;
   nsc::passes::PassContext ctx(diags, std::cerr, po);
   return pm.run(*session.module(), ctx);
 }
@@ -194,6 +197,8 @@ int main(int argc, char **argv) {
   app.add_flag("--propagate-parameters", opts.propagateParameters,
                "fold-constants: substitute parameters that have constant values "
                "(default: parameters stay runtime values)");
+  app.add_flag("--explain-solvers", opts.explainSolvers,
+               "solve-odes: print the solver chosen for each ODE variable and why (stderr)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {

@@ -61,6 +61,10 @@ public:
   /// Use ANSI colours when printing.
   void setColors(bool on) { colors_ = on; }
 
+  const SourceManager &sourceManager() const { return sm_; }
+  /// "file:line:col" of a location ("<unknown>" when invalid).
+  std::string locationString(SourceLoc loc) const;
+
   /// Diagnostics in the order they were reported (including their notes).
   const std::vector<Diagnostic> &diagnostics() const { return diags_; }
 

@@ -26,6 +26,9 @@ struct PassOptions {
   /// parameter that a network population or synapse sets is never
   /// propagated.
   bool propagateParameters = false;
+  /// solve-odes: write the solver chosen for each ODE variable, and why,
+  /// to the log (nsc --explain-solvers).
+  bool explainSolvers = false;
 };
 
 class PassContext {
