@@ -13,7 +13,8 @@
 //    the statement holding the call. That is done only where the call is
 //    evaluated unconditionally by an assignment, declaration, return,
 //    call statement, emit_spike or `if` condition, and nothing else in that
-//    statement has an effect (no random draw or print); elsewhere (loop
+//    statement conflicts (a call of a function that writes variables; when
+//    a moved value draws or prints, any other draw or print); elsewhere (loop
 //    bounds, `while` conditions, `?:` arms, initial values, ODEs) the call
 //    is inlined only when no binding is needed;
 //  - floating-point operations are neither added, removed nor reordered.
