@@ -136,13 +136,13 @@ bool readNpy(std::istream &in, NpyArray &out, std::string &error) {
       u |= uint64_t(raw[8 * n + b]) << (8 * b);
     words[n] = u;
   }
-  if (out.descr == "<f8") {
+  if (out.descr == "<f8")
     out.f8.resize(count);
-    std::memcpy(out.f8.data(), words.data(), 8 * count);
-  } else {
+  else
     out.i8.resize(count);
-    std::memcpy(out.i8.data(), words.data(), 8 * count);
-  }
+  if (count) // memcpy wants non-null pointers even for zero bytes
+    std::memcpy(out.descr == "<f8" ? static_cast<void *>(out.f8.data()) : out.i8.data(),
+                words.data(), 8 * count);
   return true;
 }
 
