@@ -20,6 +20,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "RunCommand.h"
+
+#include <chrono>
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -47,6 +51,7 @@ struct Options {
   bool logPasses = false;
   bool propagateParameters = false;
   bool explainSolvers = false;
+  nsc::driver::RunRequest runReq;
 
   bool runPasses() const {
     return !passes.empty() || !printAfter.empty() || printAfterAll || logPasses ||
@@ -118,6 +123,22 @@ int run(const Options &opts) {
   if (!ok)
     return finish(false);
 
+  if (!opts.runReq.duration.empty()) {
+    // Execution always runs the default pipeline (or --passes).
+    auto t0 = std::chrono::steady_clock::now();
+    Options o = opts;
+    if (o.passes.empty())
+      o.passes = "default";
+    if (!session.lower() || !runPasses(o, session))
+      return finish(false);
+    nsc::driver::RunRequest req = opts.runReq;
+    req.target = opts.target;
+    req.compileMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    diags.flush(std::cerr);
+    int rc = nsc::driver::runModule(session, req);
+    return finish(rc == 0);
+  }
+
   std::ostringstream out;
   switch (opts.emit) {
   case Emit::Tokens:
@@ -174,8 +195,23 @@ int main(int argc, char **argv) {
                  "What to print: tokens, ast, ir, ir-json (default: check only)")
       ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-json"}));
   app.add_option("--target", opts.target,
-                 "Code generator: cpu, cuda, loihi, verilog (not in this build yet)")
-      ->check(CLI::IsMember({"cpu", "cuda", "loihi", "verilog"}));
+                 "Where to run or what to generate: interp (the reference interpreter); "
+                 "cpu, cuda, loihi, verilog are not in this build yet")
+      ->check(CLI::IsMember({"interp", "cpu", "cuda", "loihi", "verilog"}));
+  nsc::driver::RunRequest &rr = opts.runReq;
+  auto *runGroup = app.add_option_group("Running (--target=interp)");
+  runGroup->add_option("--run", rr.duration, "Simulate this long: 1s, 250ms, 100 (ms)");
+  runGroup->add_option("--model", rr.model, "Run --n copies of this neuron model (files without a network)");
+  runGroup->add_option("--network", rr.network, "The network to run when a file has several");
+  runGroup->add_option("--n", rr.n, "Number of copies of --model (default 1)")->check(CLI::Range(uint64_t(1), uint64_t(1) << 32));
+  runGroup->add_option("--param", rr.params, "NAME=VALUE[unit]: set a parameter or initial state of --model (repeatable)");
+  runGroup->add_option("--spike-input", rr.spikeInputs, "PORT=t1,t2,...[@weight]: spikes into a port (times in ms or with units; repeatable)");
+  runGroup->add_option("--current-input", rr.currentInputs, "PORT=VALUE[unit]: a constant input on a continuous port (repeatable)");
+  runGroup->add_option("--spikes", rr.spikesOut, "Write all spikes (t_ms,population,index) to FILE.csv/.json/.npy");
+  runGroup->add_option("--trace", rr.trace, "Sample these variables every step (comma-separated)")->delimiter(',');
+  runGroup->add_option("--trace-out", rr.traceOut, "Where --trace goes: FILE.csv/.json/.npy (default trace.csv)");
+  runGroup->add_option("--record-dir", rr.recordDir, "Write the network's own recorders here, one CSV per recorder");
+  runGroup->add_flag("--stats", rr.stats, "Print run statistics as JSON on stdout");
   app.add_option("-o,--output", opts.output, "Write the output here instead of stdout");
   app.add_option("-I", opts.includeDirs, "Add a directory to the import search path")
       ->allow_extra_args(false);
@@ -206,7 +242,17 @@ int main(int argc, char **argv) {
   }
   if (!emit.empty())
     opts.emit = emits.at(emit);
-  if (!opts.target.empty()) {
+  if (!opts.runReq.duration.empty() && opts.target != "interp") {
+    std::cerr << "nsc: error: --run needs a target that executes: --target=interp"
+              << (opts.target.empty() ? "" : " (--target=" + opts.target + " is not part of this build)")
+              << "\n";
+    return 2;
+  }
+  if (opts.target == "interp" && opts.runReq.duration.empty()) {
+    std::cerr << "nsc: error: --target=interp runs a model: give --run=DURATION\n";
+    return 2;
+  }
+  if (!opts.target.empty() && opts.target != "interp") {
     // Code generators arrive with the backend issues; say so plainly
     // rather than pretending to compile.
     std::cerr << "nsc: error: code generation for --target=" << opts.target

@@ -1,0 +1,83 @@
+//===- ModelExecutor.h - Run one model's IR for one neuron ------*- C++ -*-===//
+//
+// Evaluates expressions and statements of a model (after solve-odes) on
+// one neuron's row of values. Reals are float64, or float32 where their
+// type says so (every result rounded to binary32, R25); integers int64.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "nsc/ir/IR.h"
+#include "nsc/runtime/Random.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nsc::interp {
+
+union Value {
+  double r;
+  int64_t i;
+  bool b;
+};
+
+/// What one neuron sees while it runs (phase inputs and outputs).
+struct NeuronFrame {
+  Value *row = nullptr;
+  const double *portValue = nullptr;   // per port element (spike sums, continuous values)
+  uint64_t neuron = 0;
+  uint64_t step = 0;
+  double tMs = 0;
+  /// Neuron-model random numbers (stream 1), created on the first draw.
+  std::optional<runtime::RandomStream> rng;
+  runtime::PhiloxKey rngKey{};
+  bool spiked = false;
+  std::vector<double> emitArgs; // emit_spike(w, d) of a synapse model
+};
+
+class ModelExecutor {
+public:
+  ModelExecutor(const ir::Model &model, double dtMs);
+
+  const ir::Model &model() const { return m_; }
+  /// Values per neuron (variables, vector elements and locals).
+  unsigned rowSize() const { return rowSize_; }
+  unsigned slotOf(ir::VarId v) const { return slot_[v]; }
+  /// Port element slots: port p's element e is portSlot(p) + e.
+  unsigned portSlots() const { return portSlots_; }
+  unsigned portSlot(uint32_t p) const { return portSlot_[p]; }
+
+  Value eval(const ir::Expr &e, NeuronFrame &f);
+  double evalReal(const ir::Expr &e, NeuronFrame &f);
+  /// Runs a block; false when a `return` left it.
+  bool exec(const ir::Block &b, NeuronFrame &f);
+  /// Writes v (a real given in float64) into the variable, in its type.
+  void store(ir::VarId v, double value, NeuronFrame &f, uint64_t element = 0);
+
+  /// Run-time warnings (IR warning() calls, loop guards) with their counts.
+  std::map<std::string, uint64_t> &warnings() { return warnings_; }
+  /// Set when execution hit an error (a runaway loop); the run stops.
+  const std::string &fatal() const { return fatal_; }
+
+private:
+  Value call(const ir::Call &c, NeuronFrame &f);
+  Value callFunction(const ir::Call &c, NeuronFrame &f);
+  double real(double v, const ir::Type &t) const;
+  runtime::RandomStream &rng(NeuronFrame &f);
+  uint64_t elementIndex(const ir::Expr *index, uint32_t size, NeuronFrame &f);
+
+  const ir::Model &m_;
+  double dt_;
+  std::vector<unsigned> slot_;
+  std::vector<unsigned> portSlot_;
+  unsigned rowSize_ = 0, portSlots_ = 0;
+  std::map<std::string, uint64_t> warnings_;
+  std::string fatal_;
+  Value returned_{};
+  unsigned depth_ = 0;
+};
+
+} // namespace nsc::interp

@@ -1,0 +1,36 @@
+//===- RunCommand.h - nsc FILE --target=T --run=DURATION --------*- C++ -*-===//
+//
+// Running a model from the command line, shared by every backend that can
+// execute: what to run (the file's network, or --n copies of --model),
+// inputs, and the outputs (--spikes, --trace, --stats).
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "nsc/frontend/CompilerSession.h"
+
+#include <string>
+#include <vector>
+
+namespace nsc::driver {
+
+struct RunRequest {
+  std::string target;        // "interp"
+  std::string duration;      // "1s", "200 ms", "500" (ms)
+  std::string model;         // --model
+  std::string network;       // --network (default: the only one)
+  uint64_t n = 1;            // --n
+  std::vector<std::string> params, spikeInputs, currentInputs;
+  std::string spikesOut;     // --spikes=FILE
+  std::vector<std::string> trace; // --trace=VAR,...
+  std::string traceOut;      // --trace-out=FILE
+  std::string recordDir;     // --record-dir: the network's recorders
+  bool stats = false;
+  double compileMs = 0;
+};
+
+/// Runs the lowered, pass-processed module of `session`. Returns the exit
+/// status (0, or 1 after reporting through the session's diagnostics).
+int runModule(CompilerSession &session, const RunRequest &req);
+
+} // namespace nsc::driver
