@@ -8,6 +8,7 @@
 #include <climits>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace nsc::passes {
 
@@ -291,11 +292,24 @@ private:
     return b_.port(p.port, p.index ? p.index->clone() : nullptr);
   }
 
+  /// The port's weight as a number of its weight unit: a port declared
+  /// without a unit reads as a spike train (1/s) but its weights are plain
+  /// numbers (language.md §3.3).
+  ExprPtr weightValue(const PortRef &p) const {
+    ExprPtr w = portValue(p);
+    if (m_.ports[p.port].declaredType)
+      return w;
+    return b_.coerce(std::move(w), b_.realType());
+  }
+
   bool lower(const Call &c) {
     std::string k = key(c);
     if (lowered_.count(k))
       return true;
+    // One report per convolution and per kernel, however often they occur.
     auto *kr = dyn_cast<KernelRef>(c.args[0].get());
+    if (failed_.count(k) || (kr && failed_.count(std::to_string(kr->kernel))))
+      return false;
     auto *pr = dyn_cast<PortRef>(c.args[1].get());
     if (!kr || !pr || kr->kernel >= m_.odes.kernels.size()) {
       ctx_.diags().error(c.loc, "convolve() needs a kernel and a spike port");
@@ -306,6 +320,7 @@ private:
       if (!evaluateConstant(*pr->index, idx)) {
         ctx_.diags().error(pr->index->loc,
                            "convolve() with a vector port needs a constant element index");
+        failed_.insert(k);
         return false;
       }
     }
@@ -313,13 +328,12 @@ private:
     const Kernel &kern = m_.odes.kernels[kr->kernel];
     Lowered l;
     units::Unit w = pr->type.unit;
-    if (kern.order == 0 && kern.rhs && callsBuiltin(*kern.rhs, Builtin::Delta)) {
-      if (!lowerDeltaKernel(kern, l))
-        return false;
-    } else if (kern.order == 0) {
-      if (!lowerDirect(c, kern, *pr, w, l))
-        return false;
-    } else if (!lowerOdeKernel(c, kr->kernel, *pr, w, l)) {
+    bool ok = kern.order == 0 && kern.rhs && callsBuiltin(*kern.rhs, Builtin::Delta)
+                  ? lowerDeltaKernel(kern, l)
+              : kern.order == 0 ? lowerDirect(c, kern, *pr, w, l)
+                                : lowerOdeKernel(c, kr->kernel, *pr, w, l);
+    if (!ok) {
+      failed_.insert(std::to_string(kr->kernel));
       return false;
     }
     lowered_[k] = std::move(l);
@@ -327,22 +341,31 @@ private:
   }
 
   bool lowerDeltaKernel(const Kernel &kern, Lowered &l) {
-    // c·delta(t): c is the factor multiplying a single delta(t).
-    const Expr *e = kern.rhs.get();
+    // c·delta(t): c is the factor multiplying a single delta(t). delta(t)
+    // is typed 1/ms, so lowering wraps the kernel in a unit
+    // reinterpretation; the number is the same, look through it.
+    auto peel = [](const Expr *x) {
+      while (auto *cast = dyn_cast<Cast>(x))
+        if (cast->castKind == CastKind::ReinterpretUnit || cast->castKind == CastKind::PrecisionCast)
+          x = cast->operand.get();
+        else
+          break;
+      return x;
+    };
+    auto isDelta = [&](const Expr &x) {
+      auto *cc = dyn_cast<Call>(peel(&x));
+      return cc && cc->builtin == Builtin::Delta;
+    };
+    const Expr *e = peel(kern.rhs.get());
     ExprPtr scale;
-    if (auto *call = dyn_cast<Call>(e); call && call->builtin == Builtin::Delta) {
-      scale = nullptr;
-    } else if (auto *bin = dyn_cast<Binary>(e); bin && bin->op == BinaryOp::Mul) {
-      auto isDelta = [](const Expr &x) {
-        auto *cc = dyn_cast<Call>(&x);
-        return cc && cc->builtin == Builtin::Delta;
-      };
+    bool alone = isDelta(*e);
+    if (auto *bin = dyn_cast<Binary>(e); bin && bin->op == BinaryOp::Mul) {
       if (isDelta(*bin->rhs) && !callsBuiltin(*bin->lhs, Builtin::Delta))
         scale = bin->lhs->clone();
       else if (isDelta(*bin->lhs) && !callsBuiltin(*bin->rhs, Builtin::Delta))
         scale = bin->rhs->clone();
     }
-    if (!scale && !isa<Call>(e)) {
+    if (!scale && !alone) {
       ctx_.diags().error(kern.rhs->loc, "kernel '" + kern.name +
                                             "' mixes delta(t) with other terms; write delta(t) "
                                             "alone or multiplied by a constant");
@@ -443,11 +466,19 @@ private:
             group.push_back(other);
         }
     }
-    // Copies of each kernel's variables g, g', ..., g^(order−1).
+    // Copies of each kernel's variables g, g', ..., g^(order−1), one set
+    // per port element: a kernel of the group that an earlier convolution
+    // with this port already copied is reused, not copied again. A copy
+    // keeps the unit of g and holds w·g as a number; the convolution reads
+    // it in unit(g)·unit(w).
+    std::string portKey = key(c).substr(key(c).find('/'));
     std::map<VarId, VarId> copyOf;
     std::vector<std::vector<VarId>> origs(group.size()), copies(group.size());
+    std::vector<bool> fresh(group.size(), true);
     for (size_t gi = 0; gi < group.size(); ++gi) {
       const Kernel &k = m_.odes.kernels[group[gi]];
+      auto done = odeCopies_.find(std::to_string(group[gi]) + portKey);
+      fresh[gi] = done == odeCopies_.end();
       for (unsigned j = 0; j < k.order; ++j) {
         auto v = m_.findVariable(k.name + std::string(j, '\''));
         if (!v) {
@@ -455,18 +486,23 @@ private:
                                         std::string(j, '\'') + "' in 'state:'");
           return false;
         }
-        units::Unit u = m_.variables[*v].type.unit * w;
-        std::string portName = stateName(c, "");
-        portName = portName.substr(portName.find("__X__"));
-        VarId cv = newState(k.name + std::string(j, '\'') + portName, u);
+        VarId cv;
+        if (fresh[gi]) {
+          std::string portName = stateName(c, "");
+          portName = portName.substr(portName.find("__X__"));
+          cv = newState(k.name + std::string(j, '\'') + portName, m_.variables[*v].type.unit);
+        } else {
+          cv = done->second[j];
+        }
         copyOf[*v] = cv;
         origs[gi].push_back(*v);
         copies[gi].push_back(cv);
       }
+      odeCopies_[std::to_string(group[gi]) + portKey] = copies[gi];
     }
     for (size_t gi = 0; gi < group.size(); ++gi) {
       const Kernel &k = m_.odes.kernels[group[gi]];
-      for (unsigned j = 0; j < k.order; ++j) {
+      for (unsigned j = 0; fresh[gi] && j < k.order; ++j) {
         VarId cv = copies[gi][j];
         const Type &ct = m_.variables[cv].type;
         ExprPtr rhs;
@@ -489,29 +525,24 @@ private:
               }
             }
           });
-          // The kernel's rhs is in unit(g)/ms^order; the copy carries w too.
-          rhs = scaleByWeightUnit(std::move(r), w, derivativeType(ct, 1));
+          rhs = b_.coerce(std::move(r), derivativeType(ct, 1));
         }
         b_.addOde(cv, 1, std::move(rhs));
         m_.odes.equations.back().loc = k.loc;
         const Variable &orig = m_.variables[origs[gi][j]];
         ExprPtr init = orig.init ? orig.init->clone() : b_.real(0.0, orig.type.unit);
-        l.jumps.push_back(jump(cv, b_.mul(portValue(pr), std::move(init))));
+        ExprPtr wNumber = b_.coerce(portValue(pr), b_.realType());
+        l.jumps.push_back(jump(cv, b_.mul(std::move(wNumber), std::move(init))));
       }
     }
     l.value = b_.var(copyOf.at(*m_.findVariable(m_.odes.kernels[kernelIndex].name)));
+    // unit(g) -> unit(g)·unit(w): a reinterpretation where one of them is
+    // dimensionless (replaceConvolutions coerces), else a factor 1 unit(w).
+    units::Unit g = l.value->type.unit;
+    units::Unit wu = m_.ports[pr.port].declaredType ? w : units::Unit::dimensionless();
+    if (!g.isDimensionless() && !(g * wu).isDimensionless() && !wu.isDimensionless())
+      l.value = b_.mul(std::move(l.value), b_.real(1.0, wu));
     return true;
-  }
-
-  /// The right-hand side of a kernel ODE, written for g, applied to the
-  /// copy w·g: the numbers are the same, only the unit gains unit(w).
-  ExprPtr scaleByWeightUnit(ExprPtr rhs, units::Unit w, const Type &want) {
-    if (!rhs || rhs->type.unit.sameAs(want.unit))
-      return b_.coerce(std::move(rhs), want);
-    Type t = rhs->type;
-    t.unit = rhs->type.unit * w;
-    ExprPtr r = std::make_unique<Cast>(t, CastKind::ReinterpretUnit, std::move(rhs));
-    return b_.coerce(std::move(r), want);
   }
 
   static std::string baseName(const std::string &n) {
@@ -569,10 +600,13 @@ private:
       auto *pr = cast<PortRef>(c->args[1].get());
       // ∫ coeff·scale·w·δ(t) dt = coeff·scale·w, in unit(x): delta's 1/ms
       // cancels the rhs's 1/ms.
-      ExprPtr w = portValue(*pr);
+      ExprPtr w = weightValue(*pr);
       if (l.deltaScale)
         w = b_.mul(l.deltaScale->clone(), std::move(w));
-      ExprPtr amount = b_.mul(std::move(t.coeff), std::move(w));
+      // The product is in unit(x)/ms: delta(t) is typed dimensionless (as in
+      // NESTML), so its 1/ms is implicit; integrating it over the spike
+      // gives the factor 1 ms that makes the jump a unit(x).
+      ExprPtr amount = b_.mul(b_.mul(std::move(t.coeff), std::move(w)), b_.real(1.0, msUnit()));
       deltaJumps_[pr->port].push_back(jump(eq.var, std::move(amount)));
       delete c;
     }
@@ -591,6 +625,10 @@ private:
   std::map<std::string, uint32_t> portOf_;
   std::map<uint32_t, std::vector<StmtPtr>> deltaJumps_;
   std::vector<VarId> newStates_;
+  /// (kernel index + port key) -> copies of that ODE kernel's variables.
+  std::map<std::string, std::vector<VarId>> odeCopies_;
+  /// Keys of convolutions, and kernel indices, already reported as errors.
+  std::set<std::string> failed_;
 };
 
 } // namespace
