@@ -278,7 +278,7 @@ def main():
     commit, dirty = git_commit()
     doc = {
         "metadata": {
-            "command": "python3 bench/solver_convergence.py " + " ".join(sys.argv[1:]),
+            "command": " ".join(["python3 bench/solver_convergence.py"] + sys.argv[1:]),
             "date_utc": started.isoformat(timespec="seconds"),
             "nsc_git_commit": commit,
             "nsc_worktree_dirty": dirty,
