@@ -399,7 +399,12 @@ INSTANTIATE_TEST_SUITE_P(
                       FailureCase{"exp(-(t / tau)**2)",
                                   "exp() of an expression that is not linear in t"},
                       FailureCase{"(t / tau)**0.5 * exp(-t / tau)", "operator '**' on t"},
-                      FailureCase{"t > 1 ms ? 1.0 : 0.0", "an expression of t"}));
+                      FailureCase{"t > 1 ms ? 1.0 : 0.0", "an expression of t"}),
+    // Named by index: ctest's test discovery cannot handle the byte dump
+    // gtest prints for a struct parameter.
+    [](const ::testing::TestParamInfo<FailureCase> &info) {
+      return "case" + std::to_string(info.index);
+    });
 
 TEST_F(LowerKernelsTest, DeltaMixedWithOtherTermsIsAnError) {
   ASSERT_TRUE(lower(std::string(kPrelude) + R"(
