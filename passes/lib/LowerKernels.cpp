@@ -303,18 +303,18 @@ private:
   }
 
   bool lower(const Call &c) {
-    std::string k = key(c);
-    if (lowered_.count(k))
-      return true;
-    // One report per convolution and per kernel, however often they occur.
     auto *kr = dyn_cast<KernelRef>(c.args[0].get());
-    if (failed_.count(k) || (kr && failed_.count(std::to_string(kr->kernel))))
-      return false;
     auto *pr = dyn_cast<PortRef>(c.args[1].get());
     if (!kr || !pr || kr->kernel >= m_.odes.kernels.size()) {
       ctx_.diags().error(c.loc, "convolve() needs a kernel and a spike port");
       return false;
     }
+    std::string k = key(c);
+    if (lowered_.count(k))
+      return true;
+    // One report per convolution and per kernel, however often they occur.
+    if (failed_.count(k) || failed_.count(std::to_string(kr->kernel)))
+      return false;
     if (pr->index) {
       double idx;
       if (!evaluateConstant(*pr->index, idx)) {

@@ -1,6 +1,7 @@
 //===- LowerKernelsTest.cpp - lower-kernels pass --------------------------===//
 #include "PassTestUtil.h"
 
+#include "nsc/ir/Builder.h"
 #include "nsc/passes/IRWalk.h"
 
 #include <climits>
@@ -471,6 +472,32 @@ TEST_F(LowerKernelsTest, VectorPortNeedsConstantIndex) {
   EXPECT_TRUE(hasDiag(Severity::Error,
                       "convolve() with a vector port needs a constant element index"))
       << dump();
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(LowerKernelsTest, MalformedConvolutionInHandBuiltIrIsReported) {
+  // Sema only lets kernels and spike ports into convolve(); the verifier
+  // also accepts a variable as the first argument. The pass must report it,
+  // not read it as a kernel.
+  module = std::make_unique<ir::Module>();
+  auto m = std::make_unique<ir::Model>();
+  m->name = "m";
+  ir::Builder b(*m);
+  units::Unit pA = *units::lookupUnit("pA");
+  ir::VarId g = b.addVariable("g", ir::VarRole::State, b.realType(pA), b.real(0, pA));
+  b.addKernel("K", 0, b.real(1.0));
+  uint32_t p = b.addPort("ex", ir::PortKind::Spike, b.realType(pA));
+  std::vector<ir::ExprPtr> args;
+  args.push_back(b.var(g));
+  args.push_back(b.port(p));
+  ir::ExprPtr conv = b.call(ir::Builtin::Convolve, std::move(args), b.realType(pA));
+  b.addOde(g, 1, b.div(std::move(conv), b.real(1.0, ir::msUnit())));
+  module->addModel(std::move(m));
+  EXPECT_FALSE(run("lower-kernels"));
+  EXPECT_TRUE(hasDiag(Severity::Error, "convolve() needs a kernel and a spike port")) << dump();
 }
 
 } // namespace
