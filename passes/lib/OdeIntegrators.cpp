@@ -174,7 +174,8 @@ void IntegratorEmitter::expEuler(const std::vector<unsigned> &vars, Block &out,
   units::Unit perMs = units::Unit::dimensionless() / msUnit();
   for (unsigned i : vars) {
     VarId x = sys_.vars[i];
-    const std::string &name = m_.variables[x].name;
+    // A copy: local() adds variables, which may move the table.
+    const std::string name = m_.variables[x].name;
     Type xt = typeOf(i);
     auto form = decomposeLinear(*sys_.rhs[i], [&](VarId v) { return v == x; }, b_);
     VarId f = local("f." + name, derivativeType(xt, 1), out, sys_.rhs[i]->clone());
