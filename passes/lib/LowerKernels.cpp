@@ -200,13 +200,18 @@ public:
     if (m_.odes.kernels.empty())
       return true;
     // 1. Lower every distinct (kernel, port, element) once.
-    bool ok = true;
+    // Collected first: lowering adds variables and equations, which would
+    // move the tables the walk is iterating over (the nodes stay put).
+    std::vector<const Call *> convolutions;
     forEachRootExpr(m_, [&](ExprPtr &root) {
       forEachNode(*root, [&](const Expr &n) {
         if (auto *c = dyn_cast<Call>(&n); c && c->builtin == Builtin::Convolve)
-          ok = lower(*c) && ok;
+          convolutions.push_back(c);
       });
     });
+    bool ok = true;
+    for (const Call *c : convolutions)
+      ok = lower(*c) && ok;
     if (!ok)
       return false;
     // 2. Delta kernels inside ODE right-hand sides become jumps of the ODE variable.
