@@ -171,8 +171,9 @@ int run(const Options &opts) {
 
 int main(int argc, char **argv) {
   CLI::App app{"nsc - a compiler for spiking neural network models\n"
-               "Checks .nrn and NESTML (.nestml) model files and prints their "
-               "tokens, AST or typed IR, optionally after IR passes (--passes)."};
+               "Checks .nrn and NESTML (.nestml) model files, prints their "
+               "tokens, AST or typed IR (optionally after IR passes, --passes), "
+               "and runs them in the reference interpreter (--target=interp --run=...)."};
   app.set_version_flag("--version", std::string("nsc ") + NSC_VERSION);
   Options opts;
   // Like --version: handled while parsing, so no input file is required.
