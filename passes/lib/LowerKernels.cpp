@@ -32,11 +32,7 @@ bool isTime(const Expr &e) {
   return c && c->builtin == Builtin::Time;
 }
 
-bool readsTime(const Expr &e) {
-  bool found = false;
-  forEachNode(e, [&](const Expr &n) { found = found || isTime(n); });
-  return found;
-}
+bool readsTime(const Expr &e) { return callsBuiltin(e, Builtin::Time); }
 
 /// Splits a kernel's right-hand side into terms c·t^p·e^{a·t}.
 class TermParser {

@@ -165,23 +165,26 @@ private:
     }
     // The exact part must be closed: no right-hand side in it may read a
     // variable that is integrated some other way.
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (size_t q = 0; q < L.size(); ++q) {
-        unsigned i = L[q];
-        for (VarId v : variablesRead(*sys_.rhs[i])) {
-          int k = sys_.indexOf(v);
-          if (k < 0 || !inS(v) || std::find(L.begin(), L.end(), unsigned(k)) != L.end())
-            continue;
-          whyNot[i] = {sys_.rhs[i].get(), "it depends on '" + varName(unsigned(k)) +
-                                              "', which cannot be solved exactly"};
-          L.erase(L.begin() + long(q));
-          changed = true;
-          break;
-        }
-        if (changed)
-          break;
+    auto inL = [&](unsigned k) { return std::find(L.begin(), L.end(), k) != L.end(); };
+    // The first advancing variable outside L that rhs_i reads, or -1.
+    auto outsideRead = [&](unsigned i) {
+      for (VarId v : variablesRead(*sys_.rhs[i])) {
+        int k = sys_.indexOf(v);
+        if (k >= 0 && inS(v) && !inL(unsigned(k)))
+          return k;
       }
+      return -1;
+    };
+    for (size_t q = 0; q < L.size();) {
+      int k = outsideRead(L[q]);
+      if (k < 0) {
+        ++q;
+        continue;
+      }
+      whyNot[L[q]] = {sys_.rhs[L[q]].get(),
+                      "it depends on '" + varName(unsigned(k)) + "', which cannot be solved exactly"};
+      L.erase(L.begin() + long(q));
+      q = 0; // a removal can disqualify variables already checked
     }
     std::vector<unsigned> N;
     for (unsigned i : S)

@@ -68,6 +68,13 @@ double ModelExecutor::evalReal(const Expr &e, NeuronFrame &f) {
   return v.r;
 }
 
+Value ModelExecutor::evalAs(const Expr &e, const Type &to, NeuronFrame &f) {
+  Value v = eval(e, f);
+  if (to.kind == TypeKind::Real)
+    v.r = real(e.type.kind == TypeKind::Int ? double(v.i) : v.r, to);
+  return v;
+}
+
 Value ModelExecutor::eval(const Expr &e, NeuronFrame &f) {
   Value out{};
   switch (e.kind) {
@@ -364,12 +371,7 @@ bool ModelExecutor::exec(const Block &blk, NeuronFrame &f) {
       auto &a = *cast<Assign>(&s);
       const Variable &v = m_.variables[a.target];
       uint64_t el = elementIndex(a.index.get(), v.vectorSize, f);
-      Value val = eval(*a.value, f);
-      if (v.type.kind == TypeKind::Real && a.value->type.kind == TypeKind::Int)
-        val.r = double(val.i);
-      else if (v.type.kind == TypeKind::Real)
-        val.r = real(val.r, v.type);
-      f.row[slot_[a.target] + el] = val;
+      f.row[slot_[a.target] + el] = evalAs(*a.value, v.type, f);
       break;
     }
     case StmtKind::LocalDecl: {
@@ -378,12 +380,8 @@ bool ModelExecutor::exec(const Block &blk, NeuronFrame &f) {
       unsigned n = v.vectorSize ? v.vectorSize : 1;
       for (unsigned k = 0; k < n; ++k)
         f.row[slot_[d.var] + k] = Value{};
-      if (d.init) {
-        Value val = eval(*d.init, f);
-        if (v.type.kind == TypeKind::Real && d.init->type.kind == TypeKind::Int)
-          val.r = double(val.i);
-        f.row[slot_[d.var]] = val;
-      }
+      if (d.init)
+        f.row[slot_[d.var]] = evalAs(*d.init, v.type, f);
       break;
     }
     case StmtKind::If: {

@@ -52,6 +52,9 @@ public:
 
   Value eval(const ir::Expr &e, NeuronFrame &f);
   double evalReal(const ir::Expr &e, NeuronFrame &f);
+  /// e's value as a value of type `to` (an integer read as a real, a real
+  /// rounded to the precision of `to`): what an assignment stores.
+  Value evalAs(const ir::Expr &e, const ir::Type &to, NeuronFrame &f);
   /// Runs a block; false when a `return` left it.
   bool exec(const ir::Block &b, NeuronFrame &f);
   /// Writes v (a real given in float64) into the variable, in its type.

@@ -10,6 +10,7 @@
 #include "nsc/interp/Interpreter.h"
 
 #include "ModelExecutor.h"
+#include "NetworkValue.h"
 #include "nsc/ir/Builder.h"
 #include "nsc/runtime/Connectivity.h"
 #include "nsc/runtime/Schedule.h"
@@ -25,79 +26,6 @@ using namespace ir;
 
 namespace {
 
-/// A value written in a network: a constant, a list or a distribution.
-class NetworkValue {
-public:
-  static bool isRandom(const Expr &e) {
-    auto *c = dyn_cast<Call>(&e);
-    return c && (c->builtin == Builtin::RandomUniform || c->builtin == Builtin::RandomNormal ||
-                 c->builtin == Builtin::RandomLognormal || c->builtin == Builtin::RandomExponential ||
-                 c->builtin == Builtin::RandomPoisson);
-  }
-  static double eval(const Expr &e, runtime::RandomStream *rs) {
-    switch (e.kind) {
-    case ExprKind::Constant: {
-      auto &c = *cast<Constant>(&e);
-      return e.type.kind == TypeKind::Int ? double(c.integer) : e.type.kind == TypeKind::Bool ? c.boolean : c.real;
-    }
-    case ExprKind::UnitConvert: return eval(*cast<UnitConvert>(&e)->operand, rs) * cast<UnitConvert>(&e)->factor;
-    case ExprKind::Cast: return eval(*cast<Cast>(&e)->operand, rs);
-    case ExprKind::Unary: return -eval(*cast<Unary>(&e)->operand, rs);
-    case ExprKind::Binary: {
-      auto &b = *cast<Binary>(&e);
-      double l = eval(*b.lhs, rs), r = eval(*b.rhs, rs);
-      switch (b.op) {
-      case BinaryOp::Add: return l + r;
-      case BinaryOp::Sub: return l - r;
-      case BinaryOp::Mul: return l * r;
-      case BinaryOp::Div: return l / r;
-      default: return NAN;
-      }
-    }
-    case ExprKind::Call: {
-      auto &c = *cast<Call>(&e);
-      auto a = [&](size_t i) { return eval(*c.args[i], rs); };
-      if (!rs)
-        return NAN;
-      switch (c.builtin) {
-      case Builtin::RandomUniform: return rs->uniform(a(0), a(1));
-      case Builtin::RandomNormal: return rs->normal(a(0), a(1));
-      case Builtin::RandomLognormal: return rs->lognormal(a(0), a(1));
-      case Builtin::RandomExponential: return rs->exponential(a(0));
-      case Builtin::RandomPoisson: return double(rs->poisson(a(0)));
-      default: return NAN;
-      }
-    }
-    default: return NAN;
-    }
-  }
-  static std::vector<double> list(const Expr &e) {
-    std::vector<double> out;
-    if (auto *l = dyn_cast<List>(&e))
-      for (const ExprPtr &x : l->elements)
-        out.push_back(eval(*x, nullptr));
-    else
-      out.push_back(eval(e, nullptr));
-    return out;
-  }
-  static runtime::Distribution distribution(const Expr &e) {
-    runtime::Distribution d;
-    auto *c = dyn_cast<Call>(&e);
-    if (!c || !isRandom(e)) {
-      d.a = eval(e, nullptr);
-      return d;
-    }
-    using K = runtime::Distribution::Kind;
-    d.kind = c->builtin == Builtin::RandomUniform    ? K::Uniform
-             : c->builtin == Builtin::RandomNormal   ? K::Normal
-             : c->builtin == Builtin::RandomLognormal ? K::Lognormal
-                                                     : K::Exponential;
-    d.a = eval(*c->args[0], nullptr);
-    d.b = c->args.size() > 1 ? eval(*c->args[1], nullptr) : 0;
-    return d;
-  }
-};
-
 struct PopState {
   const Population *pop = nullptr;
   uint32_t index = 0;
@@ -112,6 +40,7 @@ struct PopState {
   std::vector<double> ringSum;     // (neuron * portSlots + slot) * D + k mod D
   std::vector<uint32_t> ringCount;
   std::vector<unsigned> handlerOrder;
+  std::vector<VarId> realStates;   // checked for NaN/inf after every step
   runtime::PhiloxKey neuronRngKey{};
   // Sources.
   double rateHz = 0, amplitude = 0;
@@ -248,6 +177,9 @@ private:
       for (auto &[port, value] : constantInputs)
         if (auto pi = m.findPort(port))
           ps.constantInput[ps.exec->portSlot(*pi)] += value;
+      for (const Variable &v : m.variables)
+        if (v.role == VarRole::State && v.type.kind == TypeKind::Real)
+          ps.realStates.push_back(v.id);
       for (unsigned h = 0; h < m.onReceive.size(); ++h)
         ps.handlerOrder.push_back(h);
       std::stable_sort(ps.handlerOrder.begin(), ps.handlerOrder.end(), [&](unsigned a, unsigned b) {
@@ -417,11 +349,7 @@ private:
               }
               ps.exec->store(v, value, f, e);
             } else if (var.init) {
-              Value val = ps.exec->eval(*var.init, f);
-              f.row[ps.exec->slotOf(v) + e] =
-                  var.type.kind == TypeKind::Real && var.init->type.kind == TypeKind::Int
-                      ? Value{double(val.i)}
-                      : val;
+              f.row[ps.exec->slotOf(v) + e] = ps.exec->evalAs(*var.init, var.type, f);
             }
           }
         }
@@ -647,10 +575,9 @@ private:
   bool checkFinite(PopState &ps, uint64_t i, uint64_t k) {
     const Model &m = ps.exec->model();
     const Value *row = ps.rows.data() + size_t(i) * ps.exec->rowSize();
-    for (const Variable &v : m.variables) {
-      if (v.role != VarRole::State || v.type.kind != TypeKind::Real)
-        continue;
-      double x = row[ps.exec->slotOf(v.id)].r;
+    for (VarId id : ps.realStates) {
+      const Variable &v = m.variables[id];
+      double x = row[ps.exec->slotOf(id)].r;
       if (std::isfinite(x))
         continue;
       char t[64];
