@@ -404,7 +404,7 @@ private:
              (chains[idx].rate ? printExpr(*chains[idx].rate, &m_) : "0") != rk)
         ++idx;
       if (idx == chains.size())
-        chains.push_back({t.rate.get()});
+        chains.push_back({t.rate.get(), 0, {}});
       chains[idx].length = std::max(chains[idx].length, t.power + 1);
       chainOf.push_back(idx);
     }
