@@ -1,0 +1,88 @@
+//===- StepABI.h - How generated step functions meet the runtime -*- C++ -*-===//
+//
+// The contract between the LLVM code generator (ModelCodegen) and the network
+// engine's CPU population kernel (CpuKernel). It is internal to the cpu
+// backend: the layout below is what generated code indexes, so both sides
+// include this one header.
+//
+// State is structure-of-arrays. Every variable of a model (parameters,
+// internals, states, locals; a vector variable has one column per element)
+// owns one column of 8-byte cells, in the variable order of the IR, exactly
+// the slots of the interpreter's ModelExecutor (slotOf / rowSize):
+//   real   -> double (a float32 variable holds the binary32 value widened)
+//   int    -> int64_t
+//   bool   -> int64_t 0 or 1 (generated code must store exactly 0 or 1)
+// Ports likewise: port slot p (ModelExecutor::portSlot + element) has a column
+// of double sums and one of uint32_t arrival counts for this step.
+//
+// Per model the generator emits
+//   extern "C" uint32_t nsc_step_<symbol>(const nsc_step_args *args);
+// which, for every neuron i in [begin, end), runs in order: `update`, the
+// on_receive handlers whose port had an arrival (count > 0) in the order of
+// docs/semantics.md R8 (priority descending, then declaration order), and the
+// on_condition blocks in declaration order (R11); it writes spiked[i] = 1 if
+// the neuron called emit_spike() this step and 0 otherwise (always written).
+// The return value is a bit set of nsc_step_status.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+
+extern "C" {
+
+/// Per-thread run-time context (warnings, fatal errors, the random key).
+struct nsc_runtime;
+
+struct nsc_step_args {
+  uint64_t begin, end;       // neuron range to advance
+  uint64_t step;             // k: the step goes from t_k to t_{k+1}
+  double tMs;                // double(k) * dt, the value of time() in this step
+  void *const *columns;      // columns[slot]: the population's column for that slot (n cells)
+  const double *const *portValue;    // portValue[portSlot][i]
+  const uint32_t *const *portCount;  // portCount[portSlot][i]
+  uint8_t *spiked;           // spiked[i], i in [begin, end)
+  nsc_runtime *rt;
+};
+
+enum nsc_step_status : uint32_t {
+  NSC_STEP_OK = 0,
+  /// Some real State variable of some neuron in the range is NaN or infinite
+  /// after the step; the engine finds the first one and reports it.
+  NSC_STEP_NONFINITE = 1,
+  /// nsc_rt_fatal was called; the run stops (message in the context).
+  NSC_STEP_FATAL = 2,
+};
+
+// Support routines the generated code calls (defined in RuntimeSupport.cpp,
+// handed to the JIT as absolute symbols and to objects by name).
+
+/// Size and alignment of the per-neuron random stream buffer (an alloca in
+/// generated code) that nsc_rt_rng_init fills.
+enum { NSC_RNG_BUFFER_BYTES = 256, NSC_RNG_BUFFER_ALIGN = 16 };
+void nsc_rt_rng_init(void *buffer, const nsc_runtime *rt, uint64_t neuron, uint64_t step);
+double nsc_rt_rng_uniform(void *buffer, double lo, double hi);
+double nsc_rt_rng_normal(void *buffer, double mean, double sd);
+double nsc_rt_rng_lognormal(void *buffer, double mu, double sigma);
+double nsc_rt_rng_exponential(void *buffer, double rate);
+int64_t nsc_rt_rng_poisson(void *buffer, double mean);
+
+/// Messages from print/println/info/warning: begin, pieces, end.
+void nsc_rt_msg_begin(nsc_runtime *rt);
+void nsc_rt_msg_str(nsc_runtime *rt, const char *text);
+void nsc_rt_msg_real(nsc_runtime *rt, double v);  // "%.17g", as the interpreter
+void nsc_rt_msg_int(nsc_runtime *rt, int64_t v);
+void nsc_rt_msg_bool(nsc_runtime *rt, int64_t v);
+/// kind: 0 print (no newline), 1 println, 2 info (newline), 3 warning
+/// (counted as "<model>: <text>", like the interpreter's warnings()).
+void nsc_rt_msg_end(nsc_runtime *rt, uint32_t kind);
+
+/// The interpreter's recoverable trouble, counted under the same text.
+void nsc_rt_warn_index(nsc_runtime *rt, int64_t index, uint64_t size); // index clamped
+void nsc_rt_warn_int_div_zero(nsc_runtime *rt);
+void nsc_rt_warn_for_step_zero(nsc_runtime *rt);
+/// Stops the run: 1 = a for loop ran more than 10^8 iterations, 2 = a while
+/// loop did (same messages as the interpreter).
+void nsc_rt_fatal(nsc_runtime *rt, uint32_t code);
+
+} // extern "C"
