@@ -2,11 +2,14 @@
 #include "RunCommand.h"
 
 #include "nsc/frontend/Units.h"
-#include "nsc/interp/Interpreter.h"
+#include "nsc/network/Simulation.h"
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -71,9 +74,37 @@ bool durationMs(const std::string &text, double &ms, std::string &error) {
   return true;
 }
 
+/// A progress bar on stderr for runs that take more than a second of wall
+/// time: `[#####.....]  52%  1.3 s, about 1.2 s left`.
+class ProgressBar {
+public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+  void update(double done) {
+    if (!enabled_)
+      return;
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (s < 1.0)
+      return;
+    int filled = int(done * 30);
+    std::string bar(size_t(filled), '#');
+    bar.resize(30, '.');
+    double left = done > 0 ? s * (1 - done) / done : 0;
+    std::fprintf(stderr, "\r[%s] %3d%%  %.1f s, about %.1f s left ", bar.c_str(), int(done * 100), s, left);
+    shown_ = true;
+  }
+  void finish() {
+    if (shown_)
+      std::fprintf(stderr, "\r%*s\r", 70, "");
+  }
+
+private:
+  bool enabled_, shown_ = false;
+  std::chrono::steady_clock::time_point start_;
+};
+
 } // namespace
 
-int runModule(CompilerSession &session, const RunRequest &req) {
+int runModule(CompilerSession &session, const RunRequest &req, const Backend &backend) {
   DiagnosticEngine &diags = session.diagnostics();
   ir::Module &mod = *session.module();
   auto bad = [&](const std::string &msg) {
@@ -86,7 +117,11 @@ int runModule(CompilerSession &session, const RunRequest &req) {
   if (!durationMs(r.duration, ms, err))
     return bad("--run: " + err);
 
-  std::unique_ptr<interp::Simulation> sim;
+  network::BuildOptions build;
+  build.kernels = backend.kernels;
+  build.threads = std::max(1u, r.threads);
+  auto buildStart = std::chrono::steady_clock::now();
+  std::unique_ptr<network::Simulation> sim;
   if (!r.model.empty() || mod.networks.empty()) {
     if (r.model.empty()) {
       std::string names;
@@ -99,12 +134,12 @@ int runModule(CompilerSession &session, const RunRequest &req) {
         return bad("the input has no network; name the model to run with --model (one of: " +
                    names + ")");
     }
-    interp::SingleModelSetup setup;
+    network::SingleModelSetup setup;
     setup.model = r.model;
     setup.n = r.n;
     for (const std::string &p : r.params) {
       std::string name, value;
-      interp::SingleModelSetup::Param prm;
+      network::SingleModelSetup::Param prm;
       if (!splitAssignment(p, name, value) ||
           !parseQuantity(value, prm.value, prm.unit, prm.hasUnit, err))
         return bad("--param '" + p + "': expected NAME=VALUE[unit]" + (err.empty() ? "" : " (" + err + ")"));
@@ -115,7 +150,7 @@ int runModule(CompilerSession &session, const RunRequest &req) {
       std::string port, value;
       if (!splitAssignment(p, port, value))
         return bad("--spike-input '" + p + "': expected PORT=t1,t2,...[@weight]");
-      interp::SingleModelSetup::SpikeInput in;
+      network::SingleModelSetup::SpikeInput in;
       in.port = port;
       size_t at = value.find('@');
       if (at != std::string::npos) {
@@ -139,7 +174,7 @@ int runModule(CompilerSession &session, const RunRequest &req) {
     }
     for (const std::string &p : r.currentInputs) {
       std::string port, value;
-      interp::SingleModelSetup::CurrentInput ci;
+      network::SingleModelSetup::CurrentInput ci;
       if (!splitAssignment(p, port, value) || !parseQuantity(value, ci.value, ci.unit, ci.hasUnit, err))
         return bad("--current-input '" + p + "': expected PORT=VALUE[unit]" + (err.empty() ? "" : " (" + err + ")"));
       ci.port = port;
@@ -148,7 +183,7 @@ int runModule(CompilerSession &session, const RunRequest &req) {
     auto mi = mod.findModel(r.model);
     double dt = mi ? mod.models[*mi]->semantics.dtMs : 0.1;
     uint64_t seed = mi ? mod.models[*mi]->semantics.seed : 0;
-    sim = interp::Simulation::forModel(mod, setup, dt, seed, diags);
+    sim = network::Simulation::forModel(mod, setup, dt, seed, build, diags);
   } else {
     uint32_t index = 0;
     if (!r.network.empty()) {
@@ -166,16 +201,21 @@ int runModule(CompilerSession &session, const RunRequest &req) {
     if (!r.params.empty() || !r.spikeInputs.empty() || !r.currentInputs.empty())
       return bad("--param, --spike-input and --current-input apply to a single model (--model); "
                  "a network sets its own inputs");
-    sim = interp::Simulation::forNetwork(mod, index, diags);
+    sim = network::Simulation::forNetwork(mod, index, build, diags);
   }
   if (!sim)
     return 1;
+  double buildMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - buildStart).count();
 
-  interp::RunOptions opt;
+  network::RunOptions opt;
   opt.durationMs = ms;
   opt.traceVariables = r.trace;
-  interp::RunResult res;
+  ProgressBar bar(!r.quiet && isatty(STDERR_FILENO));
+  opt.progress = [&](double done) { bar.update(done); };
+  network::RunResult res;
   bool ok = sim->run(opt, res);
+  bar.finish();
   for (auto &[w, count] : res.warnings)
     std::cerr << "nsc: warning: " << w << (count > 1 ? " (" + std::to_string(count) + " times)" : "")
               << "\n";
@@ -203,12 +243,17 @@ int runModule(CompilerSession &session, const RunRequest &req) {
     nlohmann::json j;
     j["target"] = r.target;
     j["compile_ms"] = r.compileMs;
+    j["build_ms"] = buildMs;
+    j["kernel"] = res.kernel;
+    j["threads"] = build.threads;
     j["run_ms"] = res.runMs;
     j["simulated_ms"] = double(res.steps) * res.spikes.dtMs;
     j["dt_ms"] = res.spikes.dtMs;
     j["steps"] = res.steps;
     j["neurons"] = res.neurons;
     j["synapses"] = res.synapses;
+    j["synapse_bytes"] = res.synapseMemory.bytes;
+    j["bytes_per_synapse"] = res.synapseMemory.bytesPerSynapse();
     j["spikes"] = res.spikeCount;
     uint64_t modelSpikes = 0;
     nlohmann::json pops = nlohmann::json::array();
@@ -222,6 +267,8 @@ int runModule(CompilerSession &session, const RunRequest &req) {
     }
     j["mean_rate_hz"] = seconds > 0 && res.neurons ? double(modelSpikes) / double(res.neurons) / seconds : 0.0;
     j["populations"] = pops;
+    if (backend.addStats)
+      backend.addStats(j);
     std::cout << j.dump(2) << "\n";
   }
   return ok && !diags.hasErrors() ? 0 : 1;

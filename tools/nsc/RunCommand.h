@@ -8,6 +8,9 @@
 #pragma once
 
 #include "nsc/frontend/CompilerSession.h"
+#include "nsc/network/PopulationKernel.h"
+
+#include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
@@ -15,7 +18,7 @@
 namespace nsc::driver {
 
 struct RunRequest {
-  std::string target;        // "interp"
+  std::string target;        // "interp", "cpu"
   std::string duration;      // "1s", "200 ms", "500" (ms)
   std::string model;         // --model
   std::string network;       // --network (default: the only one)
@@ -26,11 +29,20 @@ struct RunRequest {
   std::string traceOut;      // --trace-out=FILE
   std::string recordDir;     // --record-dir: the network's recorders
   bool stats = false;
+  bool quiet = false;        // --quiet: no progress bar
+  unsigned threads = 1;      // --threads
   double compileMs = 0;
+};
+
+/// What an executing backend contributes: the kernels that run its models
+/// and its own figures for --stats (code generation, JIT, cache).
+struct Backend {
+  network::KernelFactory kernels;
+  std::function<void(nlohmann::json &)> addStats;
 };
 
 /// Runs the lowered, pass-processed module of `session`. Returns the exit
 /// status (0, or 1 after reporting through the session's diagnostics).
-int runModule(CompilerSession &session, const RunRequest &req);
+int runModule(CompilerSession &session, const RunRequest &req, const Backend &backend);
 
 } // namespace nsc::driver

@@ -14,6 +14,7 @@
 #include "nsc/frontend/ASTPrinter.h"
 #include "nsc/frontend/CompilerSession.h"
 #include "nsc/frontend/Parser.h"
+#include "nsc/interp/Interpreter.h"
 #include "nsc/ir/JSON.h"
 #include "nsc/ir/Printer.h"
 #include "nsc/passes/PassManager.h"
@@ -135,7 +136,9 @@ int run(const Options &opts) {
     req.target = opts.target;
     req.compileMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     diags.flush(std::cerr);
-    int rc = nsc::driver::runModule(session, req);
+    nsc::driver::Backend backend;
+    backend.kernels = nsc::interp::interpreterKernels();
+    int rc = nsc::driver::runModule(session, req, backend);
     return finish(rc == 0);
   }
 
@@ -213,6 +216,9 @@ int main(int argc, char **argv) {
   runGroup->add_option("--trace-out", rr.traceOut, "Where --trace goes: FILE.csv/.json/.npy (default trace.csv)");
   runGroup->add_option("--record-dir", rr.recordDir, "Write the network's own recorders here, one CSV per recorder");
   runGroup->add_flag("--stats", rr.stats, "Print run statistics as JSON on stdout");
+  runGroup->add_option("--threads", rr.threads, "Worker threads for the neuron updates (default 1)")
+      ->check(CLI::Range(1u, 1024u));
+  runGroup->add_flag("--quiet", rr.quiet, "No progress bar (it is shown on a terminal for runs over a second)");
   app.add_option("-o,--output", opts.output, "Write the output here instead of stdout");
   app.add_option("-I", opts.includeDirs, "Add a directory to the import search path")
       ->allow_extra_args(false);

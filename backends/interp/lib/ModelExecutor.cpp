@@ -1,5 +1,5 @@
 //===- ModelExecutor.cpp - Run one model's IR for one neuron --------------===//
-#include "ModelExecutor.h"
+#include "nsc/interp/ModelExecutor.h"
 
 #include "nsc/numerics/MatrixExponential.h"
 
@@ -50,7 +50,7 @@ uint64_t ModelExecutor::elementIndex(const Expr *index, uint32_t size, NeuronFra
 
 void ModelExecutor::store(VarId v, double value, NeuronFrame &f, uint64_t element) {
   const Variable &var = m_.variables[v];
-  Value &dst = f.row[slot_[v] + element];
+  Value &dst = f.cell(slot_[v] + element);
   switch (var.type.kind) {
   case TypeKind::Real: dst.r = real(value, var.type); break;
   case TypeKind::Int: dst.i = int64_t(value); break;
@@ -91,12 +91,11 @@ Value ModelExecutor::eval(const Expr &e, NeuronFrame &f) {
   case ExprKind::VarRef: {
     auto &r = *cast<VarRef>(&e);
     const Variable &v = m_.variables[r.var];
-    return f.row[slot_[r.var] + elementIndex(r.index.get(), v.vectorSize, f)];
+    return f.cell(slot_[r.var] + elementIndex(r.index.get(), v.vectorSize, f));
   }
   case ExprKind::PortRef: {
     auto &p = *cast<PortRef>(&e);
-    out.r = real(f.portValue[portSlot_[p.port] +
-                             elementIndex(p.index.get(), m_.ports[p.port].vectorSize, f)],
+    out.r = real(f.port(portSlot_[p.port] + elementIndex(p.index.get(), m_.ports[p.port].vectorSize, f)),
                  e.type);
     return out;
   }
@@ -344,12 +343,12 @@ Value ModelExecutor::callFunction(const Call &c, NeuronFrame &f) {
   for (const ExprPtr &a : c.args)
     args.push_back(eval(*a, f));
   for (size_t i = 0; i < fn.params.size(); ++i) {
-    saved.push_back(f.row[slot_[fn.params[i]]]);
+    saved.push_back(f.cell(slot_[fn.params[i]]));
     const Type &pt = m_.variables[fn.params[i]].type;
     Value v = args[i];
     if (pt.kind == TypeKind::Real && c.args[i]->type.kind == TypeKind::Int)
       v.r = double(v.i);
-    f.row[slot_[fn.params[i]]] = v;
+    f.cell(slot_[fn.params[i]]) = v;
   }
   ++depth_;
   returned_ = Value{};
@@ -357,7 +356,7 @@ Value ModelExecutor::callFunction(const Call &c, NeuronFrame &f) {
   --depth_;
   Value result = returned_;
   for (size_t i = 0; i < fn.params.size(); ++i)
-    f.row[slot_[fn.params[i]]] = saved[i];
+    f.cell(slot_[fn.params[i]]) = saved[i];
   return result;
 }
 
@@ -371,7 +370,7 @@ bool ModelExecutor::exec(const Block &blk, NeuronFrame &f) {
       auto &a = *cast<Assign>(&s);
       const Variable &v = m_.variables[a.target];
       uint64_t el = elementIndex(a.index.get(), v.vectorSize, f);
-      f.row[slot_[a.target] + el] = evalAs(*a.value, v.type, f);
+      f.cell(slot_[a.target] + el) = evalAs(*a.value, v.type, f);
       break;
     }
     case StmtKind::LocalDecl: {
@@ -379,9 +378,9 @@ bool ModelExecutor::exec(const Block &blk, NeuronFrame &f) {
       const Variable &v = m_.variables[d.var];
       unsigned n = v.vectorSize ? v.vectorSize : 1;
       for (unsigned k = 0; k < n; ++k)
-        f.row[slot_[d.var] + k] = Value{};
+        f.cell(slot_[d.var] + k) = Value{};
       if (d.init)
-        f.row[slot_[d.var]] = evalAs(*d.init, v.type, f);
+        f.cell(slot_[d.var]) = evalAs(*d.init, v.type, f);
       break;
     }
     case StmtKind::If: {
@@ -406,9 +405,9 @@ bool ModelExecutor::exec(const Block &blk, NeuronFrame &f) {
           return false;
         }
         if (isInt)
-          f.row[slot_[fo.var]].i = int64_t(x);
+          f.cell(slot_[fo.var]).i = int64_t(x);
         else
-          f.row[slot_[fo.var]].r = x;
+          f.cell(slot_[fo.var]).r = x;
         if (!exec(fo.body, f))
           return false;
       }

@@ -14,7 +14,7 @@
 #include <cmath>
 #include <vector>
 
-namespace nsc::interp {
+namespace nsc::network {
 
 namespace network_value_detail {
 using namespace ir;
@@ -95,4 +95,4 @@ public:
 } // namespace network_value_detail
 using network_value_detail::NetworkValue;
 
-} // namespace nsc::interp
+} // namespace nsc::network

@@ -14,6 +14,7 @@
 #include "nsc/frontend/Parser.h"
 #include "nsc/frontend/Sema.h"
 #include "nsc/interp/Interpreter.h"
+#include "nsc/network/Simulation.h"
 #include "nsc/passes/PassManager.h"
 
 #include <gtest/gtest.h>
@@ -30,9 +31,9 @@ struct ModelRun {
   DiagnosticEngine diags{sm};
   ast::Program program;
   std::unique_ptr<ir::Module> module;
-  interp::RunResult result;
+  network::RunResult result;
 
-  bool go(const std::string &src, const interp::SingleModelSetup &setup, double ms,
+  bool go(const std::string &src, const network::SingleModelSetup &setup, double ms,
           std::vector<std::string> trace) {
     auto f = parseFile(sm, diags, sm.addBuffer("lif.nrn", src));
     if (!f)
@@ -45,10 +46,12 @@ struct ModelRun {
     passes::PassContext ctx(diags, log);
     if (!pm.addPipeline("default", diags) || !pm.run(*module, ctx))
       return false;
-    auto sim = interp::Simulation::forModel(*module, setup, 0.1, 0, diags);
+    network::BuildOptions build;
+    build.kernels = interp::interpreterKernels();
+    auto sim = network::Simulation::forModel(*module, setup, 0.1, 0, build, diags);
     if (!sim)
       return false;
-    interp::RunOptions opt;
+    network::RunOptions opt;
     opt.durationMs = ms;
     opt.traceVariables = std::move(trace);
     return sim->run(opt, result) && !diags.hasErrors();
@@ -99,7 +102,7 @@ model lif:
 TEST(AnalyticLif, MembraneAndSpikeTimesUnderExactSolver) {
   const double C = 250, tau = 10, E = -65, Vth = -50, I = 500, dt = 0.1;
   const double RI = I * tau / C; // mV (pA·ms/pF)
-  interp::SingleModelSetup setup;
+  network::SingleModelSetup setup;
   setup.model = "lif";
   setup.currentInputs.push_back({"I_stim", I, {}, false});
   ModelRun r;
@@ -176,9 +179,9 @@ model psc:
     semantics:
         solver = exact
 )";
-  interp::SingleModelSetup setup;
+  network::SingleModelSetup setup;
   setup.model = "psc";
-  interp::SingleModelSetup::SpikeInput in;
+  network::SingleModelSetup::SpikeInput in;
   in.port = "spikes";
   in.timesMs = {1.0};
   in.weight = 1000; // pA

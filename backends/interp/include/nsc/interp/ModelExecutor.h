@@ -24,10 +24,16 @@ union Value {
   bool b;
 };
 
-/// What one neuron sees while it runs (phase inputs and outputs).
+/// What one neuron sees while it runs (phase inputs and outputs). Its
+/// values live in columns (structure of arrays, the network engine's
+/// layout): slot s of this neuron is row[s * stride], port slot p is
+/// portValue[p * stride]. A lone row has stride 1.
 struct NeuronFrame {
   Value *row = nullptr;
   const double *portValue = nullptr;   // per port element (spike sums, continuous values)
+  size_t stride = 1;
+  Value &cell(size_t slot) { return row[slot * stride]; }
+  double port(size_t slot) const { return portValue[slot * stride]; }
   uint64_t neuron = 0;
   uint64_t step = 0;
   double tMs = 0;

@@ -1,0 +1,131 @@
+//===- Simulation.h - A network, built and ready to step --------*- C++ -*-===//
+//
+// The network runtime every executing backend shares: populations in
+// structure-of-arrays state, projections in compact CSR storage, ring
+// buffers for delays, Poisson/spike-time/current sources, plastic synapses,
+// recorders, the counter-based random streams — following
+// docs/semantics.md step by step. What a model's neurons do within a step
+// comes from a PopulationKernel (the interpreter's or compiled code), so
+// every backend that plugs in a kernel gets the same network semantics.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "nsc/frontend/Diagnostics.h"
+#include "nsc/ir/IR.h"
+#include "nsc/network/PopulationKernel.h"
+#include "nsc/runtime/Recording.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nsc::network {
+
+/// `nsc --model NAME --n N ...`: N copies of one neuron model, driven by
+/// spike and current inputs, as a one-population network.
+struct SingleModelSetup {
+  std::string model;
+  uint64_t n = 1;
+  struct Param { std::string name; double value; units::Unit unit; bool hasUnit; };
+  std::vector<Param> params;
+  struct SpikeInput {
+    std::string port;
+    std::vector<double> timesMs;
+    double weight = 1;     // in `weightUnit`, or the port's unit when !hasUnit
+    units::Unit weightUnit;
+    bool hasUnit = false;
+  };
+  std::vector<SpikeInput> spikeInputs;
+  struct CurrentInput { std::string port; double value; units::Unit unit; bool hasUnit; };
+  std::vector<CurrentInput> currentInputs;
+};
+
+struct BuildOptions {
+  KernelFactory kernels;  // required: which backend runs the models
+  unsigned threads = 1;   // worker threads for the model phase (>= 1)
+};
+
+struct RunOptions {
+  double durationMs = 0;
+  /// Variables (or recordable inlines) sampled every step from every neuron
+  /// of every model population that has them (--trace).
+  std::vector<std::string> traceVariables;
+  /// Called about every 1% of the run with the fraction done (progress bars).
+  std::function<void(double)> progress;
+};
+
+struct PopulationStats {
+  std::string name;
+  uint64_t size = 0;
+  uint64_t spikes = 0;
+  bool isSource = false;
+};
+
+/// Memory of the synapse storage (CSR by source, the smallest types that
+/// hold the weights and delays).
+struct SynapseMemory {
+  uint64_t synapses = 0;
+  uint64_t bytes = 0; // targets, weights, delays, row offsets, plastic state
+  double bytesPerSynapse() const { return synapses ? double(bytes) / double(synapses) : 0.0; }
+};
+
+struct RunResult {
+  runtime::SpikeRecording spikes;   // every spike of every population
+  runtime::TraceRecording traces;   // --trace
+  /// The network's own recorders, by label.
+  std::vector<std::pair<std::string, runtime::TraceRecording>> recorded;
+  std::vector<PopulationStats> populations;
+  uint64_t steps = 0, neurons = 0, synapses = 0, spikeCount = 0;
+  double runMs = 0;
+  SynapseMemory synapseMemory;
+  std::string kernel; // "interp", "cpu"
+  /// Warnings the model raised at run time (rk45 giving up, ...), each
+  /// with the number of times it occurred.
+  std::vector<std::pair<std::string, uint64_t>> warnings;
+};
+
+class Simulation {
+public:
+  /// Builds the network `networkIndex` of `module` (populations, synapses,
+  /// initial state). Errors go to `diags`; null on failure. `module` must
+  /// outlive the simulation.
+  static std::unique_ptr<Simulation> forNetwork(const ir::Module &module, uint32_t networkIndex,
+                                                const BuildOptions &options, DiagnosticEngine &diags);
+  /// Builds a single-model run (see SingleModelSetup); `module` gains the
+  /// synthetic network it runs.
+  static std::unique_ptr<Simulation> forModel(ir::Module &module, const SingleModelSetup &setup,
+                                              double dtMs, uint64_t seed, const BuildOptions &options,
+                                              DiagnosticEngine &diags);
+  virtual ~Simulation() = default;
+
+  /// Runs `options.durationMs` (rounded to whole steps, R1) from the
+  /// current step on; results accumulate in `result` across calls. False
+  /// when the run stopped on numeric trouble (reported through the
+  /// diagnostics).
+  virtual bool run(const RunOptions &options, RunResult &result) = 0;
+  /// Advances `steps` steps (no traces besides the network's recorders).
+  virtual bool step(uint64_t steps, RunResult &result) = 0;
+  /// Back to t = 0: initial values drawn again, buffers emptied, parameter
+  /// changes kept only if `keepParameters`.
+  virtual bool reset(bool keepParameters = false) = 0;
+  /// Steps done since the start (or the last reset).
+  virtual uint64_t currentStep() const = 0;
+  virtual double dtMs() const = 0;
+
+  /// Population index by name.
+  virtual std::optional<uint32_t> population(const std::string &name) const = 0;
+  /// Every neuron's value of a variable (parameter, state, internal) of a
+  /// model population, as float64 in the variable's unit.
+  virtual bool getValues(uint32_t population, const std::string &variable, std::vector<double> &out,
+                         std::string &error) const = 0;
+  /// Sets a variable for every neuron (values.size() == 1 or the size).
+  /// Setting a parameter re-runs the model's `prepare` block (propagators,
+  /// internals), as a parameter change in NEST recalibrates.
+  virtual bool setValues(uint32_t population, const std::string &variable, const std::vector<double> &values,
+                         std::string &error) = 0;
+};
+
+} // namespace nsc::network

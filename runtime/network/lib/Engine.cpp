@@ -1,0 +1,292 @@
+//===- Engine.cpp - Building a network: populations, synapses, state ------===//
+#include "Engine.h"
+
+#include "NetworkValue.h"
+#include "nsc/runtime/Connectivity.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+namespace nsc::network {
+
+using namespace ir;
+
+NetworkSimulation::NetworkSimulation(const Module &m, const Network &net, const BuildOptions &options,
+                                     DiagnosticEngine &diags)
+    : mod_(m), net_(net), options_(options), diags_(diags), dt_(net.semantics.dtMs) {}
+
+NetworkSimulation::~NetworkSimulation() = default;
+
+bool NetworkSimulation::fail(SourceRange at, std::string msg) {
+  diags_.error(at, std::move(msg));
+  return false;
+}
+
+bool NetworkSimulation::build() {
+  if (!(dt_ > 0))
+    return fail(net_.loc, "the network's dt must be positive");
+  if (!options_.kernels)
+    return fail(net_.loc, "no backend to run the models (internal error: no kernel factory)");
+  unsigned threads = std::max(1u, options_.threads);
+  workers_ = std::make_unique<WorkerPool>(threads);
+  for (uint32_t p = 0; p < net_.populations.size(); ++p)
+    if (!buildPopulation(p))
+      return false;
+  for (auto &[model, kernel] : kernels_)
+    kernel->setWorkers(threads);
+  for (uint32_t q = 0; q < net_.projections.size(); ++q)
+    if (!buildProjection(q))
+      return false;
+  for (PopulationRuntime &ps : pops_)
+    if (ps.isModel()) {
+      ps.ringSum.assign(size_t(ps.D) * ps.ports * ps.n, 0.0);
+      ps.ringCount.assign(size_t(ps.D) * ps.ports * ps.n, 0);
+      ps.portValue.assign(ps.ports, nullptr);
+      ps.portCount.assign(ps.ports, nullptr);
+    }
+  return initialise(false);
+}
+
+bool NetworkSimulation::buildPopulation(uint32_t p) {
+  const Population &pop = net_.populations[p];
+  PopulationRuntime ps;
+  ps.pop = &pop;
+  ps.index = p;
+  ps.n = pop.size;
+  if (ps.n >= (uint64_t(1) << 32))
+    return fail(pop.loc, "population '" + pop.name + "' has more than 2^32 - 1 neurons");
+  uint64_t seed = net_.semantics.seed;
+  auto initNamed = [&](const std::string &name) -> const Expr * {
+    for (const PopulationInit &i : pop.inits)
+      if (i.name == name)
+        return i.value.get();
+    return nullptr;
+  };
+  auto steps = [&](const Expr *e, int64_t dflt) {
+    if (!e)
+      return dflt;
+    double ms = NetworkValue::eval(*e, nullptr);
+    if (std::isinf(ms) && ms > 0)
+      return INT64_MAX;
+    auto s = runtime::timeToSteps(ms, dt_);
+    return s ? *s : dflt;
+  };
+  switch (pop.kind) {
+  case PopulationKind::Model: {
+    const Model &m = *mod_.models[pop.model];
+    ps.model = &m;
+    auto &kernel = kernels_[&m];
+    if (!kernel) {
+      kernel = options_.kernels(m, dt_, diags_);
+      if (!kernel)
+        return false;
+    }
+    ps.kernel = kernel.get();
+    ps.exec = std::make_unique<ModelExecutor>(m, dt_);
+    ps.rowSize = ps.exec->rowSize();
+    ps.ports = ps.exec->portSlots();
+    // At least one column, so that column 0 always exists.
+    ps.state.assign(size_t(std::max(1u, ps.rowSize)) * ps.n, Value{});
+    for (unsigned s = 0; s < std::max(1u, ps.rowSize); ++s)
+      ps.columns.push_back(ps.state.data() + size_t(s) * ps.n);
+    ps.constantInput.assign(ps.ports, 0.0);
+    for (auto &[port, value] : constantInputs)
+      if (auto pi = m.findPort(port))
+        ps.constantInput[ps.exec->portSlot(*pi)] += value;
+    for (const Variable &v : m.variables)
+      if (v.role == VarRole::State && v.type.kind == TypeKind::Real)
+        ps.realStates.push_back(v.id);
+    ps.spiked.assign(ps.n, 0);
+    ps.neuronRngKey = runtime::deriveStreamKey(seed, p, runtime::Stream::NeuronRandom);
+    break;
+  }
+  case PopulationKind::PoissonGenerator:
+    ps.rateHz = initNamed("rate") ? NetworkValue::eval(*initNamed("rate"), nullptr) : 0;
+    ps.startStep = steps(initNamed("start"), 0);
+    ps.stopStep = steps(initNamed("stop"), INT64_MAX);
+    ps.poissonKey = runtime::deriveStreamKey(seed, p, runtime::Stream::PoissonSource);
+    break;
+  case PopulationKind::SpikeGenerator: {
+    std::string err;
+    std::vector<double> times =
+        initNamed("times") ? NetworkValue::list(*initNamed("times")) : std::vector<double>{};
+    if (!runtime::buildSpikeSchedule(times, dt_, ps.schedule, err))
+      return fail(pop.loc, "spike_generator '" + pop.name + "': " + err);
+    break;
+  }
+  case PopulationKind::DcGenerator:
+    ps.amplitude = initNamed("amplitude") ? NetworkValue::eval(*initNamed("amplitude"), nullptr) : 0;
+    ps.startStep = steps(initNamed("start"), 0);
+    ps.stopStep = steps(initNamed("stop"), INT64_MAX);
+    break;
+  case PopulationKind::StepCurrentGenerator: {
+    std::vector<double> times =
+        initNamed("times") ? NetworkValue::list(*initNamed("times")) : std::vector<double>{};
+    ps.currentValues =
+        initNamed("amplitudes") ? NetworkValue::list(*initNamed("amplitudes")) : std::vector<double>{};
+    if (times.size() != ps.currentValues.size())
+      return fail(pop.loc, "step_current_generator '" + pop.name + "' needs as many amplitudes as times");
+    for (double t : times) {
+      auto s = runtime::timeToSteps(t, dt_);
+      if (!s || (!ps.currentSteps.empty() && *s <= ps.currentSteps.back()))
+        return fail(pop.loc, "step_current_generator '" + pop.name +
+                                 "': times must be strictly increasing after rounding to steps");
+      ps.currentSteps.push_back(*s);
+    }
+    break;
+  }
+  }
+  pops_.push_back(std::move(ps));
+  return true;
+}
+
+bool NetworkSimulation::buildProjection(uint32_t q) {
+  const Projection &pr = net_.projections[q];
+  ProjectionRuntime pj;
+  pj.proj = &pr;
+  pj.index = q;
+  pj.src = pr.source.population;
+  pj.tgt = pr.target.population;
+  PopulationRuntime &tgt = pops_[pj.tgt];
+  if (!tgt.isModel())
+    return fail(pr.loc, "a projection must target a model population");
+  const Model &tm = *tgt.model;
+  pj.continuous = tm.ports[pr.port].kind == PortKind::Continuous;
+  pj.basePort = tgt.exec->portSlot(pr.port);
+  if (pr.negativePort)
+    pj.negativePort = int(tgt.exec->portSlot(*pr.negativePort));
+  runtime::ConnectionSpec spec;
+  using R = runtime::ConnectRule;
+  switch (pr.conn.rule) {
+  case ConnectionRule::AllToAll: spec.rule = R::AllToAll; break;
+  case ConnectionRule::OneToOne: spec.rule = R::OneToOne; break;
+  case ConnectionRule::FixedProbability: spec.rule = R::FixedProbability; break;
+  case ConnectionRule::FixedIndegree: spec.rule = R::FixedIndegree; break;
+  case ConnectionRule::FixedOutdegree: spec.rule = R::FixedOutdegree; break;
+  case ConnectionRule::FromFile: spec.rule = R::FromFile; break;
+  }
+  spec.source = {pr.source.population, pr.source.begin, pr.source.end};
+  spec.target = {pr.target.population, pr.target.begin, pr.target.end};
+  spec.probability = pr.conn.probability;
+  spec.count = pr.conn.count;
+  spec.path = pr.conn.path;
+  spec.allowAutapses = pr.conn.allowAutapses;
+  spec.allowMultapses = pr.conn.allowMultapses;
+  spec.seed = net_.semantics.seed;
+  spec.projection = q;
+  runtime::ConnectResult cr;
+  if (spec.rule == R::FromFile) {
+    std::ifstream in(spec.path);
+    if (!in)
+      return fail(pr.loc, "cannot open connection file '" + spec.path + "'");
+    cr = runtime::connectFromCsv(in, spec.path, spec);
+  } else {
+    cr = runtime::buildConnections(spec);
+  }
+  if (!cr.ok())
+    return fail(pr.loc, "cannot build projection: " + cr.error);
+  runtime::SynapseList &sl = cr.synapses;
+  if (pr.hasSynapse) {
+    std::string error;
+    pj.plastic = buildPlasticProjection(mod_, net_, pr, q, sl, spec, dt_, error);
+    if (!pj.plastic)
+      return fail(pr.loc, error);
+    if (!pj.continuous)
+      tgt.D = std::max<unsigned>(tgt.D, pj.plastic->maxDelay() + 1);
+    projs_.push_back(std::move(pj));
+    return true;
+  }
+  std::vector<double> w = !sl.weight.empty() ? std::move(sl.weight)
+                          : pr.weight ? runtime::drawPerSynapse(NetworkValue::distribution(*pr.weight), sl, spec,
+                                                                runtime::Stream::Weight)
+                                      : std::vector<double>(sl.size(), 1.0);
+  std::vector<double> dms;
+  if (!sl.delay.empty())
+    dms = std::move(sl.delay);
+  else if (pr.delay && NetworkValue::isRandom(*pr.delay))
+    dms = runtime::drawPerSynapse(NetworkValue::distribution(*pr.delay), sl, spec, runtime::Stream::Delay);
+  std::vector<uint32_t> delaySteps(sl.size());
+  for (size_t s = 0; s < sl.size(); ++s) {
+    int64_t d = dms.empty() ? std::max<int64_t>(1, pr.delaySteps) : runtime::drawnDelaySteps(dms[s], dt_);
+    if (d > (int64_t(1) << 24))
+      return fail(pr.loc, "a delay of " + std::to_string(d) + " steps is too long (at most 2^24 steps)");
+    delaySteps[s] = uint32_t(d);
+  }
+  dms.clear();
+  dms.shrink_to_fit();
+  pj.synapses.build(pops_[pj.src].n, sl.source, sl.target, w, delaySteps);
+  if (!pj.continuous)
+    tgt.D = std::max<unsigned>(tgt.D, pj.synapses.maxDelay() + 1);
+  projs_.push_back(std::move(pj));
+  return true;
+}
+
+bool NetworkSimulation::initialise(bool keepParameters) {
+  for (PopulationRuntime &ps : pops_) {
+    if (!ps.isModel())
+      continue;
+    const Model &m = *ps.model;
+    std::fill(ps.state.begin(), ps.state.end(), Value{});
+    std::vector<VarId> order = m.initOrder;
+    if (order.empty())
+      for (const Variable &v : m.variables)
+        order.push_back(v.id);
+    std::vector<const PopulationInit *> popInit(m.variables.size(), nullptr);
+    for (const PopulationInit &pi : ps.pop->inits)
+      if (pi.var < popInit.size())
+        popInit[pi.var] = &pi;
+    std::vector<const std::vector<double> *> override(m.variables.size(), nullptr);
+    if (keepParameters)
+      for (auto &[pop, var, values] : overrides_)
+        if (pop == ps.index)
+          override[var] = &values;
+    for (uint64_t i = 0; i < ps.n; ++i) {
+      NeuronFrame f = ps.frame(i, 0, dt_);
+      for (VarId v : order) {
+        const Variable &var = m.variables[v];
+        if (var.role == VarRole::Local || var.role == VarRole::Argument)
+          continue;
+        unsigned elems = var.vectorSize ? var.vectorSize : 1;
+        for (unsigned e = 0; e < elems; ++e) {
+          if (override[v]) {
+            const std::vector<double> &o = *override[v];
+            ps.exec->store(v, o.size() == 1 ? o[0] : o[i], f, e);
+          } else if (popInit[v]) {
+            const Expr &ex = *popInit[v]->value;
+            double value;
+            if (NetworkValue::isRandom(ex)) {
+              auto rs = runtime::RandomStream::perIndex(net_.semantics.seed, ps.index,
+                                                        runtime::Stream::InitialValue, i, uint16_t(v));
+              for (unsigned skip = 0; skip < e; ++skip)
+                NetworkValue::eval(ex, &rs);
+              value = NetworkValue::eval(ex, &rs);
+            } else {
+              value = NetworkValue::eval(ex, nullptr);
+            }
+            ps.exec->store(v, value, f, e);
+          } else if (var.init) {
+            f.cell(ps.exec->slotOf(v) + e) = ps.exec->evalAs(*var.init, var.type, f);
+          }
+        }
+      }
+    }
+    if (!runPrepare(ps))
+      return false;
+  }
+  return true;
+}
+
+bool NetworkSimulation::runPrepare(PopulationRuntime &ps) {
+  if (ps.model->prepare.empty())
+    return true;
+  for (uint64_t i = 0; i < ps.n; ++i) {
+    NeuronFrame f = ps.frame(i, step_, dt_);
+    ps.exec->exec(ps.model->prepare, f);
+    if (!ps.exec->fatal().empty())
+      return fail(ps.pop->loc, ps.exec->fatal());
+  }
+  return true;
+}
+
+} // namespace nsc::network

@@ -1,0 +1,161 @@
+//===- Engine.h - The network runtime's internals ---------------*- C++ -*-===//
+//
+// NetworkSimulation implements nsc::network::Simulation. Its files:
+//   Engine.cpp       building populations, projections and initial state
+//   Step.cpp         one step, in the order of docs/semantics.md §2
+//   Recorders.cpp    --trace and the network's `record` statements
+//   Access.cpp       reading and writing values by name, reset
+//   SingleModel.cpp  `--model NAME --n N` runs
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "CompactSynapses.h"
+#include "PlasticProjection.h"
+#include "WorkerPool.h"
+#include "nsc/interp/ModelExecutor.h"
+#include "nsc/network/Simulation.h"
+#include "nsc/runtime/Schedule.h"
+
+#include <map>
+
+namespace nsc::network {
+
+using interp::ModelExecutor;
+using interp::NeuronFrame;
+using interp::Value;
+
+struct PopulationRuntime {
+  const ir::Population *pop = nullptr;
+  uint32_t index = 0;
+  uint64_t n = 0;
+  // Model populations.
+  const ir::Model *model = nullptr;
+  PopulationKernel *kernel = nullptr;
+  std::unique_ptr<ModelExecutor> exec; // initial values, prepare, inline traces
+  unsigned rowSize = 0, ports = 0;
+  std::vector<Value> state;            // column-major: slot s of neuron i at s*n + i
+  std::vector<void *> columns;
+  unsigned D = 2;                      // ring buffer slots (max delay + 1)
+  std::vector<double> ringSum;         // ((k mod D) * ports + portSlot) * n + i
+  std::vector<uint32_t> ringCount;
+  std::vector<const double *> portValue;   // this step's slot of the ring
+  std::vector<const uint32_t *> portCount;
+  std::vector<double> constantInput;   // per port slot: --current-input
+  std::vector<uint8_t> spiked;
+  std::vector<ir::VarId> realStates;
+  runtime::PhiloxKey neuronRngKey{};
+  // Sources.
+  double rateHz = 0, amplitude = 0;
+  int64_t startStep = 0, stopStep = INT64_MAX;
+  runtime::SpikeSchedule schedule;
+  std::vector<int64_t> currentSteps;
+  std::vector<double> currentValues;
+  runtime::PhiloxKey poissonKey{};
+  // This step's spikes: the neurons that fired, ascending, with multiplicity.
+  std::vector<uint32_t> fired;
+  std::vector<uint32_t> multiplicity; // parallel to `fired`
+  uint64_t spikeTotal = 0;
+
+  bool isModel() const { return pop->kind == ir::PopulationKind::Model; }
+  Value &cell(unsigned slot, uint64_t i) { return state[size_t(slot) * n + i]; }
+  NeuronFrame frame(uint64_t i, uint64_t k, double dtMs) {
+    NeuronFrame f;
+    f.row = state.data() + i;
+    f.stride = n;
+    f.portValue = ports ? portValue[0] + i : nullptr;
+    f.neuron = i;
+    f.step = k;
+    f.tMs = double(k) * dtMs;
+    f.rngKey = neuronRngKey;
+    return f;
+  }
+  double currentAt(int64_t j) const {
+    if (pop->kind == ir::PopulationKind::DcGenerator)
+      return j >= startStep && j < stopStep ? amplitude : 0.0;
+    double v = 0;
+    for (size_t q = 0; q < currentSteps.size() && currentSteps[q] <= j; ++q)
+      v = currentValues[q];
+    return v;
+  }
+};
+
+struct ProjectionRuntime {
+  const ir::Projection *proj = nullptr;
+  uint32_t index = 0;
+  uint32_t src = 0, tgt = 0;
+  bool continuous = false;
+  unsigned basePort = 0;
+  int negativePort = -1; // split port (R15), or -1
+  CompactSynapses synapses;
+  std::unique_ptr<PlasticProjection> plastic;
+};
+
+class NetworkSimulation : public Simulation {
+public:
+  NetworkSimulation(const ir::Module &m, const ir::Network &net, const BuildOptions &options,
+                    DiagnosticEngine &diags);
+  ~NetworkSimulation() override;
+
+  /// Single-model runs: constant input per port name.
+  std::vector<std::pair<std::string, double>> constantInputs;
+
+  bool build();
+  bool run(const RunOptions &options, RunResult &result) override;
+  bool step(uint64_t steps, RunResult &result) override;
+  bool reset(bool keepParameters) override;
+  uint64_t currentStep() const override { return step_; }
+  double dtMs() const override { return dt_; }
+  std::optional<uint32_t> population(const std::string &name) const override;
+  bool getValues(uint32_t population, const std::string &variable, std::vector<double> &out,
+                 std::string &error) const override;
+  bool setValues(uint32_t population, const std::string &variable, const std::vector<double> &values,
+                 std::string &error) override;
+
+private:
+  bool fail(SourceRange at, std::string msg);
+  bool buildPopulation(uint32_t p);
+  bool buildProjection(uint32_t q);
+  bool initialise(bool keepParameters);
+  bool runPrepare(PopulationRuntime &ps);
+  bool runSteps(uint64_t steps, RunResult &res, const std::function<void(double)> &progress);
+  bool stepOnce(uint64_t k, RunResult &res);
+  bool modelPhase(uint64_t k);
+  void deliverStatic(ProjectionRuntime &pj, uint64_t k);
+  void collectFired(PopulationRuntime &ps);
+  bool reportNonFinite(PopulationRuntime &ps, uint64_t k);
+  void finishResult(RunResult &res, double ms);
+  // Recorders.cpp
+  bool setupTraces(const std::vector<std::string> &variables, RunResult &res);
+  void ensureRecorders(RunResult &res);
+  void sampleTraces(uint64_t k);
+
+  struct TraceItem {
+    ir::VarId var = ir::kNoVar;
+    uint32_t inlineId = 0;
+  };
+  struct TraceSpec {
+    uint32_t population;
+    uint64_t begin, end, every;
+    std::vector<TraceItem> items;
+    runtime::TraceRecording *out;
+  };
+
+  const ir::Module &mod_;
+  const ir::Network &net_;
+  BuildOptions options_;
+  DiagnosticEngine &diags_;
+  double dt_;
+  uint64_t step_ = 0;
+  std::vector<PopulationRuntime> pops_;
+  std::vector<ProjectionRuntime> projs_;
+  std::vector<TraceSpec> traces_;
+  RunResult *recordersFor_ = nullptr; // the result the recorders write into
+  std::map<const ir::Model *, std::unique_ptr<PopulationKernel>> kernels_;
+  std::map<std::string, uint64_t> warnings_;
+  std::unique_ptr<WorkerPool> workers_;
+  // Parameter overrides by setValues, re-applied by reset(keepParameters).
+  std::vector<std::tuple<uint32_t, ir::VarId, std::vector<double>>> overrides_;
+};
+
+} // namespace nsc::network

@@ -1,0 +1,45 @@
+//===- PlasticProjection.h - Synapses driven by a synapse model -*- C++ -*-===//
+//
+// A projection with `synapse = MODEL(...)`: every synapse carries the
+// synapse model's state and runs its step after the model phase
+// (docs/semantics.md R24), emitting weighted spikes into the target's ring
+// buffer with the delay its model passes to emit_spike.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "nsc/ir/IR.h"
+#include "nsc/runtime/Connectivity.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace nsc::network {
+
+struct PopulationRuntime;
+
+class PlasticProjection {
+public:
+  virtual ~PlasticProjection() = default;
+  /// Step k of every synapse (R24): its update, then on_receive for this
+  /// step's pre spikes (the source fired) and post spikes (the target
+  /// fired), emits into tgt's ring buffer. False with `error` set on
+  /// trouble.
+  virtual bool step(uint64_t k, PopulationRuntime &src, PopulationRuntime &tgt, std::string &error) = 0;
+  virtual uint64_t size() const = 0;
+  /// Bytes of synapse storage (connectivity and per-synapse state).
+  virtual uint64_t bytes() const = 0;
+  /// The longest delay, in steps, a synapse can emit with (sizes the ring).
+  virtual uint32_t maxDelay() const = 0;
+};
+
+/// The plastic projection `pr` (index `index`) over the synapses `list`
+/// (built by `spec`'s rule); null with `error` set when it cannot run.
+std::unique_ptr<PlasticProjection> buildPlasticProjection(const ir::Module &module, const ir::Network &net,
+                                                          const ir::Projection &pr, uint32_t index,
+                                                          runtime::SynapseList &list,
+                                                          const runtime::ConnectionSpec &spec, double dtMs,
+                                                          std::string &error);
+
+} // namespace nsc::network

@@ -1,0 +1,309 @@
+//===- Step.cpp - One step of the network ---------------------------------===//
+//
+// docs/semantics.md §2: per model population, this step's ring slot becomes
+// the port inputs (R5, R15) plus continuous inputs (R18); the kernel runs
+// update, on_receive and on_condition for every neuron (R6-R12); sources
+// emit (R20, R21); spikes are recorded (R23) and delivered in (projection,
+// source neuron, synapse) order into the targets' ring buffers (R14, R17);
+// plastic synapses run their step in their projection's turn (R24);
+// recorders sample (R22).
+//
+//===----------------------------------------------------------------------===//
+#include "Engine.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+namespace nsc::network {
+
+using namespace ir;
+
+bool NetworkSimulation::run(const RunOptions &opt, RunResult &res) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto steps = runtime::timeToSteps(opt.durationMs, dt_);
+  if (!steps || *steps < 0)
+    return fail(net_.loc, "the run duration must be a non-negative time");
+  if (!setupTraces(opt.traceVariables, res))
+    return false;
+  bool ok = runSteps(uint64_t(*steps), res, opt.progress);
+  finishResult(res, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  return ok;
+}
+
+bool NetworkSimulation::step(uint64_t steps, RunResult &res) {
+  auto t0 = std::chrono::steady_clock::now();
+  if (!setupTraces({}, res))
+    return false;
+  bool ok = runSteps(steps, res, {});
+  finishResult(res, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  return ok;
+}
+
+bool NetworkSimulation::runSteps(uint64_t steps, RunResult &res, const std::function<void(double)> &progress) {
+  uint64_t every = std::max<uint64_t>(1, steps / 100);
+  for (uint64_t s = 0; s < steps; ++s) {
+    if (!stepOnce(step_, res))
+      return false;
+    if (progress && (s + 1) % every == 0)
+      progress(double(s + 1) / double(steps));
+  }
+  return true;
+}
+
+void NetworkSimulation::finishResult(RunResult &res, double ms) {
+  res.steps = step_;
+  res.runMs += ms;
+  res.kernel = kernels_.empty() ? "" : kernels_.begin()->second->name();
+  res.populations.clear();
+  res.neurons = res.spikeCount = res.synapses = 0;
+  res.synapseMemory = {};
+  for (PopulationRuntime &ps : pops_) {
+    res.populations.push_back({ps.pop->name, ps.n, ps.spikeTotal, !ps.isModel()});
+    if (ps.isModel())
+      res.neurons += ps.n;
+    res.spikeCount += ps.spikeTotal;
+  }
+  for (ProjectionRuntime &pj : projs_) {
+    uint64_t n = pj.plastic ? pj.plastic->size() : pj.synapses.size();
+    res.synapses += n;
+    res.synapseMemory.synapses += n;
+    res.synapseMemory.bytes += pj.plastic ? pj.plastic->bytes() : pj.synapses.bytes();
+  }
+  for (auto &[model, kernel] : kernels_)
+    kernel->drainWarnings(warnings_);
+  res.warnings.assign(warnings_.begin(), warnings_.end());
+}
+
+bool NetworkSimulation::stepOnce(uint64_t k, RunResult &res) {
+  step_ = k + 1;
+  // This step's ring slot becomes the port inputs.
+  for (PopulationRuntime &ps : pops_) {
+    ps.fired.clear();
+    ps.multiplicity.clear();
+    if (!ps.isModel() || !ps.ports)
+      continue;
+    size_t block = size_t(k % ps.D) * ps.ports * ps.n;
+    for (unsigned s = 0; s < ps.ports; ++s) {
+      double *sum = ps.ringSum.data() + block + size_t(s) * ps.n;
+      ps.portValue[s] = sum;
+      ps.portCount[s] = ps.ringCount.data() + block + size_t(s) * ps.n;
+      if (double c = ps.constantInput[s]; c != 0)
+        for (uint64_t i = 0; i < ps.n; ++i)
+          sum[i] += c;
+    }
+  }
+  // Continuous inputs from current sources (R18), delayed like spikes.
+  for (ProjectionRuntime &pj : projs_) {
+    if (!pj.continuous || pj.plastic)
+      continue;
+    PopulationRuntime &src = pops_[pj.src], &tgt = pops_[pj.tgt];
+    for (uint64_t s = 0; s < src.n; ++s)
+      for (uint64_t at = pj.synapses.rowBegin(s); at < pj.synapses.rowEnd(s); ++at) {
+        int64_t j = int64_t(k) - int64_t(pj.synapses.delay(at)) + 1;
+        double I = j < 0 ? 0.0 : src.currentAt(j);
+        double w = pj.synapses.weight(at);
+        unsigned slot = pj.basePort;
+        if (pj.negativePort >= 0 && w < 0) {
+          slot = unsigned(pj.negativePort);
+          w = -w;
+        }
+        const_cast<double *>(tgt.portValue[slot])[pj.synapses.target(at)] += w * I;
+      }
+  }
+  if (!modelPhase(k))
+    return false;
+  // Sources emit (stamped t_{k+1}).
+  for (PopulationRuntime &ps : pops_) {
+    if (ps.pop->kind == PopulationKind::PoissonGenerator) {
+      if (runtime::poissonActive(k, ps.startStep, ps.stopStep) && ps.rateHz > 0)
+        for (uint64_t i = 0; i < ps.n; ++i)
+          if (uint32_t c = uint32_t(runtime::poissonSourceCount(ps.poissonKey, i, k, ps.rateHz, dt_))) {
+            ps.fired.push_back(uint32_t(i));
+            ps.multiplicity.push_back(c);
+          }
+    } else if (ps.pop->kind == PopulationKind::SpikeGenerator) {
+      uint32_t c = 0;
+      for (size_t q = 0; q < ps.schedule.emitStep.size(); ++q)
+        if (ps.schedule.emitStep[q] == k)
+          c += ps.schedule.multiplicity[q];
+      if (c)
+        for (uint64_t i = 0; i < ps.n; ++i) {
+          ps.fired.push_back(uint32_t(i));
+          ps.multiplicity.push_back(c);
+        }
+    }
+  }
+  // Record spikes (R23).
+  for (PopulationRuntime &ps : pops_)
+    for (size_t q = 0; q < ps.fired.size(); ++q) {
+      res.spikes.add(k, ps.index, ps.fired[q], ps.multiplicity[q]);
+      ps.spikeTotal += ps.multiplicity[q];
+    }
+  // Deliver (R14, R17, R24).
+  for (ProjectionRuntime &pj : projs_) {
+    if (pj.plastic) {
+      std::string error;
+      if (!pj.plastic->step(k, pops_[pj.src], pops_[pj.tgt], error))
+        return fail(pj.proj->loc, error);
+    } else if (!pj.continuous) {
+      deliverStatic(pj, k);
+    }
+  }
+  sampleTraces(k);
+  // The slot read this step is free again (R5); recorders above still saw
+  // this step's inputs.
+  for (PopulationRuntime &ps : pops_)
+    if (ps.isModel() && ps.ports) {
+      size_t block = size_t(k % ps.D) * ps.ports * ps.n;
+      std::memset(ps.ringSum.data() + block, 0, sizeof(double) * ps.ports * ps.n);
+      std::memset(ps.ringCount.data() + block, 0, sizeof(uint32_t) * ps.ports * ps.n);
+    }
+  return true;
+}
+
+bool NetworkSimulation::modelPhase(uint64_t k) {
+  struct Chunk {
+    PopulationRuntime *ps;
+    uint64_t begin, end;
+    StepStatus status = StepStatus::Ok;
+    unsigned worker;
+  };
+  std::vector<Chunk> chunks;
+  unsigned workers = workers_->size();
+  std::vector<PopulationView> views(pops_.size());
+  for (PopulationRuntime &ps : pops_) {
+    if (!ps.isModel() || ps.n == 0)
+      continue;
+    PopulationView &v = views[ps.index];
+    v.n = ps.n;
+    v.columns = ps.columns.data();
+    v.portValue = ps.portValue.data();
+    v.portCount = ps.portCount.data();
+    v.spiked = ps.spiked.data();
+    v.populationIndex = ps.index;
+    v.rngKey = ps.neuronRngKey;
+    v.dtMs = dt_;
+    // Contiguous chunks, multiples of 16 neurons so vector loops stay whole.
+    uint64_t per = (ps.n + workers - 1) / workers;
+    per = (per + 15) / 16 * 16;
+    for (unsigned w = 0; w < workers; ++w) {
+      uint64_t b = std::min<uint64_t>(ps.n, w * per), e = std::min<uint64_t>(ps.n, b + per);
+      if (b < e)
+        chunks.push_back({&ps, b, e, StepStatus::Ok, w});
+    }
+  }
+  workers_->run([&](unsigned w) {
+    for (Chunk &c : chunks)
+      if (c.worker == w)
+        c.status = c.ps->kernel->step(views[c.ps->index], c.begin, c.end, k, w);
+  });
+  for (Chunk &c : chunks) {
+    if (c.status == StepStatus::Fatal)
+      return fail(c.ps->pop->loc, c.ps->kernel->fatalMessage(c.worker) + " (population '" + c.ps->pop->name +
+                                      "', step " + std::to_string(k) + ")");
+    if (c.status == StepStatus::NonFinite)
+      return reportNonFinite(*c.ps, k);
+  }
+  for (PopulationRuntime &ps : pops_)
+    if (ps.isModel())
+      collectFired(ps);
+  return true;
+}
+
+void NetworkSimulation::collectFired(PopulationRuntime &ps) {
+  const uint8_t *s = ps.spiked.data();
+  uint64_t i = 0;
+  // Skip eight silent neurons at a time: most neurons do not fire.
+  for (; i + 8 <= ps.n; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s + i, 8);
+    if (!word)
+      continue;
+    for (uint64_t j = i; j < i + 8; ++j)
+      if (s[j]) {
+        ps.fired.push_back(uint32_t(j));
+        ps.multiplicity.push_back(1);
+      }
+  }
+  for (; i < ps.n; ++i)
+    if (s[i]) {
+      ps.fired.push_back(uint32_t(i));
+      ps.multiplicity.push_back(1);
+    }
+}
+
+namespace {
+/// One source's row into the ring. The sum order is the reference's: one
+/// synapse after the other, in row order.
+template <CompactSynapses::WeightKind WK, bool ConstDelay>
+void deliverRow(const CompactSynapses &syn, uint64_t s, uint32_t mult, uint64_t k, unsigned D, unsigned ports,
+                uint64_t n, unsigned basePort, int negativePort, double *ringSum, uint32_t *ringCount) {
+  uint64_t b = syn.rowBegin(s), e = syn.rowEnd(s);
+  const uint32_t *tgt = syn.targets();
+  size_t constBlock = ConstDelay ? size_t((k + syn.constantDelay()) % D) * ports * n : 0;
+  for (uint64_t at = b; at < e; ++at) {
+    double w;
+    if constexpr (WK == CompactSynapses::WeightKind::Constant)
+      w = syn.constantWeight();
+    else if constexpr (WK == CompactSynapses::WeightKind::Float32)
+      w = double(syn.weights32()[at]);
+    else
+      w = syn.weights64()[at];
+    unsigned slot = basePort;
+    if (negativePort >= 0 && w < 0) {
+      slot = unsigned(negativePort);
+      w = -w;
+    }
+    size_t block = ConstDelay ? constBlock : size_t((k + syn.delay(at)) % D) * ports * n;
+    size_t r = block + size_t(slot) * n + tgt[at];
+    ringSum[r] += mult == 1 ? w : w * double(mult);
+    ringCount[r] += mult;
+  }
+}
+} // namespace
+
+void NetworkSimulation::deliverStatic(ProjectionRuntime &pj, uint64_t k) {
+  PopulationRuntime &src = pops_[pj.src], &tgt = pops_[pj.tgt];
+  const CompactSynapses &syn = pj.synapses;
+  using WK = CompactSynapses::WeightKind;
+  bool constDelay = syn.delayKind() == CompactSynapses::DelayKind::Constant;
+  for (size_t q = 0; q < src.fired.size(); ++q) {
+    uint64_t s = src.fired[q];
+    uint32_t mult = src.multiplicity[q];
+    auto go = [&](auto fn) {
+      fn(syn, s, mult, k, tgt.D, tgt.ports, tgt.n, pj.basePort, pj.negativePort, tgt.ringSum.data(),
+         tgt.ringCount.data());
+    };
+    switch (syn.weightKind()) {
+    case WK::Constant:
+      constDelay ? go(deliverRow<WK::Constant, true>) : go(deliverRow<WK::Constant, false>);
+      break;
+    case WK::Float32:
+      constDelay ? go(deliverRow<WK::Float32, true>) : go(deliverRow<WK::Float32, false>);
+      break;
+    case WK::Float64:
+      constDelay ? go(deliverRow<WK::Float64, true>) : go(deliverRow<WK::Float64, false>);
+      break;
+    }
+  }
+}
+
+bool NetworkSimulation::reportNonFinite(PopulationRuntime &ps, uint64_t k) {
+  const Model &m = *ps.model;
+  for (uint64_t i = 0; i < ps.n; ++i)
+    for (VarId id : ps.realStates) {
+      double x = ps.cell(ps.exec->slotOf(id), i).r;
+      if (std::isfinite(x))
+        continue;
+      char t[64];
+      std::snprintf(t, sizeof t, "%.10g", double(k + 1) * dt_);
+      return fail(m.loc, std::string("numeric trouble: '") + m.variables[id].name + "' of " + ps.pop->name + "[" +
+                             std::to_string(i) + "] became " + (std::isnan(x) ? "NaN" : "infinite") +
+                             " in the step ending at t = " + t + " ms (solver " + solverName(m.semantics.solver) +
+                             ", dt = " + std::to_string(dt_) + " ms); the run stops here");
+    }
+  return fail(m.loc, "numeric trouble in population '" + ps.pop->name + "'");
+}
+
+} // namespace nsc::network
