@@ -174,6 +174,27 @@ std::vector<std::pair<const char *, void *>> supportRoutines() {
   };
 }
 
+/// The JITDylib every generated module links against after its own: the
+/// process's symbols (libm's exp, log, pow, ... and whatever else is loaded)
+/// and the support routines.
+Expected<orc::JITDylibSP> setUpProcessSymbols(orc::LLJIT &jit) {
+  orc::JITDylib &jd = jit.getExecutionSession().createBareJITDylib("<Process Symbols>");
+  char prefix = jit.getDataLayout().getGlobalPrefix();
+  auto processSymbols = orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(prefix);
+  if (!processSymbols)
+    return processSymbols.takeError();
+  jd.addGenerator(std::move(*processSymbols));
+
+  orc::SymbolMap routines;
+  orc::MangleAndInterner mangle(jit.getExecutionSession(), jit.getDataLayout());
+  for (auto &[name, address] : supportRoutines())
+    routines[mangle(name)] = {orc::ExecutorAddr::fromPtr(address),
+                              JITSymbolFlags::Exported | JITSymbolFlags::Callable};
+  if (Error e = jd.define(orc::absoluteSymbols(std::move(routines))))
+    return e;
+  return orc::JITDylibSP(&jd);
+}
+
 } // namespace
 
 Expected<std::unique_ptr<TargetMachine>> createHostTargetMachine() {
@@ -240,12 +261,20 @@ Error emitModule(Module &module, TargetMachine &tm, OutputKind kind, raw_pwrite_
 //===----------------------------------------------------------------------===//
 
 struct JitEngine::Impl {
+  /// Errors the ExecutionSession reports on the side (e.g. "Symbols not
+  /// found: [ f ]" while the lookup itself only says that materialization
+  /// failed): collected here and attached to the failing call's error
+  /// instead of being printed to stderr. Declared before `jit`, so they
+  /// outlive it (the session may report while it shuts down).
+  std::mutex sessionErrorsMutex;
+  std::string sessionErrors;
   std::unique_ptr<orc::LLJIT> jit;
   std::unique_ptr<TargetMachine> tm;
   HostTarget host;
   std::string cacheDir;
   /// Keys of the modules loaded into this engine.
   std::set<std::string> loaded;
+  Error withSessionErrors(Error e);
 
   std::string keyOf(Module &module) const;
   /// Adds the object and links it now (every symbol it defines is looked up),
@@ -277,30 +306,18 @@ Expected<std::unique_ptr<JitEngine>> JitEngine::create() {
       .setCodeGenOptLevel(kCodeGenOptLevel);
   auto jit = orc::LLJITBuilder()
                  .setJITTargetMachineBuilder(std::move(jtmb))
-                 // Process symbols are added to the main JITDylib below,
-                 // explicitly, next to the support routines.
-                 .setLinkProcessSymbolsByDefault(false)
+                 .setProcessSymbolsJITDylibSetup(setUpProcessSymbols)
                  .create();
   if (!jit)
     return joinErrors(createStringError(inconvertibleErrorCode(), "cannot create the JIT"),
                       jit.takeError());
   impl.jit = std::move(*jit);
-
-  orc::JITDylib &main = impl.jit->getMainJITDylib();
-  char prefix = impl.jit->getDataLayout().getGlobalPrefix();
-  // libm's exp, log, pow, ... (and anything else the process has loaded).
-  auto processSymbols = orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(prefix);
-  if (!processSymbols)
-    return processSymbols.takeError();
-  main.addGenerator(std::move(*processSymbols));
-
-  orc::SymbolMap routines;
-  orc::MangleAndInterner mangle(impl.jit->getExecutionSession(), impl.jit->getDataLayout());
-  for (auto &[name, address] : supportRoutines())
-    routines[mangle(name)] = {orc::ExecutorAddr::fromPtr(address),
-                              JITSymbolFlags::Exported | JITSymbolFlags::Callable};
-  if (Error e = main.define(orc::absoluteSymbols(std::move(routines))))
-    return e;
+  impl.jit->getExecutionSession().setErrorReporter([&impl](Error e) {
+    std::lock_guard<std::mutex> lock(impl.sessionErrorsMutex);
+    if (!impl.sessionErrors.empty())
+      impl.sessionErrors += "; ";
+    impl.sessionErrors += toString(std::move(e));
+  });
 
   impl.cacheDir = chooseCacheDirectory();
   return engine;
@@ -325,6 +342,17 @@ std::string JitEngine::Impl::keyOf(Module &module) const {
   return llvm::toHex(h.final(), /*LowerCase=*/true);
 }
 
+Error JitEngine::Impl::withSessionErrors(Error e) {
+  std::string side;
+  {
+    std::lock_guard<std::mutex> lock(sessionErrorsMutex);
+    side.swap(sessionErrors);
+  }
+  if (!e || side.empty())
+    return e;
+  return joinErrors(std::move(e), createStringError(inconvertibleErrorCode(), side));
+}
+
 Error JitEngine::Impl::loadObject(std::unique_ptr<MemoryBuffer> object) {
   orc::ExecutionSession &es = jit->getExecutionSession();
   auto iface = orc::getObjectFileInterface(es, object->getMemBufferRef());
@@ -338,13 +366,13 @@ Error JitEngine::Impl::loadObject(std::unique_ptr<MemoryBuffer> object) {
   orc::ResourceTrackerSP tracker = main.createResourceTracker();
   if (Error e = jit->addObjectFile(tracker, std::move(object))) {
     cantFail(tracker->remove());
-    return e;
+    return withSessionErrors(std::move(e));
   }
   if (!defined.empty()) {
     auto linked = es.lookup(orc::makeJITDylibSearchOrder(&main), std::move(defined));
     if (!linked) {
       Error removed = tracker->remove();
-      return joinErrors(linked.takeError(), std::move(removed));
+      return withSessionErrors(joinErrors(linked.takeError(), std::move(removed)));
     }
   }
   return Error::success();
@@ -407,7 +435,7 @@ Expected<void *> JitEngine::lookup(StringRef name) {
   if (!address)
     return joinErrors(createStringError(inconvertibleErrorCode(),
                                         "the JIT has no symbol '" + name.str() + "'"),
-                      address.takeError());
+                      impl_->withSessionErrors(address.takeError()));
   return address->toPtr<void *>();
 }
 
