@@ -14,6 +14,7 @@
 #include "nsc/frontend/ASTPrinter.h"
 #include "nsc/frontend/CompilerSession.h"
 #include "nsc/frontend/Parser.h"
+#include "nsc/cpu/CpuBackend.h"
 #include "nsc/interp/Interpreter.h"
 #include "nsc/ir/JSON.h"
 #include "nsc/ir/Printer.h"
@@ -34,7 +35,7 @@
 
 namespace {
 
-enum class Emit { Check, Tokens, Ast, Ir, IrJson };
+enum class Emit { Check, Tokens, Ast, Ir, IrJson, LLVM, Asm, Obj };
 
 struct Options {
   std::vector<std::string> inputs;
@@ -137,7 +138,23 @@ int run(const Options &opts) {
     req.compileMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     diags.flush(std::cerr);
     nsc::driver::Backend backend;
-    backend.kernels = nsc::interp::interpreterKernels();
+    nsc::cpu::CompileStats cpuStats;
+    if (opts.target == "cpu") {
+      backend.kernels = nsc::cpu::cpuKernels(&cpuStats);
+      backend.addStats = [&cpuStats, &req](nlohmann::json &j) {
+        j["codegen_ms"] = cpuStats.codegenMs;
+        j["jit_ms"] = cpuStats.jitMs;
+        // Source file to runnable machine code: front end, passes,
+        // code generation, optimisation and JIT (or cache load).
+        j["model_to_code_ms"] = req.compileMs + cpuStats.codegenMs + cpuStats.jitMs;
+        j["cache"] = {{"compiled", cpuStats.compiled},
+                      {"memory_hits", cpuStats.memoryHits},
+                      {"disk_hits", cpuStats.diskHits},
+                      {"directory", cpuStats.cacheDirectory}};
+      };
+    } else {
+      backend.kernels = nsc::interp::interpreterKernels();
+    }
     int rc = nsc::driver::runModule(session, req, backend);
     return finish(rc == 0);
   }
@@ -160,6 +177,26 @@ int run(const Options &opts) {
       return finish(false);
     nsc::ir::printModule(*session.module(), out);
     break;
+  case Emit::LLVM:
+  case Emit::Asm:
+  case Emit::Obj: {
+    // Machine code always comes from the default pipeline (or --passes).
+    Options o = opts;
+    if (o.passes.empty())
+      o.passes = "default";
+    if (!session.lower() || !runPasses(o, session))
+      return finish(false);
+    std::string text, error;
+    auto kind = opts.emit == Emit::LLVM  ? nsc::cpu::EmitKind::LLVMIR
+                : opts.emit == Emit::Asm ? nsc::cpu::EmitKind::Assembly
+                                         : nsc::cpu::EmitKind::Object;
+    if (!nsc::cpu::emitModule(*session.module(), kind, text, error)) {
+      diags.error({}, "--emit: " + error);
+      return finish(false);
+    }
+    out << text;
+    break;
+  }
   case Emit::IrJson:
     if (!session.lower() || (opts.runPasses() && !runPasses(opts, session)))
       return finish(false);
@@ -193,17 +230,21 @@ int main(int argc, char **argv) {
   const std::map<std::string, Emit> emits = {{"tokens", Emit::Tokens},
                                              {"ast", Emit::Ast},
                                              {"ir", Emit::Ir},
-                                             {"ir-json", Emit::IrJson}};
+                                             {"ir-json", Emit::IrJson},
+                                             {"llvm", Emit::LLVM},
+                                             {"asm", Emit::Asm},
+                                             {"obj", Emit::Obj}};
   std::string emit;
   app.add_option("--emit", emit,
-                 "What to print: tokens, ast, ir, ir-json (default: check only)")
-      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-json"}));
+                 "What to print: tokens, ast, ir, ir-json; with --target=cpu: llvm (optimised LLVM IR), "
+                 "asm (assembly), obj (an object file, needs -o) (default: check only)")
+      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-json", "llvm", "asm", "obj"}));
   app.add_option("--target", opts.target,
-                 "Where to run or what to generate: interp (the reference interpreter); "
-                 "cpu, cuda, loihi, verilog are not in this build yet")
+                 "Where to run or what to generate: interp (the reference interpreter), "
+                 "cpu (LLVM, JIT-compiled in-process); cuda, loihi, verilog are not in this build yet")
       ->check(CLI::IsMember({"interp", "cpu", "cuda", "loihi", "verilog"}));
   nsc::driver::RunRequest &rr = opts.runReq;
-  auto *runGroup = app.add_option_group("Running (--target=interp)");
+  auto *runGroup = app.add_option_group("Running (--target=interp|cpu)");
   runGroup->add_option("--run", rr.duration, "Simulate this long: 1s, 250ms, 100 (ms)");
   runGroup->add_option("--model", rr.model, "Run --n copies of this neuron model (files without a network)");
   runGroup->add_option("--network", rr.network, "The network to run when a file has several");
@@ -249,21 +290,35 @@ int main(int argc, char **argv) {
   }
   if (!emit.empty())
     opts.emit = emits.at(emit);
-  if (!opts.runReq.duration.empty() && opts.target != "interp") {
-    std::cerr << "nsc: error: --run needs a target that executes: --target=interp"
+  bool executes = opts.target == "interp" || opts.target == "cpu";
+  bool machineCode = opts.emit == Emit::LLVM || opts.emit == Emit::Asm || opts.emit == Emit::Obj;
+  if (machineCode && opts.target.empty())
+    opts.target = "cpu"; // --emit=llvm alone means the cpu backend
+  if (!opts.runReq.duration.empty() && !executes) {
+    std::cerr << "nsc: error: --run needs a target that executes: --target=cpu or --target=interp"
               << (opts.target.empty() ? "" : " (--target=" + opts.target + " is not part of this build)")
               << "\n";
     return 2;
   }
-  if (opts.target == "interp" && opts.runReq.duration.empty()) {
-    std::cerr << "nsc: error: --target=interp runs a model: give --run=DURATION\n";
+  if (machineCode && (opts.target != "cpu" || !opts.runReq.duration.empty())) {
+    std::cerr << "nsc: error: --emit=llvm|asm|obj is the cpu target's output; it does not combine with "
+              << (opts.runReq.duration.empty() ? "--target=" + opts.target : std::string("--run")) << "\n";
     return 2;
   }
-  if (!opts.target.empty() && opts.target != "interp") {
+  if (opts.emit == Emit::Obj && (opts.output.empty() || opts.output == "-")) {
+    std::cerr << "nsc: error: --emit=obj writes a binary object: give -o FILE.o\n";
+    return 2;
+  }
+  if (executes && opts.runReq.duration.empty() && !machineCode) {
+    std::cerr << "nsc: error: --target=" << opts.target << " runs a model: give --run=DURATION"
+              << (opts.target == "cpu" ? " (or --emit=llvm|asm|obj to see the generated code)" : "") << "\n";
+    return 2;
+  }
+  if (!opts.target.empty() && !executes) {
     // Code generators arrive with the backend issues; say so plainly
     // rather than pretending to compile.
     std::cerr << "nsc: error: code generation for --target=" << opts.target
-              << " is not part of this build; available: --emit=tokens|ast|ir|ir-json\n";
+              << " is not part of this build; available: --target=cpu, --target=interp\n";
     return 1;
   }
   try {
