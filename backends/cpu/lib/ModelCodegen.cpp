@@ -1,0 +1,741 @@
+//===- ModelCodegen.cpp - LLVM IR for a neuron model's step ---------------===//
+//
+// The module-level part of the generator (see ModelCodegen.h): what the
+// step blocks and user functions use, the declarations of the support
+// routines, the per-neuron loop function, the user functions and the
+// exported entry. Expressions and statements are in ExprCodegen.cpp and
+// StmtCodegen.cpp.
+//
+//===----------------------------------------------------------------------===//
+#include "ModelCodegen.h"
+
+#include "CodegenContext.h"
+#include "StepABI.h"
+
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cstddef>
+
+using namespace llvm;
+
+namespace nsc::cpu {
+
+using namespace detail;
+using ir::TypeKind;
+using ir::VarRole;
+
+//===----------------------------------------------------------------------===//
+// UseSets
+//===----------------------------------------------------------------------===//
+
+void UseSets::addExpr(const ir::Expr &e) {
+  switch (e.kind) {
+  case ir::ExprKind::VarRef: {
+    auto &r = *ir::cast<ir::VarRef>(&e);
+    vars.insert(r.var);
+    if (r.index)
+      addExpr(*r.index);
+    return;
+  }
+  case ir::ExprKind::PortRef: {
+    auto &p = *ir::cast<ir::PortRef>(&e);
+    ports.insert(p.port);
+    if (p.index)
+      addExpr(*p.index);
+    return;
+  }
+  case ir::ExprKind::Unary: addExpr(*ir::cast<ir::Unary>(&e)->operand); return;
+  case ir::ExprKind::Binary: {
+    auto &b = *ir::cast<ir::Binary>(&e);
+    addExpr(*b.lhs);
+    addExpr(*b.rhs);
+    return;
+  }
+  case ir::ExprKind::Select: {
+    auto &s = *ir::cast<ir::Select>(&e);
+    addExpr(*s.cond);
+    addExpr(*s.thenExpr);
+    addExpr(*s.elseExpr);
+    return;
+  }
+  case ir::ExprKind::Call: {
+    auto &c = *ir::cast<ir::Call>(&e);
+    switch (c.builtin) {
+    case ir::Builtin::User: calls.insert(c.function); break;
+    case ir::Builtin::RandomNormal:
+    case ir::Builtin::RandomUniform:
+    case ir::Builtin::RandomPoisson:
+    case ir::Builtin::RandomLognormal:
+    case ir::Builtin::RandomExponential: random = true; break;
+    default: break;
+    }
+    for (const ir::ExprPtr &a : c.args)
+      addExpr(*a);
+    return;
+  }
+  case ir::ExprKind::UnitConvert: addExpr(*ir::cast<ir::UnitConvert>(&e)->operand); return;
+  case ir::ExprKind::Cast: addExpr(*ir::cast<ir::Cast>(&e)->operand); return;
+  default: return;
+  }
+}
+
+void UseSets::addStmt(const ir::Stmt &s) {
+  switch (s.kind) {
+  case ir::StmtKind::Assign: {
+    auto &a = *ir::cast<ir::Assign>(&s);
+    vars.insert(a.target);
+    written.insert(a.target);
+    if (a.index)
+      addExpr(*a.index);
+    addExpr(*a.value);
+    return;
+  }
+  case ir::StmtKind::LocalDecl: {
+    auto &d = *ir::cast<ir::LocalDecl>(&s);
+    vars.insert(d.var);
+    written.insert(d.var);
+    if (d.init)
+      addExpr(*d.init);
+    return;
+  }
+  case ir::StmtKind::If: {
+    auto &i = *ir::cast<ir::If>(&s);
+    addExpr(*i.cond);
+    addBlock(i.thenBody);
+    addBlock(i.elseBody);
+    return;
+  }
+  case ir::StmtKind::For: {
+    auto &f = *ir::cast<ir::For>(&s);
+    vars.insert(f.var);
+    written.insert(f.var);
+    addExpr(*f.from);
+    addExpr(*f.to);
+    addExpr(*f.step);
+    addBlock(f.body);
+    return;
+  }
+  case ir::StmtKind::While: {
+    auto &w = *ir::cast<ir::While>(&s);
+    addExpr(*w.cond);
+    addBlock(w.body);
+    return;
+  }
+  case ir::StmtKind::Return:
+    if (auto &v = ir::cast<ir::Return>(&s)->value)
+      addExpr(*v);
+    return;
+  case ir::StmtKind::EmitSpike:
+    for (const ir::ExprPtr &a : ir::cast<ir::EmitSpike>(&s)->args)
+      addExpr(*a);
+    return;
+  case ir::StmtKind::CallStmt: addExpr(*ir::cast<ir::CallStmt>(&s)->call); return;
+  default: return; // rejected by the emitter
+  }
+}
+
+void UseSets::addBlock(const ir::Block &b) {
+  for (const ir::StmtPtr &s : b)
+    addStmt(*s);
+}
+
+//===----------------------------------------------------------------------===//
+// ModuleContext
+//===----------------------------------------------------------------------===//
+
+ModuleContext::ModuleContext(const ir::Model &model, double dtMs, Module &module)
+    : model(model), dtMs(dtMs), module(module), ctx(module.getContext()) {}
+
+void ModuleContext::fail(const std::string &message) {
+  if (error_.empty())
+    error_ = message;
+}
+
+Type *ModuleContext::f64() const { return Type::getDoubleTy(ctx); }
+Type *ModuleContext::i64() const { return Type::getInt64Ty(ctx); }
+Type *ModuleContext::i32() const { return Type::getInt32Ty(ctx); }
+Type *ModuleContext::i1() const { return Type::getInt1Ty(ctx); }
+Type *ModuleContext::ptr() const { return PointerType::getUnqual(ctx); }
+
+Type *ModuleContext::valueType(TypeKind k) {
+  switch (k) {
+  case TypeKind::Real: return f64();
+  case TypeKind::Bool: return i1();
+  default: return i64();
+  }
+}
+
+Type *ModuleContext::cellType(TypeKind k) { return k == TypeKind::Real ? f64() : i64(); }
+
+FunctionCallee ModuleContext::runtime(const char *name) {
+  Type *v = Type::getVoidTy(ctx);
+  Type *p = ptr();
+  FunctionType *ft = nullptr;
+  StringRef n(name);
+  if (n == "nsc_rt_rng_init")
+    ft = FunctionType::get(v, {p, p, i64(), i64()}, false);
+  else if (n == "nsc_rt_rng_uniform" || n == "nsc_rt_rng_normal" || n == "nsc_rt_rng_lognormal")
+    ft = FunctionType::get(f64(), {p, f64(), f64()}, false);
+  else if (n == "nsc_rt_rng_exponential")
+    ft = FunctionType::get(f64(), {p, f64()}, false);
+  else if (n == "nsc_rt_rng_poisson")
+    ft = FunctionType::get(i64(), {p, f64()}, false);
+  else if (n == "nsc_rt_msg_begin" || n == "nsc_rt_warn_int_div_zero" || n == "nsc_rt_warn_for_step_zero")
+    ft = FunctionType::get(v, {p}, false);
+  else if (n == "nsc_rt_msg_str")
+    ft = FunctionType::get(v, {p, p}, false);
+  else if (n == "nsc_rt_msg_real")
+    ft = FunctionType::get(v, {p, f64()}, false);
+  else if (n == "nsc_rt_msg_int" || n == "nsc_rt_msg_bool")
+    ft = FunctionType::get(v, {p, i64()}, false);
+  else if (n == "nsc_rt_msg_end" || n == "nsc_rt_fatal")
+    ft = FunctionType::get(v, {p, i32()}, false);
+  else if (n == "nsc_rt_warn_index")
+    ft = FunctionType::get(v, {p, i64(), i64()}, false);
+  if (!ft) {
+    fail(std::string("internal error: unknown support routine ") + name);
+    ft = FunctionType::get(v, {}, false);
+  }
+  FunctionCallee fc = module.getOrInsertFunction(name, ft);
+  if (auto *f = dyn_cast<Function>(fc.getCallee()))
+    f->setDoesNotThrow();
+  return fc;
+}
+
+FunctionCallee ModuleContext::libm(const char *name, unsigned n) {
+  std::vector<Type *> params(n, f64());
+  FunctionCallee fc = module.getOrInsertFunction(name, FunctionType::get(f64(), params, false));
+  if (auto *f = dyn_cast<Function>(fc.getCallee()))
+    f->setDoesNotThrow();
+  return fc;
+}
+
+FunctionCallee ModuleContext::llround() {
+  FunctionCallee fc = module.getOrInsertFunction("llround", FunctionType::get(i64(), {f64()}, false));
+  if (auto *f = dyn_cast<Function>(fc.getCallee()))
+    f->setDoesNotThrow();
+  return fc;
+}
+
+Function *ModuleContext::integerPow() {
+  if (ipow_)
+    return ipow_;
+  // acc = 1; for (k = 0; k < r && k < 64; ++k) acc *= l; return r < 0 ? 0 : acc
+  // (wrapping multiplication, as ModelExecutor).
+  ipow_ = Function::Create(FunctionType::get(i64(), {i64(), i64()}, false), GlobalValue::InternalLinkage,
+                           "nsc.ipow", module);
+  ipow_->setDoesNotThrow();
+  Argument *l = ipow_->getArg(0), *r = ipow_->getArg(1);
+  BasicBlock *entry = BasicBlock::Create(ctx, "entry", ipow_);
+  BasicBlock *head = BasicBlock::Create(ctx, "head", ipow_);
+  BasicBlock *body = BasicBlock::Create(ctx, "body", ipow_);
+  BasicBlock *exit = BasicBlock::Create(ctx, "exit", ipow_);
+  IRBuilder<> b(entry);
+  b.CreateBr(head);
+  b.SetInsertPoint(head);
+  PHINode *k = b.CreatePHI(i64(), 2), *acc = b.CreatePHI(i64(), 2);
+  Value *more = b.CreateAnd(b.CreateICmpSLT(k, r), b.CreateICmpSLT(k, b.getInt64(64)));
+  b.CreateCondBr(more, body, exit);
+  b.SetInsertPoint(body);
+  Value *acc2 = b.CreateMul(acc, l);
+  Value *k2 = b.CreateAdd(k, b.getInt64(1));
+  b.CreateBr(head);
+  k->addIncoming(b.getInt64(0), entry);
+  k->addIncoming(k2, body);
+  acc->addIncoming(b.getInt64(1), entry);
+  acc->addIncoming(acc2, body);
+  b.SetInsertPoint(exit);
+  b.CreateRet(b.CreateSelect(b.CreateICmpSLT(r, b.getInt64(0)), b.getInt64(0), acc));
+  return ipow_;
+}
+
+Constant *ModuleContext::string(const std::string &text) {
+  auto it = strings_.find(text);
+  if (it != strings_.end())
+    return it->second;
+  Constant *init = ConstantDataArray::getString(ctx, text);
+  auto *gv = new GlobalVariable(module, init->getType(), true, GlobalValue::PrivateLinkage, init, "nsc.str");
+  gv->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
+  gv->setAlignment(Align(1));
+  strings_[text] = gv;
+  return gv;
+}
+
+//===----------------------------------------------------------------------===//
+// BodyEmitter construction
+//===----------------------------------------------------------------------===//
+
+BodyEmitter::BodyEmitter(ModuleContext &mc, Function *fn)
+    : mc(mc), fn(fn), b(mc.ctx), varPtr(mc.model.variables.size(), nullptr),
+      portPtr(mc.model.ports.size(), nullptr) {}
+
+//===----------------------------------------------------------------------===//
+// The generator
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+bool isColumn(const ir::Variable &v) {
+  return v.role == VarRole::State || v.role == VarRole::Parameter || v.role == VarRole::Internal;
+}
+
+unsigned elements(uint32_t vectorSize) { return vectorSize ? vectorSize : 1; }
+
+/// One pointer parameter of the loop function.
+struct ColumnUse {
+  enum Kind { Cell, PortValue, PortCount, Spiked } kind;
+  unsigned slot;     // variable slot or port slot (ModelExecutor::slotOf / portSlot)
+  uint32_t id;       // VarId or port index
+  unsigned element;
+};
+
+class StepGenerator {
+public:
+  StepGenerator(const ir::Model &m, double dtMs, const std::string &symbol, Module &module)
+      : m_(m), symbol_(symbol), mc_(m, dtMs, module) {}
+
+  Error run();
+
+private:
+  void analyse();
+  void declareFunctions();
+  void emitFunctionBody(uint32_t f);
+  Function *emitLoop();
+  void emitEntry(Function *loop);
+
+  const ir::Model &m_;
+  std::string symbol_;
+  ModuleContext mc_;
+  std::vector<unsigned> slot_, portSlot_;
+  UseSets top_;                       // the step blocks themselves
+  std::vector<UseSets> fnUses_;       // per function, transitive
+  std::vector<bool> reachable_;
+  std::set<ir::VarId> stepVars_;      // storage the loop function needs
+  std::set<ir::VarId> written_;       // columns written back
+  std::set<uint32_t> stepPorts_;
+  bool random_ = false;
+  std::vector<ColumnUse> columns_;
+  std::vector<unsigned> handlerOrder_;
+};
+
+void StepGenerator::analyse() {
+  unsigned s = 0;
+  for (const ir::Variable &v : m_.variables) {
+    slot_.push_back(s);
+    s += elements(v.vectorSize);
+  }
+  s = 0;
+  for (const ir::Port &p : m_.ports) {
+    portSlot_.push_back(s);
+    s += elements(p.vectorSize);
+  }
+
+  top_.addBlock(m_.update);
+  for (const ir::OnReceive &r : m_.onReceive)
+    top_.addBlock(r.body);
+  for (const ir::OnCondition &c : m_.onCondition) {
+    top_.addExpr(*c.cond);
+    top_.addBlock(c.body);
+  }
+
+  // Functions: direct uses, then the closure over calls (fixpoint, so
+  // recursion is fine), then which are reachable and which recursive.
+  size_t nf = m_.functions.size();
+  fnUses_.resize(nf);
+  for (size_t f = 0; f < nf; ++f) {
+    fnUses_[f].addBlock(m_.functions[f].body);
+    for (ir::VarId p : m_.functions[f].params)
+      fnUses_[f].vars.insert(p);
+  }
+  std::vector<std::set<uint32_t>> direct(nf);
+  for (size_t f = 0; f < nf; ++f)
+    direct[f] = fnUses_[f].calls;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t f = 0; f < nf; ++f) {
+      UseSets &u = fnUses_[f];
+      size_t before = u.vars.size() + u.written.size() + u.ports.size() + u.calls.size() + u.random;
+      for (uint32_t g : std::set<uint32_t>(u.calls)) {
+        if (g >= nf)
+          continue;
+        const UseSets &o = fnUses_[g];
+        u.vars.insert(o.vars.begin(), o.vars.end());
+        u.written.insert(o.written.begin(), o.written.end());
+        u.ports.insert(o.ports.begin(), o.ports.end());
+        u.calls.insert(o.calls.begin(), o.calls.end());
+        u.random = u.random || o.random;
+      }
+      changed |= before != u.vars.size() + u.written.size() + u.ports.size() + u.calls.size() + u.random;
+    }
+  }
+  reachable_.assign(nf, false);
+  stepVars_ = top_.vars;
+  written_ = top_.written;
+  stepPorts_ = top_.ports;
+  random_ = top_.random;
+  for (uint32_t f : top_.calls) {
+    if (f >= nf)
+      continue;
+    reachable_[f] = true;
+    for (uint32_t g : fnUses_[f].calls)
+      if (g < nf)
+        reachable_[g] = true;
+  }
+  for (size_t f = 0; f < nf; ++f) {
+    if (!reachable_[f])
+      continue;
+    const UseSets &u = fnUses_[f];
+    stepVars_.insert(u.vars.begin(), u.vars.end());
+    written_.insert(u.written.begin(), u.written.end());
+    stepPorts_.insert(u.ports.begin(), u.ports.end());
+    random_ = random_ || u.random;
+  }
+  // The non-finite check reads element 0 of every real State variable.
+  for (const ir::Variable &v : m_.variables)
+    if (v.role == VarRole::State && v.type.kind == TypeKind::Real)
+      stepVars_.insert(v.id);
+
+  for (ir::VarId v : stepVars_) {
+    const ir::Variable &var = m_.variables[v];
+    if (!isColumn(var))
+      continue;
+    for (unsigned e = 0; e < elements(var.vectorSize); ++e)
+      columns_.push_back({ColumnUse::Cell, slot_[v] + e, v, e});
+  }
+  for (uint32_t p : stepPorts_)
+    for (unsigned e = 0; e < elements(m_.ports[p].vectorSize); ++e)
+      columns_.push_back({ColumnUse::PortValue, portSlot_[p] + e, p, e});
+  for (unsigned h = 0; h < m_.onReceive.size(); ++h)
+    handlerOrder_.push_back(h);
+  // R8: priority descending, then declaration order.
+  std::stable_sort(handlerOrder_.begin(), handlerOrder_.end(), [&](unsigned a, unsigned b) {
+    return m_.onReceive[a].priority > m_.onReceive[b].priority;
+  });
+  std::set<uint32_t> counted;
+  for (const ir::OnReceive &r : m_.onReceive)
+    counted.insert(r.port);
+  for (uint32_t p : counted)
+    for (unsigned e = 0; e < elements(m_.ports[p].vectorSize); ++e)
+      columns_.push_back({ColumnUse::PortCount, portSlot_[p] + e, p, e});
+  columns_.push_back({ColumnUse::Spiked, 0, 0, 0});
+}
+
+void StepGenerator::declareFunctions() {
+  size_t nf = m_.functions.size();
+  mc_.functions.resize(nf);
+  for (size_t f = 0; f < nf; ++f) {
+    if (!reachable_[f])
+      continue;
+    const ir::Function &fn = m_.functions[f];
+    UserFunction &uf = mc_.functions[f];
+    uf.vars.assign(fnUses_[f].vars.begin(), fnUses_[f].vars.end());
+    uf.ports.assign(fnUses_[f].ports.begin(), fnUses_[f].ports.end());
+    uf.recursive = fnUses_[f].calls.count(uint32_t(f)) > 0;
+    std::vector<Type *> params = {mc_.ptr(), mc_.ptr(), mc_.ptr(), mc_.ptr(), mc_.f64(), mc_.i32()};
+    params.resize(kNumContextParams + uf.vars.size() + uf.ports.size(), mc_.ptr());
+    for (ir::VarId p : fn.params) {
+      const ir::Variable &pv = m_.variables[p];
+      if (pv.vectorSize)
+        mc_.fail("the vector parameter '" + pv.name + "' of function '" + fn.name + "' cannot be compiled");
+      params.push_back(mc_.valueType(pv.type.kind));
+    }
+    // Returns false when a fatal error stopped it.
+    uf.fn = Function::Create(FunctionType::get(mc_.i1(), params, false), GlobalValue::InternalLinkage,
+                             "nsc.fn." + fn.name, mc_.module);
+    uf.fn->setDoesNotThrow();
+    // Inlined into the loop so that SROA sees through the storage pointers.
+    if (!uf.recursive)
+      uf.fn->addFnAttr(Attribute::AlwaysInline);
+    for (unsigned i = kNumContextParams; i < kNumContextParams + uf.vars.size() + uf.ports.size(); ++i)
+      uf.fn->addParamAttr(i, Attribute::NoCapture);
+  }
+}
+
+void StepGenerator::emitFunctionBody(uint32_t f) {
+  const ir::Function &fn = m_.functions[f];
+  UserFunction &uf = mc_.functions[f];
+  BodyEmitter em(mc_, uf.fn);
+  BasicBlock *entry = BasicBlock::Create(mc_.ctx, "entry", uf.fn);
+  em.b.SetInsertPoint(entry);
+  em.rt = uf.fn->getArg(kParamRuntime);
+  em.rng = uf.fn->getArg(kParamRng);
+  em.returned = uf.fn->getArg(kParamReturned);
+  em.spiked = uf.fn->getArg(kParamSpiked);
+  em.timeMs = uf.fn->getArg(kParamTime);
+  em.depth = uf.fn->getArg(kParamDepth);
+  unsigned a = kNumContextParams;
+  for (ir::VarId v : uf.vars)
+    em.varPtr[v] = uf.fn->getArg(a++);
+  for (uint32_t p : uf.ports)
+    em.portPtr[p] = uf.fn->getArg(a++);
+  em.fatalBlock = BasicBlock::Create(mc_.ctx, "fatal", uf.fn);
+  em.returnBlock = BasicBlock::Create(mc_.ctx, "return", uf.fn);
+
+  // ModelExecutor::callFunction: save the argument slots, bind the values,
+  // reset `returned_`, run the body, restore the slots.
+  std::vector<Value *> saved;
+  for (ir::VarId p : fn.params) {
+    const ir::Variable &pv = m_.variables[p];
+    Value *cell = em.varCellAt(p, em.b.getInt64(0));
+    saved.push_back(em.loadCell(cell, pv.type.kind));
+    em.storeCell(cell, uf.fn->getArg(a++), pv.type.kind);
+  }
+  em.b.CreateStore(em.b.getInt64(0), em.returned);
+  em.block(fn.body);
+  em.b.CreateBr(em.returnBlock);
+
+  em.b.SetInsertPoint(em.returnBlock);
+  for (size_t i = 0; i < fn.params.size(); ++i) {
+    const ir::Variable &pv = m_.variables[fn.params[i]];
+    em.storeCell(em.varCellAt(fn.params[i], em.b.getInt64(0)), saved[i], pv.type.kind);
+  }
+  em.b.CreateRet(em.b.getTrue());
+  em.b.SetInsertPoint(em.fatalBlock);
+  em.b.CreateRet(em.b.getFalse());
+}
+
+Function *StepGenerator::emitLoop() {
+  // uint32_t loop(ptr column..., i64 begin, i64 end, i64 step, double tMs, ptr rt)
+  std::vector<Type *> params(columns_.size(), mc_.ptr());
+  unsigned nCols = unsigned(columns_.size());
+  params.insert(params.end(), {mc_.i64(), mc_.i64(), mc_.i64(), mc_.f64(), mc_.ptr()});
+  Function *loop = Function::Create(FunctionType::get(mc_.i32(), params, false), GlobalValue::InternalLinkage,
+                                    stepFunctionName(symbol_) + ".loop", mc_.module);
+  loop->addFnAttr(Attribute::NoInline);
+  loop->setDoesNotThrow();
+  for (unsigned i = 0; i < nCols; ++i) {
+    loop->addParamAttr(i, Attribute::NoAlias);
+    loop->addParamAttr(i, Attribute::NoCapture);
+  }
+  Value *begin = loop->getArg(nCols), *end = loop->getArg(nCols + 1), *step = loop->getArg(nCols + 2);
+  Value *tMs = loop->getArg(nCols + 3), *rt = loop->getArg(nCols + 4);
+
+  BodyEmitter em(mc_, loop);
+  IRBuilder<> &b = em.b;
+  BasicBlock *entry = BasicBlock::Create(mc_.ctx, "entry", loop);
+  b.SetInsertPoint(entry);
+  // Storage for everything the step touches; SROA promotes it per neuron.
+  for (ir::VarId v : stepVars_) {
+    const ir::Variable &var = m_.variables[v];
+    Type *cell = mc_.cellType(var.type.kind);
+    em.varPtr[v] = b.CreateAlloca(var.vectorSize ? ArrayType::get(cell, var.vectorSize) : cell, nullptr,
+                                  var.name);
+  }
+  for (uint32_t p : stepPorts_) {
+    const ir::Port &port = m_.ports[p];
+    em.portPtr[p] = b.CreateAlloca(
+        port.vectorSize ? ArrayType::get(mc_.f64(), port.vectorSize) : mc_.f64(), nullptr, port.name);
+  }
+  em.rt = rt;
+  em.timeMs = tMs;
+  em.depth = b.getInt32(0);
+  em.returned = b.CreateAlloca(mc_.i64(), nullptr, "returned");
+  em.spiked = b.CreateAlloca(mc_.i64(), nullptr, "spiked");
+  if (random_) {
+    AllocaInst *buf = b.CreateAlloca(ArrayType::get(b.getInt8Ty(), NSC_RNG_BUFFER_BYTES), nullptr, "rng");
+    buf->setAlignment(Align(NSC_RNG_BUFFER_ALIGN));
+    em.rng = buf;
+  } else {
+    em.rng = ConstantPointerNull::get(PointerType::getUnqual(mc_.ctx));
+  }
+  BasicBlock *head = BasicBlock::Create(mc_.ctx, "neuron.head", loop);
+  BasicBlock *body = BasicBlock::Create(mc_.ctx, "neuron.body", loop);
+  BasicBlock *exit = BasicBlock::Create(mc_.ctx, "exit", loop);
+  em.fatalBlock = BasicBlock::Create(mc_.ctx, "fatal", loop);
+  b.CreateBr(head);
+
+  b.SetInsertPoint(head);
+  PHINode *i = b.CreatePHI(mc_.i64(), 2, "i");
+  PHINode *status = b.CreatePHI(mc_.i32(), 2, "status");
+  i->addIncoming(begin, entry);
+  status->addIncoming(b.getInt32(NSC_STEP_OK), entry);
+  b.CreateCondBr(b.CreateICmpULT(i, end), body, exit);
+
+  // Per neuron: load the cells, run the blocks, store back.
+  b.SetInsertPoint(body);
+  std::map<std::pair<uint32_t, unsigned>, Value *> counts;
+  unsigned argNo = 0;
+  for (const ColumnUse &c : columns_) {
+    Value *col = loop->getArg(argNo++);
+    switch (c.kind) {
+    case ColumnUse::Cell: {
+      const ir::Variable &var = m_.variables[c.id];
+      Type *cell = mc_.cellType(var.type.kind);
+      Value *v = b.CreateLoad(cell, b.CreateInBoundsGEP(cell, col, i));
+      b.CreateStore(v, em.varCellAt(c.id, b.getInt64(c.element)));
+      break;
+    }
+    case ColumnUse::PortValue: {
+      const ir::Port &port = m_.ports[c.id];
+      Value *v = b.CreateLoad(mc_.f64(), b.CreateInBoundsGEP(mc_.f64(), col, i));
+      Value *dst = em.portPtr[c.id];
+      if (port.vectorSize)
+        dst = b.CreateInBoundsGEP(ArrayType::get(mc_.f64(), port.vectorSize), dst,
+                                  {b.getInt64(0), b.getInt64(c.element)});
+      b.CreateStore(v, dst);
+      break;
+    }
+    case ColumnUse::PortCount:
+      counts[{c.id, c.element}] = b.CreateLoad(mc_.i32(), b.CreateInBoundsGEP(mc_.i32(), col, i));
+      break;
+    case ColumnUse::Spiked: break;
+    }
+  }
+  // Locals and arguments start at zero (the interpreter's rows start as
+  // Value{}; a local is always declared before it is read).
+  for (ir::VarId v : stepVars_) {
+    const ir::Variable &var = m_.variables[v];
+    if (isColumn(var))
+      continue;
+    for (unsigned e = 0; e < elements(var.vectorSize); ++e)
+      b.CreateStore(Constant::getNullValue(mc_.cellType(var.type.kind)), em.varCellAt(v, b.getInt64(e)));
+  }
+  b.CreateStore(b.getInt64(0), em.spiked);
+  b.CreateStore(b.getInt64(0), em.returned);
+  if (random_)
+    b.CreateCall(mc_.runtime("nsc_rt_rng_init"), {em.rng, rt, i, step});
+
+  auto topBlock = [&](const ir::Block &blk, const char *name) {
+    BasicBlock *after = BasicBlock::Create(mc_.ctx, name, loop);
+    em.returnBlock = after; // a `return` outside a function leaves the block
+    em.block(blk);
+    b.CreateBr(after);
+    b.SetInsertPoint(after);
+  };
+  topBlock(m_.update, "update.end");
+  for (unsigned h : handlerOrder_) {
+    const ir::OnReceive &r = m_.onReceive[h];
+    Value *arrived = b.getFalse();
+    for (unsigned e = 0; e < elements(m_.ports[r.port].vectorSize); ++e)
+      arrived = b.CreateOr(arrived, b.CreateICmpNE(counts[{r.port, e}], b.getInt32(0)));
+    BasicBlock *run = BasicBlock::Create(mc_.ctx, "receive", loop);
+    BasicBlock *after = BasicBlock::Create(mc_.ctx, "receive.end", loop);
+    b.CreateCondBr(arrived, run, after);
+    b.SetInsertPoint(run);
+    topBlock(r.body, "receive.body.end");
+    b.CreateBr(after);
+    b.SetInsertPoint(after);
+  }
+  for (const ir::OnCondition &c : m_.onCondition) {
+    BasicBlock *run = BasicBlock::Create(mc_.ctx, "condition", loop);
+    BasicBlock *after = BasicBlock::Create(mc_.ctx, "condition.end", loop);
+    b.CreateCondBr(em.condition(*c.cond), run, after);
+    b.SetInsertPoint(run);
+    topBlock(c.body, "condition.body.end");
+    b.CreateBr(after);
+    b.SetInsertPoint(after);
+  }
+
+  // Store back every written cell, unconditionally; spiked; non-finite flag.
+  argNo = 0;
+  Value *nonFinite = b.getFalse();
+  for (const ColumnUse &c : columns_) {
+    Value *col = loop->getArg(argNo++);
+    if (c.kind == ColumnUse::Cell && written_.count(c.id)) {
+      const ir::Variable &var = m_.variables[c.id];
+      Type *cell = mc_.cellType(var.type.kind);
+      Value *v = b.CreateLoad(cell, em.varCellAt(c.id, b.getInt64(c.element)));
+      b.CreateStore(v, b.CreateInBoundsGEP(cell, col, i));
+    } else if (c.kind == ColumnUse::Spiked) {
+      Value *s = b.CreateTrunc(b.CreateLoad(mc_.i64(), em.spiked), b.getInt8Ty());
+      b.CreateStore(s, b.CreateInBoundsGEP(b.getInt8Ty(), col, i));
+    }
+  }
+  for (const ir::Variable &v : m_.variables) {
+    if (v.role != VarRole::State || v.type.kind != TypeKind::Real)
+      continue;
+    Value *x = b.CreateLoad(mc_.f64(), em.varCellAt(v.id, b.getInt64(0)));
+    Value *absX = b.CreateUnaryIntrinsic(Intrinsic::fabs, x);
+    // !(|x| < inf): NaN or infinite.
+    nonFinite = b.CreateOr(nonFinite, b.CreateFCmpUGE(absX, ConstantFP::getInfinity(mc_.f64())));
+  }
+  Value *nextStatus = b.CreateOr(status, b.CreateZExt(nonFinite, mc_.i32()));
+  Value *next = b.CreateAdd(i, b.getInt64(1));
+  i->addIncoming(next, b.GetInsertBlock());
+  status->addIncoming(nextStatus, b.GetInsertBlock());
+  b.CreateBr(head);
+
+  b.SetInsertPoint(exit);
+  b.CreateRet(status);
+  b.SetInsertPoint(em.fatalBlock);
+  b.CreateRet(b.CreateOr(status, b.getInt32(NSC_STEP_FATAL)));
+  return loop;
+}
+
+void StepGenerator::emitEntry(Function *loop) {
+  LLVMContext &ctx = mc_.ctx;
+  Function *entryFn = Function::Create(FunctionType::get(mc_.i32(), {mc_.ptr()}, false),
+                                       GlobalValue::ExternalLinkage, stepFunctionName(symbol_), mc_.module);
+  entryFn->setDoesNotThrow();
+  IRBuilder<> b(BasicBlock::Create(ctx, "entry", entryFn));
+  Value *args = entryFn->getArg(0);
+  auto field = [&](size_t offset, Type *t, const char *name) {
+    return b.CreateLoad(t, b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), args, offset), name);
+  };
+  Value *begin = field(offsetof(nsc_step_args, begin), mc_.i64(), "begin");
+  Value *end = field(offsetof(nsc_step_args, end), mc_.i64(), "end");
+  Value *step = field(offsetof(nsc_step_args, step), mc_.i64(), "step");
+  Value *tMs = field(offsetof(nsc_step_args, tMs), mc_.f64(), "tMs");
+  Value *columns = field(offsetof(nsc_step_args, columns), mc_.ptr(), "columns");
+  Value *portValue = field(offsetof(nsc_step_args, portValue), mc_.ptr(), "portValue");
+  Value *portCount = field(offsetof(nsc_step_args, portCount), mc_.ptr(), "portCount");
+  Value *spiked = field(offsetof(nsc_step_args, spiked), mc_.ptr(), "spiked");
+  Value *rt = field(offsetof(nsc_step_args, rt), mc_.ptr(), "rt");
+  std::vector<Value *> callArgs;
+  for (const ColumnUse &c : columns_) {
+    Value *table = c.kind == ColumnUse::Cell        ? columns
+                   : c.kind == ColumnUse::PortValue ? portValue
+                   : c.kind == ColumnUse::PortCount ? portCount
+                                                    : nullptr;
+    if (!table) {
+      callArgs.push_back(spiked);
+      continue;
+    }
+    callArgs.push_back(b.CreateLoad(mc_.ptr(), b.CreateConstInBoundsGEP1_64(mc_.ptr(), table, c.slot)));
+  }
+  callArgs.insert(callArgs.end(), {begin, end, step, tMs, rt});
+  b.CreateRet(b.CreateCall(loop, callArgs));
+}
+
+Error StepGenerator::run() {
+  auto error = [](const std::string &msg) { return createStringError(inconvertibleErrorCode(), msg); };
+  if (m_.kind == ir::ModelKind::Synapse)
+    return error("model '" + m_.name + "': synapse models cannot be compiled by the cpu backend yet");
+  if (m_.semantics.precision.kind == ir::Precision::Fixed)
+    return error("model '" + m_.name + "': fixed-point precision (" + m_.semantics.precision.str() +
+                 ") cannot be compiled by the cpu backend yet");
+  if (!m_.odes.equations.empty() || !m_.odes.kernels.empty())
+    return error("model '" + m_.name + "' still has ODEs: run the default pass pipeline first");
+  analyse();
+  declareFunctions();
+  for (uint32_t f = 0; f < m_.functions.size(); ++f)
+    if (reachable_[f])
+      emitFunctionBody(f);
+  Function *loop = emitLoop();
+  emitEntry(loop);
+  if (mc_.failed())
+    return error("model '" + m_.name + "': " + mc_.error());
+  std::string problems;
+  raw_string_ostream os(problems);
+  if (verifyModule(mc_.module, &os))
+    return error("model '" + m_.name + "': internal error: the generated LLVM IR is invalid: " + os.str());
+  return Error::success();
+}
+
+} // namespace
+
+std::string stepFunctionName(const std::string &symbol) { return "nsc_step_" + symbol; }
+
+Expected<std::unique_ptr<Module>> generateStepFunction(const ir::Model &model, double dtMs,
+                                                       const std::string &symbol, LLVMContext &ctx) {
+  auto module = std::make_unique<Module>("nsc." + symbol, ctx);
+  StepGenerator gen(model, dtMs, symbol, *module);
+  if (Error e = gen.run())
+    return std::move(e);
+  return std::move(module);
+}
+
+} // namespace nsc::cpu
