@@ -2,8 +2,8 @@
 """The cpu target against the reference interpreter, bit for bit (issue 4).
 
 Every example runs under `--target=interp` and `--target=cpu` with the same
-inputs; the spike files and the sampled traces (written with 17 significant
-digits, so equal text means equal float64 bits) must be identical:
+inputs; the spike files and the sampled traces (written as the shortest decimal
+that reads back as the same double, so equal text means equal bits) must be identical:
 
 * each single-neuron example model, 7 copies, with spike input on every
   spike port (excitatory and inhibitory weights), a constant current on its

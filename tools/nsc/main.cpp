@@ -290,10 +290,10 @@ int main(int argc, char **argv) {
   }
   if (!emit.empty())
     opts.emit = emits.at(emit);
-  bool executes = opts.target == "interp" || opts.target == "cpu";
   bool machineCode = opts.emit == Emit::LLVM || opts.emit == Emit::Asm || opts.emit == Emit::Obj;
   if (machineCode && opts.target.empty())
     opts.target = "cpu"; // --emit=llvm alone means the cpu backend
+  bool executes = opts.target == "interp" || opts.target == "cpu";
   if (!opts.runReq.duration.empty() && !executes) {
     std::cerr << "nsc: error: --run needs a target that executes: --target=cpu or --target=interp"
               << (opts.target.empty() ? "" : " (--target=" + opts.target + " is not part of this build)")
