@@ -12,6 +12,7 @@
 
 #include "StepABI.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
@@ -380,6 +381,12 @@ Error JitEngine::Impl::loadObject(std::unique_ptr<MemoryBuffer> object) {
 
 Expected<CacheOutcome> JitEngine::addModule(std::unique_ptr<Module> module,
                                             std::unique_ptr<LLVMContext> context) {
+  // The module must die before its context, whatever the order in which
+  // the compiler destroys parameters.
+  auto release = make_scope_exit([&] {
+    module.reset();
+    context.reset();
+  });
   Impl &impl = *impl_;
   std::string key = impl.keyOf(*module);
   if (impl.loaded.count(key))
