@@ -440,10 +440,35 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
       const ModelEntry *se = entryFor(nullptr, sname);
       if (!se)
         continue;
+      // The synapse model runs at the network's semantics like a
+      // population's model (R36: defaults < model's file < network's file <
+      // network < model; `semantics for` names populations only): its
+      // propagators are computed for the network's dt, so it is lowered
+      // again as a specialization when they differ (R37).
+      Semantics ssem;
+      se->fileOverrides.applyTo(ssem);
+      fileOv.applyTo(ssem);
+      netOv.applyTo(ssem);
+      se->modelOverrides.applyTo(ssem);
+      if (ssem.dtMs != dt) {
+        diags_.error(v->range, fmt::format("synapse model '{}' would run at dt = {} ms, but network '{}' "
+                                           "steps at dt = {} ms; a network has one time step",
+                                           sname, ssem.dtMs, net.name, dt));
+        ssem.dtMs = dt;
+      }
+      std::string specName = !pr->name.empty() ? pr->name : "connect" + std::to_string(n.projections.size());
       proj.hasSynapse = true;
-      proj.synapseModel = se->index;
+      proj.synapseModel = modelFor(*se, ssem, net.name, specName);
       proj.synapseName = sname;
-      const Model &smodel = *module_.models[se->index];
+      const Model &smodel = *module_.models[proj.synapseModel];
+      // R24: a plastic projection's transmission delay is the one its
+      // synapse passes to emit_spike; `delay =` would be silently unused.
+      if (delay)
+        diags_.warning(delay->value->range,
+                       fmt::format("'delay' has no effect on a plastic projection: synapse model '{}' "
+                                   "sends its spikes with the delay it passes to emit_spike "
+                                   "(set that parameter in '{}(...)')",
+                                   sname, sname));
       if (call) {
         ModelLowerer synValues(nullptr, smodel.semantics, diags_, /*networkContext=*/true);
         for (const A::NamedArg &a : call->namedArgs) {

@@ -164,3 +164,74 @@ TEST_F(LoweringTest, RecordersAndCurrentSources) {
   EXPECT_EQ(w.recorders[1].what[0].kind, ir::RecordItem::Kind::Spikes);
   EXPECT_EQ(w.projections[0].portName, "I");
 }
+
+static const char *kTraceSynapse = R"(
+synapse trace_syn:
+    parameters:
+        d ms = 1 ms
+        tau ms = 20 ms
+    state:
+        w real = 1
+        x real = 0
+    equations:
+        x' = -x / tau
+    input:
+        pre_spikes <- spike
+    output:
+        spike
+    onReceive(pre_spikes):
+        x += 1
+        emit_spike(w, d)
+    update:
+        integrate_odes()
+)";
+
+TEST_F(LoweringTest, SynapseModelRunsAtTheNetworksDt) {
+  // The synapse's propagators must be those of the network's dt: a network
+  // at another dt gets a specialization of the synapse model (R36, R37).
+  ASSERT_TRUE(lower(net(R"(
+    a = n[10]
+    connect a -> a: all_to_all, synapse = trace_syn(w = 2), port = exc
+    semantics:
+        dt = 0.05 ms
+)") + kTraceSynapse)) << dump();
+  const ir::Network &w = *module->networks[0];
+  ASSERT_EQ(w.projections.size(), 1u);
+  const ir::Model &syn = *module->models[w.projections[0].synapseModel];
+  EXPECT_EQ(syn.name, "trace_syn.w");
+  EXPECT_EQ(syn.specializationOf, "trace_syn");
+  EXPECT_EQ(syn.kind, ir::ModelKind::Synapse);
+  EXPECT_EQ(syn.semantics.dtMs, 0.05);
+  EXPECT_EQ(w.projections[0].synapseName, "trace_syn");
+}
+
+TEST_F(LoweringTest, SynapseModelAtAnotherDtIsAnError) {
+  addFile(net(R"(
+    a = n[10]
+    connect a -> a: all_to_all, synapse = slow_syn, port = exc
+)") + R"(
+synapse slow_syn:
+    state:
+        w real = 1
+    input:
+        pre_spikes <- spike
+    output:
+        spike
+    onReceive(pre_spikes):
+        emit_spike(w, 1 ms)
+    semantics:
+        dt = 0.5 ms
+)");
+  analyzeProgram(program, diags);
+  module = lowerToIR(program, diags);
+  EXPECT_EQ(module, nullptr);
+  EXPECT_TRUE(hasDiag(Severity::Error, "synapse model 'slow_syn' would run at dt = 0.5 ms")) << dump();
+}
+
+TEST_F(LoweringTest, DelayOfAPlasticProjectionWarns) {
+  ASSERT_TRUE(lower(net(R"(
+    a = n[10]
+    connect a -> a: all_to_all, synapse = trace_syn, delay = 2 ms, port = exc
+)") + kTraceSynapse)) << dump();
+  EXPECT_TRUE(hasDiag(Severity::Warning, "'delay' has no effect on a plastic projection")) << dump();
+}
