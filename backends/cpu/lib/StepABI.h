@@ -82,7 +82,9 @@ void nsc_rt_warn_index(nsc_runtime *rt, int64_t index, uint64_t size); // index 
 void nsc_rt_warn_int_div_zero(nsc_runtime *rt);
 void nsc_rt_warn_for_step_zero(nsc_runtime *rt);
 /// Stops the run: 1 = a for loop ran more than 10^8 iterations, 2 = a while
-/// loop did (same messages as the interpreter).
+/// loop did (same messages as the interpreter), 3 = user functions nested
+/// more than 256 calls deep (the interpreter's "function 'NAME' recursed
+/// more than 256 levels"; sema forbids recursion, the IR does not).
 void nsc_rt_fatal(nsc_runtime *rt, uint32_t code);
 
 } // extern "C"
