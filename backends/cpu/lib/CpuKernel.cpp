@@ -12,11 +12,14 @@
 #include "ModelCodegen.h"
 #include "RuntimeSupport.h"
 
+#include "nsc/ir/Printer.h"
+
 #include "llvm/Linker/Linker.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
 #include <mutex>
+#include <sstream>
 
 namespace nsc::cpu {
 
@@ -53,7 +56,7 @@ public:
                            unsigned worker) override {
     nsc_runtime &rt = *rts_[worker];
     rt.rngKey = v.rngKey;
-    nsc_step_args args{begin, end, k, double(k) * dt_, v.columns, v.portValue, v.portCount, v.spiked, &rt};
+    nsc_step_args args{begin, end, k, double(k) * dt_, v.columns, v.portValue, v.portCount, v.spiked, &rt, v.uniforms};
     uint32_t status = fn_(&args);
     if (!rt.fatal.empty() || (status & NSC_STEP_FATAL))
       return network::StepStatus::Fatal;
@@ -95,17 +98,27 @@ llvm::Expected<JitEngine &> processJit() {
   return *jit;
 }
 
-unsigned modelIndex(const Model &m) {
-  // Symbols must be unique per distinct model within the process JIT: the
-  // address makes them so, the name keeps them readable.
-  static std::mutex mu;
-  static std::map<std::string, unsigned> next;
-  static std::map<const Model *, unsigned> seen;
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = seen.find(&m);
-  if (it != seen.end())
-    return it->second;
-  return seen[&m] = next[m.name]++;
+/// A symbol for a model's step function that names it by content: the
+/// model's printed IR, dt and the uniform set. The same model compiled
+/// twice in one process gets the same symbol (and the JIT's memory cache
+/// hits); different models never collide, whatever their names.
+std::string contentSymbol(const Model &m, double dtMs, const std::vector<bool> &uniform) {
+  std::ostringstream text;
+  ir::printModel(m, text);
+  text << "\ndt=" << ir::formatReal(dtMs) << "\nuniform=";
+  for (bool u : uniform)
+    text << (u ? '1' : '0');
+  uint64_t h = 1469598103934665603ull; // FNV-1a
+  for (unsigned char c : text.str()) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  std::string s;
+  for (char c : m.name)
+    s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return s + "_" + hex;
 }
 
 bool rejectUnsupported(const Model &m, DiagnosticEngine &diags) {
@@ -124,7 +137,10 @@ bool rejectUnsupported(const Model &m, DiagnosticEngine &diags) {
 } // namespace
 
 network::KernelFactory cpuKernels(CompileStats *stats) {
-  return [stats](const Model &m, double dtMs, DiagnosticEngine &diags) -> std::unique_ptr<network::PopulationKernel> {
+  return [stats](const network::KernelRequest &request,
+                 DiagnosticEngine &diags) -> std::unique_ptr<network::PopulationKernel> {
+    const Model &m = *request.model;
+    double dtMs = request.dtMs;
     if (rejectUnsupported(m, diags))
       return nullptr;
     auto fail = [&](llvm::Error e) -> std::unique_ptr<network::PopulationKernel> {
@@ -136,8 +152,8 @@ network::KernelFactory cpuKernels(CompileStats *stats) {
       return fail(jit.takeError());
     auto t0 = std::chrono::steady_clock::now();
     auto context = std::make_unique<llvm::LLVMContext>();
-    std::string symbol = symbolFor(m, modelIndex(m));
-    auto module = generateStepFunction(m, dtMs, symbol, *context);
+    std::string symbol = contentSymbol(m, dtMs, request.uniform);
+    auto module = generateStepFunction(m, dtMs, symbol, *context, request.uniform);
     if (!module)
       return fail(module.takeError());
     double codegenMs = msSince(t0);

@@ -286,7 +286,7 @@ unsigned elements(uint32_t vectorSize) { return vectorSize ? vectorSize : 1; }
 
 /// One pointer parameter of the loop function.
 struct ColumnUse {
-  enum Kind { Cell, PortValue, PortCount, Spiked } kind;
+  enum Kind { Cell, Uniform, PortValue, PortCount, Spiked } kind;
   unsigned slot;     // variable slot or port slot (ModelExecutor::slotOf / portSlot)
   uint32_t id;       // VarId or port index
   unsigned element;
@@ -294,8 +294,9 @@ struct ColumnUse {
 
 class StepGenerator {
 public:
-  StepGenerator(const ir::Model &m, double dtMs, const std::string &symbol, Module &module)
-      : m_(m), symbol_(symbol), mc_(m, dtMs, module) {}
+  StepGenerator(const ir::Model &m, double dtMs, const std::string &symbol, Module &module,
+                const std::vector<bool> &uniform)
+      : m_(m), symbol_(symbol), mc_(m, dtMs, module), uniform_(uniform) {}
 
   Error run();
 
@@ -319,6 +320,7 @@ private:
   bool random_ = false;
   std::vector<ColumnUse> columns_;
   std::vector<unsigned> handlerOrder_;
+  std::vector<bool> uniform_;
 };
 
 void StepGenerator::analyse() {
@@ -402,8 +404,10 @@ void StepGenerator::analyse() {
     const ir::Variable &var = m_.variables[v];
     if (!isColumn(var))
       continue;
+    bool isUniform = v < uniform_.size() && uniform_[v] && !var.vectorSize && !written_.count(v) &&
+                     (var.role == VarRole::Parameter || var.role == VarRole::Internal);
     for (unsigned e = 0; e < elements(var.vectorSize); ++e)
-      columns_.push_back({ColumnUse::Cell, slot_[v] + e, v, e});
+      columns_.push_back({isUniform ? ColumnUse::Uniform : ColumnUse::Cell, slot_[v] + e, v, e});
   }
   for (uint32_t p : stepPorts_)
     for (unsigned e = 0; e < elements(m_.ports[p].vectorSize); ++e)
@@ -541,6 +545,17 @@ Function *StepGenerator::emitLoop() {
   } else {
     em.rng = ConstantPointerNull::get(PointerType::getUnqual(mc_.ctx));
   }
+  // Uniform values: one load per call.
+  std::map<unsigned, Value *> uniformValue;
+  {
+    unsigned arg = 0;
+    for (const ColumnUse &c : columns_) {
+      Value *cellPtr = loop->getArg(arg++);
+      if (c.kind == ColumnUse::Uniform)
+        uniformValue[arg - 1] =
+            b.CreateLoad(mc_.cellType(m_.variables[c.id].type.kind), cellPtr, m_.variables[c.id].name + ".uniform");
+    }
+  }
   BasicBlock *head = BasicBlock::Create(mc_.ctx, "neuron.head", loop);
   BasicBlock *body = BasicBlock::Create(mc_.ctx, "neuron.body", loop);
   BasicBlock *exit = BasicBlock::Create(mc_.ctx, "exit", loop);
@@ -568,6 +583,9 @@ Function *StepGenerator::emitLoop() {
       b.CreateStore(v, em.varCellAt(c.id, b.getInt64(c.element)));
       break;
     }
+    case ColumnUse::Uniform:
+      b.CreateStore(uniformValue[argNo - 1], em.varCellAt(c.id, b.getInt64(c.element)));
+      break;
     case ColumnUse::PortValue: {
       const ir::Port &port = m_.ports[c.id];
       Value *v = b.CreateLoad(mc_.f64(), b.CreateInBoundsGEP(mc_.f64(), col, i));
@@ -684,8 +702,13 @@ void StepGenerator::emitEntry(Function *loop) {
   Value *portCount = field(offsetof(nsc_step_args, portCount), mc_.ptr(), "portCount");
   Value *spiked = field(offsetof(nsc_step_args, spiked), mc_.ptr(), "spiked");
   Value *rt = field(offsetof(nsc_step_args, rt), mc_.ptr(), "rt");
+  Value *uniforms = field(offsetof(nsc_step_args, uniforms), mc_.ptr(), "uniforms");
   std::vector<Value *> callArgs;
   for (const ColumnUse &c : columns_) {
+    if (c.kind == ColumnUse::Uniform) {
+      callArgs.push_back(b.CreateConstInBoundsGEP1_64(b.getInt64Ty(), uniforms, c.slot));
+      continue;
+    }
     Value *table = c.kind == ColumnUse::Cell        ? columns
                    : c.kind == ColumnUse::PortValue ? portValue
                    : c.kind == ColumnUse::PortCount ? portCount
@@ -730,9 +753,10 @@ Error StepGenerator::run() {
 std::string stepFunctionName(const std::string &symbol) { return "nsc_step_" + symbol; }
 
 Expected<std::unique_ptr<Module>> generateStepFunction(const ir::Model &model, double dtMs,
-                                                       const std::string &symbol, LLVMContext &ctx) {
+                                                       const std::string &symbol, LLVMContext &ctx,
+                                                       const std::vector<bool> &uniform) {
   auto module = std::make_unique<Module>("nsc." + symbol, ctx);
-  StepGenerator gen(model, dtMs, symbol, *module);
+  StepGenerator gen(model, dtMs, symbol, *module, uniform);
   if (Error e = gen.run())
     return std::move(e);
   return std::move(module);

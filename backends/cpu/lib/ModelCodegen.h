@@ -42,6 +42,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace nsc::cpu {
 
@@ -52,8 +53,12 @@ std::string stepFunctionName(const std::string &symbol);
 /// `model`, stepping with `dtMs` (the network's dt: the value of
 /// resolution() and the divisor of steps()). The module has no target
 /// triple or data layout yet; Jit.h's optimizeModule sets them.
+/// `uniform` (by VarId, may be empty): parameters and internals with one
+/// value for the whole population; those the step never writes are read
+/// once per call from nsc_step_args::uniforms, so the loop neither loads
+/// their columns nor keeps them in registers per neuron.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 generateStepFunction(const ir::Model &model, double dtMs, const std::string &symbol,
-                     llvm::LLVMContext &ctx);
+                     llvm::LLVMContext &ctx, const std::vector<bool> &uniform = {});
 
 } // namespace nsc::cpu

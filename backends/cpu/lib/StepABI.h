@@ -43,6 +43,10 @@ struct nsc_step_args {
   const uint32_t *const *portCount;  // portCount[portSlot][i]
   uint8_t *spiked;           // spiked[i], i in [begin, end)
   nsc_runtime *rt;
+  /// One cell per variable slot: the value of every variable the function
+  /// was specialised as uniform (generateStepFunction's `uniform`), read
+  /// once per call instead of once per neuron. Other cells are unused.
+  const void *uniforms;
 };
 
 enum nsc_step_status : uint32_t {

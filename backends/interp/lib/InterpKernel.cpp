@@ -98,7 +98,9 @@ private:
 } // namespace
 
 network::KernelFactory interpreterKernels() {
-  return [](const Model &m, double dtMs, DiagnosticEngine &diags) -> std::unique_ptr<network::PopulationKernel> {
+  return [](const network::KernelRequest &request,
+            DiagnosticEngine &diags) -> std::unique_ptr<network::PopulationKernel> {
+    const Model &m = *request.model;
     if (m.semantics.precision.kind == Precision::Fixed) {
       diags.error(m.loc, "the interpreter does not run fixed-point models yet ('" + m.name + "' uses " +
                              m.semantics.precision.str() + ")");
@@ -108,7 +110,7 @@ network::KernelFactory interpreterKernels() {
       diags.error(m.loc, "model '" + m.name + "' still has ODEs: run the default pass pipeline first");
       return nullptr;
     }
-    return std::make_unique<InterpKernel>(m, dtMs);
+    return std::make_unique<InterpKernel>(m, request.dtMs);
   };
 }
 

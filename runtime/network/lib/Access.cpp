@@ -76,7 +76,7 @@ bool NetworkSimulation::setValues(uint32_t p, const std::string &variable, const
     ps.exec->store(var->id, values.size() == 1 ? values[0] : values[i], f);
   }
   if (var->role != VarRole::Parameter)
-    return true;
+    return var->role != VarRole::Internal || bindKernel(ps);
   overrides_.emplace_back(p, var->id, values);
   // A parameter change recalibrates: internals are computed again from
   // their definitions, then `prepare` (propagators).
@@ -97,6 +97,10 @@ bool NetworkSimulation::setValues(uint32_t p, const std::string &variable, const
     error = "recomputing the model's propagators failed";
     return false;
   }
+  if (!bindKernel(ps)) {
+    error = "no kernel for the changed parameters (see the diagnostics)";
+    return false;
+  }
   return true;
 }
 
@@ -113,7 +117,30 @@ bool NetworkSimulation::reset(bool keepParameters) {
   warnings_.clear();
   if (!keepParameters)
     overrides_.clear();
+  // Plastic synapses start again from their initial values (R24).
+  for (ProjectionRuntime &pj : projs_)
+    if (pj.plastic) {
+      std::string error;
+      if (!pj.plastic->reset(error))
+        return fail(pj.proj->loc, error);
+    }
   return initialise(keepParameters);
+}
+
+std::optional<uint32_t> NetworkSimulation::projection(const std::string &name) const {
+  for (const ProjectionRuntime &pj : projs_)
+    if (!name.empty() && pj.proj->name == name)
+      return pj.index;
+  return std::nullopt;
+}
+
+bool NetworkSimulation::getSynapseValues(uint32_t q, const std::string &variable, SynapseValues &out,
+                                         std::string &error) const {
+  if (q >= projs_.size() || !projs_[q].plastic) {
+    error = "no plastic projection with index " + std::to_string(q);
+    return false;
+  }
+  return projs_[q].plastic->values(step_, variable, out, error);
 }
 
 } // namespace nsc::network

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 
 namespace nsc::network {
@@ -33,8 +34,6 @@ bool NetworkSimulation::build() {
   for (uint32_t p = 0; p < net_.populations.size(); ++p)
     if (!buildPopulation(p))
       return false;
-  for (auto &[model, kernel] : kernels_)
-    kernel->setWorkers(threads);
   for (uint32_t q = 0; q < net_.projections.size(); ++q)
     if (!buildProjection(q))
       return false;
@@ -42,10 +41,43 @@ bool NetworkSimulation::build() {
     if (ps.isModel()) {
       ps.ringSum.assign(size_t(ps.D) * ps.ports * ps.n, 0.0);
       ps.ringCount.assign(size_t(ps.D) * ps.ports * ps.n, 0);
+      // Slot 0 until the first step picks its own.
       ps.portValue.assign(ps.ports, nullptr);
       ps.portCount.assign(ps.ports, nullptr);
+      for (unsigned s = 0; s < ps.ports; ++s) {
+        ps.portValue[s] = ps.ringSum.data() + size_t(s) * ps.n;
+        ps.portCount[s] = ps.ringCount.data() + size_t(s) * ps.n;
+      }
     }
   return initialise(false);
+}
+
+bool NetworkSimulation::bindKernel(PopulationRuntime &ps) {
+  const Model &m = *ps.model;
+  ps.uniform.assign(m.variables.size(), false);
+  ps.uniformValues.assign(std::max(1u, ps.rowSize), Value{});
+  for (const Variable &v : m.variables) {
+    if ((v.role != VarRole::Parameter && v.role != VarRole::Internal) || v.vectorSize || ps.n == 0)
+      continue;
+    unsigned slot = ps.exec->slotOf(v.id);
+    const Value *col = ps.state.data() + size_t(slot) * ps.n;
+    bool same = true;
+    for (uint64_t i = 1; i < ps.n && same; ++i)
+      same = std::memcmp(&col[i], &col[0], sizeof(Value)) == 0;
+    ps.uniform[v.id] = same;
+    if (same)
+      ps.uniformValues[slot] = col[0];
+  }
+  auto &kernel = kernels_[{&m, ps.uniform}];
+  if (!kernel) {
+    KernelRequest request{&m, dt_, ps.uniform};
+    kernel = options_.kernels(request, diags_);
+    if (!kernel)
+      return false;
+    kernel->setWorkers(workers_->size());
+  }
+  ps.kernel = kernel.get();
+  return true;
 }
 
 bool NetworkSimulation::buildPopulation(uint32_t p) {
@@ -76,13 +108,6 @@ bool NetworkSimulation::buildPopulation(uint32_t p) {
   case PopulationKind::Model: {
     const Model &m = *mod_.models[pop.model];
     ps.model = &m;
-    auto &kernel = kernels_[&m];
-    if (!kernel) {
-      kernel = options_.kernels(m, dt_, diags_);
-      if (!kernel)
-        return false;
-    }
-    ps.kernel = kernel.get();
     ps.exec = std::make_unique<ModelExecutor>(m, dt_);
     ps.rowSize = ps.exec->rowSize();
     ps.ports = ps.exec->portSlots();
@@ -271,7 +296,7 @@ bool NetworkSimulation::initialise(bool keepParameters) {
         }
       }
     }
-    if (!runPrepare(ps))
+    if (!runPrepare(ps) || !bindKernel(ps))
       return false;
   }
   return true;

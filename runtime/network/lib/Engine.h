@@ -45,6 +45,8 @@ struct PopulationRuntime {
   std::vector<uint8_t> spiked;
   std::vector<ir::VarId> realStates;
   runtime::PhiloxKey neuronRngKey{};
+  std::vector<bool> uniform;           // by VarId: see KernelRequest
+  std::vector<Value> uniformValues;    // by slot
   // Sources.
   double rateHz = 0, amplitude = 0;
   int64_t startStep = 0, stopStep = INT64_MAX;
@@ -111,6 +113,10 @@ public:
                  std::string &error) const override;
   bool setValues(uint32_t population, const std::string &variable, const std::vector<double> &values,
                  std::string &error) override;
+  // Plastic projections (Access.cpp).
+  std::optional<uint32_t> projection(const std::string &name) const override;
+  bool getSynapseValues(uint32_t projection, const std::string &variable, SynapseValues &out,
+                        std::string &error) const override;
 
 private:
   bool fail(SourceRange at, std::string msg);
@@ -118,6 +124,9 @@ private:
   bool buildProjection(uint32_t q);
   bool initialise(bool keepParameters);
   bool runPrepare(PopulationRuntime &ps);
+  /// Finds which parameters/internals are uniform in `ps` and binds the
+  /// kernel specialised for that (making it on first use).
+  bool bindKernel(PopulationRuntime &ps);
   bool runSteps(uint64_t steps, RunResult &res, const std::function<void(double)> &progress);
   bool stepOnce(uint64_t k, RunResult &res);
   bool modelPhase(uint64_t k);
@@ -151,7 +160,7 @@ private:
   std::vector<ProjectionRuntime> projs_;
   std::vector<TraceSpec> traces_;
   RunResult *recordersFor_ = nullptr; // the result the recorders write into
-  std::map<const ir::Model *, std::unique_ptr<PopulationKernel>> kernels_;
+  std::map<std::pair<const ir::Model *, std::vector<bool>>, std::unique_ptr<PopulationKernel>> kernels_;
   std::map<std::string, uint64_t> warnings_;
   std::unique_ptr<WorkerPool> workers_;
   // Parameter overrides by setValues, re-applied by reset(keepParameters).

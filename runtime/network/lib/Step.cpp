@@ -55,6 +55,7 @@ void NetworkSimulation::finishResult(RunResult &res, double ms) {
   res.steps = step_;
   res.runMs += ms;
   res.kernel = kernels_.empty() ? "" : kernels_.begin()->second->name();
+  res.kernels = kernels_.size();
   res.populations.clear();
   res.neurons = res.spikeCount = res.synapses = 0;
   res.synapseMemory = {};
@@ -72,6 +73,9 @@ void NetworkSimulation::finishResult(RunResult &res, double ms) {
   }
   for (auto &[model, kernel] : kernels_)
     kernel->drainWarnings(warnings_);
+  for (ProjectionRuntime &pj : projs_)
+    if (pj.plastic)
+      pj.plastic->drainWarnings(warnings_);
   res.warnings.assign(warnings_.begin(), warnings_.end());
 }
 
@@ -184,6 +188,7 @@ bool NetworkSimulation::modelPhase(uint64_t k) {
     v.populationIndex = ps.index;
     v.rngKey = ps.neuronRngKey;
     v.dtMs = dt_;
+    v.uniforms = ps.uniformValues.data();
     // Contiguous chunks, multiples of 16 neurons so vector loops stay whole.
     uint64_t per = (ps.n + workers - 1) / workers;
     per = (per + 15) / 16 * 16;

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace nsc::network {
 
@@ -38,6 +39,20 @@ struct PopulationView {
   /// Key of the population's neuron-model random stream (R33, stream 1).
   runtime::PhiloxKey rngKey{};
   double dtMs = 0;
+  /// Values of the variables the kernel was specialised as uniform (see
+  /// KernelRequest), indexed by slot like `columns` (other cells unused).
+  const void *uniforms = nullptr;
+};
+
+/// Which model a kernel runs, and what is known about a population's
+/// values: `uniform[v]` says that parameter/internal v has one value for
+/// every neuron, so compiled code may read it once per step call (from
+/// PopulationView::uniforms) instead of once per neuron from its column.
+/// Populations of one model with the same uniform set share a kernel.
+struct KernelRequest {
+  const ir::Model *model = nullptr;
+  double dtMs = 0;
+  std::vector<bool> uniform; // by VarId
 };
 
 enum class StepStatus { Ok, NonFinite, Fatal };
@@ -59,9 +74,8 @@ public:
   virtual const char *name() const = 0;
 };
 
-/// Makes the kernel for a model (one per distinct model of a network;
-/// populations of the same model share it). Null after reporting an error.
-using KernelFactory = std::function<std::unique_ptr<PopulationKernel>(
-    const ir::Model &model, double dtMs, DiagnosticEngine &diags)>;
+/// Makes the kernel for a request. Null after reporting an error.
+using KernelFactory =
+    std::function<std::unique_ptr<PopulationKernel>(const KernelRequest &request, DiagnosticEngine &diags)>;
 
 } // namespace nsc::network

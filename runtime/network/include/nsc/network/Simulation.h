@@ -82,9 +82,17 @@ struct RunResult {
   double runMs = 0;
   SynapseMemory synapseMemory;
   std::string kernel; // "interp", "cpu"
+  size_t kernels = 0; // distinct kernels (model x uniform-parameter set)
   /// Warnings the model raised at run time (rk45 giving up, ...), each
   /// with the number of times it occurred.
   std::vector<std::pair<std::string, uint64_t>> warnings;
+};
+
+/// The synapses of a plastic projection and one variable of their synapse
+/// model, ordered by source neuron, then in connection order (R17).
+struct SynapseValues {
+  std::vector<uint32_t> source, target; // neuron indices in their populations
+  std::vector<double> value;            // float64, in the variable's unit
 };
 
 class Simulation {
@@ -126,6 +134,20 @@ public:
   /// internals), as a parameter change in NEST recalibrates.
   virtual bool setValues(uint32_t population, const std::string &variable, const std::vector<double> &values,
                          std::string &error) = 0;
+
+  /// Projection index (declaration order) by its name (`connect NAME: ...`).
+  virtual std::optional<uint32_t> projection(const std::string &name) const {
+    (void)name;
+    return std::nullopt;
+  }
+  /// A plastic projection's synapses and their values of a synapse-model
+  /// variable (state, parameter, internal) as of the current step.
+  virtual bool getSynapseValues(uint32_t projection, const std::string &variable, SynapseValues &out,
+                                std::string &error) const {
+    (void)projection, (void)variable, (void)out;
+    error = "this simulation does not expose synapse values";
+    return false;
+  }
 };
 
 } // namespace nsc::network
