@@ -12,12 +12,15 @@
 #include "nsc/runtime/Connectivity.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace nsc::network {
 
 struct PopulationRuntime;
+struct SynapseValues;
 
 class PlasticProjection {
 public:
@@ -32,6 +35,16 @@ public:
   virtual uint64_t bytes() const = 0;
   /// The longest delay, in steps, a synapse can emit with (sizes the ring).
   virtual uint32_t maxDelay() const = 0;
+  /// Back to the initial state of every synapse (as built); false with
+  /// `error` set when the synapse model's start-up code fails.
+  virtual bool reset(std::string &error) = 0;
+  /// Adds the run-time warnings (text -> count) and clears them.
+  virtual void drainWarnings(std::map<std::string, uint64_t> &into) = 0;
+  /// Every synapse's value of a variable of the synapse model as it is after
+  /// `steps` steps (the steps run so far), ordered by source neuron, then in
+  /// connection order (the delivery order of R17).
+  virtual bool values(uint64_t steps, const std::string &variable, SynapseValues &out,
+                      std::string &error) const = 0;
 };
 
 /// The plastic projection `pr` (index `index`) over the synapses `list`

@@ -29,6 +29,7 @@ enum class Stream : uint32_t {
   Weight = 4,         // projection, row owner, 0, block
   Delay = 5,          // projection, row owner, 0, block
   SynapseRandom = 6,  // per step: projection, synapse index, block in step, step
+  SynapseInitialValue = 7, // projection, synapse index, VarId, block (synapse-model arguments)
 };
 
 /// True for the streams whose draws are indexed by (i, step) with the block
