@@ -1,0 +1,323 @@
+//===- Simulation.cpp - nsc::Simulation over the network runtime ----------===//
+//
+// A thin layer over network::Simulation: names instead of indices,
+// exceptions instead of status flags and diagnostics, spikes as API values
+// moved out of the engine's recording after every call (so that clearing
+// them is cheap and memory stays bounded in a stepping loop).
+//
+//===----------------------------------------------------------------------===//
+#include "Impl.h"
+
+#include "nsc/frontend/Units.h"
+#include "nsc/runtime/Recording.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nsc {
+
+using namespace detail;
+
+// --- SimulationImpl ---------------------------------------------------------
+
+namespace detail {
+
+void SimulationImpl::takeSpikes() {
+  runtime::SpikeRecording &rec = result.spikes;
+  if (rec.events.empty())
+    return;
+  // The engine appends step by step, so sorting only the new events keeps
+  // the whole list in canonical order.
+  rec.sortCanonical();
+  double dt = sim->dtMs();
+  spikes.reserve(spikes.size() + rec.events.size());
+  for (const runtime::SpikeRecording::Event &e : rec.events)
+    spikes.push_back({runtime::labelTimeMs(e.step, dt), e.step, e.population, e.index});
+  rec.events.clear();
+}
+
+void SimulationImpl::throwRunError(const std::string &fallback) {
+  std::vector<Message> diags = convertDiagnostics(*this->diags);
+  this->diags->clear();
+  bool anyError = false;
+  for (const Message &d : diags)
+    anyError = anyError || d.severity == Message::Severity::Error;
+  if (!anyError) {
+    Message d;
+    d.message = fallback;
+    d.text = "nsc: error: " + fallback + "\n";
+    diags.push_back(std::move(d));
+  }
+  throw SimulationError("", std::move(diags));
+}
+
+uint32_t SimulationImpl::modelPopulation(const std::string &name) const {
+  auto p = sim->population(name);
+  if (!p) {
+    std::string names;
+    for (const PopulationInfo &pi : populations)
+      names += (names.empty() ? "'" : ", '") + pi.name + "'";
+    throwArgumentError("no population named '" + name + "' (populations: " + names + ")");
+  }
+  if (populations[*p].isSource)
+    throwArgumentError("population '" + name + "' is a " + populations[*p].model +
+                       ", not a model population: it has no variables");
+  return *p;
+}
+
+} // namespace detail
+
+namespace {
+
+/// Runs an engine call, turning failures (and internal exceptions) into
+/// SimulationError with the engine's diagnostics.
+template <class Fn> void guarded(SimulationImpl &impl, const char *what, Fn fn) {
+  bool ok = false;
+  try {
+    ok = fn();
+  } catch (const Error &) {
+    throw;
+  } catch (const std::bad_alloc &) {
+    throw;
+  } catch (const std::exception &e) {
+    impl.diags->error({}, std::string("internal error in ") + what + ": " + e.what());
+  }
+  impl.takeSpikes();
+  if (!ok || impl.diags->hasErrors())
+    impl.throwRunError(std::string(what) + " failed");
+}
+
+std::vector<PopulationInfo> describePopulations(const ir::Module &mod, const ir::Network &net) {
+  std::vector<PopulationInfo> out;
+  for (const ir::Population &p : net.populations) {
+    PopulationInfo info;
+    info.name = p.name;
+    info.size = p.size;
+    info.isSource = p.kind != ir::PopulationKind::Model;
+    if (info.isSource) {
+      info.model = ir::populationKindName(p.kind);
+    } else {
+      const ir::Model &m = *mod.models[p.model];
+      info.model = m.specializationOf.empty() ? m.name : m.specializationOf;
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+} // namespace
+
+// --- Simulation -------------------------------------------------------------
+
+Simulation::Simulation(std::unique_ptr<SimulationImpl> impl) : impl_(std::move(impl)) {
+  impl_->populations = describePopulations(*impl_->model->session->module(), *impl_->network);
+  // Zero steps: sets the recorders up and fills in the network's figures
+  // (synapses, memory) so that trace() and stats() answer before a run.
+  guarded(*impl_, "building the simulation", [&] { return impl_->sim->step(0, impl_->result); });
+}
+Simulation::Simulation(Simulation &&) noexcept = default;
+Simulation &Simulation::operator=(Simulation &&) noexcept = default;
+Simulation::~Simulation() = default;
+
+void Simulation::run(double duration_ms) {
+  if (!std::isfinite(duration_ms) || duration_ms < 0)
+    throwArgumentError("the run duration must be a finite, non-negative time in ms");
+  network::RunOptions opt;
+  opt.durationMs = duration_ms;
+  guarded(*impl_, "run", [&] { return impl_->sim->run(opt, impl_->result); });
+}
+
+void Simulation::step(uint64_t n) {
+  guarded(*impl_, "step", [&] { return impl_->sim->step(n, impl_->result); });
+}
+
+uint64_t Simulation::steps() const { return impl_->sim->currentStep(); }
+double Simulation::dt_ms() const { return impl_->sim->dtMs(); }
+double Simulation::time_ms() const { return double(impl_->sim->currentStep()) * impl_->sim->dtMs(); }
+
+void Simulation::reset(bool keepParameters) {
+  // A fresh result: the engine sets its recorders up again on the next call.
+  impl_->result = network::RunResult();
+  impl_->spikes.clear();
+  guarded(*impl_, "reset", [&] {
+    return impl_->sim->reset(keepParameters) && impl_->sim->step(0, impl_->result);
+  });
+}
+
+const std::vector<PopulationInfo> &Simulation::populations() const { return impl_->populations; }
+
+uint32_t Simulation::populationIndex(const std::string &population) const {
+  auto p = impl_->sim->population(population);
+  if (!p)
+    impl_->modelPopulation(population); // throws with the list of names
+  return *p;
+}
+
+std::vector<VariableInfo> Simulation::variables(const std::string &population) const {
+  uint32_t p = impl_->modelPopulation(population);
+  const ir::Module &mod = *impl_->model->session->module();
+  const ir::Model &m = *mod.models[impl_->network->populations[p].model];
+  std::vector<VariableInfo> out;
+  for (const ir::Variable &v : m.variables) {
+    if (v.role != ir::VarRole::Parameter && v.role != ir::VarRole::State && v.role != ir::VarRole::Internal)
+      continue;
+    if (v.vectorSize)
+      continue; // not readable by name (see get())
+    VariableInfo info;
+    info.name = v.name;
+    info.role = v.role == ir::VarRole::Parameter ? "parameter" : v.role == ir::VarRole::State ? "state" : "internal";
+    info.type = v.type.kind == ir::TypeKind::Int ? "integer" : v.type.kind == ir::TypeKind::Bool ? "boolean" : "real";
+    if (v.type.kind == ir::TypeKind::Real || v.type.kind == ir::TypeKind::Int)
+      info.unit = units::formatUnit(v.type.unit);
+    if (info.unit == "1")
+      info.unit.clear();
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+void Simulation::get(const std::string &population, const std::string &variable, std::vector<double> &out) const {
+  uint32_t p = impl_->modelPopulation(population);
+  std::string error;
+  if (!impl_->sim->getValues(p, variable, out, error))
+    throwArgumentError(error);
+}
+
+std::vector<double> Simulation::get(const std::string &population, const std::string &variable) const {
+  std::vector<double> out;
+  get(population, variable, out);
+  return out;
+}
+
+void Simulation::set(const std::string &population, const std::string &variable, const std::vector<double> &values) {
+  uint32_t p = impl_->modelPopulation(population);
+  for (double v : values)
+    if (!std::isfinite(v))
+      throwArgumentError("non-finite value given for '" + variable + "'");
+  std::string error;
+  bool ok = false;
+  try {
+    ok = impl_->sim->setValues(p, variable, values, error);
+  } catch (const std::bad_alloc &) {
+    throw;
+  } catch (const std::exception &e) {
+    impl_->throwRunError(std::string("internal error in set: ") + e.what());
+  }
+  if (!ok) {
+    // Reported through the engine's diagnostics (a failing recomputation)
+    // or as a plain message (an unknown name, a wrong count).
+    if (impl_->diags->hasErrors())
+      impl_->throwRunError(error);
+    throwArgumentError(error);
+  }
+}
+
+void Simulation::set(const std::string &population, const std::string &variable, double value) {
+  set(population, variable, std::vector<double>{value});
+}
+
+const std::vector<Spike> &Simulation::spikes() const { return impl_->spikes; }
+
+void Simulation::clearSpikes() {
+  impl_->spikes.clear();
+  impl_->spikes.shrink_to_fit();
+}
+
+std::vector<std::string> Simulation::recorders() const {
+  std::vector<std::string> out;
+  for (const ir::Recorder &r : impl_->network->recorders)
+    for (const ir::RecordItem &it : r.what)
+      if (it.kind != ir::RecordItem::Kind::Spikes) {
+        out.push_back(r.label);
+        break;
+      }
+  return out;
+}
+
+Trace Simulation::trace(const std::string &label) const {
+  const ir::Recorder *rec = nullptr;
+  for (const ir::Recorder &r : impl_->network->recorders)
+    if (r.label == label)
+      rec = &r;
+  std::vector<std::string> labels = recorders();
+  if (!rec || std::find(labels.begin(), labels.end(), label) == labels.end()) {
+    std::string names;
+    for (const std::string &l : labels)
+      names += (names.empty() ? "'" : ", '") + l + "'";
+    throwArgumentError("no recorder of variables labelled '" + label + "' (recorders: " +
+                       (names.empty() ? "none" : names) + ")");
+  }
+  Trace out;
+  out.label = label;
+  out.population = impl_->network->populations[rec->target.population].name;
+  for (const ir::RecordItem &it : rec->what)
+    if (it.kind != ir::RecordItem::Kind::Spikes)
+      out.variables.push_back(it.name);
+  // Before the first run or step the engine has not set the recorders up.
+  for (const auto &[l, tr] : impl_->result.recorded) {
+    if (l != label)
+      continue;
+    out.time_ms.reserve(tr.rows());
+    for (size_t r = 0; r < tr.rows(); ++r)
+      out.time_ms.push_back(runtime::labelTimeMs(tr.step[r], tr.dtMs));
+    out.index = tr.index;
+    out.values = tr.values;
+  }
+  return out;
+}
+
+void Simulation::clearTraces() {
+  // The engine keeps pointers to these recordings: empty them in place.
+  for (auto &entry : impl_->result.recorded) {
+    runtime::TraceRecording &tr = entry.second;
+    tr.step.clear();
+    tr.population.clear();
+    tr.index.clear();
+    tr.values.clear();
+  }
+}
+
+Stats Simulation::stats() const {
+  const SimulationImpl &s = *impl_;
+  Stats st;
+  st.target = targetName(s.model->options.target);
+  st.threads = s.threads;
+  st.dt_ms = s.sim->dtMs();
+  st.steps = s.sim->currentStep();
+  st.time_ms = double(st.steps) * st.dt_ms;
+  const network::RunResult &r = s.result;
+  st.synapses = r.synapses;
+  st.synapseBytes = r.synapseMemory.bytes;
+  st.bytesPerSynapse = r.synapseMemory.bytesPerSynapse();
+  st.compile_ms = s.model->compileMs;
+  st.build_ms = s.buildMs;
+  st.codegen_ms = s.cpuStats.codegenMs;
+  st.jit_ms = s.cpuStats.jitMs;
+  st.modelsCompiled = s.cpuStats.compiled;
+  st.memoryCacheHits = s.cpuStats.memoryHits;
+  st.diskCacheHits = s.cpuStats.diskHits;
+  st.run_ms = r.runMs;
+  double seconds = st.time_ms / 1000.0;
+  // Before the first run or step the engine has filled in no figures.
+  if (r.populations.empty()) {
+    for (const PopulationInfo &p : s.populations) {
+      st.populations.push_back({p.name, p.size, 0, 0.0, p.isSource});
+      if (!p.isSource)
+        st.neurons += p.size;
+    }
+  } else {
+    for (const network::PopulationStats &p : r.populations) {
+      double rate = seconds > 0 && p.size ? double(p.spikes) / double(p.size) / seconds : 0.0;
+      st.populations.push_back({p.name, p.size, p.spikes, rate, p.isSource});
+      if (!p.isSource) {
+        st.neurons += p.size;
+        st.spikes += p.spikes;
+      }
+    }
+  }
+  st.meanRate_hz = seconds > 0 && st.neurons ? double(st.spikes) / double(st.neurons) / seconds : 0.0;
+  st.warnings = r.warnings;
+  return st;
+}
+
+} // namespace nsc
