@@ -204,7 +204,18 @@ bool emitModule(const ir::Module &module, EmitKind kind, std::string &out, std::
       error = "model '" + m.name + "' is fixed point; the cpu target does not compile fixed point yet";
       return false;
     }
-    auto mod = generateStepFunction(m, m.semantics.dtMs, symbolFor(m, unsigned(i)), context);
+    // What the runtime will find uniform unless a population draws it per
+    // neuron: every parameter and internal (see KernelRequest).
+    std::vector<bool> uniform(m.variables.size(), false);
+    for (const Variable &v : m.variables)
+      uniform[v.id] = v.role == VarRole::Parameter || v.role == VarRole::Internal;
+    for (auto &net : module.networks)
+      for (const Population &p : net->populations)
+        if (p.kind == PopulationKind::Model && module.models[p.model].get() == &m)
+          for (const PopulationInit &init : p.inits)
+            if (init.var < uniform.size() && init.value && init.value->kind == ExprKind::Call)
+              uniform[init.var] = false;
+    auto mod = generateStepFunction(m, m.semantics.dtMs, symbolFor(m, unsigned(i)), context, uniform);
     if (!mod) {
       error = "model '" + m.name + "': " + llvm::toString(mod.takeError());
       return false;
