@@ -506,7 +506,9 @@ private:
       return;
     }
     case StmtKind::EmitSpike:
-      if (!m_.outputSpike)
+      // Synapse models always transmit spikes (sema's decision: they need
+      // no `output: spike`).
+      if (!m_.outputSpike && m_.kind != ModelKind::Synapse)
         fail(s.loc, "emit_spike in a model without 'output: spike'");
       for (const ExprPtr &a : cast<EmitSpike>(&s)->args)
         if (a)

@@ -55,9 +55,11 @@ bool ModelSynapses::checkSetup(const Module &module, const Network &net, const P
   }
   m_ = module.models[pr.synapseModel].get();
   const Model &m = *m_;
-  what_ = (pr.name.empty() ? std::string("plastic projection #") + std::to_string(index_)
-                           : "plastic projection '" + pr.name + "'") +
-          " (synapse model '" + pr.synapseName + "')";
+  what_ = "plastic projection '" +
+          (pr.name.empty() ? net.populations[pr.source.population].name + " -> " +
+                                 net.populations[pr.target.population].name
+                           : pr.name) +
+          "' (synapse model '" + pr.synapseName + "')";
   if (!analyzeSynapseModel(m, info_, error)) {
     error = what_ + ": " + error;
     return false;
@@ -453,16 +455,23 @@ bool ModelSynapses::computeMaxDelay(std::string &error) {
         error = what_ + ": a delay of " + std::to_string(d) + " steps is too long (at most 2^24 steps)";
         return false;
       }
-      if (info_.delaysStatic && d >= 1 && runtime::isOffGrid(ms, dt_))
+      auto raw = runtime::timeToSteps(ms, dt_);
+      if (info_.delaysStatic && (runtime::isOffGrid(ms, dt_) || (raw && *raw < 1)))
         offGrid[ms] = d;
       hi = std::max(hi, d);
     }
   }
   maxDelay_ = uint32_t(hi);
   for (auto &[ms, d] : offGrid) {
-    char t[160];
-    std::snprintf(t, sizeof t, ": a delay of %.10g ms is not a multiple of dt = %.10g ms; rounded to %lld step%s",
-                  ms, dt_, (long long)d, d == 1 ? "" : "s");
+    char t[200];
+    auto raw = runtime::timeToSteps(ms, dt_);
+    if (raw && *raw < 1)
+      std::snprintf(t, sizeof t,
+                    ": a delay of %.10g ms is shorter than one step (dt = %.10g ms); spikes are sent with one step",
+                    ms, dt_);
+    else
+      std::snprintf(t, sizeof t, ": a delay of %.10g ms is not a multiple of dt = %.10g ms; rounded to %lld step%s",
+                    ms, dt_, (long long)d, d == 1 ? "" : "s");
     warnings_[what_ + t]++;
   }
   if (!info_.delaysStatic && !info_.emits.empty())

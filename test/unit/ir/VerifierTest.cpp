@@ -143,6 +143,15 @@ TEST(IRVerifier, EmitSpikeWithoutOutput) {
   expectViolation(*lm.model, "emit_spike");
 }
 
+TEST(IRVerifier, SynapseEmitsWithoutOutput) {
+  // Synapse models always transmit spikes; sema lets them omit the output.
+  LeakyModel lm;
+  lm.model->outputSpike = false;
+  lm.model->kind = ModelKind::Synapse;
+  std::vector<std::string> errors;
+  EXPECT_TRUE(verifyModel(*lm.model, &errors)) << (errors.empty() ? "" : errors[0]);
+}
+
 TEST(IRVerifier, IntegrateOdesOfVariableWithoutOde) {
   LeakyModel lm;
   Builder b(*lm.model);
