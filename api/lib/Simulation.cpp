@@ -216,6 +216,34 @@ void Simulation::set(const std::string &population, const std::string &variable,
   set(population, variable, std::vector<double>{value});
 }
 
+std::vector<std::string> Simulation::plasticProjections() const {
+  std::vector<std::string> out;
+  for (const ir::Projection &p : impl_->network->projections)
+    if (p.hasSynapse && !p.name.empty())
+      out.push_back(p.name);
+  return out;
+}
+
+SynapseValues Simulation::synapses(const std::string &projection, const std::string &variable) const {
+  std::optional<uint32_t> q = projection.empty() ? std::nullopt : impl_->sim->projection(projection);
+  if (!q || !impl_->network->projections[*q].hasSynapse) {
+    std::string names;
+    for (const std::string &n : plasticProjections())
+      names += (names.empty() ? "'" : ", '") + n + "'";
+    throwArgumentError("no plastic projection named '" + projection + "' (plastic projections: " +
+                       (names.empty() ? "none" : names) + ")");
+  }
+  network::SynapseValues v;
+  std::string error;
+  if (!impl_->sim->getSynapseValues(*q, variable, v, error))
+    throwArgumentError(error);
+  SynapseValues out;
+  out.source = std::move(v.source);
+  out.target = std::move(v.target);
+  out.values = std::move(v.value);
+  return out;
+}
+
 const std::vector<Spike> &Simulation::spikes() const { return impl_->spikes; }
 
 void Simulation::clearSpikes() {

@@ -86,6 +86,16 @@ struct VariableInfo {
   std::string unit; // "mV", "1/ms", ... ("" when dimensionless)
 };
 
+/// The synapses of a plastic projection and their values of one variable
+/// of its synapse model, ordered by source neuron, then connection order.
+struct SynapseValues {
+  std::vector<uint32_t> source; // neuron index in the source population
+  std::vector<uint32_t> target; // neuron index in the target population
+  std::vector<double> values;   // in the unit the synapse model declares
+
+  size_t size() const { return values.size(); }
+};
+
 struct PopulationStats {
   std::string name;
   uint64_t size = 0;
@@ -170,6 +180,15 @@ public:
   void set(const std::string &population, const std::string &variable, const std::vector<double> &values);
   /// Sets a variable of every neuron to the same value.
   void set(const std::string &population, const std::string &variable, double value);
+
+  /// Names of the network's plastic projections, those declared as
+  /// `connect NAME: A -> B: ..., synapse = MODEL(...)`.
+  std::vector<std::string> plasticProjections() const;
+  /// Every synapse of a named plastic projection with its current value of
+  /// a synapse-model variable (state, parameter or internal; e.g. the
+  /// weight `w` of stdp_synapse). Throws ArgumentError for an unknown
+  /// projection or variable.
+  SynapseValues synapses(const std::string &projection, const std::string &variable) const;
 
   // --- recordings ----------------------------------------------------------
 
