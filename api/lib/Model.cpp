@@ -17,26 +17,32 @@ Model &Model::operator=(const Model &) = default;
 Model &Model::operator=(Model &&) noexcept = default;
 Model::~Model() = default;
 
+const std::shared_ptr<ModelImpl> &Model::impl() const {
+  if (!impl_)
+    throwArgumentError("use of a moved-from nsc::Model");
+  return impl_;
+}
+
 std::vector<std::string> Model::networks() const {
   std::lock_guard<std::mutex> lock(buildMutex()); // simulateModel appends networks
   std::vector<std::string> out;
-  const ir::Module &m = *impl_->session->module();
-  for (size_t i = 0; i < impl_->sourceNetworks; ++i)
+  const ir::Module &m = *impl()->session->module();
+  for (size_t i = 0; i < impl()->sourceNetworks; ++i)
     out.push_back(m.networks[i]->name);
   return out;
 }
 
 std::vector<std::string> Model::models() const {
   std::vector<std::string> out;
-  for (const auto &m : impl_->session->module()->models)
+  for (const auto &m : impl()->session->module()->models)
     if (m->kind == ir::ModelKind::Neuron && m->specializationOf.empty())
       out.push_back(m->name);
   return out;
 }
 
-const std::vector<Message> &Model::warnings() const { return impl_->warnings; }
-double Model::compile_ms() const { return impl_->compileMs; }
-Target Model::target() const { return impl_->options.target; }
+const std::vector<Message> &Model::warnings() const { return impl()->warnings; }
+double Model::compile_ms() const { return impl()->compileMs; }
+Target Model::target() const { return impl()->options.target; }
 
 namespace {
 
@@ -87,11 +93,11 @@ std::unique_ptr<SimulationImpl> buildSimulation(const std::shared_ptr<ModelImpl>
 } // namespace
 
 Simulation Model::simulate(const std::string &network) const {
-  const ir::Module &mod = *impl_->session->module();
+  const ir::Module &mod = *impl()->session->module();
   uint32_t index = 0;
   {
     std::lock_guard<std::mutex> lock(buildMutex());
-    size_t count = impl_->sourceNetworks;
+    size_t count = impl()->sourceNetworks;
     std::vector<std::string> names;
     for (size_t i = 0; i < count; ++i)
       names.push_back(mod.networks[i]->name);
@@ -113,15 +119,15 @@ Simulation Model::simulate(const std::string &network) const {
         throwArgumentError("no network named '" + network + "' (networks: " + joinNames(names) + ")");
     }
   }
-  auto impl = std::make_unique<SimulationImpl>();
-  SimulationImpl *raw = impl.get();
+  auto simImpl = std::make_unique<SimulationImpl>();
+  SimulationImpl *raw = simImpl.get();
   return Simulation(buildSimulation(
-      impl_,
+      impl(),
       [index, raw](ir::Module &m, const network::BuildOptions &b, DiagnosticEngine &d) {
         raw->network = m.networks[index].get();
         return network::Simulation::forNetwork(m, index, b, d);
       },
-      std::move(impl)));
+      std::move(simImpl)));
 }
 
 Simulation Model::simulateModel(const std::string &model, uint64_t n) const {
@@ -131,7 +137,7 @@ Simulation Model::simulateModel(const std::string &model, uint64_t n) const {
 }
 
 Simulation Model::simulateModel(const std::string &model, const ModelSetup &setup) const {
-  ir::Module &mod = *impl_->session->module();
+  ir::Module &mod = *impl()->session->module();
   auto mi = mod.findModel(model);
   if (!mi || mod.models[*mi]->kind != ir::ModelKind::Neuron || !mod.models[*mi]->specializationOf.empty())
     throwArgumentError("no neuron model named '" + model + "' (models: " + joinNames(models()) + ")");
@@ -187,7 +193,7 @@ Simulation Model::simulateModel(const std::string &model, const ModelSetup &setu
   double dt = m.semantics.dtMs;
   uint64_t seed = m.semantics.seed;
   return Simulation(buildSimulation(
-      impl_,
+      impl(),
       [&](ir::Module &mod, const network::BuildOptions &b, DiagnosticEngine &d) {
         return network::Simulation::forModel(mod, s, dt, seed, b, d);
       },

@@ -119,44 +119,51 @@ Simulation::Simulation(Simulation &&) noexcept = default;
 Simulation &Simulation::operator=(Simulation &&) noexcept = default;
 Simulation::~Simulation() = default;
 
+SimulationImpl *Simulation::impl() const {
+  if (!impl_)
+    throwArgumentError("use of a moved-from nsc::Simulation");
+  return impl_.get();
+}
+
+
 void Simulation::run(double duration_ms) {
   if (!std::isfinite(duration_ms) || duration_ms < 0)
     throwArgumentError("the run duration must be a finite, non-negative time in ms");
   network::RunOptions opt;
   opt.durationMs = duration_ms;
-  guarded(*impl_, "run", [&] { return impl_->sim->run(opt, impl_->result); });
+  guarded(*impl(), "run", [&] { return impl()->sim->run(opt, impl()->result); });
 }
 
 void Simulation::step(uint64_t n) {
-  guarded(*impl_, "step", [&] { return impl_->sim->step(n, impl_->result); });
+  guarded(*impl(), "step", [&] { return impl()->sim->step(n, impl()->result); });
 }
 
-uint64_t Simulation::steps() const { return impl_->sim->currentStep(); }
-double Simulation::dt_ms() const { return impl_->sim->dtMs(); }
-double Simulation::time_ms() const { return double(impl_->sim->currentStep()) * impl_->sim->dtMs(); }
+uint64_t Simulation::steps() const { return impl()->sim->currentStep(); }
+double Simulation::dt_ms() const { return impl()->sim->dtMs(); }
+double Simulation::time_ms() const { return double(impl()->sim->currentStep()) * impl()->sim->dtMs(); }
 
 void Simulation::reset(bool keepParameters) {
   // A fresh result: the engine sets its recorders up again on the next call.
-  impl_->result = network::RunResult();
-  impl_->spikes.clear();
-  guarded(*impl_, "reset", [&] {
-    return impl_->sim->reset(keepParameters) && impl_->sim->step(0, impl_->result);
+  impl()->result = network::RunResult();
+  impl()->spikes.clear();
+  guarded(*impl(), "reset", [&] {
+    return impl()->sim->reset(keepParameters) && impl()->sim->step(0, impl()->result);
   });
 }
 
-const std::vector<PopulationInfo> &Simulation::populations() const { return impl_->populations; }
+const std::vector<PopulationInfo> &Simulation::populations() const { return impl()->populations; }
 
 uint32_t Simulation::populationIndex(const std::string &population) const {
-  auto p = impl_->sim->population(population);
+  auto p = impl()->sim->population(population);
   if (!p)
-    impl_->modelPopulation(population); // throws with the list of names
+    impl()->modelPopulation(population); // throws with the list of names
   return *p;
 }
 
 std::vector<VariableInfo> Simulation::variables(const std::string &population) const {
-  uint32_t p = impl_->modelPopulation(population);
-  const ir::Module &mod = *impl_->model->session->module();
-  const ir::Model &m = *mod.models[impl_->network->populations[p].model];
+  uint32_t p = impl()->modelPopulation(population);
+  const ir::Module &mod = *impl()->model->session->module();
+  const ir::Model &m = *mod.models[impl()->network->populations[p].model];
   std::vector<VariableInfo> out;
   for (const ir::Variable &v : m.variables) {
     if (v.role != ir::VarRole::Parameter && v.role != ir::VarRole::State && v.role != ir::VarRole::Internal)
@@ -177,9 +184,9 @@ std::vector<VariableInfo> Simulation::variables(const std::string &population) c
 }
 
 void Simulation::get(const std::string &population, const std::string &variable, std::vector<double> &out) const {
-  uint32_t p = impl_->modelPopulation(population);
+  uint32_t p = impl()->modelPopulation(population);
   std::string error;
-  if (!impl_->sim->getValues(p, variable, out, error))
+  if (!impl()->sim->getValues(p, variable, out, error))
     throwArgumentError(error);
 }
 
@@ -190,24 +197,24 @@ std::vector<double> Simulation::get(const std::string &population, const std::st
 }
 
 void Simulation::set(const std::string &population, const std::string &variable, const std::vector<double> &values) {
-  uint32_t p = impl_->modelPopulation(population);
+  uint32_t p = impl()->modelPopulation(population);
   for (double v : values)
     if (!std::isfinite(v))
       throwArgumentError("non-finite value given for '" + variable + "'");
   std::string error;
   bool ok = false;
   try {
-    ok = impl_->sim->setValues(p, variable, values, error);
+    ok = impl()->sim->setValues(p, variable, values, error);
   } catch (const std::bad_alloc &) {
     throw;
   } catch (const std::exception &e) {
-    impl_->throwRunError(std::string("internal error in set: ") + e.what());
+    impl()->throwRunError(std::string("internal error in set: ") + e.what());
   }
   if (!ok) {
     // Reported through the engine's diagnostics (a failing recomputation)
     // or as a plain message (an unknown name, a wrong count).
-    if (impl_->diags->hasErrors())
-      impl_->throwRunError(error);
+    if (impl()->diags->hasErrors())
+      impl()->throwRunError(error);
     throwArgumentError(error);
   }
 }
@@ -218,15 +225,15 @@ void Simulation::set(const std::string &population, const std::string &variable,
 
 std::vector<std::string> Simulation::plasticProjections() const {
   std::vector<std::string> out;
-  for (const ir::Projection &p : impl_->network->projections)
+  for (const ir::Projection &p : impl()->network->projections)
     if (p.hasSynapse && !p.name.empty())
       out.push_back(p.name);
   return out;
 }
 
 SynapseValues Simulation::synapses(const std::string &projection, const std::string &variable) const {
-  std::optional<uint32_t> q = projection.empty() ? std::nullopt : impl_->sim->projection(projection);
-  if (!q || !impl_->network->projections[*q].hasSynapse) {
+  std::optional<uint32_t> q = projection.empty() ? std::nullopt : impl()->sim->projection(projection);
+  if (!q || !impl()->network->projections[*q].hasSynapse) {
     std::string names;
     for (const std::string &n : plasticProjections())
       names += (names.empty() ? "'" : ", '") + n + "'";
@@ -235,7 +242,7 @@ SynapseValues Simulation::synapses(const std::string &projection, const std::str
   }
   network::SynapseValues v;
   std::string error;
-  if (!impl_->sim->getSynapseValues(*q, variable, v, error))
+  if (!impl()->sim->getSynapseValues(*q, variable, v, error))
     throwArgumentError(error);
   SynapseValues out;
   out.source = std::move(v.source);
@@ -244,16 +251,16 @@ SynapseValues Simulation::synapses(const std::string &projection, const std::str
   return out;
 }
 
-const std::vector<Spike> &Simulation::spikes() const { return impl_->spikes; }
+const std::vector<Spike> &Simulation::spikes() const { return impl()->spikes; }
 
 void Simulation::clearSpikes() {
-  impl_->spikes.clear();
-  impl_->spikes.shrink_to_fit();
+  impl()->spikes.clear();
+  impl()->spikes.shrink_to_fit();
 }
 
 std::vector<std::string> Simulation::recorders() const {
   std::vector<std::string> out;
-  for (const ir::Recorder &r : impl_->network->recorders)
+  for (const ir::Recorder &r : impl()->network->recorders)
     for (const ir::RecordItem &it : r.what)
       if (it.kind != ir::RecordItem::Kind::Spikes) {
         out.push_back(r.label);
@@ -264,7 +271,7 @@ std::vector<std::string> Simulation::recorders() const {
 
 Trace Simulation::trace(const std::string &label) const {
   const ir::Recorder *rec = nullptr;
-  for (const ir::Recorder &r : impl_->network->recorders)
+  for (const ir::Recorder &r : impl()->network->recorders)
     if (r.label == label)
       rec = &r;
   std::vector<std::string> labels = recorders();
@@ -277,12 +284,12 @@ Trace Simulation::trace(const std::string &label) const {
   }
   Trace out;
   out.label = label;
-  out.population = impl_->network->populations[rec->target.population].name;
+  out.population = impl()->network->populations[rec->target.population].name;
   for (const ir::RecordItem &it : rec->what)
     if (it.kind != ir::RecordItem::Kind::Spikes)
       out.variables.push_back(it.name);
   // Before the first run or step the engine has not set the recorders up.
-  for (const auto &[l, tr] : impl_->result.recorded) {
+  for (const auto &[l, tr] : impl()->result.recorded) {
     if (l != label)
       continue;
     out.time_ms.reserve(tr.rows());
@@ -296,7 +303,7 @@ Trace Simulation::trace(const std::string &label) const {
 
 void Simulation::clearTraces() {
   // The engine keeps pointers to these recordings: empty them in place.
-  for (auto &entry : impl_->result.recorded) {
+  for (auto &entry : impl()->result.recorded) {
     runtime::TraceRecording &tr = entry.second;
     tr.step.clear();
     tr.population.clear();
@@ -306,7 +313,7 @@ void Simulation::clearTraces() {
 }
 
 Stats Simulation::stats() const {
-  const SimulationImpl &s = *impl_;
+  const SimulationImpl &s = *impl();
   Stats st;
   st.target = targetName(s.model->options.target);
   st.threads = s.threads;

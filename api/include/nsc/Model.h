@@ -49,6 +49,8 @@ struct ModelSetup {
 
 class NSC_API Model {
 public:
+  /// Copies share the compiled model. A moved-from Model can be assigned to
+  /// or destroyed; any other call throws ArgumentError.
   Model(const Model &);
   Model(Model &&) noexcept;
   Model &operator=(const Model &);
@@ -84,6 +86,8 @@ public:
 private:
   friend class Compiler;
   explicit Model(std::shared_ptr<detail::ModelImpl> impl);
+  /// The implementation; throws ArgumentError on a moved-from object.
+  const std::shared_ptr<detail::ModelImpl> &impl() const;
   std::shared_ptr<detail::ModelImpl> impl_;
 };
 

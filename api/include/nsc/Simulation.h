@@ -131,6 +131,8 @@ struct Stats {
 
 class NSC_API Simulation {
 public:
+  /// Move-only. A moved-from Simulation can be assigned to or destroyed;
+  /// any other call throws ArgumentError.
   Simulation(Simulation &&) noexcept;
   Simulation &operator=(Simulation &&) noexcept;
   ~Simulation();
@@ -212,6 +214,8 @@ public:
 private:
   friend class Model;
   explicit Simulation(std::unique_ptr<detail::SimulationImpl> impl);
+  /// The implementation; throws ArgumentError on a moved-from object.
+  detail::SimulationImpl *impl() const;
   std::unique_ptr<detail::SimulationImpl> impl_;
 };
 

@@ -89,6 +89,23 @@ TEST(ApiErrors, BadValues) {
   EXPECT_EQ(sim.steps(), 0u);
 }
 
+TEST(ApiErrors, MovedFromHandlesThrow) {
+  nsc::Model m = compileSmall();
+  nsc::Model moved = std::move(m);
+  expectArgumentError([&] { m.networks(); }, "moved-from nsc::Model");
+  expectArgumentError([&] { m.simulate(); }, "moved-from nsc::Model");
+  nsc::Simulation sim = moved.simulate();
+  nsc::Simulation other = std::move(sim);
+  expectArgumentError([&] { sim.step(); }, "moved-from nsc::Simulation");
+  expectArgumentError([&] { sim.spikes(); }, "moved-from nsc::Simulation");
+  sim = moved.simulate(); // assignable again
+  sim.step();
+  other.step();
+  EXPECT_EQ(sim.steps(), other.steps());
+  m = moved; // copies share the compiled model
+  EXPECT_EQ(m.networks(), moved.networks());
+}
+
 TEST(ApiErrors, NumericTroubleIsASimulationError) {
   const char *src = "model blowup:\n"
                     "    state:\n"
