@@ -74,6 +74,7 @@ public:
     }
   }
 
+  bool clearsInputs() const override { return true; }
   const char *name() const override { return "cpu"; }
 
 private:

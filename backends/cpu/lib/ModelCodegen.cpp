@@ -409,7 +409,9 @@ void StepGenerator::analyse() {
     for (unsigned e = 0; e < elements(var.vectorSize); ++e)
       columns_.push_back({isUniform ? ColumnUse::Uniform : ColumnUse::Cell, slot_[v] + e, v, e});
   }
-  for (uint32_t p : stepPorts_)
+  // Every port's value and count columns: read where the step uses them,
+  // always cleared (StepABI.h).
+  for (uint32_t p = 0; p < m_.ports.size(); ++p)
     for (unsigned e = 0; e < elements(m_.ports[p].vectorSize); ++e)
       columns_.push_back({ColumnUse::PortValue, portSlot_[p] + e, p, e});
   for (unsigned h = 0; h < m_.onReceive.size(); ++h)
@@ -418,10 +420,7 @@ void StepGenerator::analyse() {
   std::stable_sort(handlerOrder_.begin(), handlerOrder_.end(), [&](unsigned a, unsigned b) {
     return m_.onReceive[a].priority > m_.onReceive[b].priority;
   });
-  std::set<uint32_t> counted;
-  for (const ir::OnReceive &r : m_.onReceive)
-    counted.insert(r.port);
-  for (uint32_t p : counted)
+  for (uint32_t p = 0; p < m_.ports.size(); ++p)
     for (unsigned e = 0; e < elements(m_.ports[p].vectorSize); ++e)
       columns_.push_back({ColumnUse::PortCount, portSlot_[p] + e, p, e});
   columns_.push_back({ColumnUse::Spiked, 0, 0, 0});
@@ -587,6 +586,8 @@ Function *StepGenerator::emitLoop() {
       b.CreateStore(uniformValue[argNo - 1], em.varCellAt(c.id, b.getInt64(c.element)));
       break;
     case ColumnUse::PortValue: {
+      if (!stepPorts_.count(c.id))
+        break;
       const ir::Port &port = m_.ports[c.id];
       Value *v = b.CreateLoad(mc_.f64(), b.CreateInBoundsGEP(mc_.f64(), col, i));
       Value *dst = em.portPtr[c.id];
@@ -662,14 +663,26 @@ Function *StepGenerator::emitLoop() {
       b.CreateStore(s, b.CreateInBoundsGEP(b.getInt8Ty(), col, i));
     }
   }
+  // Clear this neuron's port cells (StepABI.h).
+  argNo = 0;
+  for (const ColumnUse &c : columns_) {
+    Value *col = loop->getArg(argNo++);
+    if (c.kind == ColumnUse::PortValue)
+      b.CreateStore(ConstantFP::get(mc_.f64(), 0.0), b.CreateInBoundsGEP(mc_.f64(), col, i));
+    else if (c.kind == ColumnUse::PortCount)
+      b.CreateStore(b.getInt32(0), b.CreateInBoundsGEP(mc_.i32(), col, i));
+  }
+  // x - x is +0.0 (all bits zero) for every finite x and NaN otherwise, so
+  // OR-ing the bits of x - x over the state flags NaN and infinity with
+  // one subtraction and one integer OR per variable.
+  Value *bad = b.getInt64(0);
   for (const ir::Variable &v : m_.variables) {
     if (v.role != VarRole::State || v.type.kind != TypeKind::Real)
       continue;
     Value *x = b.CreateLoad(mc_.f64(), em.varCellAt(v.id, b.getInt64(0)));
-    Value *absX = b.CreateUnaryIntrinsic(Intrinsic::fabs, x);
-    // !(|x| < inf): NaN or infinite.
-    nonFinite = b.CreateOr(nonFinite, b.CreateFCmpUGE(absX, ConstantFP::getInfinity(mc_.f64())));
+    bad = b.CreateOr(bad, b.CreateBitCast(b.CreateFSub(x, x), mc_.i64()));
   }
+  nonFinite = b.CreateICmpNE(bad, b.getInt64(0));
   Value *nextStatus = b.CreateOr(status, b.CreateZExt(nonFinite, mc_.i32()));
   Value *next = b.CreateAdd(i, b.getInt64(1));
   i->addIncoming(next, b.GetInsertBlock());

@@ -21,7 +21,11 @@
 // on_receive handlers whose port had an arrival (count > 0) in the order of
 // docs/semantics.md R8 (priority descending, then declaration order), and the
 // on_condition blocks in declaration order (R11); it writes spiked[i] = 1 if
-// the neuron called emit_spike() this step and 0 otherwise (always written).
+// the neuron called emit_spike() this step and 0 otherwise (always written),
+// and sets neuron i's cells of every port value and count column to zero:
+// the ring slot is free for the next round (docs/semantics.md R5), and
+// clearing it here, while the cells are in cache and with plain stores, is
+// cheaper than a separate pass.
 // The return value is a bit set of nsc_step_status.
 //
 //===----------------------------------------------------------------------===//

@@ -4,6 +4,7 @@
 #include "nsc/numerics/MatrixExponential.h"
 
 #include <cmath>
+#include <cstring>
 #include <iostream>
 
 namespace nsc::interp {
@@ -449,7 +450,17 @@ bool ModelExecutor::exec(const Block &blk, NeuronFrame &f) {
         for (unsigned j = 0; j < cp.size; ++j)
           if (const ExprPtr &e = cp.matrix[size_t(i) * cp.size + j])
             A(i, j) = evalReal(*e, f);
-      if (!numerics::propagator(A, cp.dtMs, P, M)) {
+      // Neurons of a population mostly share their parameters: the last
+      // result of this statement is reused when A is the same bit for bit
+      // (propagator() is deterministic, so the values are identical).
+      auto &memo = propagatorMemo_[&cp];
+      if (memo.valid && memo.A.a.size() == A.a.size() &&
+          std::memcmp(memo.A.a.data(), A.a.data(), A.a.size() * sizeof(double)) == 0) {
+        P = memo.P;
+        M = memo.M;
+      } else if (numerics::propagator(A, cp.dtMs, P, M)) {
+        memo = {true, A, P, M};
+      } else {
         P = numerics::Matrix(cp.size);
         M = numerics::Matrix(cp.size);
         for (double &x : P.a)

@@ -47,6 +47,8 @@ struct PopulationRuntime {
   runtime::PhiloxKey neuronRngKey{};
   std::vector<bool> uniform;           // by VarId: see KernelRequest
   std::vector<Value> uniformValues;    // by slot
+  bool inputsTraced = false;           // an inline recorder reads this step's inputs
+  std::vector<double> tracedInputs;    // then: this step's port values, kept for it
   // Sources.
   double rateHz = 0, amplitude = 0;
   int64_t startStep = 0, stopStep = INT64_MAX;
@@ -66,6 +68,8 @@ struct PopulationRuntime {
     f.row = state.data() + i;
     f.stride = n;
     f.portValue = ports ? portValue[0] + i : nullptr;
+    if (ports && inputsTraced && tracedInputs.size() == size_t(ports) * n)
+      f.portValue = tracedInputs.data() + i;
     f.neuron = i;
     f.step = k;
     f.tMs = double(k) * dtMs;
@@ -138,6 +142,7 @@ private:
   bool setupTraces(const std::vector<std::string> &variables, RunResult &res);
   void ensureRecorders(RunResult &res);
   void sampleTraces(uint64_t k);
+  void markTracedInputs();
 
   struct TraceItem {
     ir::VarId var = ir::kNoVar;

@@ -92,7 +92,17 @@ bool NetworkSimulation::setupTraces(const std::vector<std::string> &variables, R
     }
     traces_.push_back(std::move(spec));
   }
+  markTracedInputs();
   return true;
+}
+
+void NetworkSimulation::markTracedInputs() {
+  for (PopulationRuntime &ps : pops_)
+    ps.inputsTraced = false;
+  for (const TraceSpec &t : traces_)
+    for (const TraceItem &it : t.items)
+      if (it.var == kNoVar)
+        pops_[t.population].inputsTraced = true;
 }
 
 void NetworkSimulation::sampleTraces(uint64_t k) {

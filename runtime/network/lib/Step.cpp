@@ -158,7 +158,7 @@ bool NetworkSimulation::stepOnce(uint64_t k, RunResult &res) {
   // The slot read this step is free again (R5); recorders above still saw
   // this step's inputs.
   for (PopulationRuntime &ps : pops_)
-    if (ps.isModel() && ps.ports) {
+    if (ps.isModel() && ps.ports && !ps.kernel->clearsInputs()) {
       size_t block = size_t(k % ps.D) * ps.ports * ps.n;
       std::memset(ps.ringSum.data() + block, 0, sizeof(double) * ps.ports * ps.n);
       std::memset(ps.ringCount.data() + block, 0, sizeof(uint32_t) * ps.ports * ps.n);
@@ -189,6 +189,12 @@ bool NetworkSimulation::modelPhase(uint64_t k) {
     v.rngKey = ps.neuronRngKey;
     v.dtMs = dt_;
     v.uniforms = ps.uniformValues.data();
+    // Recorders of inline expressions run after the step and may read its
+    // inputs, which a clearing kernel zeroes: keep a copy for them.
+    if (ps.inputsTraced && ps.ports) {
+      const double *slot = ps.portValue[0];
+      ps.tracedInputs.assign(slot, slot + size_t(ps.ports) * ps.n);
+    }
     // Contiguous chunks, multiples of 16 neurons so vector loops stay whole.
     uint64_t per = (ps.n + workers - 1) / workers;
     per = (per + 15) / 16 * 16;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "nsc/ir/IR.h"
+#include "nsc/numerics/MatrixExponential.h"
 #include "nsc/runtime/Random.h"
 
 #include <cstdint>
@@ -84,6 +85,11 @@ private:
   std::vector<unsigned> portSlot_;
   unsigned rowSize_ = 0, portSlots_ = 0;
   std::map<std::string, uint64_t> warnings_;
+  struct PropagatorMemo {
+    bool valid = false;
+    numerics::Matrix A, P, M;
+  };
+  std::map<const ir::ComputePropagator *, PropagatorMemo> propagatorMemo_;
   std::string fatal_;
   Value returned_{};
   unsigned depth_ = 0;

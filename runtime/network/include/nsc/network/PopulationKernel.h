@@ -70,6 +70,9 @@ public:
   virtual std::string fatalMessage(unsigned worker) const = 0;
   /// Adds the run-time warnings of every worker (text -> count) and clears them.
   virtual void drainWarnings(std::map<std::string, uint64_t> &into) = 0;
+  /// Whether step() sets the port value and count cells of the neurons it
+  /// advanced to zero (the engine then skips its own pass over the slot).
+  virtual bool clearsInputs() const { return false; }
   /// A short name for --stats ("interp", "cpu").
   virtual const char *name() const = 0;
 };
