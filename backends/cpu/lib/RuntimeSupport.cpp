@@ -174,6 +174,10 @@ void nsc_rt_fatal(nsc_runtime *rt, uint32_t code) {
     setFatal(rt, "a while loop of model '" + rt->model +
                      "' ran more than 10^8 iterations in one step");
     break;
+  case 3:
+    // The interpreter names the function; a numeric code cannot.
+    setFatal(rt, "a function of model '" + rt->model + "' recursed more than 256 levels");
+    break;
   default:
     setFatal(rt, "generated code of model '" + rt->model + "' stopped with unknown code " +
                      std::to_string(code));

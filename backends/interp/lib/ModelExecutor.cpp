@@ -294,9 +294,24 @@ Value ModelExecutor::call(const Call &c, NeuronFrame &f) {
   case Builtin::Steps: out.i = std::llround(arg(0) / dt_); return out;
   case Builtin::Resolution: v = dt_; break;
   case Builtin::Time: v = f.tMs; break;
-  case Builtin::RandomNormal: v = rng(f).normal(arg(0), arg(1)); break;
-  case Builtin::RandomUniform: v = rng(f).uniform(arg(0), arg(1)); break;
-  case Builtin::RandomLognormal: v = rng(f).lognormal(arg(0), arg(1)); break;
+  // Arguments left to right (R33: nested draws consume the stream in
+  // source order), then the draw: C++ leaves the order of arg(0), arg(1)
+  // in one call unspecified.
+  case Builtin::RandomNormal: {
+    double a = arg(0), b = arg(1);
+    v = rng(f).normal(a, b);
+    break;
+  }
+  case Builtin::RandomUniform: {
+    double a = arg(0), b = arg(1);
+    v = rng(f).uniform(a, b);
+    break;
+  }
+  case Builtin::RandomLognormal: {
+    double a = arg(0), b = arg(1);
+    v = rng(f).lognormal(a, b);
+    break;
+  }
   case Builtin::RandomExponential: v = rng(f).exponential(arg(0)); break;
   case Builtin::RandomPoisson: out.i = int64_t(rng(f).poisson(arg(0))); return out;
   case Builtin::Print:
