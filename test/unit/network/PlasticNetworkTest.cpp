@@ -215,3 +215,38 @@ network mult:
 }
 
 } // namespace
+
+namespace {
+
+TEST(PlasticNetwork, NegativeWeightsSplitBySign) {
+  // No `port =` into iaf_psc_exp: like a static synapse with weights of
+  // unknown sign, a synapse that sends w < 0 reaches `inh_spikes` as |w|.
+  NetworkRun run;
+  ASSERT_TRUE(run.build(readSourceFile("examples/iaf_psc_exp.nrn") + R"(
+synapse signed_synapse:
+    parameters:
+        d ms = 1 ms
+    state:
+        w real = -5
+    input:
+        pre_spikes <- spike
+    onReceive(pre_spikes):
+        emit_spike(w, d)
+        w = -w
+
+network signed:
+    pre = spike_generator(times = [1 ms, 3 ms])
+    post = iaf_psc_exp
+    connect pre -> post: all_to_all, synapse = signed_synapse
+)")) << run.errors();
+  // Sent in step 9 (w = -5) and step 29 (w = 5), each 10 steps later.
+  ASSERT_TRUE(run.steps(20));
+  EXPECT_EQ(run.values("post", "I_syn_exc")[0], 0.0);
+  EXPECT_EQ(run.values("post", "I_syn_inh")[0], 5.0);
+  ASSERT_TRUE(run.steps(20));
+  EXPECT_EQ(run.values("post", "I_syn_exc")[0], 5.0);
+  // A model without a postsynaptic port needs no by-target index.
+  EXPECT_EQ(run.synapses(0, "w").value[0], -5.0);
+}
+
+} // namespace
