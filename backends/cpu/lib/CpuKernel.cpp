@@ -12,8 +12,6 @@
 #include "ModelCodegen.h"
 #include "RuntimeSupport.h"
 
-#include "nsc/ir/Printer.h"
-
 #include "llvm/Linker/Linker.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -99,27 +97,38 @@ llvm::Expected<JitEngine &> processJit() {
   return *jit;
 }
 
-/// A symbol for a model's step function that names it by content: the
-/// model's printed IR, dt and the uniform set. The same model compiled
-/// twice in one process gets the same symbol (and the JIT's memory cache
-/// hits); different models never collide, whatever their names.
-std::string contentSymbol(const Model &m, double dtMs, const std::vector<bool> &uniform) {
-  std::ostringstream text;
-  ir::printModel(m, text);
-  text << "\ndt=" << ir::formatReal(dtMs) << "\nuniform=";
-  for (bool u : uniform)
-    text << (u ? '1' : '0');
+/// A readable C identifier from a model name.
+std::string identifier(const std::string &name) {
+  std::string s;
+  for (char c : name)
+    s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return s;
+}
+
+/// Names the step function of `module` (generated under `symbol`) by its
+/// code: `symbol` + "_" + a hash of the module's text. The same code gets
+/// the same name (memory and disk caches hit, even when only a parameter's
+/// default value changed, since parameters are read at run time); different
+/// code never collides in the process's JIT, whatever the models' names.
+std::string nameByContent(llvm::Module &module, const std::string &symbol) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module.print(os, nullptr);
   uint64_t h = 1469598103934665603ull; // FNV-1a
-  for (unsigned char c : text.str()) {
+  for (unsigned char c : text) {
     h ^= c;
     h *= 1099511628211ull;
   }
-  std::string s;
-  for (char c : m.name)
-    s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return s + "_" + hex;
+  std::string named = symbol + "_" + hex;
+  std::string prefix = stepFunctionName(symbol);
+  for (llvm::Function &f : module)
+    if (f.getName().starts_with(prefix))
+      f.setName(stepFunctionName(named) + f.getName().substr(prefix.size()).str());
+  module.setModuleIdentifier("nsc." + named);
+  module.setSourceFileName("nsc." + named);
+  return named;
 }
 
 bool rejectUnsupported(const Model &m, DiagnosticEngine &diags) {
@@ -153,10 +162,10 @@ network::KernelFactory cpuKernels(CompileStats *stats) {
       return fail(jit.takeError());
     auto t0 = std::chrono::steady_clock::now();
     auto context = std::make_unique<llvm::LLVMContext>();
-    std::string symbol = contentSymbol(m, dtMs, request.uniform);
-    auto module = generateStepFunction(m, dtMs, symbol, *context, request.uniform);
+    auto module = generateStepFunction(m, dtMs, identifier(m.name), *context, request.uniform);
     if (!module)
       return fail(module.takeError());
+    std::string symbol = nameByContent(**module, identifier(m.name));
     double codegenMs = msSince(t0);
     auto t1 = std::chrono::steady_clock::now();
     auto outcome = jit->addModule(std::move(*module), std::move(context));
