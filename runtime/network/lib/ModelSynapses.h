@@ -130,6 +130,7 @@ private:
 
   // Scratch.
   std::vector<Value> row_;
+  NeuronFrame frame_;
   std::vector<double> ports_, zeroPorts_;
   std::vector<uint64_t> posts_;
   std::vector<uint32_t> preCount_; // per source neuron (per-step mode)

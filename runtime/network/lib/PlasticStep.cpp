@@ -42,15 +42,30 @@ void ModelSynapses::catchUp(uint64_t p, Value *row, uint64_t from, uint64_t to) 
     return;
   if (fastDecays_) {
     // update: is x <- c·x for each trace: the same products, step by step.
-    for (const Decay &d : decays_) {
-      double x = row[d.state].r;
-      const double c = row[d.coef].r;
-      // c·(±0) is the same ±0 for a finite c > 0: nothing to do.
-      if (x == 0 && c > 0 && std::isfinite(c))
+    // Up to four traces advance in one loop (independent chains of
+    // multiplications overlap in the pipeline; each x still sees its own
+    // products in order).
+    for (size_t d0 = 0; d0 < decays_.size(); d0 += 4) {
+      double x[4], c[4];
+      unsigned n = 0;
+      for (size_t d = d0; d < std::min(decays_.size(), d0 + 4); ++d) {
+        x[n] = row[decays_[d].state].r;
+        c[n] = row[decays_[d].coef].r;
+        // c·(±0) is the same ±0 for a finite c > 0: nothing to do.
+        if (!(x[n] == 0 && c[n] > 0 && std::isfinite(c[n])))
+          ++n;
+      }
+      if (n == 0)
         continue;
       for (uint64_t j = from; j < to; ++j)
-        x = c * x;
-      row[d.state].r = x;
+        for (unsigned i = 0; i < n; ++i)
+          x[i] = c[i] * x[i];
+      n = 0;
+      for (size_t d = d0; d < std::min(decays_.size(), d0 + 4); ++d) {
+        double xd = row[decays_[d].state].r, cd = row[decays_[d].coef].r;
+        if (!(xd == 0 && cd > 0 && std::isfinite(cd)))
+          row[decays_[d].state].r = x[n++];
+      }
     }
     return;
   }
@@ -87,7 +102,9 @@ bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool p
     ports_[exec_->portSlot(*info_.prePort)] = double(preCount);
   if (info_.postPort)
     ports_[exec_->portSlot(*info_.postPort)] = post ? 1.0 : 0.0;
-  NeuronFrame f;
+  // One frame reused for every synapse: its emit_spike arguments keep
+  // their storage.
+  NeuronFrame &f = frame_;
   f.row = row;
   f.stride = 1;
   f.portValue = ports_.data();
@@ -95,6 +112,9 @@ bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool p
   f.step = k;
   f.tMs = double(k) * dt_;
   f.rngKey = rngKey_;
+  f.rng.reset();
+  f.spiked = false;
+  f.emitArgs.clear();
   if (!fastDecays_ && !info_.emptyUpdate)
     exec_->exec(m_->update, f);
   for (unsigned h : info_.handlerOrder) {
