@@ -563,9 +563,11 @@ Function *StepGenerator::emitLoop() {
 
   b.SetInsertPoint(head);
   PHINode *i = b.CreatePHI(mc_.i64(), 2, "i");
-  PHINode *status = b.CreatePHI(mc_.i32(), 2, "status");
+  // The OR of the bits of x - x over all neurons so far (see below): kept
+  // as i64 in the loop, turned into a status bit once at the exit.
+  PHINode *status = b.CreatePHI(mc_.i64(), 2, "nonfinite.bits");
   i->addIncoming(begin, entry);
-  status->addIncoming(b.getInt32(NSC_STEP_OK), entry);
+  status->addIncoming(b.getInt64(0), entry);
   b.CreateCondBr(b.CreateICmpULT(i, end), body, exit);
 
   // Per neuron: load the cells, run the blocks, store back.
@@ -682,17 +684,21 @@ Function *StepGenerator::emitLoop() {
     Value *x = b.CreateLoad(mc_.f64(), em.varCellAt(v.id, b.getInt64(0)));
     bad = b.CreateOr(bad, b.CreateBitCast(b.CreateFSub(x, x), mc_.i64()));
   }
-  nonFinite = b.CreateICmpNE(bad, b.getInt64(0));
-  Value *nextStatus = b.CreateOr(status, b.CreateZExt(nonFinite, mc_.i32()));
+  (void)nonFinite;
+  Value *nextStatus = b.CreateOr(status, bad);
   Value *next = b.CreateAdd(i, b.getInt64(1));
   i->addIncoming(next, b.GetInsertBlock());
   status->addIncoming(nextStatus, b.GetInsertBlock());
   b.CreateBr(head);
 
+  auto statusOf = [&](Value *bits) {
+    return b.CreateSelect(b.CreateICmpNE(bits, b.getInt64(0)), b.getInt32(NSC_STEP_NONFINITE),
+                          b.getInt32(NSC_STEP_OK));
+  };
   b.SetInsertPoint(exit);
-  b.CreateRet(status);
+  b.CreateRet(statusOf(status));
   b.SetInsertPoint(em.fatalBlock);
-  b.CreateRet(b.CreateOr(status, b.getInt32(NSC_STEP_FATAL)));
+  b.CreateRet(b.CreateOr(statusOf(status), b.getInt32(NSC_STEP_FATAL)));
   return loop;
 }
 
