@@ -35,7 +35,7 @@ SINGLE = {
     "izhikevich.nrn": (["spikes=5,12,13,40@8"], "I_stim=10pA"),
     "nestml/iaf_psc_exp_neuron.nestml": (["exc_spikes=5,12,13,40@600", "inh_spikes=30,31@250"], "I_stim=180pA"),
 }
-NETWORKS = {"cuba.nrn": "150ms", "coba.nrn": "150ms", "network_with_import.nrn": "100ms"}
+NETWORKS = {"cuba.nrn": "100ms", "coba.nrn": "80ms", "network_with_import.nrn": "100ms"}
 
 
 def run(nsc, args, cwd):

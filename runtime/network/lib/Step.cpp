@@ -225,7 +225,18 @@ bool NetworkSimulation::modelPhase(uint64_t k) {
 void NetworkSimulation::collectFired(PopulationRuntime &ps) {
   const uint8_t *s = ps.spiked.data();
   uint64_t i = 0;
-  // Skip eight silent neurons at a time: most neurons do not fire.
+  // Skip 32 silent neurons at a time (most neurons do not fire), then 8.
+  for (; i + 32 <= ps.n; i += 32) {
+    uint64_t w[4];
+    std::memcpy(w, s + i, 32);
+    if (!(w[0] | w[1] | w[2] | w[3]))
+      continue;
+    for (uint64_t j = i; j < i + 32; ++j)
+      if (s[j]) {
+        ps.fired.push_back(uint32_t(j));
+        ps.multiplicity.push_back(1);
+      }
+  }
   for (; i + 8 <= ps.n; i += 8) {
     uint64_t word;
     std::memcpy(&word, s + i, 8);
@@ -249,10 +260,31 @@ namespace {
 /// synapse after the other, in row order.
 template <CompactSynapses::WeightKind WK, bool ConstDelay>
 void deliverRow(const CompactSynapses &syn, uint64_t s, uint32_t mult, uint64_t k, unsigned D, unsigned ports,
-                uint64_t n, unsigned basePort, int negativePort, double *ringSum, uint32_t *ringCount) {
-  uint64_t b = syn.rowBegin(s), e = syn.rowEnd(s);
-  const uint32_t *tgt = syn.targets();
-  size_t constBlock = ConstDelay ? size_t((k + syn.constantDelay()) % D) * ports * n : 0;
+                uint64_t n, unsigned basePort, int negativePort, double *__restrict ringSum,
+                uint32_t *__restrict ringCount) {
+  const uint64_t b = syn.rowBegin(s), e = syn.rowEnd(s);
+  const uint32_t *__restrict tgt = syn.targets();
+  const double dmult = double(mult);
+  if constexpr (WK == CompactSynapses::WeightKind::Constant && ConstDelay) {
+    // The common case (CUBA, COBA): one weight, one delay, one port for the
+    // whole row, so the loop is a plain scatter-add.
+    double w = syn.constantWeight();
+    unsigned slot = basePort;
+    if (negativePort >= 0 && w < 0) {
+      slot = unsigned(negativePort);
+      w = -w;
+    }
+    const double add = mult == 1 ? w : w * dmult;
+    const size_t base = size_t((k + syn.constantDelay()) % D) * ports * n + size_t(slot) * n;
+    double *__restrict sum = ringSum + base;
+    uint32_t *__restrict count = ringCount + base;
+    for (uint64_t at = b; at < e; ++at) {
+      sum[tgt[at]] += add;
+      count[tgt[at]] += mult;
+    }
+    return;
+  }
+  const size_t constBlock = ConstDelay ? size_t((k + syn.constantDelay()) % D) * ports * n : 0;
   for (uint64_t at = b; at < e; ++at) {
     double w;
     if constexpr (WK == CompactSynapses::WeightKind::Constant)
@@ -268,7 +300,7 @@ void deliverRow(const CompactSynapses &syn, uint64_t s, uint32_t mult, uint64_t 
     }
     size_t block = ConstDelay ? constBlock : size_t((k + syn.delay(at)) % D) * ports * n;
     size_t r = block + size_t(slot) * n + tgt[at];
-    ringSum[r] += mult == 1 ? w : w * double(mult);
+    ringSum[r] += mult == 1 ? w : w * dmult;
     ringCount[r] += mult;
   }
 }
