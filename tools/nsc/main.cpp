@@ -3,6 +3,8 @@
 //   nsc FILE... [--emit=tokens|ast|ir|ir-json] [-o OUT] [-I DIR]... [--Werror]
 //       [--passes=a,b|default] [--print-after=PASS]... [--print-after-all]
 //       [--log-passes] [--propagate-parameters] [--list-passes]
+//   nsc FILE --target=cpu --emit=llvm|asm|obj [-o OUT]
+//   nsc FILE --target=cpu|interp --run=DURATION [run options, RunCommand.h]
 //
 // With no --emit, nsc checks the model (parse, sema, lowering, IR verifier)
 // and prints only diagnostics. IR passes run after lowering when --passes
@@ -213,7 +215,8 @@ int main(int argc, char **argv) {
   CLI::App app{"nsc - a compiler for spiking neural network models\n"
                "Checks .nrn and NESTML (.nestml) model files, prints their "
                "tokens, AST or typed IR (optionally after IR passes, --passes), "
-               "and runs them in the reference interpreter (--target=interp --run=...)."};
+               "compiles them to machine code (--target=cpu; --emit=llvm|asm|obj) "
+               "and runs them (--target=cpu|interp --run=...)."};
   app.set_version_flag("--version", std::string("nsc ") + NSC_VERSION);
   Options opts;
   // Like --version: handled while parsing, so no input file is required.
