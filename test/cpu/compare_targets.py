@@ -86,6 +86,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--nsc", default=os.path.join(ROOT, "build", "tools", "nsc", "nsc"))
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--short", action="store_true",
+                    help="every case, simulated for a third of the time (sanitizer builds)")
     a = ap.parse_args()
     nsc = os.path.abspath(a.nsc)
     ok = True
@@ -104,10 +106,12 @@ def main():
                         text += "\nsemantics:\n    precision = float32\n"
                     path = os.path.join(tmp, os.path.basename(f).replace(".", "_f32."))
                     open(path, "w").write(text)
-                args = [path, "--run=60ms", "--n=7", "--spikes=spikes.csv", "--trace=V_m", "--trace-out=trace.csv",
+                args = [path, "--run=20ms" if a.short else "--run=60ms", "--n=7", "--spikes=spikes.csv", "--trace=V_m", "--trace-out=trace.csv",
                         "--current-input=" + current] + ["--spike-input=" + s for s in spikes]
                 ok &= compare(nsc, f + " " + precision, args, ["spikes.csv", "trace.csv"], tmp, a.verbose)
         for f, dur in NETWORKS.items():
+            if a.short:
+                dur = "%gms" % (float(dur[:-2]) / 3)
             args = [os.path.join(EX, f), "-I", EX, "--run=" + dur, "--spikes=spikes.csv", "--record-dir=rec"]
             ok &= compare(nsc, f, args, ["spikes.csv"], tmp, a.verbose)
     print("cpu vs interp: %s" % ("all identical" if ok else "DIFFERENCES (see above)"))

@@ -58,8 +58,8 @@ TEST(Engine, ThreadCountDoesNotChangeTheResult) {
   NetworkRun one, three;
   ASSERT_TRUE(one.build(kNetwork, 1)) << one.errors();
   ASSERT_TRUE(three.build(kNetwork, 3)) << three.errors();
-  ASSERT_TRUE(one.steps(2000));
-  ASSERT_TRUE(three.steps(2000));
+  ASSERT_TRUE(one.steps(800));
+  ASSERT_TRUE(three.steps(800));
   auto s1 = spikesOf(one), s3 = spikesOf(three);
   EXPECT_GT(s1.size(), 100u);
   EXPECT_TRUE(sameSpikes(s1, s3));
