@@ -777,8 +777,8 @@ Expected<std::unique_ptr<Module>> generateStepFunction(const ir::Model &model, d
   auto module = std::make_unique<Module>("nsc." + symbol, ctx);
   StepGenerator gen(model, dtMs, symbol, *module, uniform);
   if (Error e = gen.run())
-    return std::move(e);
-  return std::move(module);
+    return e;
+  return module;
 }
 
 } // namespace nsc::cpu
