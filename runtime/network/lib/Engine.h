@@ -155,6 +155,16 @@ private:
     runtime::TraceRecording *out;
   };
 
+  /// A worker's share of a population in the model phase.
+  struct ModelChunk {
+    PopulationRuntime *ps;
+    uint64_t begin, end;
+    StepStatus status = StepStatus::Ok;
+    unsigned worker;
+  };
+  std::vector<ModelChunk> chunks_;
+  std::vector<PopulationView> views_;
+
   const ir::Module &mod_;
   const ir::Network &net_;
   BuildOptions options_;

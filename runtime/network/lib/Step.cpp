@@ -167,15 +167,12 @@ bool NetworkSimulation::stepOnce(uint64_t k, RunResult &res) {
 }
 
 bool NetworkSimulation::modelPhase(uint64_t k) {
-  struct Chunk {
-    PopulationRuntime *ps;
-    uint64_t begin, end;
-    StepStatus status = StepStatus::Ok;
-    unsigned worker;
-  };
-  std::vector<Chunk> chunks;
+  // Reused from step to step: no allocation in the step loop.
+  std::vector<ModelChunk> &chunks = chunks_;
+  std::vector<PopulationView> &views = views_;
+  chunks.clear();
+  views.assign(pops_.size(), PopulationView{});
   unsigned workers = workers_->size();
-  std::vector<PopulationView> views(pops_.size());
   for (PopulationRuntime &ps : pops_) {
     if (!ps.isModel() || ps.n == 0)
       continue;
@@ -205,11 +202,11 @@ bool NetworkSimulation::modelPhase(uint64_t k) {
     }
   }
   workers_->run([&](unsigned w) {
-    for (Chunk &c : chunks)
+    for (ModelChunk &c : chunks)
       if (c.worker == w)
         c.status = c.ps->kernel->step(views[c.ps->index], c.begin, c.end, k, w);
   });
-  for (Chunk &c : chunks) {
+  for (ModelChunk &c : chunks) {
     if (c.status == StepStatus::Fatal)
       return fail(c.ps->pop->loc, c.ps->kernel->fatalMessage(c.worker) + " (population '" + c.ps->pop->name +
                                       "', step " + std::to_string(k) + ")");
