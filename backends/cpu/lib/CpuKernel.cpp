@@ -31,12 +31,12 @@ double msSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-/// A C identifier from a model name, unique per model index.
-std::string symbolFor(const Model &m, unsigned index) {
+/// A readable C identifier from a model name.
+std::string identifier(const std::string &name) {
   std::string s;
-  for (char c : m.name)
+  for (char c : name)
     s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return s + "_" + std::to_string(index);
+  return s;
 }
 
 class CpuKernel : public network::PopulationKernel {
@@ -95,14 +95,6 @@ llvm::Expected<JitEngine &> processJit() {
     jit = std::move(*j);
   }
   return *jit;
-}
-
-/// A readable C identifier from a model name.
-std::string identifier(const std::string &name) {
-  std::string s;
-  for (char c : name)
-    s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return s;
 }
 
 /// Names the step function of `module` (generated under `symbol`) by its
@@ -225,7 +217,7 @@ bool emitModule(const ir::Module &module, EmitKind kind, std::string &out, std::
           for (const PopulationInit &init : p.inits)
             if (init.var < uniform.size() && init.value && init.value->kind == ExprKind::Call)
               uniform[init.var] = false;
-    auto mod = generateStepFunction(m, m.semantics.dtMs, symbolFor(m, unsigned(i)), context, uniform);
+    auto mod = generateStepFunction(m, m.semantics.dtMs, identifier(m.name) + "_" + std::to_string(i), context, uniform);
     if (!mod) {
       error = "model '" + m.name + "': " + llvm::toString(mod.takeError());
       return false;
