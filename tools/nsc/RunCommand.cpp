@@ -104,23 +104,23 @@ private:
 
 } // namespace
 
-int runModule(CompilerSession &session, const RunRequest &req, const Backend &backend) {
+bool parseDurationMs(const std::string &text, double &ms, std::string &error) {
+  return durationMs(text, ms, error);
+}
+
+std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, const RunRequest &req,
+                                                     const Backend &backend) {
   DiagnosticEngine &diags = session.diagnostics();
   ir::Module &mod = *session.module();
-  auto bad = [&](const std::string &msg) {
+  auto bad = [&](const std::string &msg) -> std::unique_ptr<network::Simulation> {
     diags.error({}, msg);
-    return 1;
+    return nullptr;
   };
   RunRequest r = req;
-  double ms = 0;
   std::string err;
-  if (!durationMs(r.duration, ms, err))
-    return bad("--run: " + err);
-
   network::BuildOptions build;
   build.kernels = backend.kernels;
   build.threads = std::max(1u, r.threads);
-  auto buildStart = std::chrono::steady_clock::now();
   std::unique_ptr<network::Simulation> sim;
   if (!r.model.empty() || mod.networks.empty()) {
     if (r.model.empty()) {
@@ -203,8 +203,25 @@ int runModule(CompilerSession &session, const RunRequest &req, const Backend &ba
                  "a network sets its own inputs");
     sim = network::Simulation::forNetwork(mod, index, build, diags);
   }
+  return sim;
+}
+
+int runModule(CompilerSession &session, const RunRequest &req, const Backend &backend) {
+  DiagnosticEngine &diags = session.diagnostics();
+  auto bad = [&](const std::string &msg) {
+    diags.error({}, msg);
+    return 1;
+  };
+  const RunRequest &r = req;
+  double ms = 0;
+  std::string err;
+  if (!durationMs(r.duration, ms, err))
+    return bad("--run: " + err);
+  auto buildStart = std::chrono::steady_clock::now();
+  std::unique_ptr<network::Simulation> sim = buildSimulation(session, req, backend);
   if (!sim)
     return 1;
+  unsigned threads = std::max(1u, r.threads);
   double buildMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - buildStart).count();
 
@@ -245,7 +262,7 @@ int runModule(CompilerSession &session, const RunRequest &req, const Backend &ba
     j["compile_ms"] = r.compileMs;
     j["build_ms"] = buildMs;
     j["kernel"] = res.kernel;
-    j["threads"] = build.threads;
+    j["threads"] = threads;
     j["run_ms"] = res.runMs;
     j["simulated_ms"] = double(res.steps) * res.spikes.dtMs;
     j["dt_ms"] = res.spikes.dtMs;

@@ -9,6 +9,7 @@
 
 #include "nsc/frontend/CompilerSession.h"
 #include "nsc/network/PopulationKernel.h"
+#include "nsc/network/Simulation.h"
 
 #include <nlohmann/json.hpp>
 
@@ -40,6 +41,16 @@ struct Backend {
   network::KernelFactory kernels;
   std::function<void(nlohmann::json &)> addStats;
 };
+
+/// Builds what `req` asks to run (the file's network, or --n copies of
+/// --model with its --param/--spike-input/--current-input) on `backend`.
+/// Null after reporting through the session's diagnostics. Shared with
+/// `nsc verify`, which runs the same request on several targets.
+std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, const RunRequest &req,
+                                                     const Backend &backend);
+
+/// "1s", "250 ms", "100" (ms) to milliseconds; false with `error` set.
+bool parseDurationMs(const std::string &text, double &ms, std::string &error);
 
 /// Runs the lowered, pass-processed module of `session`. Returns the exit
 /// status (0, or 1 after reporting through the session's diagnostics).
