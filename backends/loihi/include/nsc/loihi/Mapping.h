@@ -1,0 +1,40 @@
+//===- Mapping.h - nsc models and networks to a core configuration -*- C++ -*-===//
+//
+// Recognises current-based LIF models by the structure of their IR (not by
+// names): a membrane variable V compared against a threshold in the spike
+// condition and reset to a constant, K synaptic variables with pure
+// exponential decay that spike ports add to, V' linear in V, the synaptic
+// variables and constants, an optional refractory counter. Each population
+// of such a model becomes compartment groups (one soma, and one dendrite
+// per distinct synaptic time constant when there are several), each
+// projection a synapse group with quantized weights; Poisson and
+// spike-time sources become input spike generators. What does not fit gets
+// a diagnostic at the term that prevents it. Scales and rounding rules:
+// docs/loihi.md §2-3.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "nsc/frontend/Diagnostics.h"
+#include "nsc/ir/IR.h"
+#include "nsc/loihi/CoreConfig.h"
+
+#include <cstdint>
+#include <optional>
+
+namespace nsc::loihi {
+
+struct MappingOptions {
+  CoreLimits limits;
+  /// Headroom below min(V_reset, rest, initial V) that the voltage scale
+  /// keeps representable, in units of (V_th - V_reset) (docs/loihi.md §3).
+  double lowerHeadroom = 2.0;
+};
+
+/// Maps network `networkIndex` of the lowered `module` (before solve-odes;
+/// the ODE-preserving passes are run here). Not placed yet (Placement.h).
+/// nullopt after reporting through `diags`.
+std::optional<CoreConfig> mapNetwork(ir::Module &module, uint32_t networkIndex, const MappingOptions &options,
+                                     DiagnosticEngine &diags);
+
+} // namespace nsc::loihi
