@@ -25,6 +25,8 @@
 #include <CLI/CLI.hpp>
 
 #include "RunCommand.h"
+#include "VerilogCommand.h"
+#include "Subcommands.h"
 
 #include <chrono>
 
@@ -37,7 +39,7 @@
 
 namespace {
 
-enum class Emit { Check, Tokens, Ast, Ir, IrJson, LLVM, Asm, Obj };
+enum class Emit { Check, Tokens, Ast, Ir, IrJson, LLVM, Asm, Obj, Verilog };
 
 struct Options {
   std::vector<std::string> inputs;
@@ -126,6 +128,9 @@ int run(const Options &opts) {
     ok &= session.addInputFile(in);
   if (!ok)
     return finish(false);
+  if (opts.target == "verilog") // VerilogCommand.cpp
+    return finish(nsc::driver::runVerilogCommand(
+                      session, {opts.runReq.network, opts.output, opts.emit == Emit::Verilog}) == 0);
 
   if (!opts.runReq.duration.empty()) {
     // Execution always runs the default pipeline (or --passes).
@@ -212,11 +217,14 @@ int run(const Options &opts) {
 } // namespace
 
 int main(int argc, char **argv) {
+  if (int status; nsc::driver::dispatchSubcommand(argc, argv, status))
+    return status; // `nsc verify ...` and the other subcommands (Subcommands.cpp)
   CLI::App app{"nsc - a compiler for spiking neural network models\n"
                "Checks .nrn and NESTML (.nestml) model files, prints their "
                "tokens, AST or typed IR (optionally after IR passes, --passes), "
                "compiles them to machine code (--target=cpu; --emit=llvm|asm|obj) "
                "and runs them (--target=cpu|interp --run=...)."};
+  app.footer(nsc::driver::subcommandHelp());
   app.set_version_flag("--version", std::string("nsc ") + NSC_VERSION);
   Options opts;
   // Like --version: handled while parsing, so no input file is required.
@@ -236,15 +244,18 @@ int main(int argc, char **argv) {
                                              {"ir-json", Emit::IrJson},
                                              {"llvm", Emit::LLVM},
                                              {"asm", Emit::Asm},
-                                             {"obj", Emit::Obj}};
+                                             {"obj", Emit::Obj},
+                                             {"verilog", Emit::Verilog}};
   std::string emit;
   app.add_option("--emit", emit,
                  "What to print: tokens, ast, ir, ir-json; with --target=cpu: llvm (optimised LLVM IR), "
-                 "asm (assembly), obj (an object file, needs -o) (default: check only)")
-      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-json", "llvm", "asm", "obj"}));
+                 "asm (assembly), obj (an object file, needs -o); verilog (the hardware modules, --target=verilog) "
+                 "(default: check only)")
+      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-json", "llvm", "asm", "obj", "verilog"}));
   app.add_option("--target", opts.target,
                  "Where to run or what to generate: interp (the reference interpreter), "
-                 "cpu (LLVM, JIT-compiled in-process); cuda, loihi, verilog are not in this build yet")
+                 "cpu (LLVM, JIT-compiled in-process), verilog (the network's hardware blocks: -o DIR gets .v files, "
+                 "harnesses, testbenches; docs/verilog.md); cuda, loihi are not in this build yet")
       ->check(CLI::IsMember({"interp", "cpu", "cuda", "loihi", "verilog"}));
   nsc::driver::RunRequest &rr = opts.runReq;
   auto *runGroup = app.add_option_group("Running (--target=interp|cpu)");
@@ -293,6 +304,12 @@ int main(int argc, char **argv) {
   }
   if (!emit.empty())
     opts.emit = emits.at(emit);
+  if (opts.emit == Emit::Verilog && opts.target.empty())
+    opts.target = "verilog"; // --emit=verilog alone means the verilog backend
+  if ((opts.emit == Emit::Verilog) != (opts.target == "verilog") && opts.emit != Emit::Check) {
+    std::cerr << "nsc: error: --emit=verilog goes with --target=verilog (and --target=verilog with no other --emit)\n";
+    return 2;
+  }
   bool machineCode = opts.emit == Emit::LLVM || opts.emit == Emit::Asm || opts.emit == Emit::Obj;
   if (machineCode && opts.target.empty())
     opts.target = "cpu"; // --emit=llvm alone means the cpu backend
@@ -317,7 +334,7 @@ int main(int argc, char **argv) {
               << (opts.target == "cpu" ? " (or --emit=llvm|asm|obj to see the generated code)" : "") << "\n";
     return 2;
   }
-  if (!opts.target.empty() && !executes) {
+  if (!opts.target.empty() && !executes && opts.target != "verilog") {
     // Code generators arrive with the backend issues; say so plainly
     // rather than pretending to compile.
     std::cerr << "nsc: error: code generation for --target=" << opts.target

@@ -1,0 +1,497 @@
+//===- VerifyCommand.cpp - nsc verify FILE --targets=A,B,... --------------===//
+#include "VerifyCommand.h"
+
+#include "VerifyTolerance.h"
+
+#include "nsc/cpu/CpuBackend.h"
+#include "nsc/frontend/Parser.h"
+#include "nsc/interp/Interpreter.h"
+#include "nsc/network/Simulation.h"
+#include "nsc/passes/PassManager.h"
+#include "nsc/runtime/SpikeMetrics.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <set>
+
+namespace nsc::driver {
+
+namespace {
+
+/// cpu and interp: the network runtime with the backend's kernels.
+bool runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const network::KernelFactory &kernels,
+                         TargetRun &out) {
+  Backend backend;
+  backend.kernels = kernels;
+  std::unique_ptr<network::Simulation> sim = buildSimulation(session, req, backend);
+  if (!sim)
+    return false;
+  network::RunOptions opt;
+  std::string err;
+  if (!parseDurationMs(req.duration, opt.durationMs, err)) {
+    session.diagnostics().error({}, "--run: " + err);
+    return false;
+  }
+  opt.traceVariables = req.trace;
+  network::RunResult res;
+  bool ok = sim->run(opt, res);
+  for (auto &[w, count] : res.warnings)
+    std::cerr << "nsc: warning: [" << req.target << "] " << w
+              << (count > 1 ? " (" + std::to_string(count) + " times)" : "") << "\n";
+  for (const network::PopulationStats &p : res.populations)
+    out.populations.push_back({p.name, p.size, p.isSource});
+  out.spikes = std::move(res.spikes);
+  out.traces = std::move(res.traces);
+  out.runMs = res.runMs;
+  return ok;
+}
+
+} // namespace
+
+const std::vector<TargetRunner> &targetRunners() {
+  static const std::vector<TargetRunner> runners = {
+      {"cpu", "LLVM code, JIT-compiled in-process", [] { return std::string(); },
+       [](CompilerSession &s, const RunRequest &r, TargetRun &out) {
+         return runOnNetworkRuntime(s, r, cpu::cpuKernels(), out);
+       }},
+      {"interp", "the reference interpreter", [] { return std::string(); },
+       [](CompilerSession &s, const RunRequest &r, TargetRun &out) {
+         return runOnNetworkRuntime(s, r, interp::interpreterKernels(), out);
+       }},
+      // The bit-accurate emulator of the Loihi-style configuration plugs in
+      // here: `unavailable` returns "" and `run` compiles the module to a
+      // core configuration and emulates it.
+      {"loihi", "the bit-accurate Loihi-style emulator",
+       [] { return std::string("the Loihi emulator is not part of this build yet"); }, nullptr},
+      {"cuda", "CUDA on an NVIDIA GPU", [] { return std::string("the cuda backend is not part of this build yet"); },
+       nullptr},
+  };
+  return runners;
+}
+
+namespace {
+
+/// One entry of --targets: a runner and semantics overrides,
+/// "cpu:precision=float32:solver=rk4".
+struct TargetSpec {
+  std::string label; // as written
+  const TargetRunner *runner = nullptr;
+  std::vector<std::pair<std::string, std::string>> overrides; // key, value text
+};
+
+/// The settings a target may override: they change how a model computes,
+/// not the time grid (dt) or the inputs (seed, spike semantics), so the
+/// runs stay comparable step by step.
+const std::set<std::string> kOverridable = {"precision", "solver", "rk45_rtol", "rk45_atol"};
+
+bool parseTargets(const std::vector<std::string> &items, std::vector<TargetSpec> &out, std::string &error) {
+  std::set<std::string> seen;
+  for (const std::string &item : items) {
+    TargetSpec spec;
+    spec.label = item;
+    size_t colon = item.find(':');
+    std::string name = item.substr(0, colon);
+    for (const TargetRunner &r : targetRunners())
+      if (r.name == name)
+        spec.runner = &r;
+    if (!spec.runner) {
+      std::string known;
+      for (const TargetRunner &r : targetRunners())
+        known += (known.empty() ? "" : ", ") + r.name;
+      error = "unknown target '" + name + "' (known: " + known + ")";
+      return false;
+    }
+    if (std::string why = spec.runner->unavailable(); !why.empty()) {
+      error = "target '" + name + "' is not available: " + why;
+      return false;
+    }
+    while (colon != std::string::npos) {
+      size_t next = item.find(':', colon + 1);
+      std::string kv = item.substr(colon + 1, next == std::string::npos ? std::string::npos : next - colon - 1);
+      colon = next;
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == kv.size()) {
+        error = "'" + item + "': expected TARGET[:SETTING=VALUE]..., e.g. cpu:precision=float32";
+        return false;
+      }
+      std::string key = kv.substr(0, eq);
+      if (!kOverridable.count(key)) {
+        error = "'" + item + "': '" + key +
+                "' cannot be set per target (precision, solver, rk45_rtol and rk45_atol can; the runs share "
+                "dt, seed and spike semantics so that they stay comparable)";
+        return false;
+      }
+      spec.overrides.emplace_back(key, kv.substr(eq + 1));
+    }
+    if (!seen.insert(item).second) {
+      error = "target '" + item + "' is listed twice";
+      return false;
+    }
+    out.push_back(std::move(spec));
+  }
+  if (out.size() < 2) {
+    error = "give at least two targets to compare, e.g. --targets=cpu,interp (the first is the reference)";
+    return false;
+  }
+  return true;
+}
+
+/// Replaces every `key = ...` of the program's semantics blocks by one
+/// file-level setting per file, parsed from "semantics:\n    key = value".
+/// The override's text gets its own buffer, so a bad value is reported at
+/// its line and column like any source.
+bool applyOverride(CompilerSession &session, const std::string &label, const std::string &key,
+                   const std::string &value) {
+  auto strip = [&](ast::SemanticsBlock *b) {
+    if (!b)
+      return;
+    auto &s = b->settings;
+    s.erase(std::remove_if(s.begin(), s.end(), [&](const ast::Setting &x) { return x.key == key; }), s.end());
+  };
+  for (auto &file : session.program().files) {
+    strip(file->semantics.get());
+    for (auto &m : file->models)
+      for (auto &member : m->members)
+        strip(ast::dyn_cast<ast::SemanticsBlock>(member.get()));
+    for (auto &n : file->networks)
+      for (auto &member : n->members)
+        strip(ast::dyn_cast<ast::SemanticsBlock>(member.get()));
+  }
+  for (auto &file : session.program().files) {
+    FileId id = session.sources().addBuffer("--targets=" + label, "semantics:\n    " + key + " = " + value + "\n");
+    std::unique_ptr<ast::File> parsed = parseFile(session.sources(), session.diagnostics(), id);
+    if (!parsed)
+      return false;
+    if (!parsed->semantics || parsed->semantics->settings.size() != 1 || !parsed->models.empty() ||
+        !parsed->networks.empty()) {
+      session.diagnostics().error({}, "--targets=" + label + ": '" + value + "' is not a value of '" + key + "'");
+      return false;
+    }
+    if (!file->semantics)
+      file->semantics = std::make_unique<ast::SemanticsBlock>();
+    file->semantics->settings.push_back(std::move(parsed->semantics->settings.front()));
+  }
+  return true;
+}
+
+/// Front end, overrides and the default pass pipeline for one target.
+bool compile(CompilerSession &session, const std::string &file, const TargetSpec &spec) {
+  if (!session.addInputFile(file) || !session.parse())
+    return false;
+  for (auto &[key, value] : spec.overrides)
+    if (!applyOverride(session, spec.label, key, value))
+      return false;
+  if (!session.lower())
+    return false;
+  passes::PassManager pm;
+  if (!pm.addPipeline("default", session.diagnostics()))
+    return false;
+  passes::PassContext ctx(session.diagnostics(), std::cerr);
+  return pm.run(*session.module(), ctx);
+}
+
+/// The declared unit of a traced variable, from any model that has it.
+std::optional<units::Unit> variableUnit(const ir::Module &mod, const std::string &name) {
+  for (auto &m : mod.models)
+    for (const ir::Variable &v : m->variables)
+      if (v.name == name && (v.type.kind == ir::TypeKind::Real || v.type.kind == ir::TypeKind::Int))
+        return v.type.unit;
+  return std::nullopt;
+}
+
+std::string num(double v) {
+  if (std::isinf(v))
+    return "inf";
+  return fmt::format("{:.4g}", v);
+}
+
+nlohmann::json jsonNumber(double v) {
+  if (std::isfinite(v))
+    return v;
+  return nullptr; // JSON has no infinities; docs/verify.md says what null means
+}
+
+nlohmann::json spikeJSON(const std::string &name, const runtime::SpikeComparison &c, double dt) {
+  nlohmann::json j = {{"population", name},
+                      {"neurons", c.neurons},
+                      {"ref_spikes", c.refSpikes},
+                      {"spikes", c.testSpikes},
+                      {"count_diff", c.countDiff()},
+                      {"count_diff_abs", c.countDiffAbs},
+                      {"count_diff_relative", jsonNumber(c.countDiffRelative())},
+                      {"neurons_differing", c.neuronsDiffering},
+                      {"vp_mean", c.vpMean()},
+                      {"vp_max", c.vpMax},
+                      {"vr_mean", c.vrMean()},
+                      {"vr_max", c.vrMax},
+                      {"first_divergence_ms", nullptr}};
+  if (c.firstDivergenceStep) {
+    j["first_divergence_ms"] = runtime::labelTimeMs(*c.firstDivergenceStep, dt);
+    j["first_divergence_population"] = c.firstDivergencePopulation;
+    j["first_divergence_neuron"] = c.firstDivergenceNeuron;
+  }
+  return j;
+}
+
+std::string divergenceText(const runtime::SpikeComparison &c, double dt) {
+  if (!c.firstDivergenceStep)
+    return "-";
+  return fmt::format("{} ms ({}[{}])", num(runtime::labelTimeMs(*c.firstDivergenceStep, dt)),
+                     c.firstDivergencePopulation, c.firstDivergenceNeuron);
+}
+
+void spikeRow(std::ostream &os, const std::string &name, const runtime::SpikeComparison &c, double dt) {
+  os << fmt::format("  {:<12} {:>8} {:>9} {:>9} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7}  {}\n", name, c.neurons,
+                    c.refSpikes, c.testSpikes, c.countDiff(), num(c.countDiffRelative() * 100) + "%",
+                    num(c.vpMean()), num(c.vpMax), num(c.vrMean()), num(c.vrMax), c.neuronsDiffering,
+                    divergenceText(c, dt));
+}
+
+} // namespace
+
+int verifyMain(int argc, char **argv) {
+  CLI::App app{"nsc verify - run one model or network on several targets and compare them\n"
+               "The first target is the reference; every other is compared with it per population and "
+               "overall (docs/verify.md). Exit status: 0 within tolerance, 1 errors in the input, "
+               "2 bad command line, 3 internal error, 4 a --tolerance exceeded."};
+  std::string file, output, duration = "1s", vpQ = "1/ms", vrTau = "10ms";
+  std::vector<std::string> targets, tolerances, includeDirs;
+  RunRequest req;
+  app.add_option("file", file, "The model or network file (.nrn, .nestml)")->required();
+  std::string targetHelp = "Targets to run, the reference first; TARGET:SETTING=VALUE overrides a semantics "
+                           "setting (precision, solver, rk45_rtol, rk45_atol) for that run, e.g. "
+                           "--targets=interp,interp:precision=float32. Known:";
+  for (const TargetRunner &r : targetRunners())
+    targetHelp += " " + r.name + " (" + r.summary + (r.unavailable().empty() ? "" : ", not in this build") + ")";
+  app.add_option("--targets", targets, targetHelp)->required()->delimiter(',');
+  app.add_option("--run", duration, "Simulate this long: 1s, 250ms, 100 (ms) (default 1s)");
+  app.add_option("--network", req.network, "The network to run when the file has several");
+  app.add_option("--model", req.model, "Run --n copies of this neuron model (files without a network)");
+  app.add_option("--n", req.n, "Number of copies of --model (default 1)")
+      ->check(CLI::Range(uint64_t(1), uint64_t(1) << 32));
+  app.add_option("--param", req.params, "NAME=VALUE[unit] for --model (repeatable)");
+  app.add_option("--spike-input", req.spikeInputs, "PORT=t1,t2,...[@weight] for --model (repeatable)");
+  app.add_option("--current-input", req.currentInputs, "PORT=VALUE[unit] for --model (repeatable)");
+  app.add_option("--trace", req.trace, "Compare these variables, sampled every step (comma-separated)")
+      ->delimiter(',');
+  app.add_option("--tolerance", tolerances,
+                 "Limits, e.g. count=2%,vp=0.5,vr=0.1,vp_max=2,vr_max=1,diverge=20ms,trace_max=0.5mV,"
+                 "trace_rms=0.1mV (repeatable; exit status 4 when exceeded)");
+  app.add_option("--vp-q", vpQ, "Victor-Purpura cost of shifting a spike, per time (default 1/ms)");
+  app.add_option("--vr-tau", vrTau, "van Rossum kernel time constant (default 10ms)");
+  app.add_option("-o,--output", output, "Write the JSON report here ('-': stdout, instead of the table)");
+  app.add_option("-I", includeDirs, "Add a directory to the import search path")->allow_extra_args(false);
+  app.add_option("--threads", req.threads, "Worker threads for the neuron updates (default 1)")
+      ->check(CLI::Range(1u, 1024u));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  auto usage = [](const std::string &msg) {
+    std::cerr << "nsc verify: error: " << msg << "\n";
+    return 2;
+  };
+  std::vector<TargetSpec> specs;
+  std::string err;
+  if (!parseTargets(targets, specs, err))
+    return usage("--targets: " + err);
+  VerifyTolerance tol;
+  for (const std::string &t : tolerances)
+    if (!tol.parse(t, err))
+      return usage("--tolerance: " + err);
+  double runMs = 0;
+  if (!parseDurationMs(duration, runMs, err))
+    return usage("--run: " + err);
+  runtime::SpikeMetricOptions metric;
+  {
+    auto quantity = [&](const std::string &text, const char *unitText, const char *opt, double &value) {
+      const char *s = text.c_str();
+      char *end = nullptr;
+      value = std::strtod(s, &end);
+      std::string rest(end);
+      rest.erase(0, rest.find_first_not_of(' '));
+      units::Unit want = *units::parseUnitExpr(unitText);
+      if (end == s || !std::isfinite(value) || value < 0)
+        return usage(std::string(opt) + ": '" + text + "' is not a non-negative number");
+      if (!rest.empty()) {
+        if (rest[0] == '/')
+          rest = "1" + rest; // "2/ms": the number is the numerator
+        auto u = units::parseUnitExpr(rest);
+        if (!u || !(u->dim == want.dim))
+          return usage(std::string(opt) + ": '" + text + "' is not in units of " + unitText);
+        value = value * u->scale / want.scale;
+      }
+      return 0;
+    };
+    if (int rc = quantity(vpQ, "1/ms", "--vp-q", metric.vpQPerMs))
+      return rc;
+    if (int rc = quantity(vrTau, "ms", "--vr-tau", metric.vrTauMs))
+      return rc;
+    if (!(metric.vrTauMs > 0))
+      return usage("--vr-tau: the time constant must be positive");
+  }
+  req.duration = duration;
+
+  // One compilation and one run per target: overrides change the IR, and a
+  // single-model run adds its network to the module.
+  struct Done {
+    TargetRun run;
+    std::unique_ptr<CompilerSession> session;
+  };
+  std::vector<Done> runs;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    auto session = std::make_unique<CompilerSession>();
+    DiagnosticEngine &diags = session->diagnostics();
+    diags.setColors(false);
+    for (const std::string &dir : includeDirs)
+      session->addIncludeDir(dir);
+    RunRequest r = req;
+    r.target = specs[i].label;
+    TargetRun run;
+    bool compiled = compile(*session, file, specs[i]);
+    bool ran = compiled && specs[i].runner->run(*session, r, run);
+    // Every target compiles the same file: its warnings are shown once.
+    if (i == 0 || diags.hasErrors())
+      diags.flush(std::cerr);
+    if (!compiled)
+      return 1;
+    if (!ran || diags.hasErrors()) {
+      std::cerr << "nsc verify: error: the run on target '" << specs[i].label << "' failed\n";
+      return 1;
+    }
+    runs.push_back({std::move(run), std::move(session)});
+  }
+
+  // Compare every target with the reference.
+  const TargetRun &ref = runs[0].run;
+  const ir::Module &refModule = *runs[0].session->module();
+  double dt = ref.spikes.dtMs;
+  std::vector<runtime::PopulationSpec> popSpecs;
+  for (const TargetRun::Population &p : ref.populations)
+    if (!p.isSource)
+      popSpecs.push_back({p.name, p.size});
+  nlohmann::json report;
+  report["file"] = file;
+  report["duration_ms"] = runMs;
+  report["dt_ms"] = dt;
+  report["steps"] = uint64_t(std::llround(runMs / dt));
+  report["reference"] = specs[0].label;
+  report["metrics"] = {{"vp_q_per_ms", metric.vpQPerMs}, {"vr_tau_ms", metric.vrTauMs}};
+  report["tolerance"] = tol.toJSON();
+  report["targets"] = nlohmann::json::array();
+  for (size_t i = 0; i < runs.size(); ++i)
+    report["targets"].push_back({{"target", specs[i].label},
+                                 {"spikes", runs[i].run.spikes.events.size()},
+                                 {"run_ms", runs[i].run.runMs}});
+  report["comparisons"] = nlohmann::json::array();
+  std::ostringstream table;
+  std::string what = !req.model.empty() ? "model '" + req.model + "'"
+                     : !req.network.empty() ? "network '" + req.network + "'"
+                     : refModule.networks.size() == 1 && !refModule.networks[0]->name.empty()
+                         ? "network '" + refModule.networks[0]->name + "'"
+                         : std::string();
+  if (!what.empty())
+    report["run"] = what;
+  table << "nsc verify: " << file << (what.empty() ? "" : ", " + what) << ", " << num(runMs) << " ms ("
+        << report["steps"].get<uint64_t>() << " steps of " << num(dt) << " ms); reference: " << specs[0].label
+        << "\n"
+        << "metrics: Victor-Purpura q = " << num(metric.vpQPerMs) << "/ms, van Rossum tau = " << num(metric.vrTauMs)
+        << " ms (distances per neuron: mean and max)\n";
+  bool exceeded = false;
+  for (size_t i = 1; i < runs.size(); ++i) {
+    const TargetRun &test = runs[i].run;
+    for (const TargetRun::Population &p : test.populations)
+      for (const runtime::PopulationSpec &s : popSpecs)
+        if (p.name == s.name && p.size != s.size) {
+          std::cerr << "nsc verify: error: population '" << s.name << "' has " << s.size << " neurons on '"
+                    << specs[0].label << "' but " << p.size << " on '" << specs[i].label << "'\n";
+          return 1;
+        }
+    runtime::RecordingComparison cmp;
+    std::vector<runtime::TraceComparison> traces;
+    if (!runtime::compareRecordings(ref.spikes, test.spikes, popSpecs, metric, cmp, err) ||
+        (!req.trace.empty() && !runtime::compareTraces(ref.traces, test.traces, traces, err))) {
+      std::cerr << "nsc verify: error: cannot compare '" << specs[i].label << "' with '" << specs[0].label
+                << "': " << err << "\n";
+      return 1;
+    }
+    std::vector<std::string> over;
+    nlohmann::json c;
+    c["target"] = specs[i].label;
+    c["populations"] = nlohmann::json::array();
+    table << "\n" << specs[i].label << " against " << specs[0].label << ":\n";
+    table << fmt::format("  {:<12} {:>8} {:>9} {:>9} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7}  {}\n",
+                         "population", "neurons", "ref", "spikes", "diff", "|diff|", "vp mean", "vp max",
+                         "vr mean", "vr max", "differ", "first divergence");
+    for (size_t p = 0; p < popSpecs.size(); ++p) {
+      c["populations"].push_back(spikeJSON(popSpecs[p].name, cmp.populations[p], dt));
+      spikeRow(table, popSpecs[p].name, cmp.populations[p], dt);
+      tol.check(popSpecs[p].name, cmp.populations[p], dt, over);
+    }
+    c["overall"] = spikeJSON("overall", cmp.overall, dt);
+    if (popSpecs.size() > 1)
+      spikeRow(table, "overall", cmp.overall, dt);
+    tol.check("overall", cmp.overall, dt, over);
+    c["traces"] = nlohmann::json::array();
+    if (!traces.empty())
+      table << fmt::format("  {:<12} {:<10} {:>9} {:>11} {:>11} {:>9}  {}\n", "population", "variable", "samples",
+                           "max error", "rms error", "max rel", "largest at");
+    for (const runtime::TraceComparison &t : traces) {
+      std::optional<units::Unit> unit = variableUnit(refModule, t.variable);
+      std::string u = unit && !unit->isDimensionless() ? units::formatUnit(*unit) : "";
+      c["traces"].push_back({{"population", t.population},
+                             {"variable", t.variable},
+                             {"unit", u},
+                             {"samples", t.samples},
+                             {"max_abs", jsonNumber(t.maxAbs)},
+                             {"rms", jsonNumber(t.rms)},
+                             {"max_relative", jsonNumber(t.maxRelative)},
+                             {"max_at_ms", runtime::labelTimeMs(t.maxStep, dt)},
+                             {"max_at_neuron", t.maxIndex}});
+      table << fmt::format("  {:<12} {:<10} {:>9} {:>11} {:>11} {:>9}  {}\n", t.population, t.variable,
+                           t.samples, num(t.maxAbs) + (u.empty() ? "" : " " + u),
+                           num(t.rms) + (u.empty() ? "" : " " + u), num(t.maxRelative),
+                           t.maxAbs > 0 ? fmt::format("{} ms, {}[{}]", num(runtime::labelTimeMs(t.maxStep, dt)),
+                                                      t.population, t.maxIndex)
+                                        : "-");
+      if (!tol.check(t, unit, over, err))
+        return usage(err);
+    }
+    c["exceeded"] = over;
+    c["within_tolerance"] = over.empty();
+    report["comparisons"].push_back(c);
+    if (!tol.empty()) {
+      if (over.empty()) {
+        table << "  within tolerance\n";
+      } else {
+        exceeded = true;
+        for (const std::string &o : over)
+          table << "  tolerance exceeded: " << o << "\n";
+      }
+    }
+  }
+  report["within_tolerance"] = !exceeded;
+  if (output == "-") {
+    std::cout << report.dump(2) << "\n";
+  } else {
+    std::cout << table.str();
+    if (!output.empty()) {
+      std::ofstream out(output);
+      out << report.dump(2) << "\n";
+      if (!out) {
+        std::cerr << "nsc verify: error: cannot write the report to '" << output << "'\n";
+        return 1;
+      }
+    }
+  }
+  return exceeded ? 4 : 0;
+}
+
+} // namespace nsc::driver
