@@ -6,6 +6,9 @@
 #include "nsc/cpu/CpuBackend.h"
 #include "nsc/frontend/Parser.h"
 #include "nsc/interp/Interpreter.h"
+#ifdef NSC_HAVE_LOIHI
+#include "nsc/loihi/Run.h"
+#endif
 #include "nsc/network/Simulation.h"
 #include "nsc/passes/PassManager.h"
 #include "nsc/runtime/SpikeMetrics.h"
@@ -24,9 +27,21 @@ namespace nsc::driver {
 
 namespace {
 
-/// cpu and interp: the network runtime with the backend's kernels.
+/// The default pass pipeline, as `nsc FILE --run` runs it.
+bool runDefaultPipeline(CompilerSession &session) {
+  passes::PassManager pm;
+  if (!pm.addPipeline("default", session.diagnostics()))
+    return false;
+  passes::PassContext ctx(session.diagnostics(), std::cerr);
+  return pm.run(*session.module(), ctx);
+}
+
+/// cpu and interp: the default pipeline, then the network runtime with the
+/// backend's kernels.
 bool runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const network::KernelFactory &kernels,
                          TargetRun &out) {
+  if (!runDefaultPipeline(session))
+    return false;
   Backend backend;
   backend.kernels = kernels;
   std::unique_ptr<network::Simulation> sim = buildSimulation(session, req, backend);
@@ -52,6 +67,51 @@ bool runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const 
   return ok;
 }
 
+#ifdef NSC_HAVE_LOIHI
+/// loihi: map, place and emulate the network (backends/loihi/Run.h). It
+/// takes the lowered module before solve-odes and runs its own passes.
+bool runOnLoihi(CompilerSession &session, const RunRequest &req, TargetRun &out) {
+  DiagnosticEngine &diags = session.diagnostics();
+  ir::Module &mod = *session.module();
+  if (!req.model.empty() || mod.networks.empty()) {
+    diags.error({}, "target 'loihi' runs networks; --model runs (or a file without a network) need cpu or interp");
+    return false;
+  }
+  uint32_t index = 0;
+  if (!req.network.empty()) {
+    bool found = false;
+    for (uint32_t i = 0; i < mod.networks.size(); ++i)
+      if (mod.networks[i]->name == req.network) {
+        index = i;
+        found = true;
+      }
+    if (!found) {
+      diags.error({}, "--network: no network named '" + req.network + "'");
+      return false;
+    }
+  } else if (mod.networks.size() > 1) {
+    diags.error({}, "the input has several networks; choose one with --network");
+    return false;
+  }
+  loihi::LoihiRunOptions opt;
+  std::string err;
+  if (!parseDurationMs(req.duration, opt.durationMs, err)) {
+    diags.error({}, "--run: " + err);
+    return false;
+  }
+  opt.traceVariables = req.trace;
+  loihi::LoihiRunResult res;
+  if (!loihi::runNetworkOnLoihi(mod, index, opt, res, diags))
+    return false;
+  for (const ir::Population &p : mod.networks[index]->populations)
+    out.populations.push_back({p.name, p.size, p.kind != ir::PopulationKind::Model});
+  out.spikes = std::move(res.spikes);
+  out.traces = std::move(res.traces);
+  out.runMs = res.runMs;
+  return true;
+}
+#endif
+
 } // namespace
 
 const std::vector<TargetRunner> &targetRunners() {
@@ -64,11 +124,12 @@ const std::vector<TargetRunner> &targetRunners() {
        [](CompilerSession &s, const RunRequest &r, TargetRun &out) {
          return runOnNetworkRuntime(s, r, interp::interpreterKernels(), out);
        }},
-      // The bit-accurate emulator of the Loihi-style configuration plugs in
-      // here: `unavailable` returns "" and `run` compiles the module to a
-      // core configuration and emulates it.
+#ifdef NSC_HAVE_LOIHI
+      {"loihi", "the bit-accurate Loihi-style emulator", [] { return std::string(); }, runOnLoihi},
+#else
       {"loihi", "the bit-accurate Loihi-style emulator",
-       [] { return std::string("the Loihi emulator is not part of this build yet"); }, nullptr},
+       [] { return std::string("this nsc was built without the Loihi backend (backends/loihi)"); }, nullptr},
+#endif
       {"cuda", "CUDA on an NVIDIA GPU", [] { return std::string("the cuda backend is not part of this build yet"); },
        nullptr},
   };
@@ -180,20 +241,14 @@ bool applyOverride(CompilerSession &session, const std::string &label, const std
   return true;
 }
 
-/// Front end, overrides and the default pass pipeline for one target.
+/// Front end and overrides for one target, up to the lowered module.
 bool compile(CompilerSession &session, const std::string &file, const TargetSpec &spec) {
   if (!session.addInputFile(file) || !session.parse())
     return false;
   for (auto &[key, value] : spec.overrides)
     if (!applyOverride(session, spec.label, key, value))
       return false;
-  if (!session.lower())
-    return false;
-  passes::PassManager pm;
-  if (!pm.addPipeline("default", session.diagnostics()))
-    return false;
-  passes::PassContext ctx(session.diagnostics(), std::cerr);
-  return pm.run(*session.module(), ctx);
+  return session.lower(); // each runner runs the passes its target needs
 }
 
 /// The declared unit of a traced variable, from any model that has it.

@@ -53,8 +53,9 @@ struct TargetRunner {
   /// "target 'NAME' is not available: ...".
   std::function<std::string()> unavailable;
   /// Runs `req` (duration, network or model, inputs, traces) on the
-  /// session's lowered module after the default pass pipeline. False after
-  /// reporting through the session's diagnostics.
+  /// session's lowered module; the runner runs the passes its target needs
+  /// (cpu and interp: the default pipeline; loihi keeps the ODEs). False
+  /// after reporting through the session's diagnostics.
   std::function<bool(CompilerSession &, const RunRequest &, TargetRun &)> run;
 };
 
