@@ -10,6 +10,7 @@
 #include "nsc/passes/InlineExpressions.h"
 #include "nsc/passes/InlineFunctions.h"
 #include "nsc/passes/LowerKernels.h"
+#include "nsc/passes/Quantize.h"
 #include "nsc/passes/SolveOdes.h"
 #include "nsc/passes/PassManager.h"
 
@@ -29,6 +30,7 @@ const std::vector<PassInfo> &registeredPasses() {
       entry<DeadCodeEliminationPass>(),
       entry<InlineFunctionsPass>(),
       entry<CommonSubexpressionsPass>(),
+      entry<QuantizePass>(),
   };
   return passes;
 }
@@ -44,8 +46,9 @@ std::vector<std::string> defaultPipeline() {
   // Inlining first exposes convolutions to kernel lowering and constants to
   // folding; folding before solve-odes lets constant systems get literal
   // propagators; folding (with parameter propagation on) and the solver
-  // leave dead internals and locals for DCE.
-  return {"inline-expressions", "lower-kernels", "fold-constants", "solve-odes", "dce"};
+  // leave dead internals and locals for DCE. quantize comes last: it checks
+  // fixed-point models in their final form (and leaves float models alone).
+  return {"inline-expressions", "lower-kernels", "fold-constants", "solve-odes", "dce", "quantize"};
 }
 
 } // namespace nsc::passes

@@ -57,11 +57,13 @@ struct Options {
   bool logPasses = false;
   bool propagateParameters = false;
   bool explainSolvers = false;
+  bool explainQuantization = false;
+  std::vector<std::string> ranges; // --range VAR=lo..hi (quantize pass)
   nsc::driver::RunRequest runReq;
 
   bool runPasses() const {
     return !passes.empty() || !printAfter.empty() || printAfterAll || logPasses ||
-           explainSolvers;
+           explainSolvers || explainQuantization;
   }
 };
 
@@ -81,6 +83,8 @@ bool runPasses(const Options &opts, nsc::CompilerSession &session) {
   nsc::passes::PassOptions po;
   po.propagateParameters = opts.propagateParameters;
   po.explainSolvers = opts.explainSolvers;
+  po.explainQuantization = opts.explainQuantization;
+  po.ranges = opts.ranges;
   nsc::passes::PassContext ctx(diags, std::cerr, po);
   return pm.run(*session.module(), ctx);
 }
@@ -297,6 +301,11 @@ int main(int argc, char **argv) {
                "(default: parameters stay runtime values)");
   app.add_flag("--explain-solvers", opts.explainSolvers,
                "solve-odes: print the solver chosen for each ODE variable and why (stderr)");
+  app.add_flag("--explain-quantization", opts.explainQuantization,
+               "quantize: print each fixed-point variable's format, range and error bound (stderr)");
+  app.add_option("--range", opts.ranges, "quantize: range of a variable or port, VAR=LO..HI (e.g. "
+                                         "V_m=-80mV..-40mV; repeatable)")
+      ->take_all();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {

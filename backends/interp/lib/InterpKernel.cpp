@@ -21,8 +21,8 @@ public:
       return m.onReceive[a].priority > m.onReceive[b].priority;
     });
     for (const Variable &v : m.variables)
-      if (v.role == VarRole::State && v.type.kind == TypeKind::Real)
-        realStates_.push_back(v.id);
+      if (v.role == VarRole::State && v.type.kind == TypeKind::Real && !ModelExecutor::isFixed(v.type))
+        realStates_.push_back(v.id); // fixed-point values are always finite
     setWorkers(1);
   }
 
@@ -101,11 +101,6 @@ network::KernelFactory interpreterKernels() {
   return [](const network::KernelRequest &request,
             DiagnosticEngine &diags) -> std::unique_ptr<network::PopulationKernel> {
     const Model &m = *request.model;
-    if (m.semantics.precision.kind == Precision::Fixed) {
-      diags.error(m.loc, "the interpreter does not run fixed-point models yet ('" + m.name + "' uses " +
-                             m.semantics.precision.str() + ")");
-      return nullptr;
-    }
     if (!m.odes.equations.empty() || !m.odes.kernels.empty()) {
       diags.error(m.loc, "model '" + m.name + "' still has ODEs: run the default pass pipeline first");
       return nullptr;

@@ -1,6 +1,7 @@
 //===- ModelExecutor.cpp - Run one model's IR for one neuron --------------===//
 #include "nsc/interp/ModelExecutor.h"
 
+#include "nsc/ir/FixedPoint.h"
 #include "nsc/numerics/MatrixExponential.h"
 
 #include <cmath>
@@ -52,12 +53,8 @@ uint64_t ModelExecutor::elementIndex(const Expr *index, uint32_t size, NeuronFra
 void ModelExecutor::store(VarId v, double value, NeuronFrame &f, uint64_t element) {
   const Variable &var = m_.variables[v];
   Value &dst = f.cell(slot_[v] + element);
-  switch (var.type.kind) {
-  case TypeKind::Real: dst.r = real(value, var.type); break;
-  case TypeKind::Int: dst.i = int64_t(value); break;
-  case TypeKind::Bool: dst.b = value != 0; break;
-  default: break;
-  }
+  if (var.type.isNumeric() || var.type.kind == TypeKind::Bool)
+    dst = fromDouble(var.type, value);
 }
 
 double ModelExecutor::evalReal(const Expr &e, NeuronFrame &f) {
@@ -66,17 +63,43 @@ double ModelExecutor::evalReal(const Expr &e, NeuronFrame &f) {
     return double(v.i);
   if (e.type.kind == TypeKind::Bool)
     return v.b;
+  if (!startup_ && isFixed(e.type))
+    return fx::toDouble(v.i, e.type.precision);
   return v.r;
 }
 
 Value ModelExecutor::evalAs(const Expr &e, const Type &to, NeuronFrame &f) {
-  Value v = eval(e, f);
-  if (to.kind == TypeKind::Real)
-    v.r = real(e.type.kind == TypeKind::Int ? double(v.i) : v.r, to);
+  if (isFixed(to) && !startup_) {
+    // An initial value: computed in float64, converted once (R31).
+    startup_ = true;
+    double x = evalReal(e, f);
+    startup_ = false;
+    return fromDouble(to, x);
+  }
+  return coerce(eval(e, f), e.type, to);
+}
+
+Value ModelExecutor::coerce(Value v, const Type &from, const Type &to) {
+  if (to.kind != TypeKind::Real)
+    return v;
+  bool fromFixed = isFixed(from) && !startup_;
+  if (isFixed(to) && !startup_) {
+    if (from.kind == TypeKind::Int)
+      v.i = fx::fromInt(v.i, to.precision);
+    else if (fromFixed)
+      v.i = fx::convert(v.i, from.precision, to.precision);
+    else
+      v.i = fx::fromDouble(v.r, to.precision);
+    return v;
+  }
+  double x = from.kind == TypeKind::Int ? double(v.i) : fromFixed ? fx::toDouble(v.i, from.precision) : v.r;
+  v.r = real(x, to);
   return v;
 }
 
 Value ModelExecutor::eval(const Expr &e, NeuronFrame &f) {
+  if (!startup_ && isFixed(e.type))
+    return evalFixed(e, f);
   Value out{};
   switch (e.kind) {
   case ExprKind::Constant: {
@@ -92,7 +115,10 @@ Value ModelExecutor::eval(const Expr &e, NeuronFrame &f) {
   case ExprKind::VarRef: {
     auto &r = *cast<VarRef>(&e);
     const Variable &v = m_.variables[r.var];
-    return f.cell(slot_[r.var] + elementIndex(r.index.get(), v.vectorSize, f));
+    Value cell = f.cell(slot_[r.var] + elementIndex(r.index.get(), v.vectorSize, f));
+    if (startup_ && isFixed(v.type))
+      cell.r = fx::toDouble(cell.i, v.type.precision);
+    return cell;
   }
   case ExprKind::PortRef: {
     auto &p = *cast<PortRef>(&e);
@@ -142,6 +168,19 @@ Value ModelExecutor::eval(const Expr &e, NeuronFrame &f) {
         case BinaryOp::Ge: out.b = l >= r; break;
         case BinaryOp::Eq: out.b = l == r; break;
         default: out.b = l != r; break;
+        }
+        return out;
+      }
+      if (!startup_ && isFixed(lt) && isFixed(rt)) {
+        // R30: exact comparison across formats.
+        int c = fx::compare(eval(*b.lhs, f).i, lt.precision, eval(*b.rhs, f).i, rt.precision);
+        switch (b.op) {
+        case BinaryOp::Lt: out.b = c < 0; break;
+        case BinaryOp::Le: out.b = c <= 0; break;
+        case BinaryOp::Gt: out.b = c > 0; break;
+        case BinaryOp::Ge: out.b = c >= 0; break;
+        case BinaryOp::Eq: out.b = c == 0; break;
+        default: out.b = c != 0; break;
         }
         return out;
       }
@@ -223,6 +262,10 @@ Value ModelExecutor::eval(const Expr &e, NeuronFrame &f) {
     switch (c.castKind) {
     case CastKind::IntToReal: out.r = real(double(eval(*c.operand, f).i), e.type); break;
     case CastKind::RealToInt: {
+      if (!startup_ && isFixed(c.operand->type)) {
+        out.i = fx::toInt(eval(*c.operand, f).i, c.operand->type.precision); // R30
+        break;
+      }
       double x = evalReal(*c.operand, f);
       out.i = std::isfinite(x) && std::fabs(x) < 9.2e18 ? int64_t(x) : 0;
       break;
@@ -361,10 +404,7 @@ Value ModelExecutor::callFunction(const Call &c, NeuronFrame &f) {
   for (size_t i = 0; i < fn.params.size(); ++i) {
     saved.push_back(f.cell(slot_[fn.params[i]]));
     const Type &pt = m_.variables[fn.params[i]].type;
-    Value v = args[i];
-    if (pt.kind == TypeKind::Real && c.args[i]->type.kind == TypeKind::Int)
-      v.r = double(v.i);
-    f.cell(slot_[fn.params[i]]) = v;
+    f.cell(slot_[fn.params[i]]) = coerce(args[i], c.args[i]->type, pt);
   }
   ++depth_;
   returned_ = Value{};
@@ -377,6 +417,14 @@ Value ModelExecutor::callFunction(const Call &c, NeuronFrame &f) {
 }
 
 bool ModelExecutor::exec(const Block &blk, NeuronFrame &f) {
+  if (&blk == &m_.prepare && !startup_) {
+    // The prepare block is start-up code: float64, stored values converted
+    // once (R31).
+    startup_ = true;
+    bool r = exec(blk, f);
+    startup_ = false;
+    return r;
+  }
   for (const StmtPtr &sp : blk) {
     if (!fatal_.empty())
       return false;
@@ -386,7 +434,7 @@ bool ModelExecutor::exec(const Block &blk, NeuronFrame &f) {
       auto &a = *cast<Assign>(&s);
       const Variable &v = m_.variables[a.target];
       uint64_t el = elementIndex(a.index.get(), v.vectorSize, f);
-      f.cell(slot_[a.target] + el) = evalAs(*a.value, v.type, f);
+      f.cell(slot_[a.target] + el) = coerce(eval(*a.value, f), a.value->type, v.type);
       break;
     }
     case StmtKind::LocalDecl: {
@@ -396,7 +444,7 @@ bool ModelExecutor::exec(const Block &blk, NeuronFrame &f) {
       for (unsigned k = 0; k < n; ++k)
         f.cell(slot_[d.var] + k) = Value{};
       if (d.init)
-        f.cell(slot_[d.var]) = evalAs(*d.init, v.type, f);
+        f.cell(slot_[d.var]) = coerce(eval(*d.init, f), d.init->type, v.type);
       break;
     }
     case StmtKind::If: {
@@ -422,6 +470,8 @@ bool ModelExecutor::exec(const Block &blk, NeuronFrame &f) {
         }
         if (isInt)
           f.cell(slot_[fo.var]).i = int64_t(x);
+        else if (isFixed(v.type) && !startup_)
+          f.cell(slot_[fo.var]).i = fx::inputFromDouble(x, v.type.precision);
         else
           f.cell(slot_[fo.var]).r = x;
         if (!exec(fo.body, f))

@@ -47,7 +47,7 @@ bool NetworkSimulation::getValues(uint32_t p, const std::string &variable, std::
   out.resize(ps.n);
   const Value *col = ps.state.data() + size_t(ps.exec->slotOf(var->id)) * ps.n;
   for (uint64_t i = 0; i < ps.n; ++i)
-    out[i] = var->type.kind == TypeKind::Int ? double(col[i].i) : var->type.kind == TypeKind::Bool ? col[i].b : col[i].r;
+    out[i] = ModelExecutor::asDouble(var->type, col[i]);
   return true;
 }
 

@@ -1,6 +1,8 @@
 //===- Engine.cpp - Building a network: populations, synapses, state ------===//
 #include "Engine.h"
 
+#include "nsc/ir/FixedPoint.h"
+
 #include "NetworkValue.h"
 #include "nsc/runtime/Connectivity.h"
 
@@ -226,6 +228,15 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
                           : pr.weight ? runtime::drawPerSynapse(NetworkValue::distribution(*pr.weight), sl, spec,
                                                                 runtime::Stream::Weight)
                                       : std::vector<double>(sl.size(), 1.0);
+  if (ModelExecutor::isFixed(tm.ports[pr.port].type)) {
+    // R17: a fixed-point port receives each weight converted once to its
+    // format (nearest-even, saturating, R31); the doubles then hold exact
+    // multiples of 2^-n, so their sums are exact (below 2^53 ulps) and
+    // order-free, and the kernel applies the overflow mode when it reads them.
+    const Precision &fp = tm.ports[pr.port].type.precision;
+    for (double &x : w)
+      x = fx::toDouble(fx::fromDouble(x, fp), fp);
+  }
   std::vector<double> dms;
   if (!sl.delay.empty())
     dms = std::move(sl.delay);

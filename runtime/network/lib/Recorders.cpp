@@ -118,7 +118,7 @@ void NetworkSimulation::sampleTraces(uint64_t k) {
         if (it.var != kNoVar) {
           const Variable &v = ps.model->variables[it.var];
           Value val = f.cell(ps.exec->slotOf(it.var));
-          vals[q] = v.type.kind == TypeKind::Int ? double(val.i) : v.type.kind == TypeKind::Bool ? val.b : val.r;
+          vals[q] = ModelExecutor::asDouble(v.type, val);
         } else {
           vals[q] = ps.exec->evalReal(*ps.model->odes.inlines[it.inlineId].rhs, f);
         }

@@ -29,6 +29,11 @@ struct PassOptions {
   /// solve-odes: write the solver chosen for each ODE variable, and why,
   /// to the log (nsc --explain-solvers).
   bool explainSolvers = false;
+  /// quantize: `--range VAR=lo..hi` overrides as written (parsed by the
+  /// pass, which reports bad ones), and --explain-quantization (the
+  /// per-variable format/range/error report, to the log).
+  std::vector<std::string> ranges;
+  bool explainQuantization = false;
 };
 
 class PassContext {

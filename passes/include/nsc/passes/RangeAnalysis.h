@@ -23,7 +23,8 @@
 //   4. Spike ports: the per-step weight sum, from RangeOptions::portRanges
 //      (the driver fills it from the network's weights and in-degrees when
 //      known), else a default of [-1, 1]·RangeOptions::defaultSpikeSum
-//      (Assumed). Continuous ports: portRanges, else Unbounded.
+//      (Assumed). Continuous ports: portRanges, else the same default
+//      magnitude (Assumed).
 //
 // A bound is Proven when it follows from the code and constants alone,
 // Assumed when it rests on a guard, a default port range or an override,

@@ -3,6 +3,10 @@
 // Evaluates expressions and statements of a model (after solve-odes) on
 // one neuron's row of values. Reals are float64, or float32 where their
 // type says so (every result rounded to binary32, R25); integers int64.
+// Fixed-point reals (R28-R31) are stored as their raw integer in Value::i
+// and computed with nsc/ir/FixedPoint.h (FixedEval.cpp); start-up code
+// (initial values through evalAs/store, the prepare block) computes in
+// float64 and converts each stored value once, nearest-even saturating.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -64,6 +68,10 @@ public:
   Value evalAs(const ir::Expr &e, const ir::Type &to, NeuronFrame &f);
   /// Runs a block; false when a `return` left it.
   bool exec(const ir::Block &b, NeuronFrame &f);
+  /// A stored value of type t as a double (fixed point: raw·2^-n).
+  static double asDouble(const ir::Type &t, Value v);
+  static bool isFixed(const ir::Type &t);
+
   /// Writes v (a real given in float64) into the variable, in its type.
   void store(ir::VarId v, double value, NeuronFrame &f, uint64_t element = 0);
 
@@ -76,6 +84,12 @@ private:
   Value call(const ir::Call &c, NeuronFrame &f);
   Value callFunction(const ir::Call &c, NeuronFrame &f);
   double real(double v, const ir::Type &t) const;
+  Value evalFixed(const ir::Expr &e, NeuronFrame &f);
+  /// A float64 start-up value stored into type t (R31 for fixed point).
+  Value fromDouble(const ir::Type &t, double x);
+  /// v (of type `from`) as a value of type `to`: what an assignment in
+  /// run-time code stores.
+  Value coerce(Value v, const ir::Type &from, const ir::Type &to);
   runtime::RandomStream &rng(NeuronFrame &f);
   uint64_t elementIndex(const ir::Expr *index, uint32_t size, NeuronFrame &f);
 
@@ -93,6 +107,8 @@ private:
   std::string fatal_;
   Value returned_{};
   unsigned depth_ = 0;
+  /// Evaluating start-up code (initial values, prepare): float64 throughout.
+  bool startup_ = false;
 };
 
 } // namespace nsc::interp
