@@ -167,6 +167,14 @@ networkMember
   | projection SEMI? NEWLINE
   | recorder SEMI? NEWLINE
   | semanticsBlock
+  | hardwareBlock
+  ;
+
+// `homeostasis for exc:` / `aer for exc:` + `key = value` lines: the
+// hardware blocks of the Verilog target (docs/verilog.md). The block word is
+// a plain name (no new keyword); the AST builder accepts the two words.
+hardwareBlock
+  : kind=name FOR name (COMMA name)* COLON NEWLINE INDENT (setting SEMI? NEWLINE)+ DEDENT
   ;
 
 // `exc = iaf_psc_exp[3200](V_m = uniform(-60 mV, -50 mV))`

@@ -391,6 +391,19 @@ void Printer::print(const Node *n, unsigned d) {
     label("Every", rec->interval.get(), d + 1);
     return;
   }
+  case NodeKind::HardwareBlock: {
+    auto *h = cast<HardwareBlock>(n);
+    std::ostream &os = line(d);
+    os << (h->blockKind == HardwareBlock::BlockKind::Homeostasis ? "Homeostasis" : "Aer") << " for";
+    for (size_t i = 0; i < h->populations.size(); ++i)
+      os << (i ? ", " : " ") << h->populations[i];
+    os << ' ' << r << '\n';
+    for (auto &st : h->settings) {
+      line(d + 1) << "Setting " << st.key << ' ' << rangeText(st.keyRange) << '\n';
+      print(st.value.get(), d + 2);
+    }
+    return;
+  }
   case NodeKind::Network: {
     auto *net = cast<Network>(n);
     line(d) << "Network " << net->name << ' ' << r << '\n';

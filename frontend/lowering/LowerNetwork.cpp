@@ -550,6 +550,7 @@ void ProgramLowering::lowerNetwork(const A::Network &net, const SemanticsOverrid
     }
     n.recorders.push_back(std::move(r));
   }
+  lowerHardware(net, n);
   module_.networks.push_back(std::move(out));
 }
 

@@ -38,6 +38,8 @@ public:
 private:
   void lowerModels(const ast::Program &program);
   void lowerNetwork(const ast::Network &net, const SemanticsOverrides &fileOverrides);
+  /// `homeostasis for` / `aer for` blocks of `net` into `out` (LowerHardware.cpp).
+  void lowerHardware(const ast::Network &net, ir::Network &out);
 
   const ModelEntry *entryFor(const ast::Model *decl, const std::string &name) const;
   /// The IR model for `entry` under `sem`: the standalone one when the

@@ -60,6 +60,7 @@ public:
   // --- networks, semantics, imports (AstBuilderNetwork.cpp) ---
   std::unique_ptr<ast::Network> network(NscParser::NetworkContext *ctx);
   std::unique_ptr<ast::SemanticsBlock> semantics(NscParser::SemanticsBlockContext *ctx);
+  std::unique_ptr<ast::HardwareBlock> hardware(NscParser::HardwareBlockContext *ctx); // AstBuilderHardware.cpp
   std::unique_ptr<ast::Import> import(NscParser::ImportStmtContext *ctx);
   ast::PopulationRef popRef(NscParser::PopRefContext *ctx);
 

@@ -103,6 +103,9 @@ std::unique_ptr<Network> AstBuilder::network(NscParser::NetworkContext *ctx) {
       net->members.push_back(std::move(rec));
     } else if (auto *s = m->semanticsBlock()) {
       net->members.push_back(semantics(s));
+    } else if (auto *h = m->hardwareBlock()) {
+      if (auto block = hardware(h))
+        net->members.push_back(std::move(block));
     }
   }
   return net;

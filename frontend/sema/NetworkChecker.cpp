@@ -2,6 +2,7 @@
 #include "NetworkChecker.h"
 #include "ConstEval.h"
 #include "ExprChecker.h"
+#include "HardwareChecker.h"
 #include "SemanticsChecker.h"
 #include "TypeResolver.h"
 
@@ -80,7 +81,16 @@ public:
         checkRecorder(*r);
       else if (auto *s = dyn_cast<SemanticsBlock>(m.get()))
         checkSemanticsBlock(ctx_, *s, &popRanges_);
+      else if (auto *h = dyn_cast<HardwareBlock>(m.get()))
+        checkHardware(*h);
     }
+  }
+
+  void checkHardware(HardwareBlock &h) {
+    if (hardware_.populations.empty())
+      for (auto &[name, info] : pops_)
+        hardware_.populations[name] = {popRanges_[name], info.model != nullptr || !info.valid};
+    checkHardwareBlock(ctx_, h, hardware_);
   }
 
 private:
@@ -640,6 +650,7 @@ private:
   ExprChecker ec_;
   std::map<std::string, SourceRange> popRanges_;
   std::map<std::string, PopInfo> pops_;
+  HardwareCheckState hardware_;
 };
 
 } // namespace

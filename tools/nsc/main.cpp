@@ -26,6 +26,9 @@
 
 #include "RunCommand.h"
 #include "VerilogCommand.h"
+#ifdef NSC_HAVE_LOIHI
+#include "LoihiCommand.h"
+#endif
 #include "Subcommands.h"
 
 #include <chrono>
@@ -36,6 +39,12 @@
 #include <map>
 #include <sstream>
 #include <unistd.h>
+
+#ifdef NSC_HAVE_LOIHI
+#define NSC_LOIHI_BUILT true
+#else
+#define NSC_LOIHI_BUILT false
+#endif
 
 namespace {
 
@@ -135,6 +144,10 @@ int run(const Options &opts) {
   if (opts.target == "verilog") // VerilogCommand.cpp
     return finish(nsc::driver::runVerilogCommand(
                       session, {opts.runReq.network, opts.output, opts.emit == Emit::Verilog}) == 0);
+#ifdef NSC_HAVE_LOIHI
+  if (opts.target == "loihi") // LoihiCommand.cpp
+    return finish(nsc::driver::runLoihiCommand(session, opts.runReq, opts.output) == 0);
+#endif
 
   if (!opts.runReq.duration.empty()) {
     // Execution always runs the default pipeline (or --passes).
@@ -208,6 +221,8 @@ int run(const Options &opts) {
     out << text;
     break;
   }
+  case Emit::Verilog: // handled above (VerilogCommand.cpp)
+    break;
   case Emit::IrJson:
     if (!session.lower() || (opts.runPasses() && !runPasses(opts, session)))
       return finish(false);
@@ -323,7 +338,8 @@ int main(int argc, char **argv) {
   if (machineCode && opts.target.empty())
     opts.target = "cpu"; // --emit=llvm alone means the cpu backend
   bool executes = opts.target == "interp" || opts.target == "cpu";
-  if (!opts.runReq.duration.empty() && !executes) {
+  bool loihi = opts.target == "loihi" && NSC_LOIHI_BUILT; // maps, and emulates with --run
+  if (!opts.runReq.duration.empty() && !executes && !loihi) {
     std::cerr << "nsc: error: --run needs a target that executes: --target=cpu or --target=interp"
               << (opts.target.empty() ? "" : " (--target=" + opts.target + " is not part of this build)")
               << "\n";
@@ -343,7 +359,7 @@ int main(int argc, char **argv) {
               << (opts.target == "cpu" ? " (or --emit=llvm|asm|obj to see the generated code)" : "") << "\n";
     return 2;
   }
-  if (!opts.target.empty() && !executes && opts.target != "verilog") {
+  if (!opts.target.empty() && !executes && opts.target != "verilog" && !loihi) {
     // Code generators arrive with the backend issues; say so plainly
     // rather than pretending to compile.
     std::cerr << "nsc: error: code generation for --target=" << opts.target

@@ -33,7 +33,7 @@ enum class NodeKind {
   InputBlock, OutputBlock, UpdateBlock, OnReceiveBlock, OnConditionBlock,
   FunctionDecl, SemanticsBlock,
   // Top level
-  Model, Population, Projection, Recorder, Network, Import, File,
+  Model, Population, Projection, Recorder, HardwareBlock, Network, Import, File,
 };
 
 struct Node {
@@ -510,13 +510,28 @@ struct Recorder : Node {
   std::string label; // `as NAME`, optional
 };
 
+/// `homeostasis for exc:` / `aer for exc:` with `key = value` settings
+/// (docs/verilog.md): hardware of the Verilog target that the network
+/// runtime also models (the homeostatic threshold rule).
+struct HardwareBlock : Node {
+  NSC_AST_CLASSOF(HardwareBlock)
+  HardwareBlock() : Node(NodeKind::HardwareBlock) {}
+  enum class BlockKind { Homeostasis, Aer };
+  BlockKind blockKind = BlockKind::Homeostasis;
+  SourceRange kindRange;
+  std::vector<std::string> populations;
+  std::vector<SourceRange> populationRanges;
+  std::vector<Setting> settings;
+};
+
 struct Network : Node {
   NSC_AST_CLASSOF(Network)
   Network() : Node(NodeKind::Network) {}
   std::string name;
   SourceRange nameRange;
   std::string docstring;
-  /// Population, Projection, Recorder, SemanticsBlock in source order.
+  /// Population, Projection, Recorder, SemanticsBlock, HardwareBlock in
+  /// source order.
   std::vector<std::unique_ptr<Node>> members;
 };
 

@@ -111,6 +111,29 @@ struct Recorder {
   SourceRange loc;
 };
 
+/// `homeostasis for POP:` (docs/verilog.md §2): the integer homeostatic
+/// threshold rule applied to a model parameter of every neuron of a
+/// population. The integer constants (K, B) follow from these values by
+/// nsc::hw::computeHomeostatConstants (runtime/include/nsc/hw/Homeostat.h).
+struct Homeostasis {
+  uint32_t population = 0;
+  VarId threshold = kNoVar; // a real parameter of the population's model
+  std::string thresholdName;
+  double targetHz = 10, tauS = 10;
+  int64_t thetaMin = 64, thetaMax = 512; // Q8.8 (256 = 1.0)
+  uint32_t window = 100;                 // steps
+  bool plain = false;                    // mode = plain (else accumulator)
+  SourceRange loc;
+};
+
+/// `aer for POP:`: the population's spikes leave through an AER encoder.
+struct AerOutput {
+  uint32_t population = 0;
+  unsigned timestampBits = 16;
+  bool fourPhase = false; // handshake = four_phase
+  SourceRange loc;
+};
+
 struct Network {
   std::string name;
   std::string docstring;
@@ -118,6 +141,8 @@ struct Network {
   std::vector<Population> populations;
   std::vector<Projection> projections;
   std::vector<Recorder> recorders;
+  std::vector<Homeostasis> homeostats; // at most one per population
+  std::vector<AerOutput> aerOutputs;
   SourceRange loc;
   std::optional<uint32_t> findPopulation(const std::string &name) const;
 };

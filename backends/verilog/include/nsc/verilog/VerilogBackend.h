@@ -1,0 +1,91 @@
+//===- VerilogBackend.h - Verilog-2005 for the hardware blocks --*- C++ -*-===//
+//
+// The Verilog backend turns a network's hardware blocks (`homeostasis for
+// POP:` and `aer for POP:`, docs/verilog.md) into synthesizable
+// Verilog-2005 modules, each with everything needed to prove it: a
+// Verilator harness that runs the RTL against the C++ cycle models of
+// runtime/include/nsc/hw/ on every cycle, an Icarus Verilog testbench that
+// replays the harness's vectors, and a README. Every width and constant is
+// computed here from the network (population size, window, τ, dt, ...).
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "nsc/frontend/Diagnostics.h"
+#include "nsc/hw/Homeostat.h"
+#include "nsc/ir/IR.h"
+
+#include <string>
+#include <vector>
+
+namespace nsc::verilog {
+
+/// Bits of an unsigned value range [0, maxValue] (at least 1).
+unsigned unsignedBits(uint64_t maxValue);
+/// Bits of a two's-complement value range [lo, hi] (at least 1).
+unsigned signedBits(int64_t lo, int64_t hi);
+
+/// One homeostatic threshold controller for a population (time-multiplexed
+/// over its neurons, one neuron-step per cycle).
+struct HomeostatDesign {
+  std::string module;     // Verilog module name
+  std::string population; // for comments
+  uint32_t n = 1;
+  hw::HomeostatConfig config;
+  int64_t thetaInit = 256; // Q8.8, clipped to the bounds
+  double targetHz = 10, tauS = 10, dtMs = 0.1;
+
+  // Widths derived from the above (computeWidths).
+  unsigned idBits = 1, countBits = 1, accBits = 1, calcBits = 1;
+  void computeWidths();
+};
+
+/// One AER encoder for a population's spikes, optionally with the
+/// four-phase bridge.
+struct AerDesign {
+  std::string module;     // the encoder; the bridge is module + "_4phase", the pair module + "_link"
+  std::string population;
+  uint32_t n = 1;
+  unsigned idBits = 1;
+  unsigned timeBits = 16;
+  bool fourPhase = false;
+};
+
+/// The hardware of one network.
+struct Designs {
+  std::string network;
+  std::vector<HomeostatDesign> homeostats;
+  std::vector<AerDesign> encoders;
+  bool empty() const { return homeostats.empty() && encoders.empty(); }
+};
+
+/// Collects the designs of `net` (its IR hardware blocks). False after
+/// reporting errors (a population too large for the hardware, ...).
+bool collectDesigns(const ir::Module &m, const ir::Network &net, Designs &out, DiagnosticEngine &diags);
+
+// --- Verilog text --------------------------------------------------------
+std::string emitHomeostat(const HomeostatDesign &d);
+std::string emitAerEncoder(const AerDesign &d);
+std::string emitAer4Phase(const AerDesign &d);
+/// Encoder + bridge in one module (what the four-phase harness tests).
+std::string emitAerLink(const AerDesign &d);
+/// Every module of the designs, one after the other (--emit=verilog).
+std::string emitAll(const Designs &ds);
+
+// --- verification and output directory ----------------------------------
+/// One generated file: a path relative to the output directory and its text.
+struct OutputFile {
+  std::string path;
+  std::string text;
+};
+
+/// Every file of `nsc --target=verilog -o DIR`: the .v files, per design a
+/// Verilator harness (C++) with its reference-model headers, an Icarus
+/// testbench, a Makefile-free run script, and a README.
+std::vector<OutputFile> outputFiles(const Designs &ds);
+
+/// The reference-model headers the harnesses include, by file name
+/// ("Homeostat.h", ...), embedded at build time from runtime/include/nsc/hw.
+const std::vector<OutputFile> &referenceHeaders();
+
+} // namespace nsc::verilog
