@@ -66,6 +66,7 @@ bool NetworkSimulation::bindKernel(PopulationRuntime &ps) {
     bool same = true;
     for (uint64_t i = 1; i < ps.n && same; ++i)
       same = std::memcmp(&col[i], &col[0], sizeof(Value)) == 0;
+    same = same && !isHomeostatThreshold(ps.index, v.id); // rewritten per neuron (Homeostasis.cpp)
     ps.uniform[v.id] = same;
     if (same)
       ps.uniformValues[slot] = col[0];
@@ -307,7 +308,7 @@ bool NetworkSimulation::initialise(bool keepParameters) {
         }
       }
     }
-    if (!runPrepare(ps) || !bindKernel(ps))
+    if (!setupHomeostats(ps) || !runPrepare(ps) || !bindKernel(ps))
       return false;
   }
   return true;

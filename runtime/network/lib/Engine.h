@@ -13,6 +13,7 @@
 #include "CompactSynapses.h"
 #include "PlasticProjection.h"
 #include "WorkerPool.h"
+#include "nsc/hw/Homeostat.h"
 #include "nsc/interp/ModelExecutor.h"
 #include "nsc/network/Simulation.h"
 #include "nsc/runtime/Schedule.h"
@@ -97,6 +98,15 @@ struct ProjectionRuntime {
   std::unique_ptr<PlasticProjection> plastic;
 };
 
+/// One `homeostasis for` block's run-time state (Homeostasis.cpp).
+struct HomeostatRuntime {
+  const ir::Homeostasis *decl = nullptr;
+  uint32_t population = 0;
+  unsigned slot = 0; // the threshold's column
+  hw::HomeostatConfig config;
+  std::vector<hw::HomeostatNeuron> neurons;
+};
+
 class NetworkSimulation : public Simulation {
 public:
   NetworkSimulation(const ir::Module &m, const ir::Network &net, const BuildOptions &options,
@@ -136,6 +146,10 @@ private:
   bool modelPhase(uint64_t k);
   void deliverStatic(ProjectionRuntime &pj, uint64_t k);
   void collectFired(PopulationRuntime &ps);
+  // Homeostasis.cpp
+  bool isHomeostatThreshold(uint32_t population, ir::VarId v) const;
+  bool setupHomeostats(PopulationRuntime &ps);
+  void stepHomeostats(uint64_t k);
   bool reportNonFinite(PopulationRuntime &ps, uint64_t k);
   void finishResult(RunResult &res, double ms);
   // Recorders.cpp
@@ -174,6 +188,7 @@ private:
   std::vector<PopulationRuntime> pops_;
   std::vector<ProjectionRuntime> projs_;
   std::vector<TraceSpec> traces_;
+  std::vector<HomeostatRuntime> homeostats_;
   RunResult *recordersFor_ = nullptr; // the result the recorders write into
   std::map<std::pair<const ir::Model *, std::vector<bool>>, std::unique_ptr<PopulationKernel>> kernels_;
   std::map<std::string, uint64_t> warnings_;

@@ -117,6 +117,7 @@ bool NetworkSimulation::stepOnce(uint64_t k, RunResult &res) {
   }
   if (!modelPhase(k))
     return false;
+  stepHomeostats(k); // after phase 4: this step's spikes (docs/verilog.md §2)
   // Sources emit (stamped t_{k+1}).
   for (PopulationRuntime &ps : pops_) {
     if (ps.pop->kind == PopulationKind::PoissonGenerator) {
