@@ -2,6 +2,9 @@
 #include "Subcommands.h"
 
 #include "VerifyCommand.h"
+#ifdef NSC_HAVE_LOIHI
+#include "LoihiCommand.h"
+#endif
 
 #include <cstring>
 #include <exception>
@@ -13,6 +16,9 @@ const std::vector<Subcommand> &subcommands() {
   static const std::vector<Subcommand> table = {
       {"verify", "run one model or network on several targets and compare their spikes and traces",
        verifyMain},
+#ifdef NSC_HAVE_LOIHI
+      {"run", "emulate a saved Loihi core configuration (nsc run net.json --run=1s)", loihiRunMain},
+#endif
   };
   return table;
 }

@@ -1,0 +1,196 @@
+//===- LoihiCommand.cpp - nsc FILE --target=loihi, nsc run net.json -------===//
+#include "LoihiCommand.h"
+
+#include "nsc/loihi/Mapping.h"
+#include "nsc/loihi/Placement.h"
+#include "nsc/loihi/Run.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+namespace nsc::driver {
+
+namespace {
+
+/// --spikes, --trace-out, --record-dir and --stats of a finished run.
+/// Returns an error message or "".
+std::string writeOutputs(const RunRequest &r, const loihi::LoihiRunResult &res, nlohmann::json *stats) {
+  if (!r.spikesOut.empty())
+    if (std::string e = runtime::writeSpikes(res.spikes, r.spikesOut); !e.empty())
+      return "--spikes: " + e;
+  if (!r.trace.empty())
+    if (std::string e = runtime::writeTraces(res.traces, r.traceOut.empty() ? "trace.csv" : r.traceOut); !e.empty())
+      return "--trace-out: " + e;
+  if (!r.recordDir.empty()) {
+    std::filesystem::create_directories(r.recordDir);
+    for (auto &[label, tr] : res.recorded)
+      if (std::string e = runtime::writeTraces(tr, r.recordDir + "/" + label + ".csv"); !e.empty())
+        return "--record-dir: " + e;
+  }
+  if (stats) {
+    nlohmann::json &j = *stats;
+    const loihi::CoreConfig &c = res.config;
+    double seconds = double(res.steps) * c.dtMs / 1000.0;
+    std::vector<uint64_t> count(c.populations.size(), 0);
+    for (auto &e : res.spikes.events)
+      ++count[e.population];
+    uint64_t total = 0, modelSpikes = 0, neurons = 0;
+    nlohmann::json pops = nlohmann::json::array();
+    for (size_t p = 0; p < c.populations.size(); ++p) {
+      const loihi::Population &pp = c.populations[p];
+      bool source = pp.kind != loihi::Population::Kind::Compartments;
+      double rate = seconds > 0 && pp.size ? double(count[p]) / double(pp.size) / seconds : 0.0;
+      pops.push_back({{"name", pp.name}, {"size", pp.size}, {"spikes", count[p]}, {"rate_hz", rate}, {"source", source}});
+      total += count[p];
+      if (!source) {
+        modelSpikes += count[p];
+        neurons += pp.size;
+      }
+    }
+    uint64_t synapses = 0;
+    for (auto &s : c.synapses)
+      synapses += s.size();
+    j["target"] = "loihi";
+    j["run_ms"] = res.runMs;
+    j["simulated_ms"] = seconds * 1000.0;
+    j["dt_ms"] = c.dtMs;
+    j["steps"] = res.steps;
+    j["neurons"] = neurons;
+    j["synapses"] = synapses;
+    j["spikes"] = total;
+    j["mean_rate_hz"] = seconds > 0 && neurons ? double(modelSpikes) / double(neurons) / seconds : 0.0;
+    j["populations"] = pops;
+    j["placement"] = loihi::utilisationJson(c);
+  }
+  return {};
+}
+
+bool chooseNetwork(const ir::Module &mod, const std::string &name, uint32_t &index, std::string &error) {
+  index = 0;
+  if (mod.networks.empty()) {
+    error = "the Loihi target maps networks; the input has none";
+    return false;
+  }
+  if (!name.empty()) {
+    for (uint32_t i = 0; i < mod.networks.size(); ++i)
+      if (mod.networks[i]->name == name) {
+        index = i;
+        return true;
+      }
+    error = "--network: no network named '" + name + "'";
+    return false;
+  }
+  if (mod.networks.size() > 1) {
+    error = "the input has several networks; choose one with --network";
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+int runLoihiCommand(CompilerSession &session, const RunRequest &req, const std::string &output) {
+  DiagnosticEngine &diags = session.diagnostics();
+  auto bad = [&](const std::string &msg) {
+    diags.error({}, msg);
+    return 1;
+  };
+  if (!req.model.empty() || !req.params.empty() || !req.spikeInputs.empty() || !req.currentInputs.empty())
+    return bad("--model, --param, --spike-input and --current-input are not available with --target=loihi: it "
+               "maps a network");
+  auto t0 = std::chrono::steady_clock::now();
+  if (!session.lower())
+    return 1;
+  ir::Module &mod = *session.module();
+  uint32_t index = 0;
+  std::string err;
+  if (!chooseNetwork(mod, req.network, index, err))
+    return bad(err);
+  loihi::LoihiRunResult res;
+  loihi::MappingOptions mo;
+  auto config = loihi::mapNetwork(mod, index, mo, diags);
+  if (!config)
+    return 1;
+  loihi::PlacementError pe;
+  if (!loihi::placeNetwork(*config, pe)) {
+    const ir::Network &net = *mod.networks[index];
+    SourceRange at = pe.population ? net.populations[*pe.population].loc : net.loc;
+    diags.error(at, "cannot place the network on Loihi cores: " + pe.message);
+    return 1;
+  }
+  double mapMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  res.config = std::move(*config);
+  if (!req.quiet)
+    loihi::printUtilisation(res.config, std::cerr);
+  if (!output.empty() && output != "-") {
+    if (!loihi::writeConfig(res.config, output, err))
+      return bad(err);
+  } else if (req.duration.empty()) {
+    std::cout << loihi::toJson(res.config).dump(1) << "\n";
+  }
+  nlohmann::json stats;
+  if (!req.duration.empty()) {
+    loihi::LoihiRunOptions opt;
+    if (!parseDurationMs(req.duration, opt.durationMs, err))
+      return bad("--run: " + err);
+    opt.traceVariables = req.trace;
+    if (!loihi::runConfigOnLoihi(res.config, opt, res, err))
+      return bad(err);
+    if (std::string e = writeOutputs(req, res, req.stats ? &stats : nullptr); !e.empty())
+      return bad(e);
+  } else if (req.stats) {
+    stats["target"] = "loihi";
+    stats["placement"] = loihi::utilisationJson(res.config);
+  }
+  if (req.stats) {
+    stats["map_ms"] = mapMs;
+    std::cout << stats.dump(2) << "\n";
+  }
+  return diags.hasErrors() ? 1 : 0;
+}
+
+int loihiRunMain(int argc, char **argv) {
+  CLI::App app{"nsc run - emulate a saved Loihi core configuration (nsc FILE --target=loihi -o net.json)"};
+  std::string path;
+  RunRequest r;
+  r.duration = "1s";
+  app.add_option("config", path, "The configuration (JSON)")->required();
+  app.add_option("--run", r.duration, "Simulate this long: 1s, 250ms, 100 (ms) (default 1s)");
+  app.add_option("--spikes", r.spikesOut, "Write all spikes (t_ms,population,index) to FILE.csv/.json/.npy");
+  app.add_option("--trace", r.trace, "Sample these variables every step (comma-separated)")->delimiter(',');
+  app.add_option("--trace-out", r.traceOut, "Where --trace goes (default trace.csv)");
+  app.add_option("--record-dir", r.recordDir, "Write the configuration's recorders here, one CSV per recorder");
+  app.add_flag("--stats", r.stats, "Print run statistics as JSON on stdout");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  loihi::LoihiRunResult res;
+  std::string err;
+  if (!loihi::readConfig(path, res.config, err)) {
+    std::cerr << "nsc: error: " << err << "\n";
+    return 1;
+  }
+  loihi::LoihiRunOptions opt;
+  if (!parseDurationMs(r.duration, opt.durationMs, err)) {
+    std::cerr << "nsc: error: --run: " << err << "\n";
+    return 2;
+  }
+  opt.traceVariables = r.trace;
+  nlohmann::json stats;
+  if (!loihi::runConfigOnLoihi(res.config, opt, res, err) ||
+      !(err = writeOutputs(r, res, r.stats ? &stats : nullptr)).empty()) {
+    std::cerr << "nsc: error: " << err << "\n";
+    return 1;
+  }
+  if (r.stats)
+    std::cout << stats.dump(2) << "\n";
+  return 0;
+}
+
+} // namespace nsc::driver
