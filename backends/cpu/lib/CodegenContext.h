@@ -176,6 +176,20 @@ public:
   llvm::Value *callLibm(const char *name, llvm::ArrayRef<llvm::Value *> args);
   llvm::Value *fail(const std::string &message, ir::TypeKind k);
 
+  // Fixed point (FixedCodegen.cpp): values are raw i64 integers (R28-R31,
+  // nsc/ir/FixedPoint.h, the interpreter's FixedEval.cpp step for step).
+  static bool isFixed(const ir::Type &t);
+  /// e (of a fixed type) as its raw i64.
+  llvm::Value *fixedExpr(const ir::Expr &e);
+  /// e of any numeric kind as a raw i64 in format p (what an assignment stores).
+  llvm::Value *fixedOperand(const ir::Expr &e, const ir::Precision &p);
+  /// Rounds an exact i128 with `fromFrac` fraction bits to p, then p's overflow.
+  llvm::Value *fixedFit(llvm::Value *v128, int fromFrac, const ir::Precision &p);
+  llvm::Value *fixedToDouble(llvm::Value *raw, const ir::Precision &p);
+  llvm::Value *fixedFromDouble(llvm::Value *x, const ir::Precision &p, bool constant);
+  /// An exact comparison of two fixed operands (i1), or null when e is not one.
+  llvm::Value *fixedCompare(const ir::Binary &e);
+
 private:
   llvm::Value *binary(const ir::Binary &e);
   llvm::Value *integerBinary(ir::BinaryOp op, llvm::Value *l, llvm::Value *r);

@@ -124,11 +124,6 @@ std::string nameByContent(llvm::Module &module, const std::string &symbol) {
 }
 
 bool rejectUnsupported(const Model &m, DiagnosticEngine &diags) {
-  if (m.semantics.precision.kind == Precision::Fixed) {
-    diags.error(m.loc, "the cpu target does not run fixed-point models yet ('" + m.name + "' uses " +
-                           m.semantics.precision.str() + ")");
-    return true;
-  }
   if (!m.odes.equations.empty() || !m.odes.kernels.empty()) {
     diags.error(m.loc, "model '" + m.name + "' still has ODEs: run the default pass pipeline first");
     return true;
@@ -202,10 +197,6 @@ bool emitModule(const ir::Module &module, EmitKind kind, std::string &out, std::
   auto linked = std::make_unique<llvm::Module>("nsc", context);
   for (size_t i = 0; i < models.size(); ++i) {
     const Model &m = *models[i];
-    if (m.semantics.precision.kind == Precision::Fixed) {
-      error = "model '" + m.name + "' is fixed point; the cpu target does not compile fixed point yet";
-      return false;
-    }
     // What the runtime will find uniform unless a population draws it per
     // neuron: every parameter and internal (see KernelRequest).
     std::vector<bool> uniform(m.variables.size(), false);

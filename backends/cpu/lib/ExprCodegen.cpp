@@ -59,10 +59,8 @@ Value *BodyEmitter::round(Value *v, const ir::Type &t) {
   switch (t.precision.kind) {
   case ir::Precision::F64: return v;
   case ir::Precision::F32: return b.CreateFPExt(b.CreateFPTrunc(v, b.getFloatTy()), mc.f64());
-  case ir::Precision::Fixed:
-    mc.fail("fixed-point precision (" + t.precision.str() +
-            ") cannot be compiled by the cpu backend yet");
-    return v;
+  case ir::Precision::Fixed: // the raw integer's bits (FixedCodegen.cpp)
+    return b.CreateBitCast(fixedFromDouble(v, t.precision, /*constant=*/false), mc.f64());
   }
   return v;
 }
@@ -152,6 +150,8 @@ void BodyEmitter::storeCell(Value *cell, Value *v, TypeKind k) {
 }
 
 Value *BodyEmitter::realValue(const ir::Expr &e) {
+  if (isFixed(e.type))
+    return fixedToDouble(fixedExpr(e), e.type.precision);
   Value *v = expr(e);
   switch (e.type.kind) {
   case TypeKind::Int: return b.CreateSIToFP(v, mc.f64());
@@ -162,6 +162,10 @@ Value *BodyEmitter::realValue(const ir::Expr &e) {
 }
 
 Value *BodyEmitter::valueAs(const ir::Expr &e, const ir::Type &to) {
+  if (isFixed(to))
+    return b.CreateBitCast(fixedOperand(e, to.precision), mc.f64());
+  if (to.kind == TypeKind::Real && isFixed(e.type))
+    return round(realValue(e), to);
   Value *v = expr(e);
   if (to.kind != TypeKind::Real)
     return reinterpret(v, e.type.kind, to.kind);
@@ -232,6 +236,8 @@ bool BodyEmitter::speculatable(const ir::Expr &e) const {
 }
 
 Value *BodyEmitter::expr(const ir::Expr &e) {
+  if (isFixed(e.type)) // fixed point travels as the raw integer's bits
+    return b.CreateBitCast(fixedExpr(e), mc.f64());
   TypeKind kind = e.type.kind;
   switch (e.kind) {
   case ir::ExprKind::Constant: {
@@ -314,6 +320,8 @@ Value *BodyEmitter::binary(const ir::Binary &e) {
   if (e.op == BinaryOp::And || e.op == BinaryOp::Or)
     return reinterpret(shortCircuit(e), TypeKind::Bool, e.type.kind);
   TypeKind lk = e.lhs->type.kind, rk = e.rhs->type.kind;
+  if (Value *c = ir::isComparison(e.op) ? fixedCompare(e) : nullptr)
+    return reinterpret(c, TypeKind::Bool, e.type.kind);
   if (ir::isComparison(e.op)) {
     Value *out;
     if (lk == TypeKind::Bool) {
@@ -464,6 +472,13 @@ Value *BodyEmitter::cast(const ir::Cast &e) {
     return reinterpret(round(b.CreateSIToFP(i, mc.f64()), e.type), TypeKind::Real, k);
   }
   case ir::CastKind::RealToInt: {
+    if (isFixed(e.operand->type)) { // R30: truncation toward zero
+      const ir::Precision &p = e.operand->type.precision;
+      int64_t packed = p.intBits | p.fracBits << 8 | int(p.rounding) << 16 | int(p.overflow) << 24;
+      Value *i = b.CreateCall(mc.runtime("nsc_rt_fx_unary"),
+                              {b.getInt32(4), fixedExpr(*e.operand), b.getInt64(packed), b.getInt64(packed)});
+      return reinterpret(i, TypeKind::Int, k);
+    }
     Value *x = realValue(*e.operand);
     Value *fits = b.CreateFCmpOLT(b.CreateUnaryIntrinsic(Intrinsic::fabs, x),
                                   ConstantFP::get(mc.f64(), kRealToIntLimit));
@@ -658,8 +673,10 @@ Value *BodyEmitter::callUser(const ir::Call &c) {
   for (size_t i = 0; i < c.args.size(); ++i) {
     const ir::Type &pt = mc.model.variables[f.params[i]].type;
     TypeKind ak = c.args[i]->type.kind;
-    Value *v = expr(*c.args[i]);
-    if (pt.kind == TypeKind::Real && ak == TypeKind::Int)
+    Value *v = isFixed(pt) ? valueAs(*c.args[i], pt) : expr(*c.args[i]);
+    if (isFixed(pt))
+      ;
+    else if (pt.kind == TypeKind::Real && ak == TypeKind::Int)
       v = b.CreateSIToFP(v, mc.f64());
     else
       v = reinterpret(v, ak, pt.kind);

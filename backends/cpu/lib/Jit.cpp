@@ -172,6 +172,11 @@ std::vector<std::pair<const char *, void *>> supportRoutines() {
       {"nsc_rt_warn_int_div_zero", reinterpret_cast<void *>(&nsc_rt_warn_int_div_zero)},
       {"nsc_rt_warn_for_step_zero", reinterpret_cast<void *>(&nsc_rt_warn_for_step_zero)},
       {"nsc_rt_fatal", reinterpret_cast<void *>(&nsc_rt_fatal)},
+      {"nsc_rt_fx_input", reinterpret_cast<void *>(&nsc_rt_fx_input)},
+      {"nsc_rt_fx_from_double", reinterpret_cast<void *>(&nsc_rt_fx_from_double)},
+      {"nsc_rt_fx_binary", reinterpret_cast<void *>(&nsc_rt_fx_binary)},
+      {"nsc_rt_fx_unary", reinterpret_cast<void *>(&nsc_rt_fx_unary)},
+      {"nsc_rt_fx_scale", reinterpret_cast<void *>(&nsc_rt_fx_scale)},
   };
 }
 

@@ -195,6 +195,14 @@ FunctionCallee ModuleContext::runtime(const char *name) {
     ft = FunctionType::get(v, {p, i32()}, false);
   else if (n == "nsc_rt_warn_index")
     ft = FunctionType::get(v, {p, i64(), i64()}, false);
+  else if (n == "nsc_rt_fx_input" || n == "nsc_rt_fx_from_double")
+    ft = FunctionType::get(i64(), {f64(), i64()}, false);
+  else if (n == "nsc_rt_fx_binary")
+    ft = FunctionType::get(i64(), {i32(), i64(), i64(), i64(), i64(), i64()}, false);
+  else if (n == "nsc_rt_fx_unary")
+    ft = FunctionType::get(i64(), {i32(), i64(), i64(), i64()}, false);
+  else if (n == "nsc_rt_fx_scale")
+    ft = FunctionType::get(i64(), {i64(), i64(), f64(), i64()}, false);
   if (!ft) {
     fail(std::string("internal error: unknown support routine ") + name);
     ft = FunctionType::get(v, {}, false);
@@ -679,7 +687,8 @@ Function *StepGenerator::emitLoop() {
   // one subtraction and one integer OR per variable.
   Value *bad = b.getInt64(0);
   for (const ir::Variable &v : m_.variables) {
-    if (v.role != VarRole::State || v.type.kind != TypeKind::Real)
+    if (v.role != VarRole::State || v.type.kind != TypeKind::Real ||
+        v.type.precision.kind == ir::Precision::Fixed) // raw integers: always finite
       continue;
     Value *x = b.CreateLoad(mc_.f64(), em.varCellAt(v.id, b.getInt64(0)));
     bad = b.CreateOr(bad, b.CreateBitCast(b.CreateFSub(x, x), mc_.i64()));
@@ -746,9 +755,6 @@ Error StepGenerator::run() {
   auto error = [](const std::string &msg) { return createStringError(inconvertibleErrorCode(), msg); };
   if (m_.kind == ir::ModelKind::Synapse)
     return error("model '" + m_.name + "': synapse models cannot be compiled by the cpu backend yet");
-  if (m_.semantics.precision.kind == ir::Precision::Fixed)
-    return error("model '" + m_.name + "': fixed-point precision (" + m_.semantics.precision.str() +
-                 ") cannot be compiled by the cpu backend yet");
   if (!m_.odes.equations.empty() || !m_.odes.kernels.empty())
     return error("model '" + m_.name + "' still has ODEs: run the default pass pipeline first");
   analyse();

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "RuntimeSupport.h"
 
+#include "nsc/ir/FixedPoint.h"
 #include "nsc/runtime/Random.h"
 
 #include <cmath>
@@ -183,6 +184,38 @@ void nsc_rt_fatal(nsc_runtime *rt, uint32_t code) {
                      std::to_string(code));
     break;
   }
+}
+
+// Fixed point: the same functions the interpreter calls (FixedPoint.h).
+static nsc::ir::Precision unpackFormat(int64_t f) {
+  return nsc::ir::Precision::fixed(int(f & 0xff), int((f >> 8) & 0xff), nsc::ir::Rounding((f >> 16) & 0xff),
+                                   nsc::ir::Overflow((f >> 24) & 0xff));
+}
+
+int64_t nsc_rt_fx_input(double v, int64_t format) { return nsc::ir::fx::inputFromDouble(v, unpackFormat(format)); }
+
+int64_t nsc_rt_fx_from_double(double v, int64_t format) { return nsc::ir::fx::fromDouble(v, unpackFormat(format)); }
+
+int64_t nsc_rt_fx_binary(uint32_t op, int64_t a, int64_t fa, int64_t b, int64_t fb, int64_t fr) {
+  namespace fx = nsc::ir::fx;
+  auto pa = unpackFormat(fa), pb = unpackFormat(fb), pr = unpackFormat(fr);
+  return op == 0 ? fx::div(a, pa, b, pb, pr) : fx::mod(a, pa, b, pb, pr);
+}
+
+int64_t nsc_rt_fx_unary(uint32_t op, int64_t a, int64_t fa, int64_t fr) {
+  namespace fx = nsc::ir::fx;
+  auto pa = unpackFormat(fa), pr = unpackFormat(fr);
+  switch (op) {
+  case 0: return fx::floorOf(a, pa, pr);
+  case 1: return fx::ceilOf(a, pa, pr);
+  case 2: return fx::roundOf(a, pa, pr);
+  case 3: return fx::abs(a, pa, pr);
+  default: return fx::toInt(a, pa);
+  }
+}
+
+int64_t nsc_rt_fx_scale(int64_t a, int64_t fa, double factor, int64_t fr) {
+  return nsc::ir::fx::scaleBy(a, unpackFormat(fa), factor, unpackFormat(fr));
 }
 
 } // extern "C"

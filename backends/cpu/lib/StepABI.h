@@ -95,4 +95,15 @@ void nsc_rt_warn_for_step_zero(nsc_runtime *rt);
 /// more than 256 levels"; sema forbids recursion, the IR does not).
 void nsc_rt_fatal(nsc_runtime *rt, uint32_t code);
 
+/// Fixed-point operations that generated code does not inline (R28-R31,
+/// nsc/ir/FixedPoint.h). A format travels packed in one i64:
+/// intBits | fracBits << 8 | rounding << 16 | overflow << 24.
+int64_t nsc_rt_fx_input(double v, int64_t format);        // fx::inputFromDouble
+int64_t nsc_rt_fx_from_double(double v, int64_t format);  // fx::fromDouble (R31)
+/// op: 0 div, 1 mod (a in fa, b in fb, result in fr).
+int64_t nsc_rt_fx_binary(uint32_t op, int64_t a, int64_t fa, int64_t b, int64_t fb, int64_t fr);
+/// op: 0 floor, 1 ceil, 2 round, 3 abs, 4 real -> integer (fr ignored).
+int64_t nsc_rt_fx_unary(uint32_t op, int64_t a, int64_t fa, int64_t fr);
+int64_t nsc_rt_fx_scale(int64_t a, int64_t fa, double factor, int64_t fr); // fx::scaleBy
+
 } // extern "C"
