@@ -401,6 +401,7 @@ int verifyMain(int argc, char **argv) {
     std::unique_ptr<CompilerSession> session;
   };
   std::vector<Done> runs;
+  std::string what;
   for (size_t i = 0; i < specs.size(); ++i) {
     auto session = std::make_unique<CompilerSession>();
     DiagnosticEngine &diags = session->diagnostics();
@@ -411,6 +412,15 @@ int verifyMain(int argc, char **argv) {
     r.target = specs[i].label;
     TargetRun run;
     bool compiled = compile(*session, file, specs[i]);
+    if (compiled && i == 0) {
+      // What runs, named before a single-model run adds its network.
+      const ir::Module &mod = *session->module();
+      what = !req.model.empty()                ? "model '" + req.model + "'"
+             : mod.networks.empty()            ? "the file's model"
+             : !req.network.empty()            ? "network '" + req.network + "'"
+             : mod.networks.size() == 1        ? "network '" + mod.networks[0]->name + "'"
+                                               : std::string();
+    }
     bool ran = compiled && specs[i].runner->run(*session, r, run);
     // Every target compiles the same file: its warnings are shown once.
     if (i == 0 || diags.hasErrors())
@@ -447,11 +457,6 @@ int verifyMain(int argc, char **argv) {
                                  {"run_ms", runs[i].run.runMs}});
   report["comparisons"] = nlohmann::json::array();
   std::ostringstream table;
-  std::string what = !req.model.empty() ? "model '" + req.model + "'"
-                     : !req.network.empty() ? "network '" + req.network + "'"
-                     : refModule.networks.size() == 1 && !refModule.networks[0]->name.empty()
-                         ? "network '" + refModule.networks[0]->name + "'"
-                         : std::string();
   if (!what.empty())
     report["run"] = what;
   table << "nsc verify: " << file << (what.empty() ? "" : ", " + what) << ", " << num(runMs) << " ms ("
@@ -483,7 +488,7 @@ int verifyMain(int argc, char **argv) {
     c["populations"] = nlohmann::json::array();
     table << "\n" << specs[i].label << " against " << specs[0].label << ":\n";
     table << fmt::format("  {:<12} {:>8} {:>9} {:>9} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7}  {}\n",
-                         "population", "neurons", "ref", "spikes", "diff", "|diff|", "vp mean", "vp max",
+                         "population", "neurons", "ref", "spikes", "diff", "|dn|/ref", "vp mean", "vp max",
                          "vr mean", "vr max", "differ", "first divergence");
     for (size_t p = 0; p < popSpecs.size(); ++p) {
       c["populations"].push_back(spikeJSON(popSpecs[p].name, cmp.populations[p], dt));
