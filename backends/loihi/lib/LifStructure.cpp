@@ -58,23 +58,41 @@ public:
       return fail(m_.onCondition.empty() ? m_.loc : m_.onCondition[1].loc,
                   "a Loihi soma has one spike condition; model '" + m_.name + "' has " +
                       std::to_string(m_.onCondition.size()));
-    if (!condition(*m_.onCondition[0].cond) || !membrane() || !currents() || !receives() || !update() ||
-        !spikeBlock())
+    // The membrane equation is checked before the rest of the spike
+    // condition: what prevents a conductance-based or nonlinear model from
+    // mapping is its voltage equation, not its refractoriness.
+    if (!condition(*m_.onCondition[0].cond) || !membrane())
+      return std::nullopt;
+    if (badTerm_)
+      return fail(badTerm_->loc, "spike condition term '" + text(*badTerm_) +
+                                     "' cannot map: a Loihi soma spikes when its voltage exceeds a constant "
+                                     "threshold (outside an optional integer refractory count)");
+    if (!currents() || !receives() || !update() || !spikeBlock())
       return std::nullopt;
     return std::move(s_);
   }
 
 private:
   std::optional<LifStructure> fail(SourceRange at, std::string msg) {
-    diags_.error(at, std::move(msg));
+    diags_.error(where(at), std::move(msg));
     failed_ = true;
     return std::nullopt;
   }
+  SourceRange where(SourceRange at) const { return at.valid() ? at : m_.loc; }
   bool bad(SourceRange at, std::string msg) {
     fail(at, std::move(msg));
     return false;
   }
-  std::string text(const Expr &e) const { return printExpr(e, &m_); }
+  /// The IR printer's text without its sigils and outer parentheses.
+  std::string text(const Expr &e) const {
+    std::string t;
+    for (char ch : printExpr(e, &m_))
+      if (ch != '%' && ch != '@')
+        t += ch;
+    if (t.size() > 2 && t.front() == '(' && t.back() == ')')
+      t = t.substr(1, t.size() - 2);
+    return t;
+  }
   const std::string &name(VarId v) const { return m_.variables[v].name; }
   bool isState(VarId v) const { return v < m_.variables.size() && m_.variables[v].role == VarRole::State; }
   bool readsState(const Expr &e) const {
@@ -108,9 +126,8 @@ private:
           continue;
         }
       }
-      return bad(t->loc, "spike condition term '" + text(*t) +
-                             "' cannot map: a Loihi soma spikes when its voltage exceeds a constant threshold "
-                             "(outside an optional integer refractory count)");
+      if (!badTerm_)
+        badTerm_ = t;
     }
     if (s_.V == kNoVar)
       return bad(cond.loc, "spike condition '" + text(cond) +
@@ -183,7 +200,7 @@ private:
       auto form = passes::decomposeLinear(*xe->rhs, [&](VarId v) { return isState(v); }, b_);
       bool pure = xe->order == 1 && form && !form->offset && form->terms.size() == 1 && form->terms[0].var == c.var;
       if (!pure)
-        return bad(xe->rhs->loc, "'" + name(c.var) + "'' = " + text(*xe->rhs) +
+        return bad(xe->rhs->loc.valid() ? xe->rhs->loc : m_.variables[c.var].loc, "'" + name(c.var) + "'' = " + text(*xe->rhs) +
                                      " is not a pure exponential decay (x' = -x/tau): a Loihi compartment's "
                                      "current input decays on its own (alpha-shaped or driven synapses cannot map)");
       c.rate = std::move(form->terms[0].coeff);
@@ -328,6 +345,7 @@ private:
   DiagnosticEngine &diags_;
   Builder b_;
   LifStructure s_;
+  const Expr *badTerm_ = nullptr;
   bool failed_ = false;
 };
 
