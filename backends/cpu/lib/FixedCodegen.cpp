@@ -16,6 +16,8 @@
 
 #include "nsc/ir/FixedPoint.h"
 
+#include "llvm/IR/Intrinsics.h"
+
 #include <cmath>
 
 using namespace llvm;
@@ -81,8 +83,28 @@ Value *BodyEmitter::fixedToDouble(Value *raw, const Precision &p) {
 Value *BodyEmitter::fixedFromDouble(Value *x, const Precision &p, bool constant) {
   if (auto *c = dyn_cast<ConstantFP>(x); c && constant)
     return b.getInt64(uint64_t(fx::fromDouble(c->getValueAPF().convertToDouble(), p)));
-  return b.CreateCall(mc.runtime(constant ? "nsc_rt_fx_from_double" : "nsc_rt_fx_input"),
-                      {x, b.getInt64(packed(p))});
+  if (constant)
+    return b.CreateCall(mc.runtime("nsc_rt_fx_from_double"), {x, b.getInt64(packed(p))});
+  // fx::inputFromDouble inline for the common case (port sums, every neuron
+  // and step): x·2^n (exact), nearest-even, then the overflow mode; NaN and
+  // magnitudes from 9e18 on take the support routine.
+  Value *scaled = b.CreateFMul(x, ConstantFP::get(mc.f64(), std::ldexp(1.0, p.fracBits)));
+  Value *fits = b.CreateFCmpOLT(b.CreateUnaryIntrinsic(Intrinsic::fabs, scaled), ConstantFP::get(mc.f64(), 9.0e18));
+  BasicBlock *fast = newBlock("fx.in.fast"), *slow = newBlock("fx.in.slow"), *join = newBlock("fx.in.end");
+  b.CreateCondBr(fits, fast, slow);
+  b.SetInsertPoint(fast);
+  Value *r = b.CreateFPToSI(b.CreateUnaryIntrinsic(Intrinsic::roundeven, scaled), mc.i64());
+  Value *fv = fixedFit(b.CreateSExt(r, b.getInt128Ty()), p.fracBits, p);
+  BasicBlock *fastEnd = b.GetInsertBlock();
+  b.CreateBr(join);
+  b.SetInsertPoint(slow);
+  Value *sv = b.CreateCall(mc.runtime("nsc_rt_fx_input"), {x, b.getInt64(packed(p))});
+  b.CreateBr(join);
+  b.SetInsertPoint(join);
+  PHINode *phi = b.CreatePHI(mc.i64(), 2);
+  phi->addIncoming(fv, fastEnd);
+  phi->addIncoming(sv, slow);
+  return phi;
 }
 
 Value *BodyEmitter::fixedOperand(const ir::Expr &e, const Precision &p) {
