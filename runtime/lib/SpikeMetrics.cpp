@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <unordered_map>
 
@@ -255,10 +256,21 @@ bool compareTraces(const TraceRecording &ref, const TraceRecording &test, std::v
   std::vector<std::optional<uint32_t>> popMap(ref.populations.size());
   for (size_t p = 0; p < ref.populations.size(); ++p)
     popMap[p] = indexOf(test.populations, ref.populations[p]);
+  // Targets that sample in the same order (the network runtime's, and any
+  // that follows it) match row for row; only otherwise is a hash index of
+  // the test rows built (tens of millions of rows for a traced network).
+  bool aligned = true;
+  for (size_t r = 0; r < ref.rows() && aligned; ++r) {
+    uint32_t p = ref.population[r];
+    aligned = p < popMap.size() && popMap[p] && test.step[r] == ref.step[r] && test.population[r] == *popMap[p] &&
+              test.index[r] == ref.index[r];
+  }
   std::unordered_map<RowKey, size_t, RowKeyHash> rows;
-  rows.reserve(test.rows());
-  for (size_t r = 0; r < test.rows(); ++r)
-    rows.emplace(RowKey{test.step[r], test.population[r], test.index[r]}, r);
+  if (!aligned) {
+    rows.reserve(test.rows());
+    for (size_t r = 0; r < test.rows(); ++r)
+      rows.emplace(RowKey{test.step[r], test.population[r], test.index[r]}, r);
+  }
 
   // One comparison per (population, variable), in the reference's order.
   std::vector<TraceComparison> acc(ref.populations.size() * ref.variables.size());
@@ -266,8 +278,12 @@ bool compareTraces(const TraceRecording &ref, const TraceRecording &test, std::v
   size_t nv = ref.variables.size(), tv = test.variables.size();
   for (size_t r = 0; r < ref.rows(); ++r) {
     uint32_t p = ref.population[r];
-    auto it = p < popMap.size() && popMap[p] ? rows.find(RowKey{ref.step[r], *popMap[p], ref.index[r]}) : rows.end();
-    if (it == rows.end()) {
+    size_t row = r;
+    if (!aligned) {
+      auto it = p < popMap.size() && popMap[p] ? rows.find(RowKey{ref.step[r], *popMap[p], ref.index[r]}) : rows.end();
+      row = it == rows.end() ? SIZE_MAX : it->second;
+    }
+    if (row == SIZE_MAX) {
       std::string pop = p < ref.populations.size() ? ref.populations[p] : std::to_string(p);
       error = "the second run has no trace sample of " + pop + "[" + std::to_string(ref.index[r]) +
               "] at step " + std::to_string(ref.step[r]);
@@ -275,7 +291,7 @@ bool compareTraces(const TraceRecording &ref, const TraceRecording &test, std::v
     }
     seen[p] = true;
     for (size_t v = 0; v < nv; ++v) {
-      double a = ref.values[r * nv + v], b = test.values[it->second * tv + column[v]];
+      double a = ref.values[r * nv + v], b = test.values[row * tv + column[v]];
       double e = absError(a, b);
       TraceComparison &t = acc[p * nv + v];
       ++t.samples;
