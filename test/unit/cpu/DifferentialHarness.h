@@ -234,7 +234,8 @@ public:
         interpSpiked[i] = f.spiked;
         for (const ir::Variable &v : m_.variables)
           if (v.role == ir::VarRole::State && v.type.kind == ir::TypeKind::Real)
-            interpNonFinite = interpNonFinite || !std::isfinite(f.cell(ex_.slotOf(v.id)).r);
+            interpNonFinite = interpNonFinite || (v.type.precision.kind != ir::Precision::Fixed &&
+                                                  !std::isfinite(f.cell(ex_.slotOf(v.id)).r));
       }
       std::fill(spiked.begin(), spiked.end(), 0xAB); // must be overwritten
       nsc_step_args args{};
@@ -406,7 +407,9 @@ private:
           // NaN payloads and signs are not specified by IEEE 754 or LLVM
           // (an operand order the optimiser may swap picks the NaN): two
           // NaNs count as equal. The engine stops a run at the first one.
-          bool bothNaN = v.type.kind == ir::TypeKind::Real && std::isnan(a.r) && std::isnan(b.r);
+          // Fixed-point cells hold raw integers (negative ones look like NaNs).
+          bool bothNaN = v.type.kind == ir::TypeKind::Real && v.type.precision.kind != ir::Precision::Fixed &&
+                         std::isnan(a.r) && std::isnan(b.r);
           stats.nans += bothNaN;
           if (std::memcmp(&a, &b, 8) != 0 && !bothNaN)
             return ::testing::AssertionFailure()
@@ -481,6 +484,18 @@ inline std::string asFloat32(std::string source) {
   if (size_t p = source.find(block); p != std::string::npos)
     return source.insert(p + block.size(), "    precision = float32\n");
   return source + "\n\nsemantics:\n    precision = float32\n";
+}
+
+/// The source with every precision setting replaced by `precision` (e.g.
+/// "fixed(Q16.16)"), or a file-level block added.
+inline std::string withPrecision(std::string source, const std::string &precision) {
+  for (size_t p = source.find("precision = "); p != std::string::npos; p = source.find("precision = ", p + 1)) {
+    size_t end = source.find('\n', p);
+    source.replace(p, end - p, "precision = " + precision);
+  }
+  if (source.find("precision = ") == std::string::npos)
+    source += "\n\nsemantics:\n    precision = " + precision + "\n";
+  return source;
 }
 
 inline const std::vector<std::string> kExamples = {
