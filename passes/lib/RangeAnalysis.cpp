@@ -38,7 +38,7 @@ double mulEnd(double a, double b) { return (a == 0 || b == 0) ? 0 : a * b; }
 
 std::string fmtNum(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
+  std::snprintf(buf, sizeof buf, "%.6g", v == 0 ? 0.0 : v); // no "-0"
   return buf;
 }
 } // namespace
