@@ -24,6 +24,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "CudaCommand.h"
 #include "RunCommand.h"
 #include "VerilogCommand.h"
 #ifdef NSC_HAVE_LOIHI
@@ -48,7 +49,7 @@
 
 namespace {
 
-enum class Emit { Check, Tokens, Ast, Ir, IrJson, LLVM, Asm, Obj, Verilog };
+enum class Emit { Check, Tokens, Ast, Ir, IrJson, LLVM, Asm, Obj, Verilog, Cuda };
 
 struct Options {
   std::vector<std::string> inputs;
@@ -141,6 +142,8 @@ int run(const Options &opts) {
     ok &= session.addInputFile(in);
   if (!ok)
     return finish(false);
+  if (opts.target == "cuda") // CudaCommand.cpp
+    return finish(nsc::driver::runCudaCommand(session, {opts.runReq, opts.output, opts.emit == Emit::Cuda}) == 0);
   if (opts.target == "verilog") // VerilogCommand.cpp
     return finish(nsc::driver::runVerilogCommand(
                       session, {opts.runReq.network, opts.output, opts.emit == Emit::Verilog}) == 0);
@@ -222,6 +225,7 @@ int run(const Options &opts) {
     break;
   }
   case Emit::Verilog: // handled above (VerilogCommand.cpp)
+  case Emit::Cuda:    // handled above (CudaCommand.cpp)
     break;
   case Emit::IrJson:
     if (!session.lower() || (opts.runPasses() && !runPasses(opts, session)))
@@ -264,17 +268,18 @@ int main(int argc, char **argv) {
                                              {"llvm", Emit::LLVM},
                                              {"asm", Emit::Asm},
                                              {"obj", Emit::Obj},
-                                             {"verilog", Emit::Verilog}};
+                                             {"verilog", Emit::Verilog},
+                                             {"cuda", Emit::Cuda}};
   std::string emit;
   app.add_option("--emit", emit,
                  "What to print: tokens, ast, ir, ir-json; with --target=cpu: llvm (optimised LLVM IR), "
                  "asm (assembly), obj (an object file, needs -o); verilog (the hardware modules, --target=verilog) "
                  "(default: check only)")
-      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-json", "llvm", "asm", "obj", "verilog"}));
+      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-json", "llvm", "asm", "obj", "verilog", "cuda"}));
   app.add_option("--target", opts.target,
                  "Where to run or what to generate: interp (the reference interpreter), "
                  "cpu (LLVM, JIT-compiled in-process), verilog (the network's hardware blocks: -o DIR gets .v files, "
-                 "harnesses, testbenches; docs/verilog.md); cuda, loihi are not in this build yet")
+                 "harnesses, testbenches; docs/verilog.md); cuda (CUDA source + driver: -o DIR, --emit=cuda; docs/cuda.md); loihi is not in every build")
       ->check(CLI::IsMember({"interp", "cpu", "cuda", "loihi", "verilog"}));
   nsc::driver::RunRequest &rr = opts.runReq;
   auto *runGroup = app.add_option_group("Running (--target=interp|cpu)");
@@ -328,6 +333,10 @@ int main(int argc, char **argv) {
   }
   if (!emit.empty())
     opts.emit = emits.at(emit);
+  if (opts.emit == Emit::Cuda || opts.target == "cuda") { // CudaCommand.cpp checks its own options
+    opts.target = "cuda";
+    return run(opts);
+  }
   if (opts.emit == Emit::Verilog && opts.target.empty())
     opts.target = "verilog"; // --emit=verilog alone means the verilog backend
   if ((opts.emit == Emit::Verilog) != (opts.target == "verilog") && opts.emit != Emit::Check) {

@@ -131,6 +131,7 @@ public:
   std::optional<uint32_t> projection(const std::string &name) const override;
   bool getSynapseValues(uint32_t projection, const std::string &variable, SynapseValues &out,
                         std::string &error) const override;
+  bool exportNetwork(ExportedNetwork &out, std::string &error) const override; // Export.cpp
 
 private:
   bool fail(SourceRange at, std::string msg);

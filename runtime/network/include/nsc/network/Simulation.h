@@ -95,6 +95,41 @@ struct SynapseValues {
   std::vector<double> value;            // float64, in the variable's unit
 };
 
+/// A built network as plain data, for backends that run it outside this
+/// runtime (the cuda target copies it to a GPU): the state after initial
+/// values and `prepare`, the static synapses in the reference order, the
+/// sources' schedules. Filled by Simulation::exportNetwork.
+struct ExportedPopulation {
+  uint32_t kind = 0;       // ir::PopulationKind
+  uint64_t n = 0;
+  uint32_t ringSlots = 2;  // D = max delay + 1 (R15)
+  uint32_t portSlots = 0, rowSize = 0;
+  std::vector<uint64_t> cells;     // rowSize * n raw 8-byte cells, slot-major (slot * n + i)
+  std::vector<double> constantInput; // per port slot (--current-input)
+  uint32_t rngKey[2] = {0, 0};     // models: K(p, 1); poisson_generator: K(p, 0)
+  double rateHz = 0, amplitude = 0;
+  int64_t startStep = 0, stopStep = INT64_MAX;
+  std::vector<uint64_t> emitStep;  // spike_generator (R21)
+  std::vector<uint32_t> multiplicity;
+  std::vector<int64_t> currentSteps; // step_current_generator
+  std::vector<double> currentValues;
+};
+struct ExportedProjection {
+  uint32_t source = 0, target = 0;
+  bool continuous = false, plastic = false;
+  uint32_t basePort = 0;
+  int32_t negativePort = -1;
+  std::vector<uint64_t> rowBegin;  // CSR by source: source.n + 1 offsets
+  std::vector<uint32_t> targets;
+  std::vector<double> weights;
+  std::vector<uint32_t> delays;    // steps
+};
+struct ExportedNetwork {
+  double dtMs = 0;
+  std::vector<ExportedPopulation> populations;
+  std::vector<ExportedProjection> projections;
+};
+
 class Simulation {
 public:
   /// Builds the network `networkIndex` of `module` (populations, synapses,
@@ -146,6 +181,12 @@ public:
                                 std::string &error) const {
     (void)projection, (void)variable, (void)out;
     error = "this simulation does not expose synapse values";
+    return false;
+  }
+  /// The network as plain data (see ExportedNetwork), as of the current step.
+  virtual bool exportNetwork(ExportedNetwork &out, std::string &error) const {
+    (void)out;
+    error = "this simulation cannot be exported";
     return false;
   }
 };

@@ -1,0 +1,783 @@
+//===- nsc_cuda_launcher.cpp - Runs an nsc CUDA output on a GPU -----------===//
+//
+// See nsc_cuda_launcher.h. Per step k, in one stream (so in this order,
+// docs/semantics.md §2 and docs/cuda.md):
+//   1. zero every population's spike counter;
+//   2. continuous-input kernels (R18), projection order;
+//   3. each model population's step kernel (phases 1-4, spike compaction);
+//   4. each source's kernel (R20, R21);
+//   5. each projection's delivery kernel, declaration order (R14, R17);
+//   6. spike recording; trace sampling when (k + 1) is a multiple of the
+//      recorder's interval (R22).
+// Every `batch` steps the recordings and status words are copied back.
+//
+//===----------------------------------------------------------------------===//
+#include "nsc_cuda_launcher.h"
+
+#include "nsc_cuda_abi.h"
+
+#include <cuda.h>
+#include <nvrtc.h>
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+
+namespace nsc_cuda {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double msSince(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+//===----------------------------------------------------------------------===//
+// The driver API and NVRTC, loaded at run time: a machine without a GPU
+// driver (no libcuda.so.1) can still start the program and be told so,
+// and the toolkit version need not match the one nsc was built with.
+//===----------------------------------------------------------------------===//
+
+#define NSC_STR2(x) #x
+#define NSC_STR(x) NSC_STR2(x) /* after macro expansion: cuMemAlloc -> "cuMemAlloc_v2" */
+#define NSC_CU_FUNCTIONS(X)                                                                        \
+  X(cuInit) X(cuDeviceGetCount) X(cuDeviceGet) X(cuDeviceGetAttribute) X(cuDeviceGetName)         \
+  X(cuDevicePrimaryCtxRetain) X(cuDevicePrimaryCtxRelease) X(cuCtxSetCurrent) X(cuGetErrorName)   \
+  X(cuGetErrorString) X(cuLaunchKernel) X(cuMemAlloc) X(cuMemFree) X(cuMemcpyDtoH) X(cuMemcpyHtoD) \
+  X(cuMemsetD32Async) X(cuMemsetD8) X(cuModuleGetFunction) X(cuModuleLoad) X(cuModuleLoadData)    \
+  X(cuModuleUnload) X(cuStreamCreate) X(cuStreamSynchronize)
+#define NSC_NVRTC_FUNCTIONS(X)                                                                     \
+  X(nvrtcCompileProgram) X(nvrtcCreateProgram) X(nvrtcDestroyProgram) X(nvrtcGetErrorString)      \
+  X(nvrtcGetPTX) X(nvrtcGetPTXSize) X(nvrtcGetProgramLog) X(nvrtcGetProgramLogSize)
+
+struct Api {
+#define NSC_MEMBER(f) decltype(&::f) f = nullptr;
+  NSC_CU_FUNCTIONS(NSC_MEMBER)
+  NSC_NVRTC_FUNCTIONS(NSC_MEMBER)
+#undef NSC_MEMBER
+  bool cudaLoaded = false, nvrtcLoaded = false;
+  std::string cudaError, nvrtcError;
+
+  Api() {
+    void *cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!cuda) {
+      cudaError = "the CUDA driver library libcuda.so.1 is not installed";
+    } else {
+      cudaLoaded = true;
+#define NSC_LOAD(f)                                                                                \
+  if (!(f = reinterpret_cast<decltype(f)>(dlsym(cuda, NSC_STR(f))))) {                             \
+    cudaLoaded = false;                                                                            \
+    cudaError = std::string("libcuda.so.1 lacks ") + NSC_STR(f);                                   \
+  }
+      NSC_CU_FUNCTIONS(NSC_LOAD)
+#undef NSC_LOAD
+    }
+    void *nvrtc = nullptr;
+    for (const char *name : {"libnvrtc.so", "libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2",
+#ifdef NSC_CUDA_LIBDIR
+                             NSC_CUDA_LIBDIR "/libnvrtc.so",
+#endif
+                             "/usr/local/cuda/lib64/libnvrtc.so"})
+      if ((nvrtc = dlopen(name, RTLD_NOW | RTLD_LOCAL)))
+        break;
+    if (!nvrtc) {
+      nvrtcError = "libnvrtc.so not found";
+    } else {
+      nvrtcLoaded = true;
+#define NSC_LOAD(f)                                                                                \
+  if (!(f = reinterpret_cast<decltype(f)>(dlsym(nvrtc, NSC_STR(f))))) {                            \
+    nvrtcLoaded = false;                                                                           \
+    nvrtcError = std::string("libnvrtc lacks ") + NSC_STR(f);                                      \
+  }
+      NSC_NVRTC_FUNCTIONS(NSC_LOAD)
+#undef NSC_LOAD
+    }
+  }
+};
+
+Api &api() {
+  static Api a;
+  return a;
+}
+
+//===----------------------------------------------------------------------===//
+// The image (written by nsc::cuda::writeNetworkImage)
+//===----------------------------------------------------------------------===//
+
+struct ImagePop {
+  std::string name, kernel;
+  uint64_t kind = 0, n = 0, D = 2, ports = 0, rowSize = 0, countMask = 0, rngKey = 0;
+  std::vector<uint64_t> cells;
+  std::vector<double> constInput, countWeight;
+  double lambda = 0, subLambda = 0, expNegSub = 0, amplitude = 0;
+  uint64_t parts = 0;
+  int64_t start = 0, stop = INT64_MAX;
+  std::vector<uint64_t> schedStep, schedValue;
+};
+struct ImageProj {
+  uint64_t src = 0, tgt = 0, strategy = 0, basePort = 0;
+  int64_t negPort = -1;
+  std::string kernel;
+  std::vector<uint64_t> rowPtr;
+  std::vector<uint32_t> targets, delays;
+  std::vector<double> weights;
+};
+struct ImageRecorder {
+  std::string label;
+  uint64_t pop = 0, begin = 0, end = 0, every = 1;
+  std::vector<std::string> names;
+  std::vector<uint64_t> slots, kinds;
+};
+struct Image {
+  double dt = 0;
+  std::vector<ImagePop> pops;
+  std::vector<ImageProj> projs;
+  std::vector<ImageRecorder> recorders;
+};
+
+class Reader {
+public:
+  explicit Reader(std::istream &in) : in_(in) {}
+  bool ok() const { return ok_; }
+  uint64_t u64() {
+    uint64_t v = 0;
+    raw(&v, 8);
+    return v;
+  }
+  int64_t i64() { return int64_t(u64()); }
+  double f64() {
+    double v = 0;
+    raw(&v, 8);
+    return v;
+  }
+  std::string str() {
+    uint64_t n = u64();
+    if (!ok_ || n > (1u << 20)) {
+      ok_ = false;
+      return {};
+    }
+    std::string s(n, '\0');
+    raw(s.data(), n);
+    return s;
+  }
+  template <class T> void vec(std::vector<T> &v) {
+    uint64_t n = u64();
+    if (!ok_ || n > (uint64_t(1) << 36) / sizeof(T)) {
+      ok_ = false;
+      return;
+    }
+    v.resize(n);
+    raw(v.data(), n * sizeof(T));
+  }
+
+private:
+  void raw(void *p, size_t n) {
+    if (!ok_ || n == 0)
+      return;
+    in_.read(static_cast<char *>(p), std::streamsize(n));
+    ok_ = bool(in_);
+  }
+  std::istream &in_;
+  bool ok_ = true;
+};
+
+bool readImage(const std::string &path, Image &img, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open the network image '" + path + "'";
+    return false;
+  }
+  char magic[8];
+  in.read(magic, 8);
+  if (!in || std::memcmp(magic, "NSCCUDA1", 8) != 0) {
+    error = "'" + path + "' is not an nsc CUDA network image";
+    return false;
+  }
+  Reader r(in);
+  img.dt = r.f64();
+  img.pops.resize(r.ok() ? std::min<uint64_t>(r.u64(), 1 << 20) : 0);
+  for (ImagePop &p : img.pops) {
+    p.name = r.str();
+    p.kernel = r.str();
+    p.kind = r.u64();
+    p.n = r.u64();
+    p.D = r.u64();
+    p.ports = r.u64();
+    p.rowSize = r.u64();
+    p.countMask = r.u64();
+    p.rngKey = r.u64();
+    r.vec(p.cells);
+    r.vec(p.constInput);
+    r.vec(p.countWeight);
+    p.lambda = r.f64();
+    p.subLambda = r.f64();
+    p.expNegSub = r.f64();
+    p.parts = r.u64();
+    p.start = r.i64();
+    p.stop = r.i64();
+    p.amplitude = r.f64();
+    r.vec(p.schedStep);
+    r.vec(p.schedValue);
+  }
+  img.projs.resize(r.ok() ? std::min<uint64_t>(r.u64(), 1 << 20) : 0);
+  for (ImageProj &q : img.projs) {
+    q.src = r.u64();
+    q.tgt = r.u64();
+    q.strategy = r.u64();
+    q.kernel = r.str();
+    q.basePort = r.u64();
+    q.negPort = r.i64();
+    r.vec(q.rowPtr);
+    r.vec(q.targets);
+    r.vec(q.weights);
+    r.vec(q.delays);
+  }
+  img.recorders.resize(r.ok() ? std::min<uint64_t>(r.u64(), 1 << 20) : 0);
+  for (ImageRecorder &c : img.recorders) {
+    c.label = r.str();
+    c.pop = r.u64();
+    c.begin = r.u64();
+    c.end = r.u64();
+    c.every = std::max<uint64_t>(1, r.u64());
+    uint64_t items = r.ok() ? std::min<uint64_t>(r.u64(), 1 << 16) : 0;
+    for (uint64_t q = 0; q < items; ++q) {
+      c.names.push_back(r.str());
+      c.slots.push_back(r.u64());
+      c.kinds.push_back(r.u64());
+    }
+  }
+  if (!r.ok()) {
+    error = "the network image '" + path + "' is truncated or damaged";
+    return false;
+  }
+  // Consistency: everything the kernels index must be in range.
+  for (const ImagePop &p : img.pops)
+    if (p.kind == NSC_POP_MODEL && (p.cells.size() != p.rowSize * p.n || p.D < 2 || p.constInput.size() != p.ports ||
+                                    p.countWeight.size() != p.ports)) {
+      error = "the network image '" + path + "' is inconsistent (population '" + p.name + "')";
+      return false;
+    }
+  for (const ImageProj &q : img.projs) {
+    if (q.src >= img.pops.size() || q.tgt >= img.pops.size() || q.rowPtr.size() != img.pops[q.src].n + 1 ||
+        q.rowPtr.back() != q.targets.size() || q.weights.size() != q.targets.size() ||
+        q.delays.size() != q.targets.size()) {
+      error = "the network image '" + path + "' is inconsistent (a projection)";
+      return false;
+    }
+    for (uint32_t t : q.targets)
+      if (t >= img.pops[q.tgt].n) {
+        error = "the network image '" + path + "' has a synapse to a missing neuron";
+        return false;
+      }
+    for (uint32_t d : q.delays)
+      if (d < 1 || d >= img.pops[q.tgt].D) {
+        error = "the network image '" + path + "' has a delay outside its ring buffer";
+        return false;
+      }
+  }
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// CUDA helpers
+//===----------------------------------------------------------------------===//
+
+std::string cuText(CUresult r) {
+  const char *name = nullptr, *text = nullptr;
+  api().cuGetErrorName(r, &name);
+  api().cuGetErrorString(r, &text);
+  return std::string(name ? name : "CUDA error") + (text ? std::string(": ") + text : "");
+}
+
+/// Device memory freed at scope exit.
+struct DeviceBuffer {
+  CUdeviceptr ptr = 0;
+  DeviceBuffer() = default;
+  DeviceBuffer(const DeviceBuffer &) = delete;
+  ~DeviceBuffer() {
+    if (ptr)
+      api().cuMemFree(ptr);
+  }
+};
+
+class Session {
+public:
+  ~Session() {
+    buffers_.clear();
+    if (module_)
+      api().cuModuleUnload(module_);
+    if (ctx_)
+      api().cuDevicePrimaryCtxRelease(dev_);
+  }
+  LaunchStatus run(const LaunchOptions &o, LaunchResult &res, std::string &error);
+
+private:
+  bool check(CUresult r, const char *what, std::string &error) {
+    if (r == CUDA_SUCCESS)
+      return true;
+    error = std::string(what) + ": " + cuText(r);
+    return false;
+  }
+  /// Allocates and uploads; 0 for empty data.
+  CUdeviceptr upload(const void *data, size_t bytes, std::string &error) {
+    if (!bytes)
+      return 0;
+    auto b = std::make_unique<DeviceBuffer>();
+    if (!check(api().cuMemAlloc(&b->ptr, bytes), "cuMemAlloc", error))
+      return 0;
+    if (data && !check(api().cuMemcpyHtoD(b->ptr, data, bytes), "cuMemcpyHtoD", error))
+      return 0;
+    if (!data && !check(api().cuMemsetD8(b->ptr, 0, bytes), "cuMemsetD8", error))
+      return 0;
+    CUdeviceptr p = b->ptr;
+    buffers_.push_back(std::move(b));
+    return p;
+  }
+  template <class T> CUdeviceptr upload(const std::vector<T> &v, std::string &error) {
+    return upload(v.data(), v.size() * sizeof(T), error);
+  }
+  bool loadModule(const LaunchOptions &o, LaunchResult &res, std::string &error);
+  bool kernel(const std::string &name, CUfunction &f, std::string &error) {
+    return check(api().cuModuleGetFunction(&f, module_, name.c_str()), ("kernel '" + name + "'").c_str(), error);
+  }
+  bool launch1(CUfunction f, uint64_t threads, void **args, std::string &error) {
+    uint64_t blocks = std::max<uint64_t>(1, (threads + NSC_BLOCK - 1) / NSC_BLOCK);
+    blocks = std::min<uint64_t>(blocks, 0x7FFFFFFFull);
+    return check(api().cuLaunchKernel(f, unsigned(blocks), 1, 1, NSC_BLOCK, 1, 1, 0, stream_, args, nullptr),
+                 "cuLaunchKernel", error);
+  }
+
+  CUdevice dev_ = 0;
+  CUcontext ctx_ = nullptr;
+  CUmodule module_ = nullptr;
+  CUstream stream_ = nullptr;
+  int major_ = 0, minor_ = 0;
+  std::vector<std::unique_ptr<DeviceBuffer>> buffers_;
+};
+
+bool Session::loadModule(const LaunchOptions &o, LaunchResult &res, std::string &error) {
+  auto t0 = Clock::now();
+  const std::string &path = o.module;
+  bool isSource = path.size() > 3 && path.compare(path.size() - 3, 3, ".cu") == 0;
+  if (!isSource) {
+    bool ok = check(api().cuModuleLoad(&module_, path.c_str()), ("loading '" + path + "'").c_str(), error);
+    res.compileMs = msSince(t0);
+    return ok;
+  }
+  if (!api().nvrtcLoaded) {
+    error = "NVRTC (libnvrtc) is not available: " + api().nvrtcError + "; compile '" + path +
+            "' with nvcc -ptx and pass the .ptx";
+    return false;
+  }
+  std::ifstream in(path);
+  if (!in) {
+    error = "cannot open '" + path + "'";
+    return false;
+  }
+  std::string src((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  nvrtcProgram prog;
+  if (api().nvrtcCreateProgram(&prog, src.c_str(), path.c_str(), 0, nullptr, nullptr) != NVRTC_SUCCESS) {
+    error = "nvrtcCreateProgram failed";
+    return false;
+  }
+  std::string arch = "--gpu-architecture=compute_" + std::to_string(major_) + std::to_string(minor_);
+  std::string inc = "--include-path=" + (o.includeDir.empty() ? std::string(".") : o.includeDir);
+  // R25, R26: no FMA contraction, no flush to zero, IEEE division and sqrt.
+  const char *opts[] = {arch.c_str(), inc.c_str(), "--std=c++17", "--fmad=false", "--ftz=false",
+                        "--prec-div=true", "--prec-sqrt=true"};
+  nvrtcResult cr = api().nvrtcCompileProgram(prog, int(sizeof opts / sizeof *opts), opts);
+  size_t logSize = 0;
+  api().nvrtcGetProgramLogSize(prog, &logSize);
+  std::string log(logSize, '\0');
+  if (logSize)
+    api().nvrtcGetProgramLog(prog, log.data());
+  if (cr != NVRTC_SUCCESS) {
+    api().nvrtcDestroyProgram(&prog);
+    error = "NVRTC could not compile '" + path + "': " + api().nvrtcGetErrorString(cr) + "\n" + log;
+    return false;
+  }
+  size_t ptxSize = 0;
+  api().nvrtcGetPTXSize(prog, &ptxSize);
+  std::string ptx(ptxSize, '\0');
+  api().nvrtcGetPTX(prog, ptx.data());
+  api().nvrtcDestroyProgram(&prog);
+  bool ok = check(api().cuModuleLoadData(&module_, ptx.c_str()), "loading the compiled kernels", error);
+  res.compileMs = msSince(t0);
+  return ok;
+}
+
+LaunchStatus Session::run(const LaunchOptions &o, LaunchResult &res, std::string &error) {
+  Image img;
+  if (!readImage(o.image, img, error))
+    return kLaunchError;
+  if (!api().cudaLoaded) {
+    error = "no CUDA device: " + api().cudaError;
+    return kLaunchNoDevice;
+  }
+  CUresult init = api().cuInit(0);
+  int count = 0;
+  if (init != CUDA_SUCCESS || api().cuDeviceGetCount(&count) != CUDA_SUCCESS || count == 0) {
+    error = "no CUDA device: " + (init != CUDA_SUCCESS ? cuText(init) : std::string("the driver reports none"));
+    return kLaunchNoDevice;
+  }
+  if (o.device < 0 || o.device >= count) {
+    error = "no CUDA device " + std::to_string(o.device) + " (" + std::to_string(count) + " present)";
+    return kLaunchNoDevice;
+  }
+  if (!check(api().cuDeviceGet(&dev_, o.device), "cuDeviceGet", error) ||
+      !check(api().cuDevicePrimaryCtxRetain(&ctx_, dev_), "cuDevicePrimaryCtxRetain", error) ||
+      !check(api().cuCtxSetCurrent(ctx_), "cuCtxSetCurrent", error))
+    return kLaunchError;
+  api().cuDeviceGetAttribute(&major_, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev_);
+  api().cuDeviceGetAttribute(&minor_, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev_);
+  char name[256] = {0};
+  api().cuDeviceGetName(name, sizeof name - 1, dev_);
+  res.device = std::string(name) + " (sm_" + std::to_string(major_) + std::to_string(minor_) + ")";
+  if (!loadModule(o, res, error))
+    return kLaunchError;
+  if (!check(api().cuStreamCreate(&stream_, CU_STREAM_NON_BLOCKING), "cuStreamCreate", error))
+    return kLaunchError;
+
+  auto t0 = Clock::now();
+  const size_t P = img.pops.size();
+  std::vector<nsc_pop> pops(P);
+  std::vector<CUdeviceptr> popOnDevice(P, 0);
+  uint64_t totalN = 0;
+  for (size_t p = 0; p < P; ++p) {
+    const ImagePop &ip = img.pops[p];
+    nsc_pop &d = pops[p];
+    std::memset(&d, 0, sizeof d);
+    d.n = ip.n;
+    d.D = ip.D;
+    d.ports = ip.ports;
+    d.index = p;
+    d.kind = ip.kind;
+    d.dt = img.dt;
+    d.rng_key = ip.rngKey;
+    d.lambda = ip.lambda;
+    d.sub_lambda = ip.subLambda;
+    d.exp_neg_sub = ip.expNegSub;
+    d.parts = ip.parts;
+    d.start_step = ip.start;
+    d.stop_step = ip.stop;
+    d.amplitude = ip.amplitude;
+    totalN += ip.n;
+    if (ip.kind == NSC_POP_MODEL) {
+      d.state = upload(ip.cells, error);
+      d.ring_value = upload(nullptr, ip.D * ip.ports * ip.n * sizeof(double), error);
+      d.ring_count = upload(nullptr, ip.D * ip.ports * ip.n * sizeof(uint32_t), error);
+      d.count_weight = upload(ip.countWeight, error);
+      bool anyInput = std::any_of(ip.constInput.begin(), ip.constInput.end(), [](double c) { return c != 0; });
+      d.const_input = anyInput ? upload(ip.constInput, error) : 0;
+    }
+    d.mult = upload(nullptr, std::max<uint64_t>(1, ip.n) * sizeof(uint32_t), error);
+    d.spikes = upload(nullptr, std::max<uint64_t>(1, ip.n) * sizeof(uint32_t), error);
+    d.spike_count = upload(nullptr, sizeof(uint32_t), error);
+    uint64_t status[4] = {~0ull, 0, 0, 0};
+    d.status = upload(status, sizeof status, error);
+    d.schedule_step = upload(ip.schedStep, error);
+    d.schedule_value = upload(ip.schedValue, error);
+    d.schedule_len = ip.schedStep.size();
+    if (!error.empty())
+      return kLaunchError;
+    popOnDevice[p] = upload(&d, sizeof d, error);
+    res.populations.push_back(ip.name);
+    res.populationSize.push_back(ip.n);
+    res.isSource.push_back(ip.kind != NSC_POP_MODEL);
+  }
+  res.populationSpikes.assign(P, 0);
+  // Projections: CSR as written (reference order), CSC built here by a
+  // stable counting sort on the target, so each column is in (source, row
+  // position) order.
+  std::vector<nsc_proj> projs(img.projs.size());
+  std::vector<CUfunction> projKernel(img.projs.size(), nullptr);
+  for (size_t q = 0; q < img.projs.size(); ++q) {
+    const ImageProj &ip = img.projs[q];
+    const ImagePop &src = img.pops[ip.src], &tgt = img.pops[ip.tgt];
+    nsc_proj &d = projs[q];
+    std::memset(&d, 0, sizeof d);
+    d.src_n = src.n;
+    d.tgt_n = tgt.n;
+    d.D = tgt.D;
+    d.ports = tgt.ports;
+    d.base_port = ip.basePort;
+    d.neg_port = ip.negPort;
+    d.src_mult = pops[ip.src].mult;
+    d.src_spikes = pops[ip.src].spikes;
+    d.src_spike_count = pops[ip.src].spike_count;
+    d.ring_value = pops[ip.tgt].ring_value;
+    d.ring_count = pops[ip.tgt].ring_count;
+    d.src_pop = popOnDevice[ip.src];
+    const size_t S = ip.targets.size();
+    std::vector<uint64_t> colPtr(tgt.n + 1, 0);
+    for (uint32_t t : ip.targets)
+      ++colPtr[t + 1];
+    for (uint64_t t = 0; t < tgt.n; ++t)
+      colPtr[t + 1] += colPtr[t];
+    std::vector<uint64_t> fill(colPtr.begin(), colPtr.end() - 1);
+    std::vector<uint32_t> colSrc(S), colD(S);
+    std::vector<double> colW(S);
+    for (uint64_t s = 0; s < src.n; ++s)
+      for (uint64_t at = ip.rowPtr[s]; at < ip.rowPtr[s + 1]; ++at) {
+        uint64_t to = fill[ip.targets[at]]++;
+        colSrc[to] = uint32_t(s);
+        colW[to] = ip.weights[at];
+        colD[to] = ip.delays[at];
+      }
+    if (ip.strategy == NSC_DELIVER_PRE_COUNT) {
+      d.row_ptr = upload(ip.rowPtr, error);
+      d.row_tgt = upload(ip.targets, error);
+      d.row_d = upload(ip.delays, error);
+    } else {
+      d.col_ptr = upload(colPtr, error);
+      d.col_src = upload(colSrc, error);
+      d.col_w = upload(colW, error);
+      d.col_d = upload(colD, error);
+    }
+    if (!error.empty() || !kernel(ip.kernel, projKernel[q], error))
+      return kLaunchError;
+  }
+  std::vector<CUfunction> popKernel(P, nullptr);
+  for (size_t p = 0; p < P; ++p)
+    if (!img.pops[p].kernel.empty() && !kernel(img.pops[p].kernel, popKernel[p], error))
+      return kLaunchError;
+  CUfunction recordSpikes = nullptr, recordTrace = nullptr;
+  if (!kernel("nsc_record_spikes", recordSpikes, error) || !kernel("nsc_record_trace", recordTrace, error))
+    return kLaunchError;
+
+  // Recording buffers: up to `batch` steps of every neuron firing.
+  const uint64_t batch =
+      std::clamp<uint64_t>((uint64_t(64) << 20) / std::max<uint64_t>(1, 12 * totalN), 1, 1000);
+  std::vector<CUdeviceptr> spikeBuf(P, 0), spikeCount(P, 0);
+  if (o.recordSpikes)
+    for (size_t p = 0; p < P; ++p) {
+      spikeBuf[p] = upload(nullptr, std::max<uint64_t>(1, batch * img.pops[p].n) * 12, error);
+      spikeCount[p] = upload(nullptr, 8, error);
+    }
+  struct TraceBuf {
+    CUdeviceptr slots = 0, kinds = 0, out = 0;
+    uint64_t samples = 0, capacity = 0;
+  };
+  std::vector<TraceBuf> traceBuf(img.recorders.size());
+  for (size_t r = 0; r < img.recorders.size(); ++r) {
+    const ImageRecorder &c = img.recorders[r];
+    TraceBuf &b = traceBuf[r];
+    b.slots = upload(c.slots, error);
+    b.kinds = upload(c.kinds, error);
+    b.capacity = std::max<uint64_t>(1, batch / c.every + 1);
+    b.out = upload(nullptr, b.capacity * (c.end - c.begin) * c.slots.size() * sizeof(double), error);
+    TraceOutput t;
+    t.label = c.label;
+    t.population = uint32_t(c.pop);
+    t.variables = c.names;
+    res.traces.push_back(std::move(t));
+  }
+  if (!error.empty())
+    return kLaunchError;
+  res.uploadMs = msSince(t0);
+  res.dtMs = img.dt;
+
+  // Copies the recordings of the last batch back and checks the status words.
+  uint64_t batchStart = 0;
+  auto drain = [&](uint64_t stepsDone) -> bool {
+    if (!check(api().cuStreamSynchronize(stream_), "running the kernels", error))
+      return false;
+    std::vector<SpikeEvent> events;
+    for (size_t p = 0; p < P && o.recordSpikes; ++p) {
+      uint64_t n = 0;
+      if (!check(api().cuMemcpyDtoH(&n, spikeCount[p], 8), "cuMemcpyDtoH", error))
+        return false;
+      if (n > batch * img.pops[p].n) {
+        error = "internal error: the spike buffer of '" + img.pops[p].name + "' overflowed";
+        return false;
+      }
+      std::vector<uint32_t> rows(3 * n);
+      if (n && !check(api().cuMemcpyDtoH(rows.data(), spikeBuf[p], rows.size() * 4), "cuMemcpyDtoH", error))
+        return false;
+      for (uint64_t e = 0; e < n; ++e) {
+        // The kernel keeps the step's low 32 bits; the batch is shorter than 2^32 steps.
+        uint64_t step = (batchStart & ~0xFFFFFFFFull) | rows[3 * e];
+        if (step < batchStart)
+          step += uint64_t(1) << 32;
+        events.push_back({step, uint32_t(p), rows[3 * e + 1], rows[3 * e + 2]});
+        res.populationSpikes[p] += rows[3 * e + 2];
+      }
+      api().cuMemsetD8(spikeCount[p], 0, 8);
+    }
+    std::sort(events.begin(), events.end(), [](const SpikeEvent &a, const SpikeEvent &b) {
+      if (a.step != b.step)
+        return a.step < b.step;
+      if (a.population != b.population)
+        return a.population < b.population;
+      return a.index < b.index;
+    });
+    res.spikes.insert(res.spikes.end(), events.begin(), events.end());
+    for (size_t r = 0; r < img.recorders.size(); ++r) {
+      const ImageRecorder &c = img.recorders[r];
+      TraceBuf &b = traceBuf[r];
+      uint64_t width = c.end - c.begin, items = c.slots.size();
+      std::vector<double> vals(b.samples * width * items);
+      if (!vals.empty() && !check(api().cuMemcpyDtoH(vals.data(), b.out, vals.size() * 8), "cuMemcpyDtoH", error))
+        return false;
+      TraceOutput &t = res.traces[r];
+      // Samples are taken after steps k with (k + 1) % every == 0 (R22).
+      uint64_t first = (batchStart + c.every) / c.every;
+      for (uint64_t s = 0; s < b.samples; ++s)
+        for (uint64_t i = 0; i < width; ++i) {
+          t.step.push_back((first + s) * c.every - 1);
+          t.index.push_back(c.begin + i);
+          t.values.insert(t.values.end(), vals.begin() + (s * width + i) * items,
+                          vals.begin() + (s * width + i + 1) * items);
+        }
+      b.samples = 0;
+    }
+    for (size_t p = 0; p < P; ++p) {
+      if (img.pops[p].kind != NSC_POP_MODEL)
+        continue;
+      uint64_t st[4];
+      if (!check(api().cuMemcpyDtoH(st, pops[p].status, sizeof st), "cuMemcpyDtoH", error))
+        return false;
+      if (st[1] & NSC_WARN_INDEX)
+        res.warnings.push_back(img.pops[p].name + ": a vector index was out of range (clamped)");
+      if (st[1] & NSC_WARN_INT_DIV_ZERO)
+        res.warnings.push_back(img.pops[p].name + ": integer division by zero (result 0)");
+      if (st[1] & NSC_WARN_FOR_STEP_ZERO)
+        res.warnings.push_back(img.pops[p].name + ": for loop with step 0 skipped");
+      if (st[1]) {
+        st[1] = 0;
+        api().cuMemcpyHtoD(pops[p].status + 8, &st[1], 8);
+      }
+      if (st[2]) {
+        error = "population '" + img.pops[p].name + "': " +
+                (st[2] == NSC_FATAL_FOR_LOOP     ? "a for loop ran more than 10^8 iterations"
+                 : st[2] == NSC_FATAL_WHILE_LOOP ? "a while loop ran more than 10^8 iterations in one step"
+                                                 : "more than 65536 random blocks for one neuron in one step");
+        return false;
+      }
+      if (st[0] != ~0ull) {
+        char t[64];
+        std::snprintf(t, sizeof t, "%.10g", double(st[0] + 1) * img.dt);
+        error = "numeric trouble: a state variable of population '" + img.pops[p].name +
+                "' became NaN or infinite in the step ending at t = " + t + " ms; the run stops (results after "
+                "that step are discarded)";
+        res.steps = st[0] + 1;
+        return false;
+      }
+    }
+    batchStart = stepsDone;
+    return true;
+  };
+
+  auto t1 = Clock::now();
+  for (uint64_t k = 0; k < o.steps; ++k) {
+    for (size_t p = 0; p < P; ++p)
+      if (!check(api().cuMemsetD32Async(pops[p].spike_count, 0, 1, stream_), "cuMemsetD32Async", error))
+        return kLaunchError;
+    for (size_t q = 0; q < img.projs.size(); ++q)
+      if (img.projs[q].strategy == NSC_DELIVER_CURRENT) {
+        void *args[] = {&projs[q], &k};
+        if (!launch1(projKernel[q], projs[q].tgt_n, args, error))
+          return kLaunchError;
+      }
+    for (int pass = 0; pass < 2; ++pass) // models first, then sources (R20: sources emit after the model phase)
+      for (size_t p = 0; p < P; ++p) {
+        bool model = img.pops[p].kind == NSC_POP_MODEL;
+        if (!popKernel[p] || model != (pass == 0) || !img.pops[p].n)
+          continue;
+        void *args[] = {&pops[p], &k};
+        if (!launch1(popKernel[p], img.pops[p].n, args, error))
+          return kLaunchError;
+      }
+    for (size_t q = 0; q < img.projs.size(); ++q) {
+      const ImageProj &ip = img.projs[q];
+      if (ip.strategy == NSC_DELIVER_CURRENT)
+        continue;
+      void *args[] = {&projs[q], &k};
+      uint64_t threads = ip.strategy == NSC_DELIVER_PRE_COUNT ? std::min<uint64_t>(img.pops[ip.src].n, 1u << 16) * 32
+                                                              : img.pops[ip.tgt].n;
+      if (!launch1(projKernel[q], threads, args, error))
+        return kLaunchError;
+    }
+    for (size_t p = 0; p < P && o.recordSpikes; ++p) {
+      uint64_t begin = 0, end = img.pops[p].n, cap = batch * img.pops[p].n;
+      void *args[] = {&pops[p], &k, &begin, &end, &spikeBuf[p], &spikeCount[p], &cap};
+      if (img.pops[p].n && !launch1(recordSpikes, img.pops[p].n, args, error))
+        return kLaunchError;
+    }
+    for (size_t r = 0; r < img.recorders.size(); ++r) {
+      const ImageRecorder &c = img.recorders[r];
+      if ((k + 1) % c.every)
+        continue;
+      TraceBuf &b = traceBuf[r];
+      uint64_t begin = c.begin, end = c.end, items = c.slots.size(), sample = b.samples++;
+      void *args[] = {&pops[c.pop], &begin, &end, &b.slots, &b.kinds, &items, &b.out, &sample};
+      if ((end - begin) * items != 0 && !launch1(recordTrace, (end - begin) * items, args, error))
+        return kLaunchError;
+    }
+    if ((k + 1) % batch == 0 || k + 1 == o.steps)
+      if (!drain(k + 1))
+        return kLaunchError;
+    res.steps = k + 1;
+  }
+  res.runMs = msSince(t1);
+  return kLaunchOk;
+}
+
+std::string timeText(uint64_t step, double dtMs) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.15g", double(step + 1) * dtMs);
+  return buf;
+}
+
+} // namespace
+
+LaunchStatus launch(const LaunchOptions &options, LaunchResult &result, std::string &error) {
+  Session s;
+  return s.run(options, result, error);
+}
+
+bool writeSpikesCsv(const LaunchResult &r, const std::string &path, std::string &error) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) {
+    error = "cannot open '" + path + "' for writing";
+    return false;
+  }
+  out << "t_ms,population,index\n";
+  for (const SpikeEvent &e : r.spikes)
+    for (uint32_t m = 0; m < e.multiplicity; ++m)
+      out << timeText(e.step, r.dtMs) << ',' << r.populations[e.population] << ',' << e.index << '\n';
+  return bool(out);
+}
+
+bool writeTraceCsv(const LaunchResult &r, const TraceOutput &t, const std::string &path, std::string &error) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) {
+    error = "cannot open '" + path + "' for writing";
+    return false;
+  }
+  out << "t_ms,population,index";
+  for (const std::string &v : t.variables)
+    out << ',' << v;
+  out << '\n';
+  size_t nv = t.variables.size();
+  for (size_t row = 0; row < t.step.size(); ++row) {
+    out << timeText(t.step[row], r.dtMs) << ',' << r.populations[t.population] << ',' << t.index[row];
+    for (size_t v = 0; v < nv; ++v) {
+      char buf[40];
+      auto res = std::to_chars(buf, buf + sizeof buf, t.values[row * nv + v]);
+      out << ',' << std::string(buf, res.ptr);
+    }
+    out << '\n';
+  }
+  return bool(out);
+}
+
+} // namespace nsc_cuda
