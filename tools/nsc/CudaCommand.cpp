@@ -18,6 +18,7 @@
 #include "nsc_cuda_launcher.h"
 #endif
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -153,7 +154,17 @@ int runCudaCommand(CompilerSession &session, const CudaRequest &req) {
   cuda::NetworkPlan plan;
   if (net && !cuda::planNetwork(m, *net, plan, diags))
     return 1;
+  // Output name: the network's, else the first neuron model's.
   std::string name = net ? net->name : "models";
+  if (!net)
+    for (const auto &model : m.models)
+      if (model->kind == ir::ModelKind::Neuron) {
+        name = model->name;
+        break;
+      }
+  for (char &c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
+      c = '_';
   std::string source;
   if (!cuda::emitCuda(m, net, net ? &plan : nullptr, name + ".cu", source, diags))
     return 1;

@@ -30,6 +30,7 @@ typedef unsigned int nsc_u32;
 #define NSC_WARN_INDEX 1u          /* a vector index was out of range (clamped) */
 #define NSC_WARN_INT_DIV_ZERO 2u   /* integer division by zero (result 0) */
 #define NSC_WARN_FOR_STEP_ZERO 4u  /* a for loop with step 0 was skipped */
+/* Bits 16 + i: the model's i-th warning() call site ran (texts in the image). */
 /// nsc_pop.status[2]: fatal codes (the run stops), as the cpu target's.
 #define NSC_FATAL_FOR_LOOP 1u      /* a for loop ran more than 10^8 iterations */
 #define NSC_FATAL_WHILE_LOOP 2u    /* a while loop did */

@@ -121,6 +121,7 @@ struct ImagePop {
   uint64_t parts = 0;
   int64_t start = 0, stop = INT64_MAX;
   std::vector<uint64_t> schedStep, schedValue;
+  std::vector<std::string> warnings; // the model's warning() sites: status bits 16, 17, ...
 };
 struct ImageProj {
   uint64_t src = 0, tgt = 0, strategy = 0, basePort = 0;
@@ -226,6 +227,9 @@ bool readImage(const std::string &path, Image &img, std::string &error) {
     p.amplitude = r.f64();
     r.vec(p.schedStep);
     r.vec(p.schedValue);
+    uint64_t warnings = r.ok() ? std::min<uint64_t>(r.u64(), 48) : 0;
+    for (uint64_t q = 0; q < warnings; ++q)
+      p.warnings.push_back(r.str());
   }
   img.projs.resize(r.ok() ? std::min<uint64_t>(r.u64(), 1 << 20) : 0);
   for (ImageProj &q : img.projs) {
@@ -651,6 +655,9 @@ LaunchStatus Session::run(const LaunchOptions &o, LaunchResult &res, std::string
         res.warnings.push_back(img.pops[p].name + ": integer division by zero (result 0)");
       if (st[1] & NSC_WARN_FOR_STEP_ZERO)
         res.warnings.push_back(img.pops[p].name + ": for loop with step 0 skipped");
+      for (size_t q = 0; q < img.pops[p].warnings.size(); ++q)
+        if (st[1] >> (16 + q) & 1)
+          res.warnings.push_back(img.pops[p].warnings[q] + " (population '" + img.pops[p].name + "')");
       if (st[1]) {
         st[1] = 0;
         api().cuMemcpyHtoD(pops[p].status + 8, &st[1], 8);

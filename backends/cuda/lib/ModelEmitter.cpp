@@ -132,7 +132,116 @@ private:
   std::set<VarId> written_;
   std::ostringstream body_;
   bool inFunction_ = false;
+  /// By function: it writes a cell other than its own locals and
+  /// arguments, draws random numbers, emits a spike or warns (transitively).
+  std::vector<bool> impure_;
+  void findImpureFunctions();
+  bool blockImpure(const Block &b, uint32_t self) const;
+  bool exprImpure(const Expr &e) const;
+
+public:
+  /// Texts of the warning() call sites, in the order of their status bits.
+  std::vector<std::string> warnings;
 };
+
+bool Emitter::exprImpure(const Expr &e) const {
+  bool impure = false;
+  std::function<void(const Expr &)> walk = [&](const Expr &x) {
+    if (auto *c = dyn_cast<Call>(&x)) {
+      switch (c->builtin) {
+      case Builtin::RandomUniform: case Builtin::RandomNormal: case Builtin::RandomPoisson:
+      case Builtin::RandomLognormal: case Builtin::RandomExponential: case Builtin::Warning:
+      case Builtin::Print: case Builtin::Println: case Builtin::Info:
+        impure = true;
+        break;
+      case Builtin::User:
+        impure = impure || (c->function < impure_.size() && impure_[c->function]);
+        break;
+      default: break;
+      }
+      for (auto &a : c->args)
+        walk(*a);
+    } else if (auto *b = dyn_cast<Binary>(&x)) {
+      walk(*b->lhs);
+      walk(*b->rhs);
+    } else if (auto *u = dyn_cast<Unary>(&x)) {
+      walk(*u->operand);
+    } else if (auto *s = dyn_cast<Select>(&x)) {
+      walk(*s->cond);
+      walk(*s->thenExpr);
+      walk(*s->elseExpr);
+    } else if (auto *u = dyn_cast<UnitConvert>(&x)) {
+      walk(*u->operand);
+    } else if (auto *c = dyn_cast<Cast>(&x)) {
+      walk(*c->operand);
+    } else if (auto *v = dyn_cast<VarRef>(&x); v && v->index) {
+      walk(*v->index);
+    }
+  };
+  walk(e);
+  return impure;
+}
+
+bool Emitter::blockImpure(const Block &b, uint32_t self) const {
+  auto ownVar = [&](VarId v) {
+    VarRole r = m_.variables[v].role;
+    return r == VarRole::Local || r == VarRole::Argument;
+  };
+  for (const StmtPtr &sp : b) {
+    const Stmt &s = *sp;
+    switch (s.kind) {
+    case StmtKind::Assign: {
+      auto &a = *cast<Assign>(&s);
+      if (!ownVar(a.target) || exprImpure(*a.value) || (a.index && exprImpure(*a.index)))
+        return true;
+      break;
+    }
+    case StmtKind::LocalDecl:
+      if (auto &i = cast<LocalDecl>(&s)->init; i && exprImpure(*i))
+        return true;
+      break;
+    case StmtKind::If:
+      if (exprImpure(*cast<If>(&s)->cond) || blockImpure(cast<If>(&s)->thenBody, self) ||
+          blockImpure(cast<If>(&s)->elseBody, self))
+        return true;
+      break;
+    case StmtKind::For: {
+      auto &f = *cast<For>(&s);
+      if (!ownVar(f.var) || exprImpure(*f.from) || exprImpure(*f.to) || exprImpure(*f.step) ||
+          blockImpure(f.body, self))
+        return true;
+      break;
+    }
+    case StmtKind::While:
+      if (exprImpure(*cast<While>(&s)->cond) || blockImpure(cast<While>(&s)->body, self))
+        return true;
+      break;
+    case StmtKind::Return:
+      if (auto &v = cast<Return>(&s)->value; v && exprImpure(*v))
+        return true;
+      break;
+    case StmtKind::CallStmt:
+      if (exprImpure(*cast<CallStmt>(&s)->call))
+        return true;
+      break;
+    default: return true; // emit_spike and anything unexpected
+    }
+  }
+  (void)self;
+  return false;
+}
+
+void Emitter::findImpureFunctions() {
+  impure_.assign(m_.functions.size(), false);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (uint32_t f = 0; f < m_.functions.size(); ++f)
+      if (!impure_[f] && blockImpure(m_.functions[f].body, f)) {
+        impure_[f] = true;
+        changed = true;
+      }
+  }
+}
 
 bool Emitter::hasEffects(const Expr &e) const {
   bool effects = false;
@@ -140,9 +249,10 @@ bool Emitter::hasEffects(const Expr &e) const {
     switch (x.kind) {
     case ExprKind::Call: {
       auto &c = *cast<Call>(&x);
-      if (c.builtin == Builtin::User || c.builtin == Builtin::RandomUniform || c.builtin == Builtin::RandomNormal ||
+      if ((c.builtin == Builtin::User && c.function < impure_.size() && impure_[c.function]) ||
+          c.builtin == Builtin::RandomUniform || c.builtin == Builtin::RandomNormal ||
           c.builtin == Builtin::RandomPoisson || c.builtin == Builtin::RandomLognormal ||
-          c.builtin == Builtin::RandomExponential)
+          c.builtin == Builtin::RandomExponential || c.builtin == Builtin::Warning)
         effects = true;
       for (auto &a : c.args)
         walk(*a);
@@ -385,10 +495,27 @@ std::string Emitter::call(const Call &c) {
     fail(c.loc, std::string("the cuda target cannot run ") + builtinName(c.builtin) +
                     "() yet (it needs nsc's portable math on the device; random_uniform works)");
     return "0";
+  case Builtin::Warning: {
+    // A GPU cannot format messages: each call site sets its own status bit
+    // (16 + site), and the launcher reports the site's text once, with '?'
+    // for values the cpu target would print.
+    std::string text;
+    for (const ExprPtr &a : c.args) {
+      if (auto *k = dyn_cast<Constant>(a.get()); k && a->type.kind == TypeKind::String)
+        text += k->str;
+      else
+        text += "?";
+    }
+    if (warnings.size() >= 48) {
+      fail(c.loc, "the cuda target supports at most 48 warning() calls per model");
+      return "0";
+    }
+    warnings.push_back(m_.name + ": " + text);
+    return "atomicOr(&f.status[1], " + std::to_string(uint64_t(1) << (16 + warnings.size() - 1)) + "ull)";
+  }
   case Builtin::Print:
   case Builtin::Println:
   case Builtin::Info:
-  case Builtin::Warning:
     fail(c.loc, std::string("the cuda target cannot run ") + builtinName(c.builtin) + "() (no messages from a GPU)");
     return "0";
   case Builtin::User: {
@@ -629,6 +756,7 @@ bool Emitter::run(std::string &out) {
     s += p.vectorSize ? p.vectorSize : 1;
   }
   const unsigned portSlots = s;
+  findImpureFunctions();
   for (uint32_t f = 0; f < m_.functions.size(); ++f) {
     std::set<uint32_t> seen, stack;
     if (recursive(f, seen, stack)) {
@@ -746,6 +874,7 @@ bool Emitter::run(std::string &out) {
   o << "    const nsc_u64 n = P.n;\n";
   o << "    const double *cells = NSC_PTR(const double, P.state);\n";
   o << "    const nsc_i64 *icells = NSC_PTR(const nsc_i64, P.state);\n";
+  o << "    (void)cells;\n    (void)icells;\n";
   o << "    " << P << "_frame f = {};\n";
   o << "    f.i = i;\n    f.k = k;\n    f.t = __dmul_rn((double)k, P.dt);\n";
   o << "    f.status = NSC_PTR(nsc_u64, P.status);\n    f.rngKey = P.rng_key;\n";
@@ -815,8 +944,8 @@ bool Emitter::run(std::string &out) {
       o << "    " << (v.type.kind == TypeKind::Real ? "wcells" : "wicells") << "[" << slot_[v.id] + e
         << " * n + i] = f." << member_[v.id] << (v.vectorSize ? "[" + std::to_string(e) + "]" : "") << ";\n";
   }
-  if (!anyWrite)
-    o << "    (void)wcells;\n    (void)wicells;\n";
+  o << "    (void)wcells;\n    (void)wicells;\n";
+  (void)anyWrite;
   if (portSlots) {
     o << "    for (nsc_u64 s = 0; s < " << portSlots << "; ++s) {\n";
     o << "      NSC_PTR(double, P.ring_value)[ring + s * n + i] = 0.0;\n";
@@ -848,9 +977,11 @@ bool Emitter::run(std::string &out) {
 } // namespace
 
 bool emitModel(const Model &model, double dtMs, const std::string &prefix, std::string &out,
-               DiagnosticEngine &diags) {
+               std::vector<std::string> &warnings, DiagnosticEngine &diags) {
   Emitter e(model, dtMs, prefix, diags);
-  return e.run(out);
+  bool ok = e.run(out);
+  warnings = e.warnings;
+  return ok;
 }
 
 } // namespace nsc::cuda::detail

@@ -19,6 +19,7 @@
 #include "nsc/ir/Model.h"
 
 #include <string>
+#include <vector>
 
 namespace nsc::cuda::detail {
 
@@ -26,8 +27,10 @@ namespace nsc::cuda::detail {
 std::string identifier(const std::string &name);
 
 /// Appends the device code of `model` to `out`. `prefix` names its symbols
-/// (nsc_PREFIX_frame, nsc_PREFIX_step). False after diagnostics.
+/// (nsc_PREFIX_frame, nsc_PREFIX_step); `warnings` gets the texts of its
+/// warning() call sites, whose status bits are 16, 17, ... False after
+/// diagnostics.
 bool emitModel(const ir::Model &model, double dtMs, const std::string &prefix, std::string &out,
-               DiagnosticEngine &diags);
+               std::vector<std::string> &warnings, DiagnosticEngine &diags);
 
 } // namespace nsc::cuda::detail

@@ -5,7 +5,8 @@
 //   u64 populations, each: str name, str kernel, u64 kind, n, D, ports,
 //     rowSize, countMask, rngKey; vec<u64> cells; vec<f64> constInput,
 //     countWeight; f64 lambda, subLambda, expNegSub; u64 parts; i64 start,
-//     stop; f64 amplitude; vec<u64> scheduleStep, scheduleValue
+//     stop; f64 amplitude; vec<u64> scheduleStep, scheduleValue; u64 warnings,
+//     each str (the text of status bit 16 + i)
 //   u64 projections, each: u64 source, target, strategy; str kernel; u64
 //     basePort; i64 negativePort; vec<u64> rowPtr; vec<u32> targets;
 //     vec<f64> weights; vec<u32> delays
@@ -156,6 +157,9 @@ bool writeNetworkImage(const Module &m, const Network &net, const NetworkPlan &p
     }
     w.vec(steps);
     w.vec(values);
+    w.u64(plan.populations[p].warnings.size());
+    for (const std::string &text : plan.populations[p].warnings)
+      w.str(text);
   }
   w.u64(ex.projections.size());
   for (size_t q = 0; q < ex.projections.size(); ++q) {

@@ -49,6 +49,7 @@ struct ProjectionPlan {
 struct PopulationPlan {
   std::string kernel;       // nsc_step_pN_NAME, nsc_poisson_source, nsc_spike_generator, or "" (current sources)
   uint64_t countMask = 0;   // bit s: port slot s is a count-mode port
+  std::vector<std::string> warnings; // texts of status bits 16, 17, ... (filled by emitCuda)
 };
 
 /// The network's kernels and strategies (empty for a module without one).
@@ -66,8 +67,8 @@ bool planNetwork(const ir::Module &m, const ir::Network &net, NetworkPlan &plan,
 
 /// The generated source: `net` may be null (then every neuron model of `m`
 /// gets its device step function and a generic kernel, for inspection and
-/// compile checks). False after diagnostics.
-bool emitCuda(const ir::Module &m, const ir::Network *net, const NetworkPlan *plan, const std::string &fileName,
+/// compile checks). Fills the plan's warning texts. False after diagnostics.
+bool emitCuda(const ir::Module &m, const ir::Network *net, NetworkPlan *plan, const std::string &fileName,
               std::string &out, DiagnosticEngine &diags);
 
 /// (file name, contents) of nsc_cuda_abi.h, nsc_cuda_runtime.cuh,

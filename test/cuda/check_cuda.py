@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""The cuda target's ctest checks (docs/cuda.md "What is verified").
+
+compile  Every example through `nsc --target=cuda -o DIR` (the two that the
+         target cannot run yet must fail with their diagnostic), then every
+         generated .cu compiled by nvcc for sm_80 and sm_90 — one nvcc
+         invocation per architecture, both running at once — and the host
+         driver compiled and linked with the host compiler. Skipped, with
+         the reason printed, where nvcc is absent (exit 77).
+run      The driver on CUBA (float64 as written and float32): spike trains
+         equal to the cpu target's. Skipped, with the reason printed, where
+         no GPU is usable (exit 77); the driver then has to say
+         "no CUDA device" and exit 2, which is checked.
+"""
+import argparse
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+EXAMPLES = sorted(list((ROOT / "examples").glob("*.nrn")) + list((ROOT / "examples" / "nestml").glob("*.nestml")))
+# Examples the target rejects on purpose, with the diagnostic it must give.
+EXPECTED_ERRORS = {
+    "lif_fixed_q16_16": "the cuda target does not run fixed-point models yet",
+    "network_with_import": "the cuda target does not run plastic synapses",
+    "hw_homeostat_aer": "the cuda target does not run fixed-point models yet",
+}
+SKIP = 77
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def generate(nsc, work):
+    """nsc --target=cuda -o for every example; the directories that have kernels."""
+    dirs = []
+    for ex in EXAMPLES:
+        out = work / ex.stem
+        r = run([nsc, str(ex), "--target=cuda", "-o", str(out)])
+        if ex.stem in EXPECTED_ERRORS:
+            if r.returncode == 0 or EXPECTED_ERRORS[ex.stem] not in r.stderr:
+                sys.exit(f"FAIL: {ex.name}: expected the diagnostic '{EXPECTED_ERRORS[ex.stem]}'\n{r.stderr}")
+            print(f"{ex.name}: rejected as expected ({EXPECTED_ERRORS[ex.stem]})")
+            continue
+        if r.returncode != 0:
+            sys.exit(f"FAIL: nsc {ex.name} --target=cuda -o: exit {r.returncode}\n{r.stderr}")
+        cus = list(out.glob("*.cu"))
+        if len(cus) != 1:
+            sys.exit(f"FAIL: {ex.name}: expected one .cu in {out}, found {cus}")
+        if "__global__" not in cus[0].read_text():
+            print(f"{ex.name}: no neuron model, nothing to compile")
+            continue
+        dirs.append(out)
+    return dirs
+
+
+def compile_all(nvcc, dirs, work, host_cxx):
+    sources = [str(next(d.glob("*.cu"))) for d in dirs]
+    t0 = time.time()
+    procs = {}
+    for arch in ("sm_80", "sm_90"):
+        objdir = work / f"obj_{arch}"
+        objdir.mkdir()
+        procs[arch] = subprocess.Popen(
+            [nvcc, f"-arch={arch}", "--fmad=false", "-std=c++17", "-Werror", "all-warnings", "-c", *sources,
+             "-odir", str(objdir)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    failed = False
+    for arch, p in procs.items():
+        out, _ = p.communicate()
+        if p.returncode != 0:
+            print(f"FAIL: nvcc -arch={arch}:\n{out}")
+            failed = True
+        else:
+            n = len(list((work / f"obj_{arch}").glob("*.o")))
+            print(f"nvcc -arch={arch}: {n} of {len(sources)} outputs compiled")
+            if n != len(sources):
+                failed = True
+    print(f"nvcc, both architectures: {time.time() - t0:.1f} s")
+    if failed:
+        sys.exit(1)
+    build_driver_in(nvcc, dirs[0], work, host_cxx)
+
+
+def build_driver_in(nvcc, d, work, host_cxx):
+    """The host driver: plain C++ against the CUDA headers, libcuda/libnvrtc loaded at run time."""
+    include = pathlib.Path(nvcc).resolve().parents[1] / "include"
+    r = run([host_cxx, "-std=c++17", "-O1", "-Wall", "-Wextra", "-Werror", f"-I{include}",
+             str(d / "nsc_cuda_launcher.cpp"), str(d / "nsc_cuda_main.cpp"), "-ldl", "-o", str(work / "nsc_cuda_run")])
+    if r.returncode != 0:
+        sys.exit(f"FAIL: the host driver does not build:\n{r.stderr}")
+    print("host driver: built")
+
+
+def build_driver(nvcc, nsc, work, host_cxx):
+    out = work / "driver"
+    r = run([nsc, str(ROOT / "examples" / "iaf_psc_exp.nrn"), "--target=cuda", "-o", str(out)])
+    if r.returncode:
+        sys.exit(f"FAIL: nsc --target=cuda -o: {r.stderr}")
+    build_driver_in(nvcc, out, work, host_cxx)
+
+
+def compare_run(nsc, work):
+    """CUBA on the GPU against the cpu target, float64 and float32."""
+    cuba = (ROOT / "examples" / "cuba.nrn").read_text()
+    driver = work / "nsc_cuda_run"
+    for precision in ("float64", "float32"):
+        src = work / f"cuba_{precision}.nrn"
+        src.write_text(cuba.replace("precision = float64", f"precision = {precision}"))
+        out = work / f"cuba_{precision}"
+        r = run([nsc, str(src), "--target=cuda", "-o", str(out)])
+        if r.returncode:
+            sys.exit(f"FAIL: nsc --target=cuda {src}: {r.stderr}")
+        steps = 2000  # 200 ms at dt = 0.1 ms
+        r = run([str(driver), "--module", "cuba.cu", "--steps", str(steps), "--spikes", "gpu.csv"], cwd=out)
+        if r.returncode == 2:
+            if precision == "float64":
+                if "no CUDA device" not in r.stderr:
+                    sys.exit(f"FAIL: exit 2 without 'no CUDA device': {r.stderr}")
+                print(f"SKIP run: {r.stderr.strip()}")
+                return SKIP
+        if r.returncode:
+            sys.exit(f"FAIL: the driver on {precision} CUBA: exit {r.returncode}\n{r.stderr}")
+        print(f"{precision}: {r.stdout.strip()}")
+        cpu = out / "cpu.csv"
+        r = run([nsc, str(src), "--target=cpu", "--run=200ms", "--quiet", f"--spikes={cpu}"])
+        if r.returncode:
+            sys.exit(f"FAIL: the cpu run: {r.stderr}")
+        a, b = cpu.read_text().splitlines(), (out / "gpu.csv").read_text().splitlines()
+        if a != b:
+            first = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+            sys.exit(f"FAIL: {precision} CUBA spikes differ from the cpu target's: {len(a) - 1} vs {len(b) - 1} "
+                     f"spikes, first difference at line {first + 1}: {a[first:first + 1]} vs {b[first:first + 1]}")
+        print(f"{precision} CUBA, 200 ms: {len(a) - 1} spikes, identical to the cpu target")
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["compile", "run"])
+    ap.add_argument("--nsc", required=True)
+    ap.add_argument("--nvcc", default="")
+    ap.add_argument("--cxx", default="c++")
+    a = ap.parse_args()
+    nvcc = a.nvcc or shutil.which("nvcc") or "/usr/local/cuda/bin/nvcc"
+    if not os.path.exists(nvcc):
+        print(f"SKIP: nvcc not found ({nvcc}): the CUDA outputs cannot be compiled on this machine")
+        return SKIP
+    with tempfile.TemporaryDirectory(prefix="nsc-cuda-") as tmp:
+        work = pathlib.Path(tmp)
+        if a.mode == "run":
+            build_driver(nvcc, a.nsc, work, a.cxx)
+            return compare_run(a.nsc, work)
+        t0 = time.time()
+        dirs = generate(a.nsc, work)
+        print(f"nsc --target=cuda -o, {len(EXAMPLES)} examples: {time.time() - t0:.1f} s")
+        compile_all(nvcc, dirs, work, a.cxx)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
