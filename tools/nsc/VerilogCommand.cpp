@@ -1,6 +1,7 @@
 //===- VerilogCommand.cpp - nsc FILE --target=verilog ---------------------===//
 #include "VerilogCommand.h"
 
+#include "nsc/passes/PassManager.h"
 #include "nsc/verilog/VerilogBackend.h"
 
 #include <filesystem>
@@ -15,6 +16,17 @@ int runVerilogCommand(CompilerSession &session, const VerilogRequest &req) {
   DiagnosticEngine &diags = session.diagnostics();
   if (!session.lower())
     return 1;
+  // The neuron core is generated from the IR after the default pipeline
+  // (quantize included); the hardware blocks are unaffected by it.
+  {
+    passes::PassManager pm;
+    if (!pm.addPipeline("default", diags))
+      return 1;
+    passes::PassOptions po;
+    passes::PassContext ctx(diags, std::cerr, po);
+    if (!pm.run(*session.module(), ctx))
+      return 1;
+  }
   const ir::Module &m = *session.module();
   const ir::Network *net = nullptr;
   if (!req.network.empty()) {

@@ -97,6 +97,37 @@ bool collectDesigns(const ir::Module &m, const ir::Network &net, Designs &out, D
     d.fourPhase = a.fourPhase;
     out.encoders.push_back(std::move(d));
   }
+  // A fixed-point model population with an encoder gets a neuron core
+  // (docs/verilog.md §6); it reads its threshold from the homeostat.
+  for (size_t e = 0; ok && e < out.encoders.size(); ++e) {
+    const AerDesign &a = out.encoders[e];
+    uint32_t popIndex = 0;
+    for (uint32_t i = 0; i < net.populations.size(); ++i)
+      if (net.populations[i].name == a.population)
+        popIndex = i;
+    const ir::Population &pop = net.populations[popIndex];
+    if (pop.kind != ir::PopulationKind::Model || m.models[pop.model]->semantics.precision.kind != ir::Precision::Fixed)
+      continue;
+    int hs = -1;
+    for (size_t h = 0; h < out.homeostats.size(); ++h)
+      if (out.homeostats[h].population == a.population)
+        hs = int(h);
+    if (hs < 0) {
+      diags.error(pop.loc, "the neuron core of '" + pop.name + "' reads its threshold from a homeostat: add "
+                           "'homeostasis for " + pop.name + ":' (docs/verilog.md)");
+      ok = false;
+      continue;
+    }
+    CoreDesign c;
+    if (!buildCore(m, net, popIndex, &out.homeostats[size_t(hs)], c, diags)) {
+      ok = false;
+      continue;
+    }
+    c.homeostat = hs;
+    c.encoder = int(e);
+    c.config.timeBits = a.timeBits;
+    out.cores.push_back(std::move(c));
+  }
   return ok;
 }
 
@@ -109,6 +140,9 @@ std::string emitAll(const Designs &ds) {
     if (a.fourPhase)
       s += "\n" + emitAer4Phase(a) + "\n" + emitAerLink(a);
   }
+  for (const CoreDesign &c : ds.cores)
+    s += "\n" + emitCore(c) + "\n" +
+         emitCoreTop(c, ds.homeostats[size_t(c.homeostat)], ds.encoders[size_t(c.encoder)]);
   return s;
 }
 

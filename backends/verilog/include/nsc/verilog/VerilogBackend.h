@@ -12,7 +12,9 @@
 #pragma once
 
 #include "nsc/frontend/Diagnostics.h"
+#include "nsc/hw/FixedProgram.h"
 #include "nsc/hw/Homeostat.h"
+#include "nsc/hw/NeuronCoreModel.h"
 #include "nsc/ir/IR.h"
 
 #include <string>
@@ -51,13 +53,45 @@ struct AerDesign {
   bool fourPhase = false;
 };
 
+/// The fixed-point neuron core of a population (docs/verilog.md §6): the
+/// model's step as an FxProgram, time-multiplexed one neuron per cycle, and
+/// the generated top level wiring it to the population's homeostat and AER
+/// encoder.
+struct CoreDesign {
+  std::string module; // nsc_core_POP; the top level is nsc_top_POP
+  std::string population;
+  uint32_t n = 1;
+  unsigned idBits = 1, portBits = 1;
+  hw::FxProgram program;
+  hw::NeuronCoreConfig config;
+  std::vector<std::string> stateNames; // per stored state variable
+  std::vector<std::string> portNames;  // per model port
+  int homeostat = -1, encoder = -1;    // indices into Designs
+  /// The projections into the population (for stimulus files).
+  struct Input {
+    std::string source, rule;
+    uint32_t port = 0;
+    int64_t weightRaw = 0; // in the port's format
+    int64_t delay = 1;
+  };
+  std::vector<Input> inputs;
+  std::string top() const { return "nsc_top_" + population; }
+};
+
 /// The hardware of one network.
 struct Designs {
   std::string network;
   std::vector<HomeostatDesign> homeostats;
   std::vector<AerDesign> encoders;
+  std::vector<CoreDesign> cores;
   bool empty() const { return homeostats.empty() && encoders.empty(); }
 };
+
+/// Builds the neuron core of population `popIndex` (a fixed-point model)
+/// from its IR after the default pipeline. False after diagnostics at the
+/// constructs that have no hardware mapping.
+bool buildCore(const ir::Module &m, const ir::Network &net, uint32_t popIndex, const HomeostatDesign *homeostat,
+               CoreDesign &out, DiagnosticEngine &diags);
 
 /// Collects the designs of `net` (its IR hardware blocks). False after
 /// reporting errors (a population too large for the hardware, ...).
@@ -69,6 +103,9 @@ std::string emitAerEncoder(const AerDesign &d);
 std::string emitAer4Phase(const AerDesign &d);
 /// Encoder + bridge in one module (what the four-phase harness tests).
 std::string emitAerLink(const AerDesign &d);
+std::string emitCore(const CoreDesign &c);
+/// core -> homeostat -> encoder (+ bridge).
+std::string emitCoreTop(const CoreDesign &c, const HomeostatDesign &h, const AerDesign &a);
 /// Every module of the designs, one after the other (--emit=verilog).
 std::string emitAll(const Designs &ds);
 
