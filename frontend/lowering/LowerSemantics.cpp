@@ -16,8 +16,10 @@ void SemanticsOverrides::applyTo(Semantics &s) const {
     s.dtMs = *dtMs;
   if (solver)
     s.solver = *solver;
-  if (precision)
+  if (precision) {
     s.precision = *precision;
+    s.fixedFormats = fixedFormats;
+  }
   if (spikes)
     s.spikes = *spikes;
   if (seed)
@@ -31,7 +33,10 @@ void SemanticsOverrides::applyTo(Semantics &s) const {
 void SemanticsOverrides::mergeFrom(const SemanticsOverrides &o) {
   if (o.dtMs) dtMs = o.dtMs;
   if (o.solver) solver = o.solver;
-  if (o.precision) precision = o.precision;
+  if (o.precision) {
+    precision = o.precision;
+    fixedFormats = o.fixedFormats;
+  }
   if (o.spikes) spikes = o.spikes;
   if (o.seed) seed = o.seed;
   if (o.rk45Rtol) rk45Rtol = o.rk45Rtol;
@@ -67,7 +72,9 @@ static std::optional<std::pair<int, int>> parseQFormat(const std::string &s) {
 
 /// Sema accepted the value: `float64`, `float32`, or `fixed(Qm.n, ...)`
 /// with known rounding and overflow modes.
-static std::optional<Precision> readPrecision(const A::Expr *e, DiagnosticEngine &diags) {
+static std::optional<Precision> readPrecision(const A::Expr *e, DiagnosticEngine &diags,
+                                              FixedFormats &formats) {
+  formats = FixedFormats::Uniform;
   if (auto w = word(e)) {
     if (*w == "float64")
       return Precision::f64();
@@ -102,6 +109,8 @@ static std::optional<Precision> readPrecision(const A::Expr *e, DiagnosticEngine
         p.overflow = Overflow::Saturate;
       else if (*v == "wrap")
         p.overflow = Overflow::Wrap;
+    } else if (a.name == "formats") {
+      formats = *v == "per_variable" ? FixedFormats::PerVariable : FixedFormats::Uniform;
     }
   }
   return p;
@@ -135,7 +144,7 @@ SemanticsOverrides readSemantics(const A::SemanticsBlock *block, DiagnosticEngin
           if (*w == n)
             o.solver = sv;
     } else if (s.key == "precision") {
-      if (auto p = readPrecision(v, diags))
+      if (auto p = readPrecision(v, diags, o.fixedFormats))
         o.precision = *p;
     } else if (s.key == "spikes") {
       auto w = word(v);

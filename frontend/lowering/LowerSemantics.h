@@ -18,6 +18,8 @@ struct SemanticsOverrides {
   std::optional<double> dtMs;
   std::optional<ir::Solver> solver;
   std::optional<ir::Precision> precision;
+  /// Set together with precision (a later `precision = ...` replaces both).
+  ir::FixedFormats fixedFormats = ir::FixedFormats::Uniform;
   std::optional<ir::SpikeMode> spikes;
   std::optional<uint64_t> seed;
   std::optional<double> rk45Rtol, rk45Atol;

@@ -15,6 +15,7 @@ static const std::vector<std::string> kSolvers = {"auto", "exact", "exp_euler",
                                                   "rk4",  "rk45",  "euler"};
 static const std::vector<std::string> kRoundings = {"nearest_even", "toward_zero", "floor"};
 static const std::vector<std::string> kOverflows = {"saturate", "wrap"};
+static const std::vector<std::string> kFixedFormats = {"uniform", "per_variable"};
 static const std::vector<std::string> kSpikeModes = {"event", "rate"};
 
 static std::string joinNames(const std::vector<std::string> &names) {
@@ -126,9 +127,11 @@ public:
         word(na.value.get(), "rounding", kRoundings);
       else if (na.name == "overflow")
         word(na.value.get(), "overflow", kOverflows);
+      else if (na.name == "formats")
+        word(na.value.get(), "formats", kFixedFormats);
       else {
         auto d = diags_.error(r, "unknown fixed-point option '" + na.name + "'");
-        suggestName(d, r, na.name, {"rounding", "overflow"});
+        suggestName(d, r, na.name, {"rounding", "overflow", "formats"});
       }
     }
   }

@@ -64,13 +64,16 @@ json typeToJSON(const Type &t) {
 }
 
 json semanticsToJSON(const Semantics &s) {
-  return {{"dt_ms", number(s.dtMs)},
+  json j = {{"dt_ms", number(s.dtMs)},
           {"solver", solverName(s.solver)},
           {"precision", precisionToJSON(s.precision)},
           {"spikes", spikeModeName(s.spikes)},
           {"seed", s.seed},
           {"rk45_rtol", number(s.rk45Rtol)},
           {"rk45_atol", number(s.rk45Atol)}};
+  if (s.fixedFormats == FixedFormats::PerVariable) // only then, so uniform dumps stay as they were
+    j["fixed_formats"] = "per_variable";
+  return j;
 }
 
 static json exprOrNull(const ExprPtr &e) { return e ? exprToJSON(*e) : json(nullptr); }

@@ -45,9 +45,12 @@ std::string printType(const Type &t, const Precision *context) {
 }
 
 std::string printSemantics(const Semantics &s) {
+  std::string precision = precisionName(s.precision);
+  if (s.precision.kind == Precision::Fixed && s.fixedFormats == FixedFormats::PerVariable)
+    precision += " per_variable";
   return fmt::format("{{dt = {} ms, solver = {}, precision = {}, spikes = {}, seed = {}, "
                      "rk45_rtol = {}, rk45_atol = {}}}",
-                     formatReal(s.dtMs), solverName(s.solver), precisionName(s.precision),
+                     formatReal(s.dtMs), solverName(s.solver), precision,
                      spikeModeName(s.spikes), s.seed, formatReal(s.rk45Rtol),
                      formatReal(s.rk45Atol));
 }

@@ -13,11 +13,14 @@
 #include "nsc/ir/Builder.h"
 #include "nsc/ir/FixedPoint.h"
 #include "nsc/passes/IRWalk.h"
+#include "nsc/passes/NetworkRanges.h"
 #include "nsc/passes/RangeAnalysis.h"
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <iomanip>
+#include <map>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -25,6 +28,36 @@
 namespace nsc::passes {
 
 using namespace ir;
+
+ir::Precision chooseFixedFormat(const Interval &range, bool exactValue, const ir::Precision &base) {
+  const int W = base.totalBits();
+  if (range.isEmpty() || !range.isBounded())
+    return base;
+  double lo = range.lo, hi = range.hi;
+  if (!exactValue) { // headroom: 1/16 of the largest magnitude on each side
+    double h = range.magnitude() / 16;
+    lo -= h;
+    hi += h;
+  }
+  for (int m = 1; m <= W; ++m) {
+    Precision p = base;
+    p.intBits = m;
+    p.fracBits = W - m;
+    if (exactValue) {
+      bool satLo = false, satHi = false;
+      fx::fromDouble(lo, p, &satLo);
+      fx::fromDouble(hi, p, &satHi);
+      if (!satLo && !satHi)
+        return p;
+    } else if (lo >= fx::toDouble(fx::minRaw(p), p) && hi <= fx::toDouble(fx::maxRaw(p), p)) {
+      return p;
+    }
+  }
+  Precision p = base; // nothing of W bits holds it: the most integer bits
+  p.intBits = W;
+  p.fracBits = 0;
+  return p;
+}
 
 namespace {
 
@@ -85,6 +118,8 @@ private:
   void forEachRunTimeSlot(const ExprSlotFn &fn);
   void checkConstants();
   void checkRanges();
+  void assignFormats();
+  bool perVariable() const { return m_.semantics.fixedFormats == FixedFormats::PerVariable; }
   double errorBound(const Expr &e) const;
   double roundingError(const Precision &p) const;
   void explain();
@@ -94,8 +129,9 @@ private:
   PassContext &ctx_;
   Precision p_;
   std::vector<bool> writtenAtRunTime_;
-  unsigned hoisted_ = 0, errors_ = 0;
+  unsigned hoisted_ = 0, errors_ = 0, reformatted_ = 0;
   RangeResult ranges_;
+  NetworkRanges network_;
 };
 
 void ModelQuantizer::forEachRunTimeSlot(const ExprSlotFn &fn) {
@@ -352,6 +388,55 @@ double ModelQuantizer::errorBound(const Expr &e) const {
   }
 }
 
+/// Per-variable formats (docs/quantization.md): every real variable, port
+/// and run-time expression gets the Qm.n of the model's word length that
+/// holds its range with the most fraction bits; each result then rounds to
+/// its own format (R29). Values without a finite range keep the model's
+/// format. Start-up code (initial values, the prepare block) computes in
+/// float64 and converts once to the variable's format (R31), so its types
+/// are left alone; so are user functions, whose arguments and results are
+/// converted at the call.
+void ModelQuantizer::assignFormats() {
+  auto retype = [&](Type &t, const Precision &p) {
+    if (!(t.precision == p)) {
+      t.precision = p;
+      ++reformatted_;
+    }
+  };
+  for (Variable &v : m_.variables) {
+    if (!isFixedReal(v.type) || v.role == VarRole::Argument)
+      continue;
+    const VarRange &r = ranges_.var(v.id);
+    bool constant = (v.role == VarRole::Parameter || v.role == VarRole::Internal) && r.range.lo == r.range.hi;
+    retype(v.type, chooseFixedFormat(r.range, constant, p_));
+  }
+  for (size_t k = 0; k < m_.ports.size(); ++k)
+    if (isFixedReal(m_.ports[k].type))
+      retype(m_.ports[k].type, chooseFixedFormat(ranges_.ports[k].range, false, p_));
+  std::function<void(Expr &)> visitNode = [&](Expr &e) {
+    forEachChild(e, [&](ExprPtr &c) {
+      if (c)
+        visitNode(*c);
+    });
+    if (!isFixedReal(e.type))
+      return;
+    if (auto *r = dyn_cast<VarRef>(&e))
+      retype(e.type, m_.variables[r->var].type.precision);
+    else if (auto *p = dyn_cast<PortRef>(&e))
+      retype(e.type, m_.ports[p->port].type.precision);
+    else if (auto *c = dyn_cast<Constant>(&e))
+      retype(e.type, chooseFixedFormat(Interval::point(c->real), true, p_));
+    else if (auto *call = dyn_cast<Call>(&e); call && call->builtin == Builtin::User)
+      return; // the function's return type
+    else
+      retype(e.type, chooseFixedFormat(ranges_.expr(&e), false, p_));
+  };
+  forEachRunTimeSlot([&](ExprPtr &slot) {
+    if (slot)
+      visitNode(*slot);
+  });
+}
+
 void ModelQuantizer::explain() {
   std::vector<double> err(m_.variables.size(), 0);
   for (Block *b : modelBlocks(m_))
@@ -362,7 +447,10 @@ void ModelQuantizer::explain() {
         err[d->var] = std::max(err[d->var], errorBound(*d->init));
     });
   std::ostream &os = ctx_.log();
-  os << "quantization of model '" << m_.name << "' (" << precisionName(p_) << ", one format per model, R29):\n";
+  os << "quantization of model '" << m_.name << "' (" << precisionName(p_)
+     << (perVariable() ? ", formats per variable of " + std::to_string(p_.totalBits()) + " bits"
+                       : std::string(", one format per model"))
+     << ", R29):\n";
   os << "  " << std::left << std::setw(26) << "variable" << std::setw(10) << "role" << std::setw(10) << "format"
      << std::setw(34) << "range" << std::setw(11) << "kind" << std::setw(14) << "step"
      << "error/step\n";
@@ -378,6 +466,31 @@ void ModelQuantizer::explain() {
     os << "  " << std::left << std::setw(26) << (v.name + " ") << std::setw(10) << varRoleName(v.role) << std::setw(10)
        << qName(p) << std::setw(34) << (r.range.str() + unit) << std::setw(11) << rangeKindName(r.kind)
        << std::setw(14) << num(fx::ulp(p)) << num(e) << (startValue ? " (representation)" : "") << "\n";
+  }
+  for (size_t k = 0; k < m_.ports.size(); ++k) {
+    const Port &port = m_.ports[k];
+    if (!isFixedReal(port.type))
+      continue;
+    const VarRange &r = ranges_.ports[k];
+    std::string unit = port.type.unit.isDimensionless() ? "" : " " + units::formatUnit(port.type.unit);
+    os << "  " << std::left << std::setw(26) << (port.name + " ") << std::setw(10) << "port" << std::setw(10)
+       << qName(port.type.precision) << std::setw(34) << (r.range.str() + unit) << std::setw(11)
+       << rangeKindName(r.kind) << std::setw(14) << num(fx::ulp(port.type.precision)) << "(" << r.why << ")\n";
+  }
+  if (perVariable()) {
+    // Intermediate results (every run-time expression) by format.
+    std::map<std::string, unsigned> byFormat;
+    forEachRunTimeSlot([&](ExprPtr &root) {
+      if (root)
+        forEachNode(*root, [&](const Expr &n) {
+          if (isFixedReal(n.type) && !isa<VarRef>(&n) && !isa<PortRef>(&n) && !isa<Constant>(&n))
+            ++byFormat[qName(n.type.precision)];
+        });
+    });
+    os << "  intermediate results:";
+    for (auto &[f, n] : byFormat)
+      os << " " << n << " in " << f;
+    os << "\n";
   }
   os << "  (error/step: first-order bound of the error one step adds to the variable from rounding of constants "
         "and of each operation, inputs exact; see docs/quantization.md)\n";
@@ -399,14 +512,20 @@ bool ModelQuantizer::run() {
     if (m_.findVariable(o->name) || m_.findPort(o->name))
       ro.overrides.push_back(*o);
   }
+  network_ = networkRanges(mod_, m_);
+  ro.portBounds = network_.ports;
+  ro.initRanges = network_.inits;
   ranges_ = analyzeRanges(m_, ro, ctx_.diags());
   if (!ranges_.ok)
     return false;
+  if (perVariable())
+    assignFormats();
   checkConstants();
   checkRanges();
   if (ctx_.options().explainQuantization)
     explain();
   ctx_.changed(hoisted_, "moved", "start-up expressions to internals");
+  ctx_.changed(reformatted_, "gave", "values their own fixed-point format");
   return true;
 }
 

@@ -158,6 +158,7 @@ private:
   DiagnosticEngine &diags_;
   RangeResult &res_;
   std::vector<std::optional<double>> start_;
+  std::map<VarId, Interval> populationSet_; // parameters populations set to other values
   std::vector<bool> fixedRange_; // overrides and start-up constants: never changed
   bool assumed_ = false;         // some input rests on an assumption
   std::vector<Interval> assigned_; // every value assigned inside a step
@@ -235,14 +236,25 @@ std::optional<double> Analyzer::startValue(const Expr &e) {
 
 void Analyzer::computeStartValues() {
   start_.assign(m_.variables.size(), std::nullopt);
+  populationSet_.clear();
   std::vector<VarId> order = m_.initOrder;
   if (order.empty())
     for (const Variable &v : m_.variables)
       order.push_back(v.id);
   for (VarId v : order) {
     const Variable &var = m_.variables[v];
-    if ((var.role == VarRole::Parameter || var.role == VarRole::Internal) && var.init && !var.vectorSize)
+    if ((var.role == VarRole::Parameter || var.role == VarRole::Internal) && var.init && !var.vectorSize) {
       start_[v] = startValue(*var.init);
+      // A population sets another value: not a constant of the model any
+      // more; its range is the hull (initialRanges), its dependents unknown.
+      if (auto it = opt_.initRanges.find(var.name); it != opt_.initRanges.end()) {
+        Interval pop = it->second;
+        if (!(start_[v] && pop.lo == *start_[v] && pop.hi == *start_[v])) {
+          populationSet_[v] = start_[v] ? Interval::point(*start_[v]).hull(pop) : Interval::all();
+          start_[v] = std::nullopt;
+        }
+      }
+    }
   }
   // Propagators of the exact solver (prepare block), from the same values.
   for (const StmtPtr &s : m_.prepare) {
@@ -361,13 +373,20 @@ void Analyzer::initialRanges() {
     if (fixedRange_[v.id])
       continue;
     VarRange &r = res_.vars[v.id];
+    auto pop = opt_.initRanges.find(v.name);
     if (start_[v.id]) {
       r = {Interval::point(*start_[v.id]), RangeKind::Proven, "start-up value"};
+      fixedRange_[v.id] = true;
+    } else if (auto ps = populationSet_.find(v.id); ps != populationSet_.end()) {
+      r = {ps->second, ps->second.isBounded() ? RangeKind::Proven : RangeKind::Unbounded,
+           "default and population values"};
       fixedRange_[v.id] = true;
     } else if (v.role == VarRole::State && v.init) {
       std::optional<double> x = startValue(*v.init);
       r = x ? VarRange{Interval::point(*x), RangeKind::Proven, "initial value"}
             : VarRange{guardClamp(v.id), RangeKind::Assumed, "guard"};
+      if (x && pop != opt_.initRanges.end())
+        r = {Interval::point(*x).hull(pop->second), RangeKind::Proven, "initial and population values"};
     } else if (v.role == VarRole::Parameter || v.role == VarRole::Internal) {
       r = {guardClamp(v.id), RangeKind::Assumed, "guard"};
       fixedRange_[v.id] = true;
@@ -380,7 +399,10 @@ void Analyzer::initialRanges() {
     VarRange &r = res_.ports[p];
     if (r.kind == RangeKind::Override)
       continue;
-    if (auto it = opt_.portRanges.find(port.name); it != opt_.portRanges.end()) {
+    if (auto b = opt_.portBounds.find(port.name); b != opt_.portBounds.end() && b->second.range.isBounded()) {
+      r = b->second;
+      assumed_ = assumed_ || r.kind != RangeKind::Proven;
+    } else if (auto it = opt_.portRanges.find(port.name); it != opt_.portRanges.end()) {
       r = {it->second, RangeKind::Proven, "network weights"};
     } else if (port.kind == PortKind::Spike) {
       double s = opt_.defaultSpikeSum;
@@ -708,9 +730,11 @@ void Analyzer::run() {
   Env initial(m_.variables.size());
   for (const Variable &v : m_.variables)
     initial[v.id] = res_.vars[v.id].range;
-  // Contracting updates approach their bound geometrically: up to 400
-  // rounds (cheap: one interval pass each), stopping when nothing moves.
-  for (int round = 0, last = 400; round <= last; ++round) {
+  // Contracting updates approach their bound geometrically (a membrane
+  // leak of 0.995 per step needs ~1000 rounds to take back a widening by
+  // 2^5): up to 4000 rounds (cheap: one interval pass each), stopping when
+  // nothing moves.
+  for (int round = 0, last = 4000; round <= last; ++round) {
     if (round == last) {
       res_.exprs.clear();
       assigned_.assign(m_.variables.size(), Interval::empty());

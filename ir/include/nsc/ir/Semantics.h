@@ -25,6 +25,11 @@ namespace nsc::ir {
 
 enum class Solver { Auto, Exact, ExpEuler, RK4, RK45, Euler };
 enum class SpikeMode { Event, Rate };
+/// Fixed point only: one format for every real value of the model (the
+/// precision's Qm.n, R29), or a format per variable and intermediate chosen
+/// by the quantize pass from its range, all of the precision's word length
+/// m + n (`fixed(Q16.16, formats = per_variable)`, docs/quantization.md).
+enum class FixedFormats { Uniform, PerVariable };
 
 struct Semantics {
   double dtMs = 0.1;
@@ -34,11 +39,12 @@ struct Semantics {
   uint64_t seed = 0;
   double rk45Rtol = 1e-6;
   double rk45Atol = 1e-9;
+  FixedFormats fixedFormats = FixedFormats::Uniform; // meaningful for fixed precision
 
   bool operator==(const Semantics &o) const {
     return dtMs == o.dtMs && solver == o.solver && precision == o.precision &&
            spikes == o.spikes && seed == o.seed && rk45Rtol == o.rk45Rtol &&
-           rk45Atol == o.rk45Atol;
+           rk45Atol == o.rk45Atol && fixedFormats == o.fixedFormats;
   }
   bool operator!=(const Semantics &o) const { return !(*this == o); }
 };

@@ -14,7 +14,12 @@
 //  - with --explain-quantization, writes per variable: format, range
 //    (proven/assumed/override), quantization step and a first-order bound
 //    of the error one step adds.
-// Every value keeps the model's format Qm.n (one format per model, R29).
+// Every value keeps the model's format Qm.n (one format per model, R29),
+// unless the model asks for `fixed(Qm.n, formats = per_variable)`: then
+// every real variable, port and run-time expression gets its own format of
+// m + n bits from its range (chooseFixedFormat), and the IR types say so.
+// Spike-port ranges come from the networks that instantiate the model
+// (NetworkRanges.h) when there are any.
 // Models in floating point are left alone. Runs last in the default
 // pipeline.
 //
@@ -22,8 +27,20 @@
 #pragma once
 
 #include "nsc/passes/Pass.h"
+#include "nsc/passes/RangeAnalysis.h"
 
 namespace nsc::passes {
+
+/// The format of `base`'s word length m + n that holds `range` with the
+/// most fraction bits (per-variable formats, docs/quantization.md): the
+/// smallest m >= 1 such that the range fits — for an exact value (a
+/// constant, a start-up value) the value rounded to nearest-even without
+/// saturating, for a computed range the range widened by 1/16 of its
+/// largest magnitude on each side (headroom for rounding drift the exact
+/// interval arithmetic does not see). QW.0 when no format of W bits holds
+/// it; `base` itself for an empty or unbounded range. Rounding and overflow
+/// modes are base's.
+ir::Precision chooseFixedFormat(const Interval &range, bool exactValue, const ir::Precision &base);
 
 class QuantizePass : public Pass {
 public:

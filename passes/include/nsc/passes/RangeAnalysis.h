@@ -20,9 +20,9 @@
 //      author's promise, not a proof). A comparison `V_m >= V_th` that
 //      guards a reset (onCondition) bounds V_m from above on the path that
 //      leaves the block without reset.
-//   4. Spike ports: the per-step weight sum, from RangeOptions::portRanges
-//      (the driver fills it from the network's weights and in-degrees when
-//      known), else a default of [-1, 1]·RangeOptions::defaultSpikeSum
+//   4. Spike ports: the per-step weight sum, from RangeOptions::portBounds
+//      (the quantize pass fills it from the network's synapses, see
+//      NetworkRanges.h) or portRanges, else a default of [-1, 1]·RangeOptions::defaultSpikeSum
 //      (Assumed). Continuous ports: portRanges, else the same default
 //      magnitude (Assumed).
 //
@@ -120,6 +120,16 @@ struct RangeOptions {
   /// Known ranges of spike-port sums per step / continuous port values, by
   /// port name, in the port's unit (e.g. from the network's weights).
   std::map<std::string, Interval> portRanges;
+  /// Port ranges with their own kind and reason (NetworkRanges.h derives
+  /// them from the networks); used before portRanges. Unbounded entries
+  /// are ignored.
+  std::map<std::string, VarRange> portBounds;
+  /// Values populations give variables (`V_m = uniform(-60 mV, -50 mV)`):
+  /// a state's initial range is the hull of its initial value and these; a
+  /// parameter or internal given another value than its default is no
+  /// longer a start-up constant (its range is the hull, and what is
+  /// computed from it at start-up is no longer known).
+  std::map<std::string, Interval> initRanges;
   /// Default per-step sum of a spike port whose range is not known:
   /// [-defaultSpikeSum, defaultSpikeSum] for ports without excitatory/
   /// inhibitory sign, [0, defaultSpikeSum] for signed ones. Assumed.
