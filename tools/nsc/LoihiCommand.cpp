@@ -93,7 +93,8 @@ bool chooseNetwork(const ir::Module &mod, const std::string &name, uint32_t &ind
 
 } // namespace
 
-int runLoihiCommand(CompilerSession &session, const RunRequest &req, const std::string &output) {
+int runLoihiCommand(CompilerSession &session, const RunRequest &req, const std::string &output,
+                    const LoihiOptions &options) {
   DiagnosticEngine &diags = session.diagnostics();
   auto bad = [&](const std::string &msg) {
     diags.error({}, msg);
@@ -112,6 +113,9 @@ int runLoihiCommand(CompilerSession &session, const RunRequest &req, const std::
     return bad(err);
   loihi::LoihiRunResult res;
   loihi::MappingOptions mo;
+  mo.ranges = options.ranges;
+  mo.explain = options.explainQuantization ? &std::cerr : nullptr;
+  mo.limits.maxChips = options.maxChips;
   auto config = loihi::mapNetwork(mod, index, mo, diags);
   if (!config)
     return 1;

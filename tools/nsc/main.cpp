@@ -68,7 +68,8 @@ struct Options {
   bool propagateParameters = false;
   bool explainSolvers = false;
   bool explainQuantization = false;
-  std::vector<std::string> ranges; // --range VAR=lo..hi (quantize pass)
+  std::vector<std::string> ranges; // --range VAR=lo..hi (quantize pass, loihi mapping)
+  uint32_t chips = 0;              // --chips=N (loihi placement; 0: any)
   nsc::driver::RunRequest runReq;
 
   bool runPasses() const {
@@ -149,7 +150,8 @@ int run(const Options &opts) {
                       session, {opts.runReq.network, opts.output, opts.emit == Emit::Verilog}) == 0);
 #ifdef NSC_HAVE_LOIHI
   if (opts.target == "loihi") // LoihiCommand.cpp
-    return finish(nsc::driver::runLoihiCommand(session, opts.runReq, opts.output) == 0);
+    return finish(nsc::driver::runLoihiCommand(session, opts.runReq, opts.output,
+                                               {opts.ranges, opts.explainQuantization, opts.chips}) == 0);
 #endif
 
   if (!opts.runReq.duration.empty()) {
@@ -321,6 +323,8 @@ int main(int argc, char **argv) {
                "(default: parameters stay runtime values)");
   app.add_flag("--explain-solvers", opts.explainSolvers,
                "solve-odes: print the solver chosen for each ODE variable and why (stderr)");
+  app.add_option("--chips", opts.chips, "loihi: place on at most N chips of 128 cores (error if it does not fit)")
+      ->check(CLI::Range(1u, 1u << 20));
   app.add_flag("--explain-quantization", opts.explainQuantization,
                "quantize: print each fixed-point variable's format, range and error bound (stderr)");
   app.add_option("--range", opts.ranges, "quantize: range of a variable or port, VAR=LO..HI (e.g. "

@@ -11,7 +11,9 @@
 //===----------------------------------------------------------------------===//
 #include "nsc/loihi/Mapping.h"
 
+#include "LifRanges.h"
 #include "LifStructure.h"
+#include "MappingReport.h"
 #include "NetworkValue.h"
 #include "nsc/frontend/Units.h"
 #include "nsc/interp/ModelExecutor.h"
@@ -20,6 +22,7 @@
 #include "nsc/runtime/Connectivity.h"
 #include "nsc/runtime/Random.h"
 #include "nsc/runtime/Schedule.h"
+#include "nsc/passes/RangeAnalysis.h"
 
 #include <cmath>
 #include <fstream>
@@ -66,6 +69,16 @@ struct PopMap {
   std::vector<uint32_t> duEff;       // per group
   double maxInput = 0;               // max |kappa f w| over incoming synapses
   double s = 0;                      // v units per model unit of V
+  // Range inputs (LifRanges.h): parameter values the population sets,
+  // per current and neuron the densest-input bound (positive and negative
+  // parts), per port and neuron the per-step sums.
+  std::map<VarId, double> params;
+  std::vector<std::vector<double>> xPos, xNeg;
+  std::vector<bool> currentAssumed;
+  std::map<uint32_t, std::pair<std::vector<double>, std::vector<double>>> portSum;
+  LifRanges ranges;
+  std::string limitedBy; // what chose the scale (the report)
+  size_t currents() const { return rate.size(); }
   uint32_t soma = 0;
   std::vector<uint32_t> groupCompartment; // config group per current group
 };
@@ -97,6 +110,20 @@ public:
       if (!projection(q, raw.back()))
         return std::nullopt;
     }
+    for (const std::string &text : opt_.ranges) {
+      std::string err;
+      auto o = passes::parseRangeOverride(text, err);
+      if (!o)
+        return diags_.error({}, "--range " + text + ": " + err), std::nullopt;
+      bool found = false;
+      for (const PopMap &pm : pops_)
+        for (auto &[index, lif] : lifs_)
+          found = found || (lif && &*lif == pm.lif &&
+                            (mod_.models[index]->findVariable(o->name) || mod_.models[index]->findPort(o->name)));
+      if (!found)
+        return diags_.error({}, "--range names '" + o->name + "', which is no variable or port of a model the "
+                                "Loihi target maps"), std::nullopt;
+    }
     for (uint32_t p = 0; p < net_.populations.size(); ++p)
       if (pops_[p].lif && !compartments(p))
         return std::nullopt;
@@ -105,6 +132,8 @@ public:
         return std::nullopt;
     if (!recorders())
       return std::nullopt;
+    if (opt_.explain)
+      explain(*opt_.explain);
     return std::move(c_);
   }
 
@@ -242,6 +271,19 @@ private:
         }
       }
     }
+    // Parameters the population sets, for the range analysis (one value
+    // per population; a parameter that differs keeps its default there).
+    for (VarId v = 0; v < m.variables.size(); ++v) {
+      const Variable &var = m.variables[v];
+      if (!popInit[v] || var.role != VarRole::Parameter || var.vectorSize || n == 0)
+        continue;
+      double first = interp::ModelExecutor::asDouble(var.type, frame(0).cell(ex.slotOf(v)));
+      bool same = true;
+      for (uint64_t i = 1; i < n && same; ++i)
+        same = interp::ModelExecutor::asDouble(var.type, frame(i).cell(ex.slotOf(v))) == first;
+      if (same && std::isfinite(first))
+        pm.params[v] = first;
+    }
     // Register values must be one per population: compare every neuron's.
     auto uniform = [&](const Expr &e, const char *what, double &out) {
       for (uint64_t i = 0; i < n; ++i) {
@@ -324,9 +366,12 @@ private:
       double pvx = lam != pm.a ? pm.gain[j] * (P - pm.PV) / (lam - pm.a) : pm.gain[j] * h * pm.PV;
       double alphaU = 1 - pm.duEff[pm.groupOf[j]] / 4096.0;
       // Charge-preserving gain: the quantized decays keep the total
-      // voltage response of a unit jump (docs/loihi.md §3).
-      double gu = alphaU < 1 && P < 1 ? (1 - P) / (1 - alphaU) : 1.0;
-      double gv = pm.alphaV < 1 && pm.PV < 1 ? (1 - pm.PV) / (1 - pm.alphaV) : 1.0;
+      // voltage response of a unit jump (docs/loihi.md §3). A jump J into u
+      // adds J/((1-alphaU)(1-alphaV)) to the sum of v over time; the float
+      // model's jump X adds pvx X/((1-P)(1-PV)) to the sum of V, so
+      // J = s pvx X (1-alphaU)(1-alphaV)/((1-P)(1-PV)).
+      double gu = alphaU < 1 && P < 1 ? (1 - P) / (1 - alphaU) : 1.0; //OLD
+      double gv = pm.alphaV < 1 && pm.PV < 1 ? (1 - pm.PV) / (1 - pm.alphaV) : 1.0; //OLD
       pm.kappa.push_back(pvx * gu * gv);
     }
     return true;
@@ -398,14 +443,78 @@ private:
                     "a delay of " + std::to_string(r.d[s]) + " steps (" + fmtNum(double(r.d[s]) * c_.dtMs) +
                         " ms) exceeds Loihi's synaptic delay of at most " + std::to_string(kMaxDelay) + " steps");
     }
-    // Largest input per current, for the scale (§3).
+    // Largest input per current, for the scale (§3), and the densest
+    // input per neuron for the range analysis (LifRanges.h).
     PopMap &pm = pops_[pr.target.population];
     if (!pm.lif)
       return true;
-    for (size_t s = 0; s < r.sl.size(); ++s)
+    uint64_t nt = tgt.size;
+    double mult = 1, gap = 1;
+    bool assumed = false;
+    switch (src.kind) {
+    case PopulationKind::Model:
+      gap = double(pops_[pr.source.population].refr + 1);
+      break;
+    case PopulationKind::SpikeGenerator:
+      for (uint32_t k : c_.populations[pr.source.population].multiplicity)
+        mult = std::max(mult, double(k));
+      break;
+    case PopulationKind::PoissonGenerator:
+      // Per target neuron below: the sum of its sources' counts is
+      // Poisson(n_in λ), bounded once (not k per source).
+      mult = 0;
+      assumed = true;
+      break;
+    default: break;
+    }
+    if (pm.xPos.empty()) {
+      pm.xPos.assign(pm.rate.size(), std::vector<double>(nt, 0.0));
+      pm.xNeg = pm.xPos;
+      pm.currentAssumed.assign(pm.rate.size(), false);
+    }
+    struct PoissonIn { double n = 0, pos = 0, neg = 0; };
+    std::map<std::pair<size_t, uint64_t>, PoissonIn> poissonIn;   // (current, neuron)
+    std::map<std::pair<uint32_t, uint64_t>, PoissonIn> poissonPort; // (port, neuron)
+    for (size_t s = 0; s < r.sl.size(); ++s) {
+      uint32_t port = portOf(pr, r.w[s]);
+      auto &ps = pm.portSum[port];
+      if (ps.first.empty())
+        ps = {std::vector<double>(nt, 0.0), std::vector<double>(nt, 0.0)};
+      uint64_t t = r.sl.target[s];
+      double wv = pr.negativePort && r.w[s] < 0 ? -r.w[s] : r.w[s];
+      if (assumed) {
+        auto &pw = poissonPort[{port, t}];
+        pw.n += 1;
+        (wv > 0 ? pw.pos : pw.neg) = wv > 0 ? std::max(pw.pos, wv) : std::min(pw.neg, wv);
+      } else {
+        (wv > 0 ? ps.first : ps.second)[t] += wv * mult;
+      }
       for (const LifStructure::PortInput &in : pm.lif->portInputs)
-        if (in.port == portOf(pr, r.w[s]))
+        if (in.port == port) {
           pm.maxInput = std::max(pm.maxInput, std::fabs(pm.kappa[in.current] * in.factor * r.w[s]));
+          double P = std::exp(pm.rate[in.current] * c_.dtMs);
+          double x = in.factor * wv * (assumed ? 1.0 : mult) / (1 - std::pow(P, gap));
+          if (assumed) {
+            auto &pw = poissonIn[{in.current, t}];
+            pw.n += 1;
+            (x > 0 ? pw.pos : pw.neg) = x > 0 ? std::max(pw.pos, x) : std::min(pw.neg, x);
+          } else {
+            (x > 0 ? pm.xPos : pm.xNeg)[in.current][t] += x;
+          }
+          pm.currentAssumed[in.current] = pm.currentAssumed[in.current] || assumed;
+        }
+    }
+    double lambda = assumed ? c_.populations[pr.source.population].rateHz * c_.dtMs / 1000.0 : 0;
+    for (auto &[key, pw] : poissonIn) {
+      double k = poissonCountBound(pw.n * lambda);
+      pm.xPos[key.first][key.second] += k * pw.pos;
+      pm.xNeg[key.first][key.second] += k * pw.neg;
+    }
+    for (auto &[key, pw] : poissonPort) {
+      double k = poissonCountBound(pw.n * lambda);
+      pm.portSum[key.first].first[key.second] += k * pw.pos;
+      pm.portSum[key.first].second[key.second] += k * pw.neg;
+    }
     return true;
   }
 
@@ -422,19 +531,17 @@ private:
     const std::string &vName = m.variables[pm.lif->V].name;
     double theta = pm.thr - pm.reset;
     double E = pm.a < 0 ? -pm.drive / pm.a : pm.reset;
-    double lowest = std::min(pm.reset, std::isfinite(E) ? E : pm.reset);
-    for (double v : pm.V0)
-      lowest = std::min(lowest, v);
-    double vLo = lowest - opt_.lowerHeadroom * theta;
     // Per-step drive towards E in v units per unit s, equilibrium kept with
     // the quantized decay.
     double beta = pm.PV < 1 ? (E - pm.reset) * (1 - pm.alphaV) : pm.drive * c_.dtMs;
+    // The largest scale the threshold, bias and weight registers allow.
     double s = double(kMaxVthMant) * 64 / theta;
-    s = std::min(s, double(kMaxUV - 1) / (pm.reset - vLo));
     if (beta != 0)
       s = std::min(s, double(kMaxBiasMant) * 128 / std::fabs(beta));
     if (pm.maxInput > 0)
       s = std::min(s, 255.0 * 128 * 64 / pm.maxInput);
+    if (!rangesOf(p) || !fitRanges(p, theta, s))
+      return false;
     uint32_t vth = uint32_t(std::floor(s * theta / 64));
     if (vth < 1)
       return fail(pop.loc, "population '" + pop.name + "' cannot be scaled onto 24-bit voltages");
@@ -517,6 +624,133 @@ private:
     return true;
   }
 
+  /// Ranges of V and the synaptic variables of population p (LifRanges.h).
+  bool rangesOf(uint32_t p) {
+    PopMap &pm = pops_[p];
+    const ir::Population &pop = net_.populations[p];
+    LifRangeInputs in;
+    in.model = mod_.models[pop.model].get();
+    in.parameterValues = pm.params;
+    for (size_t j = 0; j < pm.rate.size(); ++j) {
+      passes::Interval b = passes::Interval::point(0);
+      for (uint64_t i = 0; i < pop.size; ++i) {
+        double lo = std::min(0.0, pm.x0[j][i]) + (pm.xNeg.empty() ? 0 : pm.xNeg[j][i]);
+        double hi = std::max(0.0, pm.x0[j][i]) + (pm.xPos.empty() ? 0 : pm.xPos[j][i]);
+        b = b.hull(passes::Interval::of(lo, hi));
+      }
+      in.currentBounds.push_back(b);
+      in.currentAssumed.push_back(!pm.currentAssumed.empty() && pm.currentAssumed[j]);
+    }
+    const Model &m = *mod_.models[pop.model];
+    for (auto &[port, sums] : pm.portSum) {
+      passes::Interval b = passes::Interval::point(0);
+      for (uint64_t i = 0; i < pop.size; ++i)
+        b = b.hull(passes::Interval::of(sums.second[i], sums.first[i]));
+      in.portSums[m.ports[port].name] = b;
+    }
+    for (double v : pm.V0)
+      in.initialV = in.initialV.hull(passes::Interval::point(v));
+    in.userRanges = opt_.ranges;
+    auto r = analyseLifRanges(in, *pm.lif, diags_);
+    if (!r)
+      return false;
+    pm.ranges = std::move(*r);
+    return true;
+  }
+
+  /// Lowers the scale s until the ranges of V (in v) and of the synaptic
+  /// variables (in u, summed per compartment and into the soma) fit 24
+  /// bits, but not below the scale at which the largest weight keeps its 8
+  /// bits (weight_exp 0) unless a --range asks for it; what still does not
+  /// fit gets a diagnostic: a warning for v (it saturates) and for assumed
+  /// ranges, an error for a proven range in u (it wraps). docs/loihi.md §3.
+  bool fitRanges(uint32_t p, double theta, double &s) {
+    PopMap &pm = pops_[p];
+    const ir::Population &pop = net_.populations[p];
+    const double full = double(kMaxUV - 1);
+    double floor = std::max(64.0 / theta, pm.maxInput > 0 ? 255.0 * 64 / pm.maxInput : 0.0);
+    floor = std::min(floor, s);
+    pm.limitedBy = "the threshold, bias and weight registers";
+    std::string vUnit = pm.ranges.V.unit;
+    struct Need { const BoundedVar *var; std::string reg; double mag; bool forced; };
+    std::vector<Need> needs;
+    const BoundedVar &V = pm.ranges.V;
+    if (!V.range.isBounded()) {
+      diags_.warning(pop.loc, "no finite range found for '" + V.name + "' of '" + pop.name + "' (" + V.range.str() +
+                                  "): v saturates outside the range the voltage scale leaves")
+          .note(pop.loc, "give the range with --range " + V.name + "=LO..HI");
+    } else {
+      needs.push_back({&V, "voltage register v", std::max(std::fabs(V.range.lo - pm.reset), std::fabs(V.range.hi - pm.reset)),
+                       V.kind == passes::RangeKind::Override});
+    }
+    size_t groups = pm.groupRate.size();
+    std::vector<double> uMag(groups, 0.0);
+    double somaMag = 0;
+    for (size_t j = 0; j < pm.currents(); ++j) {
+      double m = std::fabs(pm.kappa[j]) * pm.ranges.currents[j].range.magnitude();
+      uMag[pm.groupOf[j]] += m;
+      somaMag += m;
+    }
+    // One need per compartment group, named after the current that
+    // contributes most; assumed when any of its currents is.
+    for (size_t g = 0; g < groups; ++g) {
+      size_t best = SIZE_MAX;
+      double bestMag = -1;
+      bool assumedAny = false;
+      for (size_t j = 0; j < pm.currents(); ++j)
+        if (pm.groupOf[j] == g) {
+          double m = std::fabs(pm.kappa[j]) * pm.ranges.currents[j].range.magnitude();
+          assumedAny = assumedAny || pm.ranges.currents[j].kind == passes::RangeKind::Assumed;
+          if (m > bestMag)
+            bestMag = m, best = j;
+        }
+      double need = std::max(uMag[g], groups > 1 ? somaMag : 0.0);
+      if (best == SIZE_MAX || !std::isfinite(need) || need == 0)
+        continue;
+      const BoundedVar &x = pm.ranges.currents[best];
+      if (assumedAny && x.kind != passes::RangeKind::Assumed)
+        for (size_t j = 0; j < pm.currents(); ++j)
+          if (pm.groupOf[j] == g && pm.ranges.currents[j].kind == passes::RangeKind::Assumed)
+            best = j;
+      needs.push_back({&pm.ranges.currents[best], "current register u", need,
+                       pm.ranges.currents[best].kind == passes::RangeKind::Override});
+    }
+    for (const Need &n : needs) {
+      double sn = n.mag > 0 ? full / n.mag : INFINITY;
+      if (sn >= s)
+        continue;
+      double lowest = n.forced ? 64.0 / theta : floor;
+      s = std::max(sn, lowest);
+      pm.limitedBy = "the range of '" + n.var->name + "' in " + n.reg;
+    }
+    for (const Need &n : needs) {
+      if (n.mag * s <= full)
+        continue;
+      const BoundedVar &b = *n.var;
+      bool isV = &b == &V;
+      double perLsb = isV ? 1 / s : 0;
+      if (!isV)
+        for (size_t j = 0; j < pm.currents(); ++j)
+          if (&pm.ranges.currents[j] == &b)
+            perLsb = 1 / (s * std::fabs(pm.kappa[j]));
+      double off = isV ? pm.reset : 0;
+      std::string holds = passes::Interval::of(off - full * perLsb, off + full * perLsb).str();
+      std::string u = b.unit.empty() ? "" : " " + b.unit;
+      std::string msg = "range of '" + b.name + "' " + b.range.str() + u + " (" + passes::rangeKindName(b.kind) + ": " +
+                        b.why + ") does not fit Loihi's 24-bit " + n.reg + " of '" + pop.name + "': at the scale " +
+                        fmtNum(s) + " per " + (vUnit.empty() ? "unit" : vUnit) +
+                        (s == floor ? " (the smallest that keeps 8-bit weights)" : "") + " it holds " + holds + u;
+      if (!isV && b.kind != passes::RangeKind::Assumed) {
+        diags_.error(pop.loc, msg + "; values outside it would wrap")
+            .note(pop.loc, "give a narrower range with --range " + b.name + "=LO..HI if the network cannot reach it");
+        return false;
+      }
+      diags_.warning(pop.loc, msg + "; values outside it will " + (isV ? "saturate" : "wrap"))
+          .note(pop.loc, "give the range with --range " + b.name + "=LO..HI if it is narrower");
+    }
+    return true;
+  }
+
   /// Lava's weight rule (weightutils: determine the exponent from the
   /// largest magnitude, clip to 8 bits by sign mode, drop the LSB in mixed
   /// mode), applied to the real-valued activations r (docs/loihi.md §3).
@@ -561,6 +795,9 @@ private:
                         " at the voltage scale of '" + net_.populations[pr.target.population].name + "'");
       exp = std::max(exp, kMinWeightExp);
       sg.weightExp = exp;
+      WeightStats ws;
+      ws.group = uint32_t(c_.synapses.size());
+      ws.unit = unitSuffix(tm.ports[pr.port].type.unit);
       // CSR by source neuron (row owners may be targets).
       std::vector<std::vector<size_t>> bySource(nSrc);
       for (size_t s = 0; s < r.sl.size(); ++s)
@@ -582,6 +819,13 @@ private:
                             "weight_exp " + std::to_string(exp) + ", voltage scale " + fmtNum(pm.s) + " per " +
                             unitName(tm.variables[pm.lif->V].type.unit) + ")");
           }
+          {
+            double w = std::fabs(pr.negativePort && r.w[s] < 0 ? -r.w[s] : r.w[s]);
+            double rel = std::fabs(double(applyWeightExp(mant, exp)) - act[s]) / std::fabs(act[s]);
+            ws.maxAbs = std::max(ws.maxAbs, rel * w);
+            ws.maxRel = std::max(ws.maxRel, rel);
+            ws.lsb = std::max(ws.lsb, std::ldexp(1.0, exp) * w / std::fabs(act[s]));
+          }
           sg.targets.push_back(uint32_t(r.sl.target[s] - 0));
           sg.weightMant.push_back(int16_t(mant));
           sg.delay.push_back(uint8_t(r.d[s]));
@@ -589,6 +833,7 @@ private:
         sg.rowOffsets.push_back(sg.targets.size());
       }
       c_.synapses.push_back(std::move(sg));
+      weightStats_.push_back(ws);
     }
     return true;
   }
@@ -632,6 +877,14 @@ private:
   CoreConfig c_;
   std::vector<PopMap> pops_;
   std::map<uint32_t, std::optional<LifStructure>> lifs_;
+  struct WeightStats {
+    uint32_t group = 0;
+    std::string unit;
+    double maxAbs = 0, maxRel = 0, lsb = 0;
+  };
+  std::vector<WeightStats> weightStats_;
+
+  void explain(std::ostream &os);
 };
 
 } // namespace
@@ -643,6 +896,89 @@ private:
 namespace nsc::loihi {
 namespace {
 std::string Mapper::printExprSafe(const Expr &e, const Model &m) { return printExpr(e, &m); }
+
+/// The rows of the quantization report (MappingReport.h).
+void Mapper::explain(std::ostream &os) {
+  auto withUnit = [](double x, const std::string &u) { return fmtNum(x) + (u.empty() ? "" : " " + u); };
+  auto rangeText = [](const passes::Interval &r, const std::string &u) { return r.str() + (u.empty() ? "" : " " + u); };
+  auto tau = [&](double keep) { return keep < 1 && keep > 0 ? -c_.dtMs / std::log(keep) : INFINITY; };
+  std::vector<ReportBlock> blocks;
+  const double full = double(kMaxUV - 1);
+  for (uint32_t p = 0; p < pops_.size(); ++p) {
+    PopMap &pm = pops_[p];
+    if (!pm.lif || net_.populations[p].size == 0)
+      continue;
+    const std::string &vu = pm.ranges.V.unit;
+    const CompartmentGroup &soma = c_.groups[pm.soma];
+    std::vector<ReportBlock> local(1 + pm.groupRate.size());
+    ReportBlock &b = local[0];
+    b.title = "compartment group '" + soma.name + "': voltage scale " + fmtNum(pm.s) + " per " +
+              (vu.empty() ? "unit" : vu) + " (limited by " + pm.limitedBy + ")";
+    const BoundedVar &V = pm.ranges.V;
+    double vMag = std::max(std::fabs(V.range.lo - pm.reset), std::fabs(V.range.hi - pm.reset));
+    if (!std::isfinite(vMag))
+      vMag = full / pm.s;
+    b.rows.push_back({"v (" + V.name + ")", "24-bit", withUnit(1 / pm.s, vu),
+                      rangeText(passes::Interval::of(pm.reset - full / pm.s, pm.reset + full / pm.s), vu),
+                      rangeText(V.range, vu) + " " + passes::rangeKindName(V.kind), withUnit(1 / pm.s, vu) + " (decay toward 0)"});
+    double bias = pm.s * (pm.PV < 1 ? ((pm.a < 0 ? -pm.drive / pm.a : pm.reset) - pm.reset) * (1 - pm.alphaV)
+                                    : pm.drive * c_.dtMs);
+    double biasQ = double(effectiveBias(soma.biasMant, soma.biasExp));
+    b.rows.push_back({"dv", std::to_string(soma.dv) + " (+" + std::to_string(soma.dmOffset) + ")",
+                      "", "0..4095", "P_V " + fmtNum(pm.PV) + " -> " + fmtNum(pm.alphaV),
+                      withUnit(std::fabs(pm.alphaV - pm.PV) * vMag, vu) + " (tau " + fmtNum(tau(pm.PV)) + " -> " +
+                          fmtNum(tau(pm.alphaV)) + " ms)"});
+    b.rows.push_back({"vth_mant", std::to_string(soma.vthMant) + " << 6", withUnit(64 / pm.s, vu), "0..131071",
+                      "V_th - V_reset " + withUnit(pm.thr - pm.reset, vu), "0 (exact)"});
+    b.rows.push_back({"bias_mant/exp", std::to_string(soma.biasMant) + " << " + std::to_string(soma.biasExp),
+                      withUnit(std::ldexp(1.0, int(soma.biasExp)) / pm.s, vu), "-4096..4095 << 0..7",
+                      fmtNum(bias) + " LSB/step", withUnit(std::fabs(bias - biasQ) / pm.s, vu)});
+    b.rows.push_back({"refractory_delay", std::to_string(soma.refractoryDelay), "", "0..63", "", "0 (exact)"});
+    for (size_t j = 0; j < pm.currents(); ++j) {
+      const BoundedVar &x = pm.ranges.currents[j];
+      double lsb = 1 / (pm.s * std::fabs(pm.kappa[j]));
+      double P = std::exp(pm.rate[j] * c_.dtMs);
+      double alphaU = 1 - pm.duEff[pm.groupOf[j]] / 4096.0;
+      const CompartmentGroup &g = c_.groups[pm.groupCompartment[pm.groupOf[j]]];
+      ReportBlock *target = &local[0];
+      if (pm.groupCompartment[pm.groupOf[j]] != pm.soma) {
+        target = &local[1 + pm.groupOf[j]];
+        if (target->title.empty()) {
+          target->title = "compartment group '" + g.name + "' (dendrite joined ADD into '" + soma.name + "')";
+          target->rows.push_back({"dv", "4095 (+1)", "", "0..4095", "v = u", "0 (exact)"});
+        }
+      }
+      target->rows.push_back({"u (" + x.name + ")", "24-bit", withUnit(lsb, x.unit),
+                              rangeText(passes::Interval::of(-full * lsb, full * lsb), x.unit),
+                              rangeText(x.range, x.unit) + " " + passes::rangeKindName(x.kind),
+                              withUnit(lsb, x.unit) + " (decay toward 0)"});
+      target->rows.push_back({"du", std::to_string(g.du - g.dsOffset) + " (+" + std::to_string(g.dsOffset) + ")", "",
+                              "0..4095", "P " + fmtNum(P) + " -> " + fmtNum(alphaU),
+                              withUnit(std::fabs(alphaU - P) * x.range.magnitude(), x.unit) + " (tau " +
+                                  fmtNum(tau(P)) + " -> " + fmtNum(tau(alphaU)) + " ms)"});
+      target->notes.push_back("'" + x.name + "': " + x.why + "; gain " + fmtNum(pm.kappa[j]) +
+                              " (charge-preserving) per " + (vu.empty() ? "unit" : vu));
+    }
+    local[0].notes.push_back("'" + V.name + "': " + V.why);
+    for (ReportBlock &l : local)
+      if (!l.title.empty())
+        blocks.push_back(std::move(l));
+  }
+  for (const WeightStats &w : weightStats_) {
+    const SynapseGroup &sg = c_.synapses[w.group];
+    ReportBlock b;
+    b.title = "synapse group '" + sg.name + "' (" + std::to_string(sg.size()) + " synapses, " + sg.signMode + ")";
+    b.rows.push_back({"weight_mant", std::to_string(sg.numWeightBits) + "-bit", withUnit(w.lsb, w.unit.empty() ? "" : w.unit.substr(1)),
+                      sg.signMode == "mixed" ? "-256..254 (even)" : sg.signMode == "excitatory" ? "0..255" : "-255..0",
+                      "", withUnit(w.maxAbs, w.unit.empty() ? "" : w.unit.substr(1)) + " per spike (" +
+                              fmtNum(100 * w.maxRel) + "%)"});
+    b.rows.push_back({"weight_exp", std::to_string(sg.weightExp), "", "-8..7", "", ""});
+    blocks.push_back(std::move(b));
+  }
+  printMappingReport("quantization of network '" + net_.name + "' for Loihi (24-bit u and v, 12-bit decays, dt " +
+                         fmtNum(c_.dtMs) + " ms):",
+                     blocks, os);
+}
 } // namespace
 
 std::optional<CoreConfig> mapNetwork(Module &module, uint32_t networkIndex, const MappingOptions &options,

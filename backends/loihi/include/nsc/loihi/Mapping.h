@@ -21,14 +21,24 @@
 
 #include <cstdint>
 #include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
 
 namespace nsc::loihi {
 
 struct MappingOptions {
   CoreLimits limits;
   /// Headroom below min(V_reset, rest, initial V) that the voltage scale
-  /// keeps representable, in units of (V_th - V_reset) (docs/loihi.md §3).
+  /// keeps representable, in units of (V_th - V_reset), used only when
+  /// the range analysis finds no finite range for V (docs/loihi.md §3).
   double lowerHeadroom = 2.0;
+  /// `--range VAR=lo..hi` overrides, as for the quantize pass: they replace
+  /// the ranges the mapping derives for V and the synaptic variables.
+  std::vector<std::string> ranges;
+  /// When set, the quantization report (registers, scales, representable
+  /// ranges, error per step per compartment and synapse group) goes here.
+  std::ostream *explain = nullptr;
 };
 
 /// Maps network `networkIndex` of the lowered `module` (before solve-odes;
