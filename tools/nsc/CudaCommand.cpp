@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "CudaCommand.h"
 
+#include "VerifyCommand.h"
+
 #include "nsc/cuda/CudaBackend.h"
 #include "nsc/interp/Interpreter.h"
 #include "nsc/passes/PassManager.h"
@@ -36,6 +38,29 @@ bool cudaRunnerBuilt() {
 #else
   return false;
 #endif
+}
+
+std::string cudaUnavailable() {
+#ifdef NSC_HAVE_CUDA_RUNNER
+  std::string why;
+  if (!nsc_cuda::probeDevice(0, why))
+    return "no CUDA device (" + why + ")";
+  return "";
+#else
+  return "this nsc was built without the CUDA runner (no CUDA toolkit at configure time)";
+#endif
+}
+
+bool runCudaForVerify(CompilerSession &session, const RunRequest &req, TargetRun &out) {
+  if (!req.trace.empty()) {
+    session.diagnostics().error({}, "nsc verify cannot trace variables on the cuda target yet; compare its spikes "
+                                    "without --trace");
+    return false;
+  }
+  CudaRequest cr;
+  cr.run = req;
+  cr.verifyOut = &out;
+  return runCudaCommand(session, cr) == 0;
 }
 
 namespace {
@@ -227,7 +252,18 @@ int runCudaCommand(CompilerSession &session, const CudaRequest &req) {
     return st == nsc_cuda::kLaunchNoDevice ? 2 : 1;
   }
   for (const std::string &w : lr.warnings)
-    std::cerr << "nsc: warning: " << w << "\n";
+    std::cerr << "nsc: warning: " << (req.verifyOut ? "[cuda] " : "") << w << "\n";
+  if (req.verifyOut) {
+    TargetRun &out = *req.verifyOut;
+    for (size_t p = 0; p < lr.populations.size(); ++p)
+      out.populations.push_back({lr.populations[p], lr.populationSize[p], bool(lr.isSource[p])});
+    out.spikes.dtMs = lr.dtMs;
+    out.spikes.populations = lr.populations;
+    for (const nsc_cuda::SpikeEvent &e : lr.spikes)
+      out.spikes.add(e.step, e.population, e.index, e.multiplicity);
+    out.runMs = lr.runMs;
+    return 0;
+  }
   runtime::SpikeRecording spikes;
   spikes.dtMs = lr.dtMs;
   spikes.populations = lr.populations;

@@ -17,10 +17,15 @@
 
 namespace nsc::driver {
 
+struct TargetRun; // VerifyCommand.h
+
 struct CudaRequest {
   RunRequest run;        // --run, --network, --model, --n, inputs, outputs
   std::string outputDir; // -o
   bool print = false;    // --emit=cuda
+  /// nsc verify: run in a temporary directory and return the spikes here
+  /// instead of writing output files.
+  TargetRun *verifyOut = nullptr;
 };
 
 /// Returns the exit status: 0, 1 after diagnostics, 2 when --run found no
@@ -29,5 +34,15 @@ int runCudaCommand(CompilerSession &session, const CudaRequest &req);
 
 /// Whether this nsc was built with the CUDA runner (CUDA headers found).
 bool cudaRunnerBuilt();
+
+/// Why `nsc verify --targets=...,cuda` cannot run here, completing
+/// "target 'cuda' is not available: ..."; empty when the runner is built
+/// and a CUDA device answers.
+std::string cudaUnavailable();
+
+/// nsc verify's cuda runner: the default pipeline, emission and network
+/// image in a temporary directory, NVRTC and the launcher; spikes only
+/// (--trace is rejected with a diagnostic for now).
+bool runCudaForVerify(CompilerSession &session, const RunRequest &req, TargetRun &out);
 
 } // namespace nsc::driver

@@ -3,6 +3,8 @@
 
 #include "VerifyTolerance.h"
 
+#include "CudaCommand.h"
+
 #include "nsc/cpu/CpuBackend.h"
 #include "nsc/frontend/Parser.h"
 #include "nsc/interp/Interpreter.h"
@@ -130,8 +132,7 @@ const std::vector<TargetRunner> &targetRunners() {
       {"loihi", "the bit-accurate Loihi-style emulator",
        [] { return std::string("this nsc was built without the Loihi backend (backends/loihi)"); }, nullptr},
 #endif
-      {"cuda", "CUDA on an NVIDIA GPU", [] { return std::string("the cuda backend is not part of this build yet"); },
-       nullptr},
+      {"cuda", "CUDA on an NVIDIA GPU (NVRTC + driver API)", cudaUnavailable, runCudaForVerify},
   };
   return runners;
 }

@@ -751,6 +751,24 @@ LaunchStatus launch(const LaunchOptions &options, LaunchResult &result, std::str
   return s.run(options, result, error);
 }
 
+bool probeDevice(int device, std::string &why) {
+  if (!api().cudaLoaded) {
+    why = api().cudaError;
+    return false;
+  }
+  CUresult init = api().cuInit(0);
+  int count = 0;
+  if (init != CUDA_SUCCESS || api().cuDeviceGetCount(&count) != CUDA_SUCCESS || count == 0) {
+    why = init != CUDA_SUCCESS ? cuText(init) : std::string("the driver reports none");
+    return false;
+  }
+  if (device < 0 || device >= count) {
+    why = "device " + std::to_string(device) + " requested, " + std::to_string(count) + " present";
+    return false;
+  }
+  return true;
+}
+
 bool writeSpikesCsv(const LaunchResult &r, const std::string &path, std::string &error) {
   std::ofstream out(path, std::ios::trunc);
   if (!out) {

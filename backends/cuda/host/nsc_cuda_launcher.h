@@ -64,6 +64,11 @@ enum LaunchStatus { kLaunchOk = 0, kLaunchError = 1, kLaunchNoDevice = 2 };
 /// no CUDA device or no driver ("no CUDA device: ...").
 LaunchStatus launch(const LaunchOptions &options, LaunchResult &result, std::string &error);
 
+/// Whether device `device` can be used: the driver library loads, cuInit
+/// succeeds and the device exists. When not, `why` completes "no CUDA
+/// device: ..." as launch() would report it. Creates no context.
+bool probeDevice(int device, std::string &why);
+
 /// CSV writers in nsc's formats (docs/running.md): spikes "t_ms,population,index",
 /// traces "t_ms,population,index,VAR...".
 bool writeSpikesCsv(const LaunchResult &r, const std::string &path, std::string &error);
