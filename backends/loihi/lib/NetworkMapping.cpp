@@ -370,8 +370,8 @@ private:
       // adds J/((1-alphaU)(1-alphaV)) to the sum of v over time; the float
       // model's jump X adds pvx X/((1-P)(1-PV)) to the sum of V, so
       // J = s pvx X (1-alphaU)(1-alphaV)/((1-P)(1-PV)).
-      double gu = alphaU < 1 && P < 1 ? (1 - P) / (1 - alphaU) : 1.0; //OLD
-      double gv = pm.alphaV < 1 && pm.PV < 1 ? (1 - pm.PV) / (1 - pm.alphaV) : 1.0; //OLD
+      double gu = alphaU < 1 && P < 1 ? (1 - alphaU) / (1 - P) : 1.0;
+      double gv = pm.alphaV < 1 && pm.PV < 1 ? (1 - pm.alphaV) / (1 - pm.PV) : 1.0;
       pm.kappa.push_back(pvx * gu * gv);
     }
     return true;
