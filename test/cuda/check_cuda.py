@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
 """The cuda target's ctest checks (docs/cuda.md "What is verified").
 
-compile  Every example through `nsc --target=cuda -o DIR` (the two that the
-         target cannot run yet must fail with their diagnostic), then every
-         generated .cu compiled by nvcc for sm_80 and sm_90 — one nvcc
-         invocation per architecture, both running at once — and the host
-         driver compiled and linked with the host compiler. Skipped, with
-         the reason printed, where nvcc is absent (exit 77).
-run      The driver on CUBA (float64 as written and float32): spike trains
-         equal to the cpu target's. Skipped, with the reason printed, where
-         no GPU is usable (exit 77); the driver then has to say
-         "no CUDA device" and exit 2, which is checked.
+compile  Every example through `nsc --target=cuda -o DIR` (the one with
+         plastic synapses, which the target cannot run yet, must fail with
+         its diagnostic), then every generated .cu compiled by nvcc for sm_80
+         and sm_90 — one nvcc invocation per architecture, both running at
+         once, with the fixed-point check program (fixed_point_device.cu)
+         beside them — and the host driver compiled and linked with the host
+         compiler. The check program's host part runs. Skipped, with the
+         reason printed, where nvcc is absent (exit 77).
+run      On a GPU: the driver on CUBA (float64 as written and float32), spike
+         trains equal to the cpu target's; the fixed-point rules on the
+         device equal to the host's on 3.3 million edge cases; `nsc verify
+         --targets=cpu,cuda` on the fixed-point examples with zero
+         tolerance. Skipped, with the reason printed, where no GPU is usable
+         (exit 77); the driver then has to say "no CUDA device" and exit 2,
+         which is checked.
 """
 import argparse
 import os
@@ -27,11 +32,14 @@ EXAMPLES = sorted(list((ROOT / "examples").glob("*.nrn")) + list((ROOT / "exampl
 # may fail only with one of these diagnostics, and the examples in REQUIRED
 # must compile, so the test cannot pass by rejecting everything.
 ALLOWED_REJECTIONS = [
-    "the cuda target does not run fixed-point models yet",
     "the cuda target does not run plastic synapses",
 ]
 REQUIRED = {"cuba", "coba", "iaf_psc_exp", "iaf_psc_alpha", "iaf_cond_exp", "hh_psc_alpha", "aeif_cond_exp",
-            "izhikevich"}
+            "izhikevich", "lif_fixed_q16_16", "lif_fixed_pv16", "hw_homeostat_aer"}
+# Fixed-point networks that `run` mode compares with the cpu target on a GPU.
+FIXED_RUNS = ["lif_fixed_q16_16", "lif_fixed_pv16", "hw_homeostat_aer"]
+FX_CHECK = ROOT / "test" / "cuda" / "fixed_point_device.cu"
+FX_INCLUDE = ROOT / "ir" / "include" / "nsc" / "ir"
 SKIP = 77
 
 
@@ -72,12 +80,15 @@ def compile_all(nvcc, dirs, work, host_cxx):
         procs[arch] = subprocess.Popen(
             [nvcc, f"-arch={arch}", "--fmad=false", "-std=c++17", "-Werror", "all-warnings", "-c", *sources,
              "-odir", str(objdir)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    procs["fixed point check"] = fx_check_process(nvcc, work)
     failed = False
     for arch, p in procs.items():
         out, _ = p.communicate()
         if p.returncode != 0:
             print(f"FAIL: nvcc -arch={arch}:\n{out}")
             failed = True
+        elif arch == "fixed point check":
+            print("nvcc: fixed_point_device.cu built for sm_80 and sm_90")
         else:
             n = len(list((work / f"obj_{arch}").glob("*.o")))
             print(f"nvcc -arch={arch}: {n} of {len(sources)} outputs compiled")
@@ -86,7 +97,37 @@ def compile_all(nvcc, dirs, work, host_cxx):
     print(f"nvcc, both architectures: {time.time() - t0:.1f} s")
     if failed:
         sys.exit(1)
+    r = run([str(work / "fx_check")])
+    print(r.stdout.strip())
+    if r.returncode not in (0, SKIP):
+        sys.exit(f"FAIL: fixed_point_device: exit {r.returncode}\n{r.stderr}")
     build_driver_in(nvcc, dirs[0], work, host_cxx)
+
+
+def fx_check_process(nvcc, work):
+    """FixedPointCore.h as device code for both architectures, in one fat binary."""
+    return subprocess.Popen(
+        [nvcc, "-std=c++17", "--fmad=false", "-Werror", "all-warnings", "-gencode", "arch=compute_80,code=sm_80",
+         "-gencode", "arch=compute_90,code=sm_90", f"-I{FX_INCLUDE}", str(FX_CHECK), "-o", str(work / "fx_check")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def fixed_point_runs(nvcc, nsc, work):
+    """On a GPU: the rules themselves, then the fixed-point examples against the cpu target."""
+    p = fx_check_process(nvcc, work)
+    out, _ = p.communicate()
+    if p.returncode:
+        sys.exit(f"FAIL: nvcc fixed_point_device.cu:\n{out}")
+    r = run([str(work / "fx_check")])
+    print(r.stdout.strip())
+    if r.returncode:
+        sys.exit(f"FAIL: fixed_point_device: exit {r.returncode}")
+    for name in FIXED_RUNS:
+        r = run([nsc, "verify", str(ROOT / "examples" / f"{name}.nrn"), "--targets=cpu,cuda", "--run=200ms",
+                 "--tolerance=count=0,vp=0,vp_max=0,vr=0,vr_max=0"])
+        if r.returncode:
+            sys.exit(f"FAIL: nsc verify {name} --targets=cpu,cuda: exit {r.returncode}\n{r.stdout}\n{r.stderr}")
+        print(f"{name}, 200 ms: cuda spike trains identical to the cpu target's")
 
 
 def build_driver_in(nvcc, d, work, host_cxx):
@@ -157,7 +198,10 @@ def main():
         work = pathlib.Path(tmp)
         if a.mode == "run":
             build_driver(nvcc, a.nsc, work, a.cxx)
-            return compare_run(a.nsc, work)
+            status = compare_run(a.nsc, work)
+            if status == 0:
+                fixed_point_runs(nvcc, a.nsc, work)
+            return status
         t0 = time.time()
         dirs = generate(a.nsc, work)
         print(f"nsc --target=cuda -o, {len(EXAMPLES)} examples: {time.time() - t0:.1f} s")

@@ -386,7 +386,8 @@ extern "C" __global__ void nsc_record_spikes(nsc_pop P, nsc_u64 k, nsc_u64 begin
   }
 }
 
-/// Copies `items` cells (slots[q], kind[q]: 0 real, 1 integer/boolean) of
+/// Copies `items` cells (slots[q], kind[q]: 0 real, 1 integer/boolean,
+/// 2 | n << 8 fixed point with n fraction bits, recorded as X·2^-n) of
 /// neurons [begin, end) into sample `sample` of `out` (double [sample][neuron][item]).
 extern "C" __global__ void nsc_record_trace(nsc_pop P, nsc_u64 begin, nsc_u64 end, nsc_u64 slots, nsc_u64 kinds,
                                             nsc_u64 items, nsc_u64 out, nsc_u64 sample) {
@@ -396,7 +397,10 @@ extern "C" __global__ void nsc_record_trace(nsc_pop P, nsc_u64 begin, nsc_u64 en
     return;
   nsc_u64 i = begin + q / items, item = q % items;
   nsc_u64 slot = NSC_PTR(const nsc_u64, slots)[item];
-  double v = NSC_PTR(const nsc_u64, kinds)[item] == 0 ? nsc_cell_r(P, slot, i) : (double)nsc_cell_i(P, slot, i);
+  nsc_u64 kind = NSC_PTR(const nsc_u64, kinds)[item];
+  double v = kind == 0   ? nsc_cell_r(P, slot, i)
+             : kind == 1 ? (double)nsc_cell_i(P, slot, i)
+                         : ldexp((double)nsc_cell_i(P, slot, i), -(int)(kind >> 8));
   NSC_PTR(double, out)[sample * width * items + q] = v;
 }
 

@@ -395,9 +395,13 @@ bool Session::loadModule(const LaunchOptions &o, LaunchResult &res, std::string 
   std::string arch = "--gpu-architecture=compute_" + std::to_string(major_) + std::to_string(minor_);
   std::string inc = "--include-path=" + (o.includeDir.empty() ? std::string(".") : o.includeDir);
   // R25, R26: no FMA contraction, no flush to zero, IEEE division and sqrt.
-  const char *opts[] = {arch.c_str(), inc.c_str(), "--std=c++17", "--fmad=false", "--ftz=false",
-                        "--prec-div=true", "--prec-sqrt=true"};
-  nvrtcResult cr = api().nvrtcCompileProgram(prog, int(sizeof opts / sizeof *opts), opts);
+  std::vector<const char *> opts = {arch.c_str(), inc.c_str(), "--std=c++17", "--fmad=false", "--ftz=false",
+                                    "--prec-div=true", "--prec-sqrt=true"};
+  // Fixed-point kernels compute in __int128 (FixedPointCore.h), which NVRTC
+  // accepts only when asked (CUDA 11.5 and later).
+  if (src.find("FixedPointCore.h") != std::string::npos)
+    opts.push_back("--device-int128");
+  nvrtcResult cr = api().nvrtcCompileProgram(prog, int(opts.size()), opts.data());
   size_t logSize = 0;
   api().nvrtcGetProgramLogSize(prog, &logSize);
   std::string log(logSize, '\0');

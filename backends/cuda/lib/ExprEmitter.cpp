@@ -59,9 +59,11 @@ std::string intLiteral(int64_t v) {
 
 bool isF32(const Type &t) { return t.kind == TypeKind::Real && t.precision.kind == Precision::F32; }
 
+const char *cellType(const Type &t) { return t.kind == TypeKind::Real && !isFixed(t) ? "double" : "nsc_i64"; }
+
 const char *cType(const Type &t) {
   switch (t.kind) {
-  case TypeKind::Real: return isF32(t) ? "float" : "double";
+  case TypeKind::Real: return isFixed(t) ? "nsc_i64" : isF32(t) ? "float" : "double";
   case TypeKind::Bool: return "bool";
   default: return "nsc_i64";
   }
@@ -85,6 +87,19 @@ void Emitter::checkOrder(const Expr &e) {
 std::string Emitter::convert(const std::string &v, const Type &from, const Type &to) {
   if (to.kind != TypeKind::Real)
     return v;
+  // Fixed point on either side: the interpreter's coerce().
+  if (isFixed(to)) {
+    if (from.kind == TypeKind::Int || from.kind == TypeKind::Bool)
+      return "nsc_fx::fromInt((nsc_i64)" + v + ", " + fixedFormat(to.precision) + ")";
+    if (isFixed(from))
+      return from.precision == to.precision
+                 ? v
+                 : "nsc_fx::convert(" + v + ", " + std::to_string(from.precision.fracBits) + ", " +
+                       fixedFormat(to.precision) + ")";
+    return "nsc_fx::fromDouble((double)" + v + ", " + fixedFormat(to.precision) + ")";
+  }
+  if (isFixed(from))
+    return realResult("nsc_fx::toDouble(" + v + ", " + std::to_string(from.precision.fracBits) + ")", to);
   if (from.kind == TypeKind::Int || from.kind == TypeKind::Bool)
     return realResult("((double)" + v + ")", to);
   if (isF32(from) == isF32(to))
@@ -94,6 +109,8 @@ std::string Emitter::convert(const std::string &v, const Type &from, const Type 
 
 std::string Emitter::asDouble(const Expr &e) {
   std::string v = expr(e);
+  if (isFixed(e.type))
+    return "nsc_fx::toDouble(" + v + ", " + std::to_string(e.type.precision.fracBits) + ")";
   if (e.type.kind == TypeKind::Real && !isF32(e.type))
     return v;
   return "((double)" + v + ")";
@@ -111,6 +128,8 @@ std::string Emitter::varLValue(VarId v, const Expr *index) {
 std::string Emitter::varRead(const VarRef &r) {
   const Variable &v = m_.variables[r.var];
   std::string cell = varLValue(r.var, r.index.get());
+  if (isFixed(v.type)) // a fixed-point cell read as a float (fixed results: FixedExprEmitter.cpp)
+    return realResult("nsc_fx::toDouble(" + cell + ", " + std::to_string(v.type.precision.fracBits) + ")", r.type);
   switch (v.type.kind) {
   case TypeKind::Real: return isF32(r.type) ? "((float)" + cell + ")" : cell;
   case TypeKind::Bool: return "(" + cell + " != 0)";
@@ -120,6 +139,8 @@ std::string Emitter::varRead(const VarRef &r) {
 
 std::string Emitter::expr(const Expr &e) {
   checkOrder(e);
+  if (isFixed(e.type))
+    return fixedExpr(e);
   switch (e.kind) {
   case ExprKind::Constant: {
     auto &c = *cast<Constant>(&e);
@@ -163,6 +184,9 @@ std::string Emitter::expr(const Expr &e) {
         op = "!=";
       if (lt.kind == TypeKind::Bool || (lt.kind == TypeKind::Int && rt.kind == TypeKind::Int))
         return "(" + expr(*b.lhs) + " " + op + " " + expr(*b.rhs) + ")";
+      if (isFixed(lt) && isFixed(rt)) // R30: exact comparison across formats
+        return "(nsc_fx::compare(" + expr(*b.lhs) + ", " + std::to_string(lt.precision.fracBits) + ", " +
+               expr(*b.rhs) + ", " + std::to_string(rt.precision.fracBits) + ") " + op + " 0)";
       return "(" + asDouble(*b.lhs) + " " + op + " " + asDouble(*b.rhs) + ")";
     }
     if (e.type.kind == TypeKind::Int) {
@@ -219,7 +243,10 @@ std::string Emitter::expr(const Expr &e) {
     auto &c = *cast<Cast>(&e);
     switch (c.castKind) {
     case CastKind::IntToReal: return realResult("((double)" + expr(*c.operand) + ")", e.type);
-    case CastKind::RealToInt: return "nsc_real_to_int(" + asDouble(*c.operand) + ")";
+    case CastKind::RealToInt:
+      if (isFixed(c.operand->type)) // R30: truncation toward zero
+        return "nsc_fx::toInt(" + expr(*c.operand) + ", " + std::to_string(c.operand->type.precision.fracBits) + ")";
+      return "nsc_real_to_int(" + asDouble(*c.operand) + ")";
     case CastKind::PrecisionCast: return convert(expr(*c.operand), c.operand->type, e.type);
     case CastKind::ReinterpretUnit: return expr(*c.operand);
     }

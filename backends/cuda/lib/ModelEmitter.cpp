@@ -56,12 +56,6 @@ bool Emitter::run(std::string &out) {
       return false;
     }
   }
-  for (const Variable &v : m_.variables)
-    if (v.type.kind == TypeKind::Real && v.type.precision.kind == Precision::Fixed) {
-      fail(m_.loc, "the cuda target does not run fixed-point models yet (model '" + m_.name + "' is " +
-                       v.type.precision.str() + "); use --target=interp");
-      return false;
-    }
 
   std::ostringstream o;
   o << "//===----------------------------------------------------------------------===//\n";
@@ -72,8 +66,7 @@ bool Emitter::run(std::string &out) {
   // inputs of this step and the context its code reads.
   o << "struct " << P << "_frame {\n";
   for (const Variable &v : m_.variables) {
-    const char *t = v.type.kind == TypeKind::Real ? "double" : "nsc_i64";
-    o << "  " << t << " " << member_[v.id];
+    o << "  " << cellType(v.type) << " " << member_[v.id];
     if (v.vectorSize)
       o << "[" << v.vectorSize << "]";
     o << "; // " << varRoleName(v.role) << " " << v.name << " " << v.type.str()
@@ -133,7 +126,7 @@ bool Emitter::run(std::string &out) {
         fail(fn.loc, "the cuda target cannot pass the vector argument '" + v.name + "'");
         continue;
       }
-      o << "  " << (v.type.kind == TypeKind::Real ? "double" : "nsc_i64") << " saved_" << member_[a] << " = f."
+      o << "  " << cellType(v.type) << " saved_" << member_[a] << " = f."
         << member_[a] << ";\n";
       o << "  f." << member_[a] << " = " << (v.type.kind == TypeKind::Bool ? "a_" + member_[a] + " ? 1 : 0" : "a_" + member_[a])
         << ";\n";
@@ -177,7 +170,8 @@ bool Emitter::run(std::string &out) {
     unsigned elems = v.vectorSize ? v.vectorSize : 1;
     for (unsigned e = 0; e < elems; ++e)
       o << "    f." << member_[v.id] << (v.vectorSize ? "[" + std::to_string(e) + "]" : "") << " = "
-        << (v.type.kind == TypeKind::Real ? "cells" : "icells") << "[" << slot_[v.id] + e << " * n + i];\n";
+        << (cellType(v.type) == std::string("double") ? "cells" : "icells") << "[" << slot_[v.id] + e
+        << " * n + i];\n";
   }
   if (portSlots) {
     o << "    // This step's ring slot (R5, R15).\n";
@@ -233,7 +227,7 @@ bool Emitter::run(std::string &out) {
     anyWrite = true;
     unsigned elems = v.vectorSize ? v.vectorSize : 1;
     for (unsigned e = 0; e < elems; ++e)
-      o << "    " << (v.type.kind == TypeKind::Real ? "wcells" : "wicells") << "[" << slot_[v.id] + e
+      o << "    " << (cellType(v.type) == std::string("double") ? "wcells" : "wicells") << "[" << slot_[v.id] + e
         << " * n + i] = f." << member_[v.id] << (v.vectorSize ? "[" + std::to_string(e) + "]" : "") << ";\n";
   }
   o << "    (void)wcells;\n    (void)wicells;\n";
@@ -246,7 +240,7 @@ bool Emitter::run(std::string &out) {
   }
   std::string finite;
   for (const Variable &v : m_.variables)
-    if (v.role == VarRole::State && v.type.kind == TypeKind::Real)
+    if (v.role == VarRole::State && v.type.kind == TypeKind::Real && !isFixed(v.type)) // raw integers are finite
       for (unsigned e = 0; e < (v.vectorSize ? v.vectorSize : 1); ++e)
         finite += std::string(finite.empty() ? "" : " && ") + "isfinite(f." + member_[v.id] +
                   (v.vectorSize ? "[" + std::to_string(e) + "]" : "") + ")";

@@ -4,6 +4,7 @@
 // (ModelEmitter.h), split by concept over
 //   ModelEmitter.cpp       the frame, functions and step kernel skeleton (run)
 //   ExprEmitter.cpp        expressions: the interpreter's operations as C++
+//   FixedExprEmitter.cpp   fixed-point expressions (FixedPointCore.h calls)
 //   StmtEmitter.cpp        statements: stores, control flow, bounded loops
 //   ModelEffects.{h,cpp}   effects, purity and the call graph
 //
@@ -27,7 +28,13 @@ std::string realLiteral(double v, bool f32);
 /// An int64 constant as a C++ literal of type nsc_i64.
 std::string intLiteral(int64_t v);
 bool isF32(const ir::Type &t);
-/// The C type an expression of type t evaluates to.
+bool isFixed(const ir::Type &t);
+/// A format as FixedPointCore.h takes it: "nsc_fx::Format{m, n, r, o}".
+std::string fixedFormat(const ir::Precision &p);
+/// The C type of a cell holding a value of type t: double, or nsc_i64 for
+/// integers, booleans and fixed point (raw value).
+const char *cellType(const ir::Type &t);
+/// The C type an expression of type t evaluates to (nsc_i64 for fixed point).
 const char *cType(const ir::Type &t);
 
 class Emitter {
@@ -52,6 +59,10 @@ private:
   std::string varRead(const ir::VarRef &r);
   std::string varLValue(ir::VarId v, const ir::Expr *index);
   void checkOrder(const ir::Expr &e);
+  // Fixed point (FixedExprEmitter.cpp): raw values in the node's format.
+  std::string fixedExpr(const ir::Expr &e);
+  std::string fixedOperand(const ir::Expr &x, const ir::Precision &P);
+  std::string fixedRaw(const ir::Expr &x);
   // Statements (StmtEmitter.cpp).
   void block(const ir::Block &b, int depth);
   void stmt(const ir::Stmt &s, int depth);

@@ -239,6 +239,12 @@ bool emitCuda(const Module &m, const Network *net, NetworkPlan *plan, const std:
         if (net->populations[q].kind == PopulationKind::Model && net->populations[q].model == i)
           plan->populations[q].warnings = warnings;
   }
+  // Fixed-point models compute with the interpreter's integer rules,
+  // FixedPointCore.h (shipped in the output next to the runtime).
+  if (text.find("nsc_fx::") != std::string::npos) {
+    std::string inc = "#include \"nsc_cuda_runtime.cuh\"\n";
+    text.replace(text.find(inc), inc.size(), inc + "#include \"FixedPointCore.h\" // R28-R31, FixedPoint.h's integer steps\n");
+  }
   std::ostringstream k;
   if (!net) {
     k << "//===----------------------------------------------------------------------===//\n"

@@ -11,7 +11,8 @@
 //     basePort; i64 negativePort; vec<u64> rowPtr; vec<u32> targets;
 //     vec<f64> weights; vec<u32> delays
 //   u64 recorders, each: str label; u64 population, begin, end, every;
-//     u64 items, each: str name, u64 slot, u64 kind (0 real, 1 integer/boolean)
+//     u64 items, each: str name, u64 slot, u64 kind (0 real, 1 integer/boolean,
+//     2 | n << 8 fixed point with n fraction bits)
 // with str = u64 length + bytes and vec<T> = u64 count + elements.
 //
 //===----------------------------------------------------------------------===//
@@ -209,7 +210,9 @@ bool writeNetworkImage(const Module &m, const Network &net, const NetworkPlan &p
         slot += model.variables[v].vectorSize ? model.variables[v].vectorSize : 1;
       w.str(it.name);
       w.u64(slot);
-      w.u64(model.variables[it.id].type.kind == TypeKind::Real ? 0 : 1);
+      const Type &t = model.variables[it.id].type;
+      bool fixed = t.kind == TypeKind::Real && t.precision.kind == Precision::Fixed;
+      w.u64(fixed ? 2 | uint64_t(t.precision.fracBits) << 8 : t.kind == TypeKind::Real ? 0 : 1);
     }
   }
   out.flush();

@@ -16,7 +16,9 @@ void Emitter::store(int depth, VarId v, const Expr *index, const std::string &va
   const Variable &var = m_.variables[v];
   std::string lhs = varLValue(v, index);
   switch (var.type.kind) {
-  case TypeKind::Real: line(depth, lhs + " = (double)" + convert(value, from, var.type) + ";"); break;
+  case TypeKind::Real:
+    line(depth, lhs + (isFixed(var.type) ? " = " : " = (double)") + convert(value, from, var.type) + ";");
+    break;
   case TypeKind::Bool: line(depth, lhs + " = (" + value + ") ? 1 : 0;"); break;
   case TypeKind::Int: line(depth, lhs + " = " + value + ";"); break;
   default: fail(var.loc, "the cuda target cannot store the string variable '" + var.name + "'"); break;
@@ -74,6 +76,8 @@ void Emitter::stmt(const Stmt &s, int d) {
     line(d + 3, "}");
     if (v.type.kind == TypeKind::Int)
       line(d + 3, "f." + member_[fo.var] + " = (nsc_i64)x;");
+    else if (isFixed(v.type))
+      line(d + 3, "f." + member_[fo.var] + " = nsc_fx::inputFromDouble(x, " + fixedFormat(v.type.precision) + ");");
     else
       line(d + 3, "f." + member_[fo.var] + " = x;");
     block(fo.body, d + 3);

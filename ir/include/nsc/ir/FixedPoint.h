@@ -11,7 +11,8 @@
 //
 // This header is the single definition the reference interpreter, the cpu
 // code generator (which emits the same integer steps in LLVM IR), the
-// Loihi and Verilog backends and their tests share.
+// Loihi and Verilog backends and their tests share. Its integer steps live
+// in FixedPointCore.h, which the cuda target's device code includes too.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -76,6 +77,9 @@ int64_t roundOf(int64_t a, const Precision &pa, const Precision &pr);
 int64_t toInt(int64_t a, const Precision &pa);
 /// integer -> real: exact, then the overflow mode.
 int64_t fromInt(int64_t i, const Precision &pr);
+/// x ** k for a whole k: repeated rounded products, left to right (at most
+/// 64 factors); a negative k divides 1 by the result (each step rounds, R29).
+int64_t powInt(int64_t x, const Precision &px, int64_t k, const Precision &pr);
 /// UnitConvert by `factor`: exact multiplication when factor is a whole
 /// number, exact division (rounded once) when 1/factor is, else a product
 /// with the factor converted to a 62-fraction-bit constant, rounded once.
