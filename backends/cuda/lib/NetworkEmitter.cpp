@@ -153,8 +153,16 @@ bool planNetwork(const Module &m, const Network &net, NetworkPlan &plan, Diagnos
     jp.kernel = "nsc_deliver_q" + std::to_string(q);
     const Population &tp = net.populations[pr.target.population];
     if (pr.hasSynapse) {
-      diags.error(pr.loc, "the cuda target does not run plastic synapses ('" + pr.synapseName +
-                              "') yet; use --target=cpu");
+      // Plastic synapses need per-synapse state on the device, their
+      // update/onReceive code per synapse with the runtime's lazy catch-up,
+      // and their emit_spike() sums in R17 order (docs/cuda.md "Limits").
+      auto d = diags.error(pr.loc, "the cuda target does not run plastic synapses yet: projection " +
+                                       (pr.name.empty() ? std::string() : "'" + pr.name + "' ") + "uses '" +
+                                       pr.synapseName +
+                                       "', whose per-synapse state and handlers have no device code; use "
+                                       "--target=cpu or --target=interp");
+      if (pr.synapseModel < m.models.size())
+        d.note(m.models[pr.synapseModel]->loc, "synapse model '" + pr.synapseName + "' declared here");
       ok = false;
       plan.projections.push_back(jp);
       continue;
