@@ -296,7 +296,7 @@ std::string Emitter::call(const Call &c) {
   case Builtin::Resolution: return realResult(realLiteral(dt_, false), c.type);
   case Builtin::Time: return realResult("f.t", c.type);
   case Builtin::RandomUniform:
-    return realResult("nsc_rng_uniform(" + p_ + "_rng(f), " + arg(0) + ", " + arg(1) + ", &f.rngOverflow)", c.type);
+    return realResult("nsc_rng_uniform(nsc_" + p_ + "_rng(f), " + arg(0) + ", " + arg(1) + ", &f.rngOverflow)", c.type);
   case Builtin::RandomNormal:
   case Builtin::RandomPoisson:
   case Builtin::RandomLognormal:

@@ -150,7 +150,7 @@ std::string Emitter::fixedExpr(const Expr &e) {
     case Builtin::Time: return "nsc_fx::inputFromDouble(f.t, " + F + ")";
     case Builtin::RandomUniform:
       // Drawn in float64 from float64 arguments (R32), converted once (R31).
-      return "nsc_fx::fromDouble(nsc_rng_uniform(" + p_ + "_rng(f), " + asDouble(*c.args[0]) + ", " +
+      return "nsc_fx::fromDouble(nsc_rng_uniform(nsc_" + p_ + "_rng(f), " + asDouble(*c.args[0]) + ", " +
              asDouble(*c.args[1]) + ", &f.rngOverflow), " + F + ")";
     case Builtin::User: {
       const Function &fn = m_.functions[c.function];

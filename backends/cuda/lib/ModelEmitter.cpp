@@ -30,8 +30,16 @@ std::string identifier(const std::string &name) {
 
 bool Emitter::run(std::string &out) {
   const std::string P = "nsc_" + p_;
-  // Names: the declared name where it is a unique C identifier.
+  // Names: the declared name where it is a unique C identifier that the
+  // frame does not use for its context or ports (a variable 'k' becomes
+  // k_ID).
   std::map<std::string, int> used;
+  for (const char *reserved : {"i", "k", "t", "status", "spiked", "rngKey", "rng", "rngReady", "rngOverflow"})
+    used[reserved] = 1;
+  for (const Port &p : m_.ports) {
+    used["in_" + identifier(p.name)] = 1;
+    used["count_" + identifier(p.name)] = 1;
+  }
   for (const Variable &v : m_.variables) {
     std::string id = identifier(v.name);
     if (used[id]++)
