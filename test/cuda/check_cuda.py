@@ -40,8 +40,8 @@ REQUIRED = {"cuba", "coba", "iaf_psc_exp", "iaf_psc_alpha", "iaf_cond_exp", "hh_
             "izhikevich", "lif_fixed_q16_16", "lif_fixed_pv16", "hw_homeostat_aer"}
 # Fixed-point networks that `run` mode compares with the cpu target on a GPU.
 FIXED_RUNS = ["lif_fixed_q16_16", "lif_fixed_pv16", "hw_homeostat_aer"]
-FX_CHECK = ROOT / "test" / "cuda" / "fixed_point_device.cu"
-FX_INCLUDE = ROOT / "ir" / "include" / "nsc" / "ir"
+FX_CHECK = ROOT / "test" / "cuda" / "fixed_point_device.cu"  # with fixed_point_cases.h
+FX_INCLUDE = ROOT / "ir" / "include"
 SKIP = 77
 
 
