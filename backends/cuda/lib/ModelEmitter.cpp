@@ -78,6 +78,9 @@ bool Emitter::run(std::string &out) {
     if (v.vectorSize)
       o << "[" << v.vectorSize << "]";
     o << "; // " << varRoleName(v.role) << " " << v.name << " " << v.type.str()
+      << (isFixed(v.type) ? " Q" + std::to_string(v.type.precision.intBits) + "." +
+                                std::to_string(v.type.precision.fracBits)
+                          : std::string())
       << (v.role == VarRole::Local || v.role == VarRole::Argument ? "" : ", slot " + std::to_string(slot_[v.id]))
       << "\n";
   }
