@@ -12,11 +12,17 @@ for bit. (The interpreter, not the cpu target, is the reference: the two
 agree on the examples, and where they do not — the cpu target mishandles
 a fixed-point `for` counter, see docs/cuda.md — the interpreter defines.)
 
+Then whole networks (host/host_network.h, the launcher's step loop): spike
+trains equal to the cpu target's, through every delivery strategy
+(pre_count with count mode, post_ordered with random weights and delays,
+post_shared), in float64, float32 and fixed point.
+
 What this checks: the emitted code (frames, cell layout, expressions,
-statements, fixed-point calls, handlers, conditions, Philox) computes what
-the interpreter computes. What it does not: the GPU's compiler and
-hardware, spike compaction, delivery kernels, sources, recording (those
-need `cuda.gpu-run` on a GPU).
+statements, fixed-point calls, handlers, conditions, Philox, delivery
+kernels, count mode, the image) computes what the interpreter and the cpu
+target compute. What it does not: the GPU's compiler and hardware, spike
+compaction (a block collective, replaced here), sources, current inputs,
+recording and the launcher itself (those need `cuda.gpu-run` on a GPU).
 """
 import argparse
 import math
@@ -46,6 +52,16 @@ CASES = [
     (ROOT / "test" / "cuda" / "inputs" / "operations.nrn", "float_ops", "acc", [], 200),
 ]
 N = 3
+# Whole networks (host/host_network.h), spike trains against the cpu
+# target's: (file, precision override or None, milliseconds).
+NETWORKS = [
+    (EX / "cuba.nrn", None, 50),
+    (EX / "cuba.nrn", "float32", 50),
+    (EX / "coba.nrn", None, 50),
+    (EX / "lif_fixed_q16_16.nrn", None, 50),
+    (EX / "lif_fixed_pv16.nrn", None, 50),
+    (ROOT / "test" / "cuda" / "inputs" / "ordered_delivery.nrn", None, 100),
+]
 
 
 def run(cmd, **kw):
@@ -122,6 +138,63 @@ def one(nsc, cxx, work, path, model, var, params, steps, index):
     print(f"{tag}: {steps} steps x {N} neurons, {var} ({kind}) and {len(emu_spikes)} spikes identical to the interpreter's")
 
 
+def network(nsc, cxx, work, path, precision, ms, index):
+    tag = f"{path.name}" + (f" in {precision}" if precision else "")
+    d = work / f"net{index}"
+    d.mkdir()
+    src = path
+    if precision:
+        text = path.read_text()
+        if "precision = float64" not in text:
+            fail(f"{tag}: no 'precision = float64' to replace")
+        src = d / path.name
+        src.write_text(text.replace("precision = float64", f"precision = {precision}"))
+    out = d / "out"
+    r = run([nsc, str(src), "--target=cuda", "-o", str(out)])
+    if r.returncode:
+        fail(f"{tag}: nsc --target=cuda: {r.stderr}")
+    cu = next(out.glob("*.cu"))
+    text = cu.read_text()
+    dt = float(re.search(r"dt = ([0-9.e-]+) ms", text).group(1))
+    steps = round(ms / dt)
+    pop_kernels = re.findall(r"__global__ void __launch_bounds__\(NSC_BLOCK\) (\w+)\(nsc_pop P", text)
+    proj_kernels = re.findall(r"__global__ void __launch_bounds__\(NSC_BLOCK\) (\w+)\(nsc_proj Q", text)
+    table = "".join(f'  k.pops["{n}"] = {n};\n' for n in pop_kernels) + \
+        "".join(f'  k.projs["{n}"] = {n};\n' for n in proj_kernels)
+    main = out / "emulate.cpp"
+    main.write_text(f'#include "host_shim.h"\n#include "{cu.name}"\n#include "host_network.h"\n'
+                    f"int main(int argc, char **argv) {{\n  nsc_emu::Kernels k;\n{table}"
+                    f"  return nsc_emu::runNetwork(argc, argv, k);\n}}\n")
+    exe = out / "emulate"
+    r = run([cxx, "-std=c++17", "-O2", "-ffp-contract=off", "-w", f"-I{out}", f"-I{ROOT / 'test' / 'cuda' / 'host'}",
+             str(main), "-o", str(exe)])
+    if r.returncode:
+        fail(f"{tag}: the kernels do not build as host code:\n{r.stderr[:4000]}")
+    r = run([str(exe), str(out / "network.nscimg"), str(steps)])
+    if r.returncode:
+        fail(f"{tag}: emulation: exit {r.returncode}: {r.stderr}")
+    emu = sorted(tuple(int(x) for x in line.split(",")) for line in r.stdout.split())
+    ref = d / "cpu_spikes.csv"
+    r = run([nsc, str(src), "--target=cpu", f"--run={ms}ms", f"--spikes={ref}", "--quiet"])
+    if r.returncode:
+        fail(f"{tag}: the cpu run: {r.stderr}")
+    rows = ref.read_text().splitlines()
+    names = []
+    cpu = []
+    for row in rows[1:]:
+        t, pop, i = row.split(",")
+        if pop not in names:
+            names.append(pop)
+        cpu.append((round(float(t) / dt) - 1, pop, int(i)))
+    order = re.findall(r"^// (\w+) = [\w.]+\[\d+\];", text, re.M)
+    cpu = sorted((k, order.index(pop), i) for k, pop, i in cpu)
+    if cpu != emu:
+        first = next((a, b) for a, b in zip(cpu + [None] * len(emu), emu + [None] * len(cpu)) if a != b)
+        fail(f"{tag}: {len(emu)} emulated spikes, {len(cpu)} on the cpu target; first difference "
+             f"(step, population, neuron): emulated {first[1]}, cpu {first[0]}")
+    print(f"{tag}, {ms} ms: {len(emu)} spikes, identical to the cpu target's")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--nsc", required=True)
@@ -130,6 +203,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="nsc-cuda-emu-") as tmp:
         for index, (path, model, var, params, steps) in enumerate(CASES):
             one(a.nsc, a.cxx, pathlib.Path(tmp), path, model, var, params, steps, index)
+        for index, (path, precision, ms) in enumerate(NETWORKS):
+            network(a.nsc, a.cxx, pathlib.Path(tmp), path, precision, ms, index)
     return 0
 
 
