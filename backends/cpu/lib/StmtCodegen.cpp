@@ -86,6 +86,8 @@ void BodyEmitter::forLoop(const ir::For &f) {
   Value *cell = varCellAt(f.var, b.getInt64(0));
   if (var.type.kind == TypeKind::Int)
     b.CreateStore(doubleToInt(xv), cell);
+  else if (isFixed(var.type)) // the loop runs in float64, its variable holds raw Qm.n (as the interpreter's)
+    b.CreateStore(fixedFromDouble(xv, var.type.precision, /*constant=*/false), cell);
   else if (var.type.kind == TypeKind::Real)
     b.CreateStore(xv, cell);
   else
