@@ -8,6 +8,11 @@
 //                    run: the result is joined with skipping it), then every
 //                    onCondition (joined with not entering it; the condition
 //                    refines the variables it compares on each path);
+//   partitions       one interval environment per region of each small
+//                    integer state variable the conditions compare with a
+//                    constant (refr_count == 0 / > 0), so a refractory
+//                    neuron's frozen V_m and the reset above V_th are seen
+//                    (RangePartitions.h); joined for the reported ranges;
 //   fixed point      states start at their initial value and are joined with
 //                    the end-of-step values until nothing grows. After
 //                    RangeOptions::wideningAfter rounds, a bound that still
@@ -20,12 +25,15 @@
 //===----------------------------------------------------------------------===//
 #include "nsc/passes/RangeAnalysis.h"
 
+#include "RangePartitions.h"
+
 #include "nsc/frontend/Units.h"
 #include "nsc/numerics/MatrixExponential.h"
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 
 namespace nsc::passes {
 
@@ -33,103 +41,7 @@ using namespace ir;
 
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-double mulEnd(double a, double b) { return (a == 0 || b == 0) ? 0 : a * b; }
-
-std::string fmtNum(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v == 0 ? 0.0 : v); // no "-0"
-  return buf;
-}
 } // namespace
-
-bool Interval::isBounded() const { return !isEmpty() && std::isfinite(lo) && std::isfinite(hi); }
-double Interval::magnitude() const { return isEmpty() ? 0 : std::max(std::fabs(lo), std::fabs(hi)); }
-Interval Interval::hull(const Interval &o) const {
-  if (isEmpty())
-    return o;
-  if (o.isEmpty())
-    return *this;
-  return {std::min(lo, o.lo), std::max(hi, o.hi)};
-}
-Interval Interval::intersect(const Interval &o) const { return {std::max(lo, o.lo), std::min(hi, o.hi)}; }
-std::string Interval::str() const {
-  if (isEmpty())
-    return "empty";
-  return "[" + fmtNum(lo) + ", " + fmtNum(hi) + "]";
-}
-
-Interval add(const Interval &a, const Interval &b) {
-  if (a.isEmpty() || b.isEmpty())
-    return Interval::empty();
-  return {a.lo + b.lo, a.hi + b.hi};
-}
-Interval neg(const Interval &a) { return a.isEmpty() ? a : Interval{-a.hi, -a.lo}; }
-Interval sub(const Interval &a, const Interval &b) { return add(a, neg(b)); }
-Interval mul(const Interval &a, const Interval &b) {
-  if (a.isEmpty() || b.isEmpty())
-    return Interval::empty();
-  double c[4] = {mulEnd(a.lo, b.lo), mulEnd(a.lo, b.hi), mulEnd(a.hi, b.lo), mulEnd(a.hi, b.hi)};
-  return {std::min(std::min(c[0], c[1]), std::min(c[2], c[3])), std::max(std::max(c[0], c[1]), std::max(c[2], c[3]))};
-}
-Interval div(const Interval &a, const Interval &b) {
-  if (a.isEmpty() || b.isEmpty())
-    return Interval::empty();
-  if (b.contains(0.0))
-    return Interval::all();
-  return mul(a, Interval::of(1 / b.lo, 1 / b.hi));
-}
-Interval scale(const Interval &a, double f) { return mul(a, Interval::point(f)); }
-
-const char *rangeKindName(RangeKind k) {
-  switch (k) {
-  case RangeKind::Proven: return "proven";
-  case RangeKind::Assumed: return "assumed";
-  case RangeKind::Override: return "override";
-  case RangeKind::Unbounded: return "unbounded";
-  }
-  return "?";
-}
-
-Interval RangeResult::expr(const Expr *e) const {
-  auto it = exprs.find(e);
-  return it == exprs.end() ? Interval::all() : it->second;
-}
-
-std::optional<RangeOverride> parseRangeOverride(const std::string &text, std::string &error) {
-  error = "expected NAME=LO..HI, e.g. V_m=-80mV..-40mV";
-  size_t eq = text.find('=');
-  size_t dots = text.find("..", eq == std::string::npos ? 0 : eq);
-  if (eq == std::string::npos || eq == 0 || dots == std::string::npos)
-    return std::nullopt;
-  RangeOverride o;
-  o.name = text.substr(0, eq);
-  auto number = [&](std::string s, double &v, std::string &unit) {
-    while (!s.empty() && s.front() == ' ')
-      s.erase(s.begin());
-    while (!s.empty() && s.back() == ' ')
-      s.pop_back();
-    if (s.empty())
-      return false;
-    char *end = nullptr;
-    v = std::strtod(s.c_str(), &end);
-    if (end == s.c_str())
-      return false;
-    unit = end;
-    while (!unit.empty() && unit.front() == ' ')
-      unit.erase(unit.begin());
-    return std::isfinite(v) || std::isinf(v);
-  };
-  if (!number(text.substr(eq + 1, dots - eq - 1), o.lo, o.loUnit) ||
-      !number(text.substr(dots + 2), o.hi, o.hiUnit))
-    return std::nullopt;
-  if (o.lo > o.hi) {
-    error = "the range of '" + o.name + "' is empty (lower end above upper end)";
-    return std::nullopt;
-  }
-  error.clear();
-  return o;
-}
 
 namespace {
 
@@ -141,17 +53,20 @@ public:
   void run();
 
 private:
-  using Env = std::vector<Interval>;
+  using Env = detail::RangeEnv;
+  /// The environments of a path set: one per partition (RangePartitions.h).
+  using Envs = std::vector<Env>;
 
   std::optional<double> startValue(const Expr &e);
   void computeStartValues();
   bool applyOverrides();
   void initialRanges();
   Interval eval(const Expr &e, const Env &env);
-  void exec(const Block &b, Env &env);
-  void refine(const Expr &cond, bool truth, Env &env);
+  void exec(const Block &b, Envs &envs);
+  bool refineComparison(const Binary &b, bool truth, Env &env);
+  Envs split(const Expr &cond, bool truth, const Env &env);
   Interval guardClamp(VarId v) const;
-  void step(Env &env);
+  Envs step(const Env &env);
 
   const Model &m_;
   const RangeOptions &opt_;
@@ -162,6 +77,7 @@ private:
   std::vector<bool> fixedRange_; // overrides and start-up constants: never changed
   bool assumed_ = false;         // some input rests on an assumption
   std::vector<Interval> assigned_; // every value assigned inside a step
+  detail::PartitionKeys keys_;     // the variables the step's environments are split on
 };
 
 std::optional<double> Analyzer::startValue(const Expr &e) {
@@ -519,23 +435,8 @@ Interval Analyzer::eval(const Expr &e, const Env &env) {
   return out;
 }
 
-void Analyzer::refine(const Expr &cond, bool truth, Env &env) {
-  auto *b = dyn_cast<Binary>(&cond);
-  if (!b)
-    return;
-  if (b->op == BinaryOp::And && truth) {
-    refine(*b->lhs, true, env);
-    refine(*b->rhs, true, env);
-    return;
-  }
-  if (b->op == BinaryOp::Or && !truth) {
-    refine(*b->lhs, false, env);
-    refine(*b->rhs, false, env);
-    return;
-  }
-  if (!isComparison(b->op))
-    return;
-  BinaryOp op = b->op;
+bool Analyzer::refineComparison(const Binary &b, bool truth, Env &env) {
+  BinaryOp op = b.op;
   if (!truth) {
     switch (op) {
     case BinaryOp::Lt: op = BinaryOp::Ge; break;
@@ -546,115 +447,174 @@ void Analyzer::refine(const Expr &cond, bool truth, Env &env) {
     default: op = BinaryOp::Eq; break;
     }
   }
+  bool feasible = true;
+  // Narrows a variable compared with `bound`; strict comparisons and != are
+  // exact only for integers (a real's interval stays closed).
   auto apply = [&](const Expr &x, BinaryOp o, const Interval &bound) {
     auto *r = dyn_cast<VarRef>(&x);
     if (!r || r->index || bound.isEmpty())
       return;
     Interval &iv = env[r->var];
-    if (o == BinaryOp::Lt || o == BinaryOp::Le)
-      iv.hi = std::min(iv.hi, bound.hi);
-    else if (o == BinaryOp::Gt || o == BinaryOp::Ge)
-      iv.lo = std::max(iv.lo, bound.lo);
-    else if (o == BinaryOp::Eq)
+    if (iv.isEmpty())
+      return;
+    bool integer = m_.variables[r->var].type.kind == TypeKind::Int;
+    switch (o) {
+    case BinaryOp::Lt: iv.hi = std::min(iv.hi, integer ? std::ceil(bound.hi) - 1 : bound.hi); break;
+    case BinaryOp::Le: iv.hi = std::min(iv.hi, integer ? std::floor(bound.hi) : bound.hi); break;
+    case BinaryOp::Gt: iv.lo = std::max(iv.lo, integer ? std::floor(bound.lo) + 1 : bound.lo); break;
+    case BinaryOp::Ge: iv.lo = std::max(iv.lo, integer ? std::ceil(bound.lo) : bound.lo); break;
+    case BinaryOp::Eq:
       iv = iv.intersect(bound);
+      if (integer && !iv.isEmpty())
+        iv = {std::ceil(iv.lo), std::floor(iv.hi)};
+      break;
+    case BinaryOp::Ne:
+      if (integer && bound.lo == bound.hi) {
+        if (iv.lo == bound.lo)
+          iv.lo += 1;
+        if (iv.hi == bound.lo)
+          iv.hi -= 1;
+      }
+      break;
+    default: break;
+    }
+    if (iv.isEmpty())
+      feasible = false;
   };
   auto mirror = [](BinaryOp o) {
     return o == BinaryOp::Lt ? BinaryOp::Gt : o == BinaryOp::Gt ? BinaryOp::Lt
            : o == BinaryOp::Le ? BinaryOp::Ge : o == BinaryOp::Ge ? BinaryOp::Le : o;
   };
   Env before = env;
-  apply(*b->lhs, op, eval(*b->rhs, before));
-  apply(*b->rhs, mirror(op), eval(*b->lhs, before));
+  apply(*b.lhs, op, eval(*b.rhs, before));
+  apply(*b.rhs, mirror(op), eval(*b.lhs, before));
+  return feasible;
 }
 
-void Analyzer::exec(const Block &blk, Env &env) {
+Analyzer::Envs Analyzer::split(const Expr &cond, bool truth, const Env &env) {
+  return detail::splitOnCondition(cond, truth, env, [this](const Binary &b, bool t, Env &e) {
+    return refineComparison(b, t, e);
+  });
+}
+
+void Analyzer::exec(const Block &blk, Envs &envs) {
   for (const StmtPtr &sp : blk) {
+    if (envs.empty())
+      return; // no path reaches here
     const Stmt &s = *sp;
     switch (s.kind) {
     case StmtKind::Assign: {
       auto &a = *cast<Assign>(&s);
-      Interval v = eval(*a.value, env);
-      assigned_[a.target] = assigned_[a.target].hull(v);
-      if (a.index) {
-        eval(*a.index, env);
-        env[a.target] = env[a.target].hull(v);
-      } else {
-        env[a.target] = v;
+      for (Env &env : envs) {
+        Interval v = eval(*a.value, env);
+        assigned_[a.target] = assigned_[a.target].hull(v);
+        if (a.index) {
+          eval(*a.index, env);
+          env[a.target] = env[a.target].hull(v);
+        } else {
+          env[a.target] = v;
+        }
       }
       break;
     }
     case StmtKind::LocalDecl: {
       auto &d = *cast<LocalDecl>(&s);
-      env[d.var] = d.init ? eval(*d.init, env) : Interval::point(0);
-      assigned_[d.var] = assigned_[d.var].hull(env[d.var]);
+      for (Env &env : envs) {
+        env[d.var] = d.init ? eval(*d.init, env) : Interval::point(0);
+        assigned_[d.var] = assigned_[d.var].hull(env[d.var]);
+      }
       break;
     }
     case StmtKind::If: {
       auto &i = *cast<If>(&s);
-      eval(*i.cond, env);
-      Env a = env, b = env;
-      refine(*i.cond, true, a);
-      refine(*i.cond, false, b);
+      Envs a, b;
+      for (const Env &env : envs) {
+        eval(*i.cond, env);
+        for (Env &e : split(*i.cond, true, env))
+          a.push_back(std::move(e));
+        for (Env &e : split(*i.cond, false, env))
+          b.push_back(std::move(e));
+      }
       exec(i.thenBody, a);
       exec(i.elseBody, b);
-      for (size_t k = 0; k < env.size(); ++k)
-        env[k] = a[k].hull(b[k]);
+      for (Env &e : b)
+        a.push_back(std::move(e));
+      envs = keys_.merge(a);
       break;
     }
     case StmtKind::For:
     case StmtKind::While: {
-      // Loop bodies: run a few times from the joined state, then give up on
-      // the variables that still change.
+      // Loop bodies: one joined environment, run a few times, then give up
+      // on the variables that still change.
+      Env env = detail::PartitionKeys().merge(envs)[0];
       const Block &body = s.kind == StmtKind::For ? cast<For>(&s)->body : cast<While>(&s)->body;
       if (auto *f = dyn_cast<For>(&s))
         env[f->var] = eval(*f->from, env).hull(eval(*f->to, env));
       else
         eval(*cast<While>(&s)->cond, env);
+      auto runBody = [&](const Env &from) {
+        Envs out{from};
+        exec(body, out);
+        Env joined = from;
+        for (const Env &e : out)
+          for (size_t k = 0; k < joined.size(); ++k)
+            joined[k] = joined[k].hull(e[k]);
+        return joined;
+      };
       Env cur = env;
-      for (int round = 0; round < 4; ++round) {
-        Env next = cur;
-        exec(body, next);
-        for (size_t k = 0; k < env.size(); ++k)
-          next[k] = next[k].hull(cur[k]);
-        cur = next;
-      }
-      Env once = cur;
-      exec(body, once);
+      for (int round = 0; round < 4; ++round)
+        cur = runBody(cur);
+      Env once = runBody(cur);
       for (size_t k = 0; k < env.size(); ++k)
         env[k] = once[k] == cur[k] ? cur[k] : Interval::all();
+      envs = keys_.merge({env});
       break;
     }
     case StmtKind::EmitSpike:
-      for (const ExprPtr &a : cast<EmitSpike>(&s)->args)
-        eval(*a, env);
+      for (const Env &env : envs)
+        for (const ExprPtr &a : cast<EmitSpike>(&s)->args)
+          eval(*a, env);
       break;
-    case StmtKind::CallStmt: eval(*cast<CallStmt>(&s)->call, env); break;
+    case StmtKind::CallStmt:
+      for (const Env &env : envs)
+        eval(*cast<CallStmt>(&s)->call, env);
+      break;
     case StmtKind::Return:
       if (auto &v = cast<Return>(&s)->value)
-        eval(*v, env);
+        for (const Env &env : envs)
+          eval(*v, env);
       break;
     default: break;
     }
   }
 }
 
-void Analyzer::step(Env &env) {
-  exec(m_.update, env);
+Analyzer::Envs Analyzer::step(const Env &start) {
+  Envs envs{start};
+  exec(m_.update, envs);
   for (const OnReceive &r : m_.onReceive) {
-    Env ran = env;
+    // It may or may not run: both.
+    Envs ran = envs;
     exec(r.body, ran);
-    for (size_t k = 0; k < env.size(); ++k)
-      env[k] = env[k].hull(ran[k]);
+    for (Env &e : ran)
+      envs.push_back(std::move(e));
+    envs = keys_.merge(envs);
   }
   for (const OnCondition &c : m_.onCondition) {
-    eval(*c.cond, env);
-    Env in = env, out = env;
-    refine(*c.cond, true, in);
-    refine(*c.cond, false, out);
+    Envs in, out;
+    for (const Env &env : envs) {
+      eval(*c.cond, env);
+      for (Env &e : split(*c.cond, true, env))
+        in.push_back(std::move(e));
+      for (Env &e : split(*c.cond, false, env))
+        out.push_back(std::move(e));
+    }
     exec(c.body, in);
-    for (size_t k = 0; k < env.size(); ++k)
-      env[k] = in[k].hull(out[k]);
+    for (Env &e : out)
+      in.push_back(std::move(e));
+    envs = keys_.merge(in);
   }
+  return envs;
 }
 
 /// The next "round" bound above x: powers of two (widening thresholds).
@@ -669,6 +629,7 @@ double widenUp(double x) {
 void Analyzer::run() {
   res_.vars.assign(m_.variables.size(), {});
   res_.ports.assign(m_.ports.size(), {});
+  res_.betweenSteps.assign(m_.variables.size(), Interval::empty());
   fixedRange_.assign(m_.variables.size(), false);
   assigned_.assign(m_.variables.size(), Interval::empty());
   computeStartValues();
@@ -680,56 +641,106 @@ void Analyzer::run() {
     if (v.role == VarRole::State && v.guard)
       guard[v.id] = guardClamp(v.id);
 
-  Env state(m_.variables.size());
+  // One environment per partition (RangePartitions.h), keyed by the
+  // region of each key variable; fixed ranges (overrides, start-up
+  // constants) are no keys and are reset after every step.
+  keys_.collect(m_, [this](const Expr &e) { return startValue(e); }, 64, fixedRange_);
+  using State = std::map<std::vector<int>, Env>;
+  const size_t n = m_.variables.size();
+  auto isTracked = [&](const Variable &v) { return v.role != VarRole::Local && !fixedRange_[v.id]; };
+  Env start(n);
   for (const Variable &v : m_.variables)
-    state[v.id] = res_.vars[v.id].range;
-  std::vector<bool> widened(m_.variables.size(), false), clamped(m_.variables.size(), false);
+    start[v.id] = v.role == VarRole::Local ? Interval::empty() : res_.vars[v.id].range;
+  State initial;
+  for (Env &p : keys_.split(start))
+    initial.emplace(keys_.keyOf(p), std::move(p));
+  // The key variables' regions of partition k: what widening may not leave.
+  auto restrictToKey = [&](const std::vector<int> &k, Env &e) {
+    for (size_t j = 0; j < keys_.keys().size(); ++j)
+      if (k[j] >= 0)
+        e[keys_.keys()[j].var] = e[keys_.keys()[j].var].intersect(keys_.region(j, k[j]));
+  };
+  auto runStep = [&](const State &from) {
+    Envs outs;
+    for (const auto &[k, env] : from)
+      for (Env &o : step(env))
+        outs.push_back(std::move(o));
+    State next;
+    for (Env &e : keys_.merge(outs)) {
+      for (const Variable &v : m_.variables)
+        if (v.role == VarRole::Local)
+          e[v.id] = Interval::empty();
+        else if (fixedRange_[v.id])
+          e[v.id] = start[v.id];
+      next.emplace(keys_.keyOf(e), std::move(e));
+    }
+    return next;
+  };
+
+  State state = initial;
+  std::vector<bool> widened(n, false), clamped(n, false);
+  std::vector<std::set<double>> hiMarks(n), loMarks(n); // bounds widening gave (upper, -lower)
+  auto clampToGuard = [&](const Variable &v, Interval x) {
+    Interval g = x.intersect(guard[v.id]);
+    if (g != x && !g.isEmpty()) {
+      clamped[v.id] = true;
+      return g;
+    }
+    return x;
+  };
   unsigned it = 0;
   for (; it < opt_.maxIterations; ++it) {
-    Env env = state;
-    for (const Variable &v : m_.variables)
-      if (v.role == VarRole::Local)
-        env[v.id] = Interval::empty();
-    step(env);
+    State next = runStep(state);
     bool changed = false;
-    for (const Variable &v : m_.variables) {
-      if (v.role == VarRole::Local) {
-        state[v.id] = state[v.id].hull(env[v.id]);
+    for (auto &[k, e] : next) {
+      auto cur = state.find(k);
+      if (cur == state.end()) {
+        for (const Variable &v : m_.variables)
+          if (isTracked(v))
+            e[v.id] = clampToGuard(v, e[v.id]);
+        state.emplace(k, e);
+        changed = true;
         continue;
       }
-      if (fixedRange_[v.id])
-        continue;
-      Interval next = state[v.id].hull(env[v.id]);
-      Interval g = next.intersect(guard[v.id]);
-      if (g != next && !g.isEmpty()) {
-        next = g;
-        clamped[v.id] = true;
+      Env &old = cur->second;
+      for (const Variable &v : m_.variables) {
+        if (!isTracked(v))
+          continue;
+        Interval grown = clampToGuard(v, old[v.id].hull(e[v.id]));
+        if (grown == old[v.id])
+          continue;
+        changed = true;
+        if (it >= opt_.wideningAfter && !old[v.id].isEmpty()) {
+          widened[v.id] = true;
+          bool last = it + 1 >= opt_.maxIterations / 2;
+          // Partitions feed each other: a bound another partition was
+          // already widened to is reused before the ladder climbs further
+          // (else each would push the other up, one power at a time).
+          auto up = [&](std::set<double> &marks, double x) {
+            auto m = marks.lower_bound(x);
+            if (m != marks.end())
+              return *m;
+            double w = widenUp(x);
+            marks.insert(w);
+            return w;
+          };
+          if (grown.hi > old[v.id].hi)
+            grown.hi = last ? std::min(kInf, guard[v.id].hi) : std::min(up(hiMarks[v.id], grown.hi), guard[v.id].hi);
+          if (grown.lo < old[v.id].lo)
+            grown.lo = last ? std::max(-kInf, guard[v.id].lo) : std::max(-up(loMarks[v.id], -grown.lo), guard[v.id].lo);
+        }
+        old[v.id] = grown;
       }
-      if (next == state[v.id])
-        continue;
-      changed = true;
-      if (it >= opt_.wideningAfter) {
-        widened[v.id] = true;
-        bool last = it + 1 >= opt_.maxIterations / 2;
-        if (next.hi > state[v.id].hi)
-          next.hi = last ? std::min(kInf, guard[v.id].hi) : std::min(widenUp(next.hi), guard[v.id].hi);
-        if (next.lo < state[v.id].lo)
-          next.lo = last ? std::max(-kInf, guard[v.id].lo) : std::max(-widenUp(-next.lo), guard[v.id].lo);
-      }
-      state[v.id] = next;
+      restrictToKey(k, old);
     }
     if (!changed)
       break;
   }
   res_.iterations = it + 1;
-  // Narrowing: from the post-fixpoint, X' = initial ∪ step(X) stays sound
-  // and takes back what widening overshot (a membrane widened to -32 mV
-  // returns to its threshold). The last round records the expression and
-  // assignment ranges that are reported.
-  bool shrinking = false;
-  Env initial(m_.variables.size());
-  for (const Variable &v : m_.variables)
-    initial[v.id] = res_.vars[v.id].range;
+  // Narrowing: from the post-fixpoint, X' = initial ∪ step(X) (per
+  // partition) stays sound and takes back what widening overshot (a
+  // membrane widened to -32 mV returns to its threshold). The last round
+  // records the expression and assignment ranges that are reported.
   // Contracting updates approach their bound geometrically (a membrane
   // leak of 0.995 per step needs ~1000 rounds to take back a widening by
   // 2^5): up to 4000 rounds (cheap: one interval pass each), stopping when
@@ -737,45 +748,70 @@ void Analyzer::run() {
   for (int round = 0, last = 4000; round <= last; ++round) {
     if (round == last) {
       res_.exprs.clear();
-      assigned_.assign(m_.variables.size(), Interval::empty());
+      assigned_.assign(n, Interval::empty());
     }
-    Env env = state;
-    step(env);
-    for (const Variable &v : m_.variables) {
-      if (v.role == VarRole::Local || fixedRange_[v.id])
+    State next = runStep(state);
+    bool shrinking = false;
+    for (auto cur = state.begin(); cur != state.end();) {
+      auto from = next.find(cur->first);
+      auto init = initial.find(cur->first);
+      if (from == next.end() && init == initial.end() && round < last) {
+        cur = state.erase(cur); // no path reaches this partition any more
         continue;
-      Interval next = initial[v.id].hull(env[v.id]).intersect(guard[v.id]);
-      if (state[v.id].contains(next) && next != state[v.id]) {
-        double moved = std::max(std::fabs(next.lo - state[v.id].lo), std::fabs(next.hi - state[v.id].hi));
-        if (moved > 1e-12 * std::max(1.0, state[v.id].magnitude()) && round < last - 1)
-          shrinking = true;
-        state[v.id] = next;
       }
+      Env &old = cur->second;
+      for (const Variable &v : m_.variables) {
+        if (!isTracked(v))
+          continue;
+        Interval x = init == initial.end() ? Interval::empty() : init->second[v.id];
+        if (from != next.end())
+          x = x.hull(from->second[v.id]);
+        x = x.intersect(guard[v.id]);
+        if (old[v.id].contains(x) && x != old[v.id]) {
+          double moved = x.isEmpty() ? kInf
+                                     : std::max(std::fabs(x.lo - old[v.id].lo), std::fabs(x.hi - old[v.id].hi));
+          if (moved > 1e-12 * std::max(1.0, old[v.id].magnitude()) && round < last - 1)
+            shrinking = true;
+          old[v.id] = x;
+        }
+      }
+      ++cur;
     }
     if (round < last - 1 && !shrinking)
       last = round + 1; // one more round to record the final ranges
-    shrinking = false;
   }
-  for (const Variable &v : m_.variables)
-    if (v.role == VarRole::Local)
-      state[v.id] = assigned_[v.id];
-    else if (!fixedRange_[v.id])
-      state[v.id] = state[v.id].hull(assigned_[v.id].intersect(guard[v.id]));
+  Env joined(n, Interval::empty());
+  for (const auto &[k, e] : state)
+    for (const Variable &v : m_.variables)
+      if (isTracked(v))
+        joined[v.id] = joined[v.id].hull(e[v.id]);
   for (const Variable &v : m_.variables) {
     VarRange &r = res_.vars[v.id];
-    if (!fixedRange_[v.id]) {
-      r.range = state[v.id];
-      r.kind = assumed_ || clamped[v.id] ? RangeKind::Assumed : RangeKind::Proven;
-      r.why = v.role == VarRole::Local ? "its assignments" : "fixed point of the step after " +
-                                                                  std::to_string(res_.iterations) + " rounds";
-      if (widened[v.id])
-        r.why += ", widened";
-      if (clamped[v.id])
-        r.why += ", clamped by its guard";
-      if (assumed_)
-        r.why += ", with assumed input ranges";
+    if (fixedRange_[v.id]) {
+      if (v.role == VarRole::State)
+        res_.betweenSteps[v.id] = r.range;
+      if (!r.range.isEmpty() && !r.range.isBounded() && r.kind != RangeKind::Override)
+        r.kind = RangeKind::Unbounded;
+      continue;
     }
-    if (!r.range.isEmpty() && !r.range.isBounded() && r.kind != RangeKind::Override)
+    if (v.role == VarRole::Local) {
+      r.range = assigned_[v.id];
+    } else {
+      res_.betweenSteps[v.id] = joined[v.id];
+      r.range = joined[v.id].hull(assigned_[v.id].intersect(guard[v.id]));
+    }
+    r.kind = assumed_ || clamped[v.id] ? RangeKind::Assumed : RangeKind::Proven;
+    r.why = v.role == VarRole::Local ? "its assignments" : "fixed point of the step after " +
+                                                                std::to_string(res_.iterations) + " rounds";
+    if (v.role != VarRole::Local && !keys_.empty())
+      r.why += ", partitioned on " + keys_.describe(m_);
+    if (widened[v.id])
+      r.why += ", widened";
+    if (clamped[v.id])
+      r.why += ", clamped by its guard";
+    if (assumed_)
+      r.why += ", with assumed input ranges";
+    if (!r.range.isEmpty() && !r.range.isBounded())
       r.kind = RangeKind::Unbounded;
   }
 }

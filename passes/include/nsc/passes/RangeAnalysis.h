@@ -140,8 +140,14 @@ struct RangeOptions {
 };
 
 struct RangeResult {
-  /// By VarId (vector variables: the hull of their elements).
+  /// By VarId (vector variables: the hull of their elements). A state
+  /// variable's range holds its values at step boundaries and every value
+  /// assigned inside the step (V_m after integration, before its reset):
+  /// what a register must hold.
   std::vector<VarRange> vars;
+  /// By VarId, state variables: their values at step boundaries only (the
+  /// join of the analysis's partitions); empty for the others.
+  std::vector<Interval> betweenSteps;
   /// By port index: the value a PortRef reads.
   std::vector<VarRange> ports;
   /// Every real/integer expression of the run-time code and of initial
