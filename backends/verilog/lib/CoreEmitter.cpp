@@ -26,7 +26,6 @@ std::string sc(unsigned bits, int64_t v) {
     return fmt::format("-{}'sd9223372036854775808", bits);
   return v < 0 ? fmt::format("-{}'sd{}", bits, -v) : fmt::format("{}'sd{}", bits, v);
 }
-std::string range(unsigned bits) { return bits > 1 ? fmt::format("[{}:0] ", bits - 1) : ""; }
 
 unsigned kindBits(hw::ValueKind k, unsigned W) {
   return k == hw::ValueKind::Fixed ? W : k == hw::ValueKind::Int ? 64 : 1;
