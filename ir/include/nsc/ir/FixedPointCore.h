@@ -44,6 +44,11 @@ typedef unsigned long long u64;
 typedef __int128 i128;
 typedef unsigned __int128 u128;
 
+/// v·2^s for s >= 0 in two's complement: a left shift of a negative
+/// signed value is undefined in C++17 (UBSan reports it), the unsigned one
+/// is not and gives the same bits.
+NSC_FX_FN i128 shl(i128 v, int s) { return (i128)((u128)v << s); }
+
 /// ir::Rounding and ir::Overflow, same numbering.
 enum { kNearestEven = 0, kTowardZero = 1, kFloor = 2 };
 enum { kSaturate = 0, kWrap = 1 };
@@ -91,8 +96,8 @@ NSC_FX_FN i128 divRound(i128 num, i128 den, int r) {
 /// Aligns a (frac fa) and b (frac fb) to max(fa, fb) fraction bits.
 NSC_FX_FN int align(i128 &a, int fa, i128 &b, int fb) {
   int f = fa > fb ? fa : fb;
-  a <<= (f - fa);
-  b <<= (f - fb);
+  a = shl(a, f - fa);
+  b = shl(b, f - fb);
   return f;
 }
 
@@ -100,11 +105,11 @@ NSC_FX_FN int align(i128 &a, int fa, i128 &b, int fb) {
 /// shift) for shift < 0. Exact in __int128 for |v| < 2^126.
 NSC_FX_FN i128 shiftRound(i128 v, int shift, int r) {
   if (shift <= 0)
-    return v << (-shift);
+    return shl(v, -shift);
   if (shift >= 127)
     return r == kFloor && v < 0 ? -1 : 0;
   i128 q = v >> shift;         // floor
-  i128 rem = v - (q << shift); // in [0, 2^shift)
+  i128 rem = v - shl(q, shift); // in [0, 2^shift)
   if (rem == 0)
     return q;
   switch (r) {
@@ -204,9 +209,9 @@ NSC_FX_FN i64 div(i64 a, int fa, i64 b, int fb, Format pr) {
   int e = pr.fracBits + fb - fa;
   i128 num = a, den = b;
   if (e >= 0)
-    num <<= e;
+    num = shl(num, e);
   else
-    den <<= -e;
+    den = shl(den, -e);
   return overflow(divRound(num, den, pr.rounding), pr);
 }
 
@@ -232,12 +237,12 @@ NSC_FX_FN int compare(i64 a, int fa, i64 b, int fb) {
 
 /// R30: floor, ceil, round (ties away from zero) to whole values.
 NSC_FX_FN i64 floorOf(i64 a, int fa, Format pr) {
-  i128 whole = floorDiv(a, (i128)1 << fa) << fa;
+  i128 whole = shl(floorDiv(a, (i128)1 << fa), fa);
   return fit(whole, fa, pr);
 }
 
 NSC_FX_FN i64 ceilOf(i64 a, int fa, Format pr) {
-  i128 whole = -(floorDiv(-(i128)a, (i128)1 << fa) << fa);
+  i128 whole = -shl(floorDiv(-(i128)a, (i128)1 << fa), fa);
   return fit(whole, fa, pr);
 }
 
@@ -251,7 +256,7 @@ NSC_FX_FN i64 roundOf(i64 a, int fa, Format pr) {
 NSC_FX_FN i64 toInt(i64 a, int fa) { return (i64)((i128)a / ((i128)1 << fa)); }
 
 /// integer -> real: exact, then the overflow mode.
-NSC_FX_FN i64 fromInt(i64 i, Format pr) { return overflow((i128)i << pr.fracBits, pr); }
+NSC_FX_FN i64 fromInt(i64 i, Format pr) { return overflow(shl((i128)i, pr.fracBits), pr); }
 
 /// UnitConvert by a factor given as fx::ScaleFactor (num, den, shift; see
 /// FixedPoint.h): a / den rounded once when den != 1, else the product
@@ -261,9 +266,9 @@ NSC_FX_FN i64 scaleBy(i64 a, int fa, i64 num, i64 den, int shift, Format pr) {
     int e = pr.fracBits - fa; // raw_r = a·2^(fr − fa) / den
     i128 n = a, d = den;
     if (e >= 0)
-      n <<= e;
+      n = shl(n, e);
     else
-      d <<= -e;
+      d = shl(d, -e);
     return overflow(divRound(n, d, pr.rounding), pr);
   }
   return fit((i128)a * (i128)num, fa + shift, pr);
