@@ -7,11 +7,11 @@
 //===----------------------------------------------------------------------===//
 #include "nsc/passes/NetworkRanges.h"
 
+#include "nsc/network/ProjectionConnections.h"
 #include "nsc/runtime/Connectivity.h"
 #include "nsc/runtime/Schedule.h"
 
 #include <cmath>
-#include <fstream>
 
 namespace nsc::passes {
 
@@ -151,28 +151,6 @@ Interval currentRange(const Population &src) {
   return r;
 }
 
-runtime::ConnectionSpec specOf(const Network &net, const Projection &pr, uint32_t q) {
-  runtime::ConnectionSpec spec;
-  using R = runtime::ConnectRule;
-  switch (pr.conn.rule) {
-  case ConnectionRule::AllToAll: spec.rule = R::AllToAll; break;
-  case ConnectionRule::OneToOne: spec.rule = R::OneToOne; break;
-  case ConnectionRule::FixedProbability: spec.rule = R::FixedProbability; break;
-  case ConnectionRule::FixedIndegree: spec.rule = R::FixedIndegree; break;
-  case ConnectionRule::FixedOutdegree: spec.rule = R::FixedOutdegree; break;
-  case ConnectionRule::FromFile: spec.rule = R::FromFile; break;
-  }
-  spec.source = {pr.source.population, pr.source.begin, pr.source.end};
-  spec.target = {pr.target.population, pr.target.begin, pr.target.end};
-  spec.probability = pr.conn.probability;
-  spec.count = pr.conn.count;
-  spec.path = pr.conn.path;
-  spec.allowAutapses = pr.conn.allowAutapses;
-  spec.allowMultapses = pr.conn.allowMultapses;
-  spec.seed = net.semantics.seed;
-  spec.projection = q;
-  return spec;
-}
 
 /// Synapses the rule asks for, for the compile-time budget.
 double expectedSynapses(const Projection &pr) {
@@ -252,18 +230,14 @@ NetworkRanges networkRanges(const Module &mod, const Model &model) {
           continue;
         }
         Multiplicity mult = sourceMultiplicity(src, dt);
-        runtime::ConnectionSpec spec = specOf(net, pr, q);
+        runtime::ConnectionSpec spec = network::connectionSpecOf(net, pr, q);
         runtime::ConnectResult cr;
         bool built = false;
-        if (pr.conn.rule == ConnectionRule::FromFile) {
-          std::ifstream in(spec.path);
-          if (in) {
-            cr = runtime::connectFromCsv(in, spec.path, spec);
-            built = cr.ok();
-          }
-        } else if (expectedSynapses(pr) <= kBudget) {
-          cr = runtime::buildConnections(spec);
-          built = cr.ok();
+        if (pr.conn.rule == ConnectionRule::FromFile || expectedSynapses(pr) <= kBudget) {
+          std::optional<runtime::ConnectResult> r = network::buildProjectionConnections(spec);
+          built = r && r->ok();
+          if (built)
+            cr = std::move(*r);
         }
         uint32_t negPort = pr.negativePort ? *pr.negativePort : pr.port;
         PortSums &ps = port(pr.port);

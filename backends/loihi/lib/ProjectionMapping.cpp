@@ -7,8 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "NetworkMapper.h"
-
-#include <fstream>
+#include "nsc/network/ProjectionConnections.h"
 
 namespace nsc::loihi::detail {
 
@@ -28,34 +27,11 @@ bool Mapper::projection(uint32_t q, RawProjection &r) {
   if (tm.ports[pr.port].kind == PortKind::Continuous)
     return fail(pr.loc, "projection into continuous input '" + tm.ports[pr.port].name +
                             "' cannot map: Loihi compartments receive spikes, not continuous currents");
-  runtime::ConnectionSpec spec;
-  using R = runtime::ConnectRule;
-  switch (pr.conn.rule) {
-  case ConnectionRule::AllToAll: spec.rule = R::AllToAll; break;
-  case ConnectionRule::OneToOne: spec.rule = R::OneToOne; break;
-  case ConnectionRule::FixedProbability: spec.rule = R::FixedProbability; break;
-  case ConnectionRule::FixedIndegree: spec.rule = R::FixedIndegree; break;
-  case ConnectionRule::FixedOutdegree: spec.rule = R::FixedOutdegree; break;
-  case ConnectionRule::FromFile: spec.rule = R::FromFile; break;
-  }
-  spec.source = {pr.source.population, pr.source.begin, pr.source.end};
-  spec.target = {pr.target.population, pr.target.begin, pr.target.end};
-  spec.probability = pr.conn.probability;
-  spec.count = pr.conn.count;
-  spec.path = pr.conn.path;
-  spec.allowAutapses = pr.conn.allowAutapses;
-  spec.allowMultapses = pr.conn.allowMultapses;
-  spec.seed = net_.semantics.seed;
-  spec.projection = q;
-  runtime::ConnectResult cr;
-  if (spec.rule == R::FromFile) {
-    std::ifstream in(spec.path);
-    if (!in)
-      return fail(pr.loc, "cannot open connection file '" + spec.path + "'");
-    cr = runtime::connectFromCsv(in, spec.path, spec);
-  } else {
-    cr = runtime::buildConnections(spec);
-  }
+  runtime::ConnectionSpec spec = network::connectionSpecOf(net_, pr, q);
+  std::optional<runtime::ConnectResult> built = network::buildProjectionConnections(spec);
+  if (!built)
+    return fail(pr.loc, "cannot open connection file '" + spec.path + "'");
+  runtime::ConnectResult &cr = *built;
   if (!cr.ok())
     return fail(pr.loc, "cannot build projection: " + cr.error);
   r.sl = std::move(cr.synapses);

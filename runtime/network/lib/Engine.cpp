@@ -4,12 +4,12 @@
 #include "nsc/ir/FixedPoint.h"
 
 #include "NetworkValue.h"
+#include "nsc/network/ProjectionConnections.h"
 #include "nsc/runtime/Connectivity.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 
 namespace nsc::network {
 
@@ -184,34 +184,11 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
   pj.basePort = tgt.exec->portSlot(pr.port);
   if (pr.negativePort)
     pj.negativePort = int(tgt.exec->portSlot(*pr.negativePort));
-  runtime::ConnectionSpec spec;
-  using R = runtime::ConnectRule;
-  switch (pr.conn.rule) {
-  case ConnectionRule::AllToAll: spec.rule = R::AllToAll; break;
-  case ConnectionRule::OneToOne: spec.rule = R::OneToOne; break;
-  case ConnectionRule::FixedProbability: spec.rule = R::FixedProbability; break;
-  case ConnectionRule::FixedIndegree: spec.rule = R::FixedIndegree; break;
-  case ConnectionRule::FixedOutdegree: spec.rule = R::FixedOutdegree; break;
-  case ConnectionRule::FromFile: spec.rule = R::FromFile; break;
-  }
-  spec.source = {pr.source.population, pr.source.begin, pr.source.end};
-  spec.target = {pr.target.population, pr.target.begin, pr.target.end};
-  spec.probability = pr.conn.probability;
-  spec.count = pr.conn.count;
-  spec.path = pr.conn.path;
-  spec.allowAutapses = pr.conn.allowAutapses;
-  spec.allowMultapses = pr.conn.allowMultapses;
-  spec.seed = net_.semantics.seed;
-  spec.projection = q;
-  runtime::ConnectResult cr;
-  if (spec.rule == R::FromFile) {
-    std::ifstream in(spec.path);
-    if (!in)
-      return fail(pr.loc, "cannot open connection file '" + spec.path + "'");
-    cr = runtime::connectFromCsv(in, spec.path, spec);
-  } else {
-    cr = runtime::buildConnections(spec);
-  }
+  runtime::ConnectionSpec spec = connectionSpecOf(net_, pr, q);
+  std::optional<runtime::ConnectResult> built = buildProjectionConnections(spec);
+  if (!built)
+    return fail(pr.loc, "cannot open connection file '" + spec.path + "'");
+  runtime::ConnectResult &cr = *built;
   if (!cr.ok())
     return fail(pr.loc, "cannot build projection: " + cr.error);
   runtime::SynapseList &sl = cr.synapses;
