@@ -247,8 +247,9 @@ int main(int argc, char **argv) {
   CLI::App app{"nsc - a compiler for spiking neural network models\n"
                "Checks .nrn and NESTML (.nestml) model files, prints their "
                "tokens, AST or typed IR (optionally after IR passes, --passes), "
-               "compiles them to machine code (--target=cpu; --emit=llvm|asm|obj) "
-               "and runs them (--target=cpu|interp --run=...)."};
+               "compiles them to machine code (--target=cpu; --emit=llvm|asm|obj), "
+               "CUDA source (--target=cuda), a Loihi-style core configuration (--target=loihi) "
+               "or Verilog (--target=verilog), and runs them (--target=cpu|interp|loihi|cuda --run=...)."};
   app.footer(nsc::driver::subcommandHelp());
   app.set_version_flag("--version", std::string("nsc ") + NSC_VERSION);
   Options opts;
@@ -281,10 +282,11 @@ int main(int argc, char **argv) {
   app.add_option("--target", opts.target,
                  "Where to run or what to generate: interp (the reference interpreter), "
                  "cpu (LLVM, JIT-compiled in-process), verilog (the network's hardware blocks: -o DIR gets .v files, "
-                 "harnesses, testbenches; docs/verilog.md); cuda (CUDA source + driver: -o DIR, --emit=cuda; docs/cuda.md); loihi is not in every build")
+                 "harnesses, testbenches; docs/verilog.md); cuda (CUDA source + driver: -o DIR, --emit=cuda; docs/cuda.md); loihi (a Loihi-style core configuration: -o net.json, or --run in the bit-accurate "
+                 "emulator; docs/loihi.md)")
       ->check(CLI::IsMember({"interp", "cpu", "cuda", "loihi", "verilog"}));
   nsc::driver::RunRequest &rr = opts.runReq;
-  auto *runGroup = app.add_option_group("Running (--target=interp|cpu)");
+  auto *runGroup = app.add_option_group("Running (--target=interp|cpu|loihi|cuda)");
   runGroup->add_option("--run", rr.duration, "Simulate this long: 1s, 250ms, 100 (ms)");
   runGroup->add_option("--model", rr.model, "Run --n copies of this neuron model (files without a network)");
   runGroup->add_option("--network", rr.network, "The network to run when a file has several");
