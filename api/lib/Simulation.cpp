@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "Impl.h"
 
-#include "nsc/frontend/Units.h"
+#include "nsc/support/Units.h"
 #include "nsc/runtime/Recording.h"
 
 #include <algorithm>

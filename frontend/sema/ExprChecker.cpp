@@ -3,7 +3,7 @@
 #include "ConstEval.h"
 #include "TypeResolver.h"
 
-#include "nsc/frontend/Units.h"
+#include "nsc/support/Units.h"
 
 #include <cmath>
 

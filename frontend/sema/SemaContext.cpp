@@ -1,7 +1,7 @@
 //===- SemaContext.cpp - Helpers shared by the semantic checkers ----------===//
 #include "SemaContext.h"
 
-#include "nsc/frontend/Units.h"
+#include "nsc/support/Units.h"
 
 #include <algorithm>
 #include <cctype>

@@ -12,7 +12,7 @@
 #include "Scope.h"
 
 #include "nsc/frontend/AST.h"
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 
 #include <map>
 #include <memory>

@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "nsc/passes/CommonSubexpressions.h"
 
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 
 #include <algorithm>
 #include <cstring>

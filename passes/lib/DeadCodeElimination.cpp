@@ -1,7 +1,7 @@
 //===- DeadCodeElimination.cpp - Remove unused definitions ----------------===//
 #include "nsc/passes/DeadCodeElimination.h"
 
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 
 namespace nsc::passes {
 

@@ -1,7 +1,7 @@
 //===- FoldConstants.cpp - Constant folding and propagation ---------------===//
 #include "nsc/passes/FoldConstants.h"
 
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 
 #include <cmath>
 #include <cstdint>

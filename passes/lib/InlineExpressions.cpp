@@ -1,7 +1,7 @@
 //===- InlineExpressions.cpp - Expand `inline` expressions ----------------===//
 #include "nsc/passes/InlineExpressions.h"
 
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 
 namespace nsc::passes {
 

@@ -1,7 +1,7 @@
 //===- InlineFunctions.cpp - Replace user function calls by their bodies --===//
 #include "nsc/passes/InlineFunctions.h"
 
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 
 #include <algorithm>
 #include <functional>

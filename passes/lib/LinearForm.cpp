@@ -1,7 +1,7 @@
 //===- LinearForm.cpp - Affine decomposition of IR expressions ------------===//
 #include "nsc/passes/LinearForm.h"
 
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 
 #include <algorithm>
 

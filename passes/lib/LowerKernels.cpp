@@ -2,7 +2,7 @@
 #include "nsc/passes/LowerKernels.h"
 
 #include "nsc/ir/Printer.h"
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 #include "nsc/passes/LinearForm.h"
 
 #include <climits>

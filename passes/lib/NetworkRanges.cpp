@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "nsc/passes/NetworkRanges.h"
 
-#include "nsc/network/ProjectionConnections.h"
+#include "nsc/passes/ProjectionConnections.h"
 #include "nsc/runtime/Connectivity.h"
 #include "nsc/runtime/Schedule.h"
 
@@ -230,11 +230,11 @@ NetworkRanges networkRanges(const Module &mod, const Model &model) {
           continue;
         }
         Multiplicity mult = sourceMultiplicity(src, dt);
-        runtime::ConnectionSpec spec = network::connectionSpecOf(net, pr, q);
+        runtime::ConnectionSpec spec = passes::connectionSpecOf(net, pr, q);
         runtime::ConnectResult cr;
         bool built = false;
         if (pr.conn.rule == ConnectionRule::FromFile || expectedSynapses(pr) <= kBudget) {
-          std::optional<runtime::ConnectResult> r = network::buildProjectionConnections(spec);
+          std::optional<runtime::ConnectResult> r = passes::buildProjectionConnections(spec);
           built = r && r->ok();
           if (built)
             cr = std::move(*r);

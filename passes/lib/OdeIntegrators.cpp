@@ -2,7 +2,7 @@
 #include "OdeIntegrators.h"
 
 #include "nsc/numerics/MatrixExponential.h"
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 
 #include <cmath>
 

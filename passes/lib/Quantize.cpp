@@ -9,10 +9,10 @@
 //===----------------------------------------------------------------------===//
 #include "nsc/passes/Quantize.h"
 
-#include "nsc/frontend/Units.h"
+#include "nsc/support/Units.h"
 #include "nsc/ir/Builder.h"
 #include "nsc/ir/FixedPoint.h"
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 #include "nsc/passes/NetworkRanges.h"
 #include "nsc/passes/RangeAnalysis.h"
 

@@ -27,7 +27,7 @@
 
 #include "RangePartitions.h"
 
-#include "nsc/frontend/Units.h"
+#include "nsc/support/Units.h"
 #include "nsc/numerics/MatrixExponential.h"
 
 #include <cmath>

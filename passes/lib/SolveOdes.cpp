@@ -2,7 +2,7 @@
 #include "nsc/passes/SolveOdes.h"
 
 #include "OdeIntegrators.h"
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 #include "nsc/passes/LinearForm.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 //===- RunCommand.cpp - nsc FILE --target=T --run=DURATION ----------------===//
 #include "RunCommand.h"
 
-#include "nsc/frontend/Units.h"
+#include "nsc/support/Units.h"
 #include "nsc/network/Simulation.h"
 
 #include <nlohmann/json.hpp>

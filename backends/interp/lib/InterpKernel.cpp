@@ -1,6 +1,6 @@
 //===- InterpKernel.cpp - The interpreter as a population kernel ----------===//
 #include "nsc/interp/Interpreter.h"
-#include "nsc/interp/ModelExecutor.h"
+#include "nsc/eval/ModelExecutor.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +8,9 @@
 namespace nsc::interp {
 
 using namespace ir;
+using eval::ModelExecutor;
+using eval::NeuronFrame;
+using eval::Value;
 
 namespace {
 

@@ -1,8 +1,8 @@
 //===- LifRanges.cpp - Value ranges of a mapped LIF population ------------===//
 #include "LifRanges.h"
 
-#include "ModelClone.h"
-#include "nsc/frontend/Units.h"
+#include "nsc/ir/ModelClone.h"
+#include "nsc/support/Units.h"
 #include "nsc/passes/PassManager.h"
 
 #include <cmath>
@@ -41,7 +41,7 @@ std::optional<LifRanges> analyseLifRanges(const LifRangeInputs &in, const LifStr
                                           DiagnosticEngine &diags) {
   const Model &m = *in.model;
   Module tmp;
-  Model &copy = tmp.addModel(cloneModel(m));
+  Model &copy = tmp.addModel(ir::cloneModel(m));
   for (auto &[v, value] : in.parameterValues) {
     Variable &var = copy.variables[v];
     auto c = std::make_unique<Constant>(var.type);

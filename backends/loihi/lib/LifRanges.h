@@ -23,7 +23,7 @@
 #pragma once
 
 #include "LifStructure.h"
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 #include "nsc/ir/IR.h"
 #include "nsc/passes/RangeAnalysis.h"
 

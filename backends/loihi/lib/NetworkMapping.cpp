@@ -145,9 +145,9 @@ bool Mapper::evaluate(uint32_t p, const LifStructure &lif) {
   PopMap &pm = pops_[p];
   pm.lif = &lif;
   uint64_t n = pop.size;
-  interp::ModelExecutor ex(m, c_.dtMs);
+  eval::ModelExecutor ex(m, c_.dtMs);
   unsigned rows = std::max(1u, ex.rowSize());
-  std::vector<interp::Value> state(size_t(rows) * n, interp::Value{});
+  std::vector<eval::Value> state(size_t(rows) * n, eval::Value{});
   std::vector<double> ports(size_t(std::max(1u, ex.portSlots())) * n, 0.0);
   std::vector<VarId> order = m.initOrder;
   if (order.empty())
@@ -158,7 +158,7 @@ bool Mapper::evaluate(uint32_t p, const LifStructure &lif) {
     if (pi.var < popInit.size())
       popInit[pi.var] = &pi;
   auto frame = [&](uint64_t i) {
-    interp::NeuronFrame f;
+    eval::NeuronFrame f;
     f.row = state.data() + i;
     f.stride = n;
     f.portValue = ports.data() + i;
@@ -166,7 +166,7 @@ bool Mapper::evaluate(uint32_t p, const LifStructure &lif) {
     return f;
   };
   for (uint64_t i = 0; i < n; ++i) {
-    interp::NeuronFrame f = frame(i);
+    eval::NeuronFrame f = frame(i);
     for (VarId v : order) {
       const Variable &var = m.variables[v];
       if (var.role == VarRole::Local || var.role == VarRole::Argument || var.vectorSize)
@@ -193,17 +193,17 @@ bool Mapper::evaluate(uint32_t p, const LifStructure &lif) {
     const Variable &var = m.variables[v];
     if (!popInit[v] || var.role != VarRole::Parameter || var.vectorSize || n == 0)
       continue;
-    double first = interp::ModelExecutor::asDouble(var.type, frame(0).cell(ex.slotOf(v)));
+    double first = eval::ModelExecutor::asDouble(var.type, frame(0).cell(ex.slotOf(v)));
     bool same = true;
     for (uint64_t i = 1; i < n && same; ++i)
-      same = interp::ModelExecutor::asDouble(var.type, frame(i).cell(ex.slotOf(v))) == first;
+      same = eval::ModelExecutor::asDouble(var.type, frame(i).cell(ex.slotOf(v))) == first;
     if (same && std::isfinite(first))
       pm.params[v] = first;
   }
   // Register values must be one per population: compare every neuron's.
   auto uniform = [&](const Expr &e, const char *what, double &out) {
     for (uint64_t i = 0; i < n; ++i) {
-      interp::NeuronFrame f = frame(i);
+      eval::NeuronFrame f = frame(i);
       double x = ex.evalReal(e, f);
       if (i == 0) {
         out = x;
@@ -253,10 +253,10 @@ bool Mapper::evaluate(uint32_t p, const LifStructure &lif) {
                                         fmtNum(pm.reset) + ": Loihi resets v to 0 below a positive threshold");
   pm.x0.assign(lif.currents.size(), std::vector<double>(n, 0.0));
   for (uint64_t i = 0; i < n; ++i) {
-    interp::NeuronFrame f = frame(i);
-    pm.V0.push_back(interp::ModelExecutor::asDouble(m.variables[lif.V].type, f.cell(ex.slotOf(lif.V))));
+    eval::NeuronFrame f = frame(i);
+    pm.V0.push_back(eval::ModelExecutor::asDouble(m.variables[lif.V].type, f.cell(ex.slotOf(lif.V))));
     for (size_t j = 0; j < lif.currents.size(); ++j)
-      pm.x0[j][i] = interp::ModelExecutor::asDouble(m.variables[lif.currents[j].var].type,
+      pm.x0[j][i] = eval::ModelExecutor::asDouble(m.variables[lif.currents[j].var].type,
                                                     f.cell(ex.slotOf(lif.currents[j].var)));
     pm.count0.push_back(lif.counter != kNoVar ? f.cell(ex.slotOf(lif.counter)).i : 0);
   }

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "NetworkMapper.h"
-#include "nsc/network/ProjectionConnections.h"
+#include "nsc/passes/ProjectionConnections.h"
 
 namespace nsc::loihi::detail {
 
@@ -27,8 +27,8 @@ bool Mapper::projection(uint32_t q, RawProjection &r) {
   if (tm.ports[pr.port].kind == PortKind::Continuous)
     return fail(pr.loc, "projection into continuous input '" + tm.ports[pr.port].name +
                             "' cannot map: Loihi compartments receive spikes, not continuous currents");
-  runtime::ConnectionSpec spec = network::connectionSpecOf(net_, pr, q);
-  std::optional<runtime::ConnectResult> built = network::buildProjectionConnections(spec);
+  runtime::ConnectionSpec spec = passes::connectionSpecOf(net_, pr, q);
+  std::optional<runtime::ConnectResult> built = passes::buildProjectionConnections(spec);
   if (!built)
     return fail(pr.loc, "cannot open connection file '" + spec.path + "'");
   runtime::ConnectResult &cr = *built;

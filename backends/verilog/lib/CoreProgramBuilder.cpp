@@ -15,7 +15,7 @@
 //===----------------------------------------------------------------------===//
 #include "nsc/verilog/VerilogBackend.h"
 
-#include "nsc/interp/ModelExecutor.h"
+#include "nsc/eval/ModelExecutor.h"
 #include "nsc/ir/FixedPoint.h"
 
 #include <fmt/format.h>
@@ -33,7 +33,7 @@ constexpr VarId kSpikeFlag = kNoVar - 1; // the env entry of "emit_spike() ran"
 
 class Builder {
 public:
-  Builder(const Model &m, const Precision &p, std::vector<interp::Value> cells, const interp::ModelExecutor &ex,
+  Builder(const Model &m, const Precision &p, std::vector<eval::Value> cells, const eval::ModelExecutor &ex,
           VarId theta, DiagnosticEngine &diags)
       : m_(m), P_(p), cells_(std::move(cells)), ex_(ex), theta_(theta), diags_(diags) {}
 
@@ -81,8 +81,8 @@ private:
 
   const Model &m_;
   Precision P_;
-  std::vector<interp::Value> cells_;
-  const interp::ModelExecutor &ex_;
+  std::vector<eval::Value> cells_;
+  const eval::ModelExecutor &ex_;
   VarId theta_;
   DiagnosticEngine &diags_;
   std::vector<hw::FxInstr> code_;
@@ -130,7 +130,7 @@ int32_t Builder::expr(const Expr &e, Env &env) {
     if (v.role == VarRole::Parameter && r.var == theta_)
       return emit(hw::FxOp::Theta, K);
     if (v.role == VarRole::Parameter || v.role == VarRole::Internal) {
-      const interp::Value &cell = cells_[ex_.slotOf(r.var)];
+      const eval::Value &cell = cells_[ex_.slotOf(r.var)];
       if (K == hw::ValueKind::Fixed && !sameFormat(v.type))
         return fail(e.loc, "'" + v.name + "' is not in the model's fixed-point format");
       return emit(hw::FxOp::Const, K, -1, -1, -1, K == hw::ValueKind::Bool ? int64_t(cell.b) : cell.i);
@@ -497,9 +497,9 @@ bool buildCore(const Module &mod, const Network &net, uint32_t popIndex, const H
   // Start-up values exactly as the network runtime computes them
   // (runtime/network Engine.cpp initialise): initial values in initOrder,
   // the homeostat's θ, then `prepare`.
-  interp::ModelExecutor ex(m, net.semantics.dtMs);
-  std::vector<interp::Value> row(std::max(1u, ex.rowSize()));
-  interp::NeuronFrame f;
+  eval::ModelExecutor ex(m, net.semantics.dtMs);
+  std::vector<eval::Value> row(std::max(1u, ex.rowSize()));
+  eval::NeuronFrame f;
   f.row = row.data();
   std::vector<double> ports(std::max(1u, ex.portSlots()), 0.0);
   f.portValue = ports.data();
@@ -557,7 +557,7 @@ bool buildCore(const Module &mod, const Network &net, uint32_t popIndex, const H
   for (VarId v : stateVars) {
     const Variable &var = m.variables[v];
     out.stateNames.push_back(var.name);
-    const interp::Value &cell = row[ex.slotOf(v)];
+    const eval::Value &cell = row[ex.slotOf(v)];
     out.config.initState.push_back(var.type.kind == TypeKind::Bool ? int64_t(cell.b) : cell.i);
   }
   for (const Port &p : m.ports)

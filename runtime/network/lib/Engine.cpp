@@ -3,8 +3,8 @@
 
 #include "nsc/ir/FixedPoint.h"
 
-#include "NetworkValue.h"
-#include "nsc/network/ProjectionConnections.h"
+#include "nsc/network/NetworkValue.h"
+#include "nsc/passes/ProjectionConnections.h"
 #include "nsc/runtime/Connectivity.h"
 
 #include <algorithm>
@@ -184,8 +184,8 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
   pj.basePort = tgt.exec->portSlot(pr.port);
   if (pr.negativePort)
     pj.negativePort = int(tgt.exec->portSlot(*pr.negativePort));
-  runtime::ConnectionSpec spec = connectionSpecOf(net_, pr, q);
-  std::optional<runtime::ConnectResult> built = buildProjectionConnections(spec);
+  runtime::ConnectionSpec spec = passes::connectionSpecOf(net_, pr, q);
+  std::optional<runtime::ConnectResult> built = passes::buildProjectionConnections(spec);
   if (!built)
     return fail(pr.loc, "cannot open connection file '" + spec.path + "'");
   runtime::ConnectResult &cr = *built;

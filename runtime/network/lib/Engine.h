@@ -14,7 +14,7 @@
 #include "PlasticProjection.h"
 #include "WorkerPool.h"
 #include "nsc/hw/Homeostat.h"
-#include "nsc/interp/ModelExecutor.h"
+#include "nsc/eval/ModelExecutor.h"
 #include "nsc/network/Simulation.h"
 #include "nsc/runtime/Schedule.h"
 
@@ -22,9 +22,9 @@
 
 namespace nsc::network {
 
-using interp::ModelExecutor;
-using interp::NeuronFrame;
-using interp::Value;
+using eval::ModelExecutor;
+using eval::NeuronFrame;
+using eval::Value;
 
 struct PopulationRuntime {
   const ir::Population *pop = nullptr;

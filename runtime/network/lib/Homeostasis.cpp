@@ -42,7 +42,7 @@ bool NetworkSimulation::setupHomeostats(PopulationRuntime &ps) {
     r.neurons.resize(ps.n);
     for (uint64_t i = 0; i < ps.n; ++i) {
       // The initial threshold, rounded to Q8.8 and clipped to the bounds.
-      double v = interp::ModelExecutor::asDouble(t, ps.cell(r.slot, i));
+      double v = eval::ModelExecutor::asDouble(t, ps.cell(r.slot, i));
       int64_t theta = int64_t(std::nearbyint(std::clamp(v * 256.0, -1e15, 1e15)));
       r.neurons[i] = hw::homeostatInit(r.config, theta);
       NeuronFrame f = ps.frame(i, 0, dt_);

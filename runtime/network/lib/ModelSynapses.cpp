@@ -10,7 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "ModelSynapses.h"
 
-#include "NetworkValue.h"
+#include "nsc/network/NetworkValue.h"
 #include "nsc/runtime/Schedule.h"
 
 #include <algorithm>

@@ -29,16 +29,16 @@
 
 #include "PlasticProjection.h"
 #include "SynapseModelInfo.h"
-#include "nsc/interp/ModelExecutor.h"
+#include "nsc/eval/ModelExecutor.h"
 #include "nsc/runtime/Philox.h"
 
 #include <map>
 
 namespace nsc::network {
 
-using interp::ModelExecutor;
-using interp::NeuronFrame;
-using interp::Value;
+using eval::ModelExecutor;
+using eval::NeuronFrame;
+using eval::Value;
 
 class ModelSynapses : public PlasticProjection {
 public:

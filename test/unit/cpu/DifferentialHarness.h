@@ -19,7 +19,7 @@
 #include "StepABI.h"
 
 #include "nsc/frontend/CompilerSession.h"
-#include "nsc/interp/ModelExecutor.h"
+#include "nsc/eval/ModelExecutor.h"
 #include "nsc/passes/PassManager.h"
 #include "nsc/runtime/Philox.h"
 
@@ -39,9 +39,9 @@
 
 namespace nsc::cpu::difftest {
 
-using nsc::interp::ModelExecutor;
-using nsc::interp::NeuronFrame;
-using nsc::interp::Value;
+using nsc::eval::ModelExecutor;
+using nsc::eval::NeuronFrame;
+using nsc::eval::Value;
 
 using StepFn = uint32_t (*)(const nsc_step_args *);
 

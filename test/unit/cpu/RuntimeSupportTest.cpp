@@ -12,7 +12,7 @@
 #include "nsc/frontend/Lowering.h"
 #include "nsc/frontend/Parser.h"
 #include "nsc/frontend/Sema.h"
-#include "nsc/interp/ModelExecutor.h"
+#include "nsc/eval/ModelExecutor.h"
 #include "nsc/passes/PassManager.h"
 #include "nsc/runtime/Random.h"
 
@@ -36,7 +36,7 @@ struct InterpretedModel {
   ast::Program program;
   std::unique_ptr<ir::Module> module;
   const ir::Model *model = nullptr;
-  std::unique_ptr<interp::ModelExecutor> exec;
+  std::unique_ptr<eval::ModelExecutor> exec;
 
   bool compile(const std::string &src, const std::string &name) {
     auto f = parseFile(sm, diags, sm.addBuffer(name + ".nrn", src));
@@ -54,7 +54,7 @@ struct InterpretedModel {
     if (!index)
       return false;
     model = module->models[*index].get();
-    exec = std::make_unique<interp::ModelExecutor>(*model, 0.1);
+    exec = std::make_unique<eval::ModelExecutor>(*model, 0.1);
     return true;
   }
   std::string errors() const {
@@ -65,9 +65,9 @@ struct InterpretedModel {
   }
 
   /// A neuron's row with the variables' initial values (all constants here).
-  std::vector<interp::Value> initialRow() {
-    std::vector<interp::Value> row(exec->rowSize(), interp::Value{});
-    interp::NeuronFrame f;
+  std::vector<eval::Value> initialRow() {
+    std::vector<eval::Value> row(exec->rowSize(), eval::Value{});
+    eval::NeuronFrame f;
     f.row = row.data();
     for (ir::VarId v = 0; v < model->variables.size(); ++v)
       if (const auto &init = model->variables[v].init)
@@ -75,9 +75,9 @@ struct InterpretedModel {
     return row;
   }
   /// Runs `update` once for `neuron` in `step` on `row`.
-  void update(std::vector<interp::Value> &row, uint64_t neuron, uint64_t step,
+  void update(std::vector<eval::Value> &row, uint64_t neuron, uint64_t step,
               runtime::PhiloxKey key = {}) {
-    interp::NeuronFrame f;
+    eval::NeuronFrame f;
     f.row = row.data();
     f.neuron = neuron;
     f.step = step;
@@ -85,12 +85,12 @@ struct InterpretedModel {
     f.rngKey = key;
     exec->exec(model->update, f);
   }
-  double real(const std::vector<interp::Value> &row, const std::string &var) {
+  double real(const std::vector<eval::Value> &row, const std::string &var) {
     auto v = model->findVariable(var);
     EXPECT_TRUE(v.has_value()) << var;
     return v ? row[exec->slotOf(*v)].r : NAN;
   }
-  int64_t integer(const std::vector<interp::Value> &row, const std::string &var) {
+  int64_t integer(const std::vector<eval::Value> &row, const std::string &var) {
     auto v = model->findVariable(var);
     EXPECT_TRUE(v.has_value()) << var;
     return v ? row[exec->slotOf(*v)].i : 0;

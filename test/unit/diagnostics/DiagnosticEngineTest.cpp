@@ -1,5 +1,5 @@
 //===- DiagnosticEngineTest.cpp - Counting, --Werror, error limit ---------===//
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 
 #include <gtest/gtest.h>
 

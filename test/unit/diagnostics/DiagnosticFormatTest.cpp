@@ -1,5 +1,5 @@
 //===- DiagnosticFormatTest.cpp - Clang-style text of one diagnostic ------===//
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
 //===- LoweringTestUtil.h - parse + sema + lowerToIR on strings -*- C++ -*-===//
 #pragma once
 
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 #include "nsc/frontend/Lowering.h"
 #include "nsc/frontend/Parser.h"
 #include "nsc/frontend/Sema.h"
-#include "nsc/frontend/SourceManager.h"
+#include "nsc/support/SourceManager.h"
 #include "nsc/ir/Printer.h"
 #include "nsc/ir/Verifier.h"
 

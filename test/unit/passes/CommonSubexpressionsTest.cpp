@@ -1,7 +1,7 @@
 //===- CommonSubexpressionsTest.cpp - cse pass ----------------------------===//
 #include "PassTestUtil.h"
 
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 
 using namespace nsc;
 using namespace nsc::test;
@@ -11,9 +11,9 @@ namespace {
 /// Number of arithmetic (Binary) nodes in the update block.
 unsigned countBinaryInUpdate(ir::Model &m) {
   unsigned n = 0;
-  passes::forEachStmt(m.update, [&](ir::Stmt &s) {
-    passes::forEachStmtExpr(s, [&](ir::ExprPtr &slot) {
-      passes::forEachNode(*slot, [&](const ir::Expr &e) { n += ir::isa<ir::Binary>(&e); });
+  ir::forEachStmt(m.update, [&](ir::Stmt &s) {
+    ir::forEachStmtExpr(s, [&](ir::ExprPtr &slot) {
+      ir::forEachNode(*slot, [&](const ir::Expr &e) { n += ir::isa<ir::Binary>(&e); });
     });
   });
   return n;

@@ -2,7 +2,7 @@
 #include "PassTestUtil.h"
 
 #include "nsc/ir/Builder.h"
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 
 using namespace nsc;
 using namespace nsc::test;
@@ -11,7 +11,7 @@ namespace {
 
 bool hasInlineRef(ir::Model &m) {
   bool found = false;
-  passes::forEachExprNode(m, [&](const ir::Expr &e) { found |= ir::isa<ir::InlineRef>(&e); });
+  ir::forEachExprNode(m, [&](const ir::Expr &e) { found |= ir::isa<ir::InlineRef>(&e); });
   return found;
 }
 

@@ -2,7 +2,7 @@
 #include "PassTestUtil.h"
 
 #include "nsc/ir/Builder.h"
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 
 using namespace nsc;
 using namespace nsc::test;
@@ -11,7 +11,7 @@ namespace {
 
 unsigned countCalls(ir::Model &m, ir::Builtin b) {
   unsigned n = 0;
-  passes::forEachExprNode(m, [&](const ir::Expr &e) {
+  ir::forEachExprNode(m, [&](const ir::Expr &e) {
     if (auto *c = ir::dyn_cast<ir::Call>(&e); c && c->builtin == b)
       ++n;
   });

@@ -1,7 +1,7 @@
 //===- LinearFormTest.cpp - affine decomposition of IR expressions --------===//
 #include "nsc/passes/LinearForm.h"
 
-#include "nsc/frontend/Units.h"
+#include "nsc/support/Units.h"
 #include "nsc/ir/Printer.h"
 
 #include <gtest/gtest.h>

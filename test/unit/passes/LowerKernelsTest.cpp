@@ -2,7 +2,7 @@
 #include "PassTestUtil.h"
 
 #include "nsc/ir/Builder.h"
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 
 #include <climits>
 
@@ -47,7 +47,7 @@ protected:
   }
   bool noConvolutionsLeft() {
     bool found = false;
-    passes::forEachExprNode(model(), [&](const ir::Expr &e) {
+    ir::forEachExprNode(model(), [&](const ir::Expr &e) {
       auto *c = ir::dyn_cast<ir::Call>(&e);
       found |= c && (c->builtin == ir::Builtin::Convolve || c->builtin == ir::Builtin::Delta);
     });

@@ -2,7 +2,7 @@
 #include "PassTestUtil.h"
 
 #include "nsc/ir/FixedPoint.h"
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 #include "nsc/passes/NetworkRanges.h"
 #include "nsc/passes/Quantize.h"
 

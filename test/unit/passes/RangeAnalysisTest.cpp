@@ -176,7 +176,7 @@ model decay:
 // Trace partitioning (RangePartitions.h) and soundness against float64 runs
 //===----------------------------------------------------------------------===//
 
-#include "nsc/interp/ModelExecutor.h"
+#include "nsc/eval/ModelExecutor.h"
 
 #include <cmath>
 #include <random>
@@ -262,11 +262,11 @@ model gated:
 /// Returns the number of values checked.
 uint64_t simulateAndCheck(const ir::Model &m, const RangeResult &r, const std::vector<Interval> &ports,
                           const std::map<std::string, Interval> &initial, unsigned steps) {
-  interp::ModelExecutor ex(m, m.semantics.dtMs);
-  std::vector<interp::Value> base(ex.rowSize());
+  eval::ModelExecutor ex(m, m.semantics.dtMs);
+  std::vector<eval::Value> base(ex.rowSize());
   std::vector<double> portValue(std::max(1u, ex.portSlots()), 0.0);
   {
-    interp::NeuronFrame f;
+    eval::NeuronFrame f;
     f.row = base.data();
     f.portValue = portValue.data();
     for (const ir::Variable &v : m.variables)
@@ -277,11 +277,11 @@ uint64_t simulateAndCheck(const ir::Model &m, const RangeResult &r, const std::v
     ex.exec(m.prepare, f);
   }
   uint64_t checked = 0;
-  auto check = [&](interp::NeuronFrame &f, const char *where, uint64_t step, bool boundary) {
+  auto check = [&](eval::NeuronFrame &f, const char *where, uint64_t step, bool boundary) {
     for (const ir::Variable &v : m.variables) {
       if (v.vectorSize || !(v.type.kind == ir::TypeKind::Int || v.type.kind == ir::TypeKind::Real))
         continue;
-      interp::Value x = f.cell(ex.slotOf(v.id));
+      eval::Value x = f.cell(ex.slotOf(v.id));
       double d = v.type.kind == ir::TypeKind::Int ? double(x.i) : x.r;
       if (std::isnan(d))
         continue;
@@ -314,20 +314,20 @@ uint64_t simulateAndCheck(const ir::Model &m, const RangeResult &r, const std::v
   for (size_t p = 0; p < ports.size(); ++p)
     combos *= kStrategies;
   // Initial values: the declared ones and the ends of the population's.
-  std::vector<std::vector<interp::Value>> starts{base};
+  std::vector<std::vector<eval::Value>> starts{base};
   for (auto &[name, iv] : initial) {
     auto v = m.findVariable(name);
     for (double end : {iv.lo, iv.hi}) {
       starts.push_back(base);
-      interp::NeuronFrame f;
+      eval::NeuronFrame f;
       f.row = starts.back().data();
       ex.store(*v, end, f);
     }
   }
-  for (const std::vector<interp::Value> &s0 : starts)
+  for (const std::vector<eval::Value> &s0 : starts)
     for (size_t combo = 0; combo < combos; ++combo) {
-      std::vector<interp::Value> row = s0;
-      interp::NeuronFrame f;
+      std::vector<eval::Value> row = s0;
+      eval::NeuronFrame f;
       f.row = row.data();
       f.portValue = portValue.data();
       for (uint64_t k = 0; k < steps; ++k) {

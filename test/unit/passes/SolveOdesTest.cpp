@@ -1,7 +1,7 @@
 //===- SolveOdesTest.cpp - solve-odes pass --------------------------------===//
 #include "PassTestUtil.h"
 
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 
 #include <cmath>
 #include <map>
@@ -25,8 +25,8 @@ protected:
 
   const ir::LocalDecl *localDecl(const std::string &name) {
     const ir::LocalDecl *found = nullptr;
-    for (ir::Block *blk : passes::modelBlocks(model()))
-      passes::forEachStmt(*blk, [&](ir::Stmt &s) {
+    for (ir::Block *blk : ir::modelBlocks(model()))
+      ir::forEachStmt(*blk, [&](ir::Stmt &s) {
         if (auto *d = ir::dyn_cast<ir::LocalDecl>(&s))
           if (model().variables[d->var].name == name)
             found = d;
@@ -80,8 +80,8 @@ protected:
 
   bool noOdesLeft() {
     bool calls = false;
-    for (ir::Block *blk : passes::modelBlocks(model()))
-      passes::forEachStmt(*blk, [&](ir::Stmt &s) { calls |= ir::isa<ir::IntegrateOdes>(&s); });
+    for (ir::Block *blk : ir::modelBlocks(model()))
+      ir::forEachStmt(*blk, [&](ir::Stmt &s) { calls |= ir::isa<ir::IntegrateOdes>(&s); });
     return !calls && model().odes.equations.empty();
   }
 };

@@ -2,10 +2,10 @@
 #pragma once
 
 #include "nsc/frontend/AST.h"
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 #include "nsc/frontend/Parser.h"
 #include "nsc/frontend/Sema.h"
-#include "nsc/frontend/SourceManager.h"
+#include "nsc/support/SourceManager.h"
 
 #include <gtest/gtest.h>
 

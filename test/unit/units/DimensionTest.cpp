@@ -1,5 +1,5 @@
 //===- DimensionTest.cpp - Dimension and Unit algebra ---------------------===//
-#include "nsc/frontend/Units.h"
+#include "nsc/support/Units.h"
 
 #include <gtest/gtest.h>
 

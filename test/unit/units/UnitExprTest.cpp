@@ -1,5 +1,5 @@
 //===- UnitExprTest.cpp - Unit expressions and derived equivalences -------===//
-#include "nsc/frontend/Units.h"
+#include "nsc/support/Units.h"
 
 #include <gtest/gtest.h>
 

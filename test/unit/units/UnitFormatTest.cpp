@@ -1,5 +1,5 @@
 //===- UnitFormatTest.cpp - Canonical unit spelling and dimension names ---===//
-#include "nsc/frontend/Units.h"
+#include "nsc/support/Units.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 //===- UnitLookupTest.cpp - Unit names and SI prefixes --------------------===//
-#include "nsc/frontend/Units.h"
+#include "nsc/support/Units.h"
 
 #include <gtest/gtest.h>
 

@@ -13,7 +13,7 @@
 #include "nsc/frontend/Lowering.h"
 #include "nsc/frontend/Parser.h"
 #include "nsc/frontend/Sema.h"
-#include "nsc/interp/ModelExecutor.h"
+#include "nsc/eval/ModelExecutor.h"
 #include "nsc/ir/FixedPoint.h"
 #include "nsc/passes/PassManager.h"
 #include "nsc/verilog/VerilogBackend.h"
@@ -162,7 +162,7 @@ void checkModel(const std::string &format) {
   const verilog::CoreDesign &core = ds.cores[0];
   const ir::Model &model = *m.models[m.networks[0]->populations[0].model];
   const ir::Precision &P = model.semantics.precision;
-  interp::ModelExecutor ex(model, 0.1);
+  eval::ModelExecutor ex(model, 0.1);
   std::vector<ir::VarId> stored;
   for (const std::string &name : core.stateNames)
     for (const ir::Variable &v : model.variables)
@@ -174,9 +174,9 @@ void checkModel(const std::string &format) {
       theta = v.id;
 
   // The start-up row the builder used (parameters, internals, prepare).
-  std::vector<interp::Value> base(ex.rowSize());
+  std::vector<eval::Value> base(ex.rowSize());
   {
-    interp::NeuronFrame f;
+    eval::NeuronFrame f;
     f.row = base.data();
     std::vector<double> ports(std::max(1u, ex.portSlots()), 0.0);
     f.portValue = ports.data();
@@ -197,7 +197,7 @@ void checkModel(const std::string &format) {
   std::vector<int64_t> values;
   uint64_t spikes = 0;
   for (int trial = 0; trial < 20000; ++trial) {
-    std::vector<interp::Value> row = base;
+    std::vector<eval::Value> row = base;
     std::vector<int64_t> state(stored.size()), next(stored.size());
     for (size_t j = 0; j < stored.size(); ++j) {
       const ir::Variable &v = model.variables[stored[j]];
@@ -218,7 +218,7 @@ void checkModel(const std::string &format) {
       sums[q] = recv[q] ? int64_t(rng() % 4096) - 2048 : 0;
       portValue[ex.portSlot(uint32_t(q))] = std::ldexp(double(sums[q]), -P.fracBits);
     }
-    interp::NeuronFrame f;
+    eval::NeuronFrame f;
     f.row = row.data();
     f.portValue = portValue.data();
     ex.exec(model.update, f);

@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "nsc/frontend/SourceManager.h"
+#include "nsc/support/SourceManager.h"
 #include "nsc/ir/Type.h"
 
 #include <memory>

@@ -12,7 +12,7 @@
 #pragma once
 
 #include "nsc/frontend/AST.h"
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 #include "nsc/ir/IR.h"
 
 #include <memory>

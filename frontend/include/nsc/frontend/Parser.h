@@ -9,7 +9,7 @@
 #pragma once
 
 #include "nsc/frontend/AST.h"
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 
 #include <iosfwd>
 #include <memory>

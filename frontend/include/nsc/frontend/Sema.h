@@ -10,7 +10,7 @@
 #pragma once
 
 #include "nsc/frontend/AST.h"
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 
 namespace nsc {
 

@@ -15,7 +15,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 #include "nsc/ir/IR.h"
 #include "nsc/loihi/CoreConfig.h"
 

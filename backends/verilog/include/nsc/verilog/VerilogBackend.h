@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 #include "nsc/hw/FixedProgram.h"
 #include "nsc/hw/Homeostat.h"
 #include "nsc/hw/NeuronCoreModel.h"

@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 #include "nsc/ir/IR.h"
 #include "nsc/runtime/Philox.h"
 
@@ -25,7 +25,7 @@
 namespace nsc::network {
 
 /// One model population as a kernel sees it in a step. Columns follow the
-/// interpreter's slot order (interp::ModelExecutor::slotOf / portSlot):
+/// interpreter's slot order (eval::ModelExecutor::slotOf / portSlot):
 /// variable slot s of neuron i is columns[s][i], an 8-byte cell (double,
 /// int64, or a bool stored as int64 0/1); port slot p has this step's
 /// summed weights in portValue[p][i] and arrival counts in portCount[p][i].

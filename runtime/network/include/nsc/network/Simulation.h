@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 #include "nsc/ir/IR.h"
 #include "nsc/network/PopulationKernel.h"
 #include "nsc/runtime/Recording.h"

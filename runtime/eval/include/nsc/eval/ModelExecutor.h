@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-namespace nsc::interp {
+namespace nsc::eval {
 
 union Value {
   double r;
@@ -111,4 +111,4 @@ private:
   bool startup_ = false;
 };
 
-} // namespace nsc::interp
+} // namespace nsc::eval

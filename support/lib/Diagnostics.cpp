@@ -1,5 +1,5 @@
 //===- Diagnostics.cpp - Clang-style diagnostic formatting ----------------===//
-#include "nsc/frontend/Diagnostics.h"
+#include "nsc/support/Diagnostics.h"
 
 #include <algorithm>
 #include <ostream>

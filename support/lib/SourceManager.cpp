@@ -1,5 +1,5 @@
 //===- SourceManager.cpp --------------------------------------------------===//
-#include "nsc/frontend/SourceManager.h"
+#include "nsc/support/SourceManager.h"
 
 #include <filesystem>
 #include <fstream>

@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "nsc/frontend/Units.h"
+#include "nsc/support/Units.h"
 
 #include <string>
 #include <string_view>

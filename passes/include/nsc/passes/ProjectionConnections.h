@@ -17,7 +17,7 @@
 #include <fstream>
 #include <optional>
 
-namespace nsc::network {
+namespace nsc::passes {
 
 /// The connection spec of projection `q` of `net`.
 inline runtime::ConnectionSpec connectionSpecOf(const ir::Network &net, const ir::Projection &pr, uint32_t q) {
@@ -54,4 +54,4 @@ inline std::optional<runtime::ConnectResult> buildProjectionConnections(const ru
   return runtime::connectFromCsv(in, spec.path, spec);
 }
 
-} // namespace nsc::network
+} // namespace nsc::passes

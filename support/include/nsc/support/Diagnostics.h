@@ -12,7 +12,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "nsc/frontend/SourceManager.h"
+#include "nsc/support/SourceManager.h"
 
 #include <iosfwd>
 #include <string>

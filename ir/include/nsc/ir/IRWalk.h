@@ -16,7 +16,7 @@
 
 #include <functional>
 
-namespace nsc::passes {
+namespace nsc::ir {
 
 using ExprSlotFn = std::function<void(ir::ExprPtr &)>;
 using StmtFn = std::function<void(ir::Stmt &)>;
@@ -80,4 +80,4 @@ unsigned removeInlines(ir::Module &module, uint32_t model, const std::vector<boo
 /// draws, prints or user function calls (which may do either).
 bool isPure(const ir::Expr &e);
 
-} // namespace nsc::passes
+} // namespace nsc::ir

@@ -1,9 +1,9 @@
 //===- ModelClone.cpp - A deep copy of an IR model ------------------------===//
-#include "ModelClone.h"
+#include "nsc/ir/ModelClone.h"
 
-namespace nsc::loihi {
+namespace nsc::ir {
 
-using namespace ir;
+
 
 namespace {
 ExprPtr copy(const ExprPtr &e) { return e ? e->clone() : nullptr; }
@@ -52,4 +52,4 @@ std::unique_ptr<Model> cloneModel(const Model &m) {
   return c;
 }
 
-} // namespace nsc::loihi
+} // namespace nsc::ir

@@ -1,8 +1,8 @@
 //===- ModelClone.h - A deep copy of an IR model ----------------*- C++ -*-===//
 //
-// The Loihi mapping reads models in ODE form, but the range analysis
-// (nsc/passes/RangeAnalysis.h) needs them solved. The mapping solves a copy
-// so that the module it maps stays in ODE form.
+// For transforming a model without touching the module that holds it: the
+// Loihi mapping reads models in ODE form, but the range analysis
+// (nsc/passes/RangeAnalysis.h) needs them solved, so it solves a copy.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -11,8 +11,8 @@
 
 #include <memory>
 
-namespace nsc::loihi {
+namespace nsc::ir {
 
 std::unique_ptr<ir::Model> cloneModel(const ir::Model &m);
 
-} // namespace nsc::loihi
+} // namespace nsc::ir

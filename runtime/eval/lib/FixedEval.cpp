@@ -7,11 +7,11 @@
 // converts once (R31), see ModelExecutor::evalAs and exec.
 //
 //===----------------------------------------------------------------------===//
-#include "nsc/interp/ModelExecutor.h"
+#include "nsc/eval/ModelExecutor.h"
 
 #include "nsc/ir/FixedPoint.h"
 
-namespace nsc::interp {
+namespace nsc::eval {
 
 using namespace ir;
 
@@ -190,4 +190,4 @@ Value ModelExecutor::evalFixed(const Expr &e, NeuronFrame &f) {
   return out;
 }
 
-} // namespace nsc::interp
+} // namespace nsc::eval

@@ -1,9 +1,9 @@
 //===- IRWalk.cpp - Visiting and renumbering model contents ---------------===//
-#include "nsc/passes/IRWalk.h"
+#include "nsc/ir/IRWalk.h"
 
-namespace nsc::passes {
+namespace nsc::ir {
 
-using namespace ir;
+
 
 void forEachChild(Expr &e, const ExprSlotFn &fn) {
   auto visit = [&](ExprPtr &p) {
@@ -336,4 +336,4 @@ unsigned removeInlines(Module &module, uint32_t model, const std::vector<bool> &
   return removed;
 }
 
-} // namespace nsc::passes
+} // namespace nsc::ir

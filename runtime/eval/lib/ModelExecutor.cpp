@@ -1,5 +1,5 @@
 //===- ModelExecutor.cpp - Run one model's IR for one neuron --------------===//
-#include "nsc/interp/ModelExecutor.h"
+#include "nsc/eval/ModelExecutor.h"
 
 #include "nsc/ir/FixedPoint.h"
 #include "nsc/numerics/MatrixExponential.h"
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <iostream>
 
-namespace nsc::interp {
+namespace nsc::eval {
 
 using namespace ir;
 
@@ -549,4 +549,4 @@ bool ModelExecutor::exec(const Block &blk, NeuronFrame &f) {
   return true;
 }
 
-} // namespace nsc::interp
+} // namespace nsc::eval
