@@ -21,9 +21,10 @@ const char *version() { return NSC_VERSION_STRING; }
 const char *targetName(Target target) { return target == Target::Cpu ? "cpu" : "interp"; }
 
 bool targetAvailable(Target target) {
-  // Both are always built; CUDA, Loihi and Verilog targets are not
-  // executable from the API (yet).
-  return target == Target::Cpu || target == Target::Interp;
+  // The API runs the targets of the table that plug into the network
+  // runtime; the others (cuda, loihi, verilog) are not executable here yet.
+  const targets::Target *t = targets::findTarget(targetName(target));
+  return t && t->networkBackend && t->unavailable().empty();
 }
 
 namespace {
@@ -45,19 +46,18 @@ std::shared_ptr<ModelImpl> compileSession(std::unique_ptr<CompilerSession> sessi
   DiagnosticEngine &diags = session->diagnostics();
   bool ok = inputOk && session->lower();
   if (ok) {
-    passes::PassManager pm;
     // An unknown pass name is the application's mistake, not the source's.
     DiagnosticEngine pipelineDiags(session->sources());
-    if (!pm.addPipeline(opts.passes.empty() ? "default" : opts.passes, pipelineDiags)) {
+    if (!passes::PassManager().addPipeline(opts.passes.empty() ? "default" : opts.passes, pipelineDiags)) {
       std::string msg = pipelineDiags.diagnostics().empty() ? "invalid pass pipeline '" + opts.passes + "'"
                                                             : pipelineDiags.diagnostics().front().message;
       throwArgumentError("passes: " + msg);
     }
-    passes::PassOptions po;
-    po.propagateParameters = opts.propagateParameters;
-    std::ostringstream log; // pass logs are off; the context needs a stream
-    passes::PassContext ctx(diags, log, po);
-    ok = pm.run(*session->module(), ctx);
+    passes::PipelineRequest request;
+    request.spec = opts.passes;
+    request.options.propagateParameters = opts.propagateParameters;
+    std::ostringstream log; // pass logs are off; the pipeline needs a stream
+    ok = passes::runPipeline(*session->module(), diags, request, log);
   }
   if (!ok || diags.hasErrors())
     throw CompileError("", convertDiagnostics(diags));

@@ -14,13 +14,12 @@
 
 #include "nsc/frontend/CompilerSession.h"
 #include "nsc/network/Simulation.h"
+#include "nsc/targets/Target.h"
 
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include "nsc/cpu/CpuBackend.h"
 
 namespace nsc::detail {
 
@@ -31,8 +30,8 @@ struct ModelImpl {
   CompilerOptions options;
   double compileMs = 0;
   std::vector<Message> warnings;
-  /// Networks the source declared; simulateModel appends synthetic ones
-  /// to the module after these.
+  /// Networks the source declared; simulateModel appends single-model
+  /// networks to the module after these.
   size_t sourceNetworks = 0;
 };
 
@@ -42,8 +41,8 @@ struct SimulationImpl {
   /// This simulation's own diagnostics (run-time errors), so simulations
   /// on different threads never share one engine.
   std::unique_ptr<DiagnosticEngine> diags;
-  /// Filled while the kernels are made; must outlive the kernel factory.
-  cpu::CompileStats cpuStats;
+  /// The target's kernels and its compile figures (target table).
+  targets::NetworkBackend backend;
   std::unique_ptr<network::Simulation> sim;
   const ir::Network *network = nullptr;
   network::RunResult result;

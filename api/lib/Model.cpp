@@ -1,7 +1,7 @@
 //===- Model.cpp - Building simulations of a compiled source --------------===//
 #include "Impl.h"
 
-#include "nsc/interp/Interpreter.h"
+#include "nsc/frontend/SingleModelNetwork.h"
 
 #include <chrono>
 #include <cmath>
@@ -26,9 +26,9 @@ const std::shared_ptr<ModelImpl> &Model::impl() const {
 std::vector<std::string> Model::networks() const {
   std::lock_guard<std::mutex> lock(buildMutex()); // simulateModel appends networks
   std::vector<std::string> out;
-  const ir::Module &m = *impl()->session->module();
-  for (size_t i = 0; i < impl()->sourceNetworks; ++i)
-    out.push_back(m.networks[i]->name);
+  for (const auto &n : impl()->session->module()->networks)
+    if (!n->singleModel)
+      out.push_back(n->name);
   return out;
 }
 
@@ -53,26 +53,28 @@ std::string joinNames(const std::vector<std::string> &names) {
   return out.empty() ? "none" : out;
 }
 
-/// Builds the simulation through `make` (forNetwork or forModel) with this
-/// model's target, under the build lock; throws SimulationError with the
-/// engine's diagnostics on failure.
-template <class Make>
-std::unique_ptr<SimulationImpl> buildSimulation(const std::shared_ptr<ModelImpl> &model, Make make,
-                           std::unique_ptr<SimulationImpl> impl) {
+/// Builds the simulation of the network `select` picks (or adds) in the
+/// module, with this model's target from the target table, under the build
+/// lock; throws SimulationError with the diagnostics on failure.
+template <class Select>
+std::unique_ptr<SimulationImpl> buildSimulation(const std::shared_ptr<ModelImpl> &model, Select select,
+                                                std::unique_ptr<SimulationImpl> impl) {
   impl->model = model;
   impl->diags = std::make_unique<DiagnosticEngine>(model->session->sources());
   impl->threads = model->options.threads;
+  impl->backend = targets::findTarget(targetName(model->options.target))->networkBackend();
   network::BuildOptions build;
   build.threads = model->options.threads;
-  if (model->options.target == Target::Cpu)
-    build.kernels = cpu::cpuKernels(&impl->cpuStats);
-  else
-    build.kernels = interp::interpreterKernels();
+  build.kernels = impl->backend.kernels;
   auto start = std::chrono::steady_clock::now();
   {
     std::lock_guard<std::mutex> lock(buildMutex());
     try {
-      impl->sim = make(*model->session->module(), build, *impl->diags);
+      ir::Module &mod = *model->session->module();
+      if (std::optional<uint32_t> index = select(mod, *impl->diags)) {
+        impl->network = mod.networks[*index].get();
+        impl->sim = network::Simulation::forNetwork(mod, *index, build, *impl->diags);
+      }
     } catch (const Error &) {
       throw;
     } catch (const std::bad_alloc &) {
@@ -80,9 +82,6 @@ std::unique_ptr<SimulationImpl> buildSimulation(const std::shared_ptr<ModelImpl>
     } catch (const std::exception &e) {
       impl->diags->error({}, std::string("internal error while building the simulation: ") + e.what());
     }
-    // forModel appends the network it runs.
-    if (impl->sim && !impl->network)
-      impl->network = model->session->module()->networks.back().get();
   }
   if (!impl->sim)
     impl->throwRunError("the simulation could not be built");
@@ -97,37 +96,18 @@ Simulation Model::simulate(const std::string &network) const {
   uint32_t index = 0;
   {
     std::lock_guard<std::mutex> lock(buildMutex());
-    size_t count = impl()->sourceNetworks;
-    std::vector<std::string> names;
-    for (size_t i = 0; i < count; ++i)
-      names.push_back(mod.networks[i]->name);
-    if (network.empty()) {
-      if (count == 0)
-        throwArgumentError("the source declares no network; simulate a neuron model with simulateModel "
-                           "(models: " + joinNames(models()) + ")");
-      if (count > 1)
-        throwArgumentError("the source declares several networks; name one (networks: " + joinNames(names) +
-                           ")");
-    } else {
-      bool found = false;
-      for (size_t i = 0; i < count && !found; ++i)
-        if (names[i] == network) {
-          index = uint32_t(i);
-          found = true;
-        }
-      if (!found)
-        throwArgumentError("no network named '" + network + "' (networks: " + joinNames(names) + ")");
-    }
+    if (network.empty() && impl()->sourceNetworks == 0)
+      throwArgumentError("the source declares no network; simulate a neuron model with simulateModel "
+                         "(models: " + joinNames(models()) + ")");
+    std::string error;
+    std::optional<uint32_t> found = mod.findNetwork(network, &error);
+    if (!found)
+      throwArgumentError(error);
+    index = *found;
   }
-  auto simImpl = std::make_unique<SimulationImpl>();
-  SimulationImpl *raw = simImpl.get();
   return Simulation(buildSimulation(
-      impl(),
-      [index, raw](ir::Module &m, const network::BuildOptions &b, DiagnosticEngine &d) {
-        raw->network = m.networks[index].get();
-        return network::Simulation::forNetwork(m, index, b, d);
-      },
-      std::move(simImpl)));
+      impl(), [index](ir::Module &, DiagnosticEngine &) { return std::optional<uint32_t>(index); },
+      std::make_unique<SimulationImpl>()));
 }
 
 Simulation Model::simulateModel(const std::string &model, uint64_t n) const {
@@ -175,14 +155,14 @@ Simulation Model::simulateModel(const std::string &model, const ModelSetup &setu
   for (const auto &iv : setup.initialValues)
     if (std::isnan(iv.second))
       throwArgumentError("NaN given for '" + iv.first + "'");
-  network::SingleModelSetup s;
+  SingleModelSetup s;
   s.model = model;
   s.n = setup.n;
   // Values without units are in the unit the model declares (hasUnit false).
   for (const auto &[name, value] : setup.initialValues)
     s.params.push_back({name, value, units::Unit{}, false});
   for (const ModelSetup::SpikeInput &in : setup.spikeInputs) {
-    network::SingleModelSetup::SpikeInput si;
+    SingleModelSetup::SpikeInput si;
     si.port = in.port;
     si.timesMs = in.times_ms;
     si.weight = in.weight;
@@ -190,13 +170,8 @@ Simulation Model::simulateModel(const std::string &model, const ModelSetup &setu
   }
   for (const auto &[port, value] : setup.currentInputs)
     s.currentInputs.push_back({port, value, units::Unit{}, false});
-  double dt = m.semantics.dtMs;
-  uint64_t seed = m.semantics.seed;
   return Simulation(buildSimulation(
-      impl(),
-      [&](ir::Module &mod, const network::BuildOptions &b, DiagnosticEngine &d) {
-        return network::Simulation::forModel(mod, s, dt, seed, b, d);
-      },
+      impl(), [&](ir::Module &mod, DiagnosticEngine &d) { return addSingleModelNetwork(mod, s, d); },
       std::make_unique<SimulationImpl>()));
 }
 

@@ -326,11 +326,18 @@ Stats Simulation::stats() const {
   st.bytesPerSynapse = r.synapseMemory.bytesPerSynapse();
   st.compile_ms = s.model->compileMs;
   st.build_ms = s.buildMs;
-  st.codegen_ms = s.cpuStats.codegenMs;
-  st.jit_ms = s.cpuStats.jitMs;
-  st.modelsCompiled = s.cpuStats.compiled;
-  st.memoryCacheHits = s.cpuStats.memoryHits;
-  st.diskCacheHits = s.cpuStats.diskHits;
+  if (s.backend.addStats) {
+    // The target's own figures (the cpu target: code generation, JIT, cache).
+    nlohmann::json j;
+    s.backend.addStats(j);
+    st.codegen_ms = j.value("codegen_ms", 0.0);
+    st.jit_ms = j.value("jit_ms", 0.0);
+    if (j.contains("cache")) {
+      st.modelsCompiled = j["cache"].value("compiled", 0u);
+      st.memoryCacheHits = j["cache"].value("memory_hits", 0u);
+      st.diskCacheHits = j["cache"].value("disk_hits", 0u);
+    }
+  }
   st.run_ms = r.runMs;
   double seconds = st.time_ms / 1000.0;
   // Before the first run or step the engine has filled in no figures.

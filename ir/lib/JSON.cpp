@@ -334,6 +334,12 @@ static json networkToJSON(const Network &n) {
       jp["model"] = p.model;
       jp["model_name"] = p.modelName;
     }
+    if (!p.constantInputs.empty()) {
+      json ci = json::array();
+      for (const ConstantInput &c : p.constantInputs)
+        ci.push_back({{"port", c.port}, {"port_name", c.portName}, {"value", c.value}});
+      jp["constant_inputs"] = ci;
+    }
     pops.push_back(jp);
   }
   j["populations"] = pops;

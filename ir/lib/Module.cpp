@@ -124,6 +124,32 @@ std::optional<uint32_t> Module::findModel(const std::string &name) const {
   return std::nullopt;
 }
 
+std::optional<uint32_t> Module::findNetwork(const std::string &name, std::string *error) const {
+  std::vector<uint32_t> source;
+  std::string names;
+  for (uint32_t i = 0; i < networks.size(); ++i)
+    if (!networks[i]->singleModel) {
+      source.push_back(i);
+      names += (names.empty() ? "'" : ", '") + networks[i]->name + "'";
+    }
+  auto fail = [&](std::string message) -> std::optional<uint32_t> {
+    if (error)
+      *error = std::move(message);
+    return std::nullopt;
+  };
+  if (name.empty()) {
+    if (source.size() == 1)
+      return source.front();
+    if (source.empty())
+      return fail("the input has no network");
+    return fail("the input has several networks (" + names + "): choose one by name");
+  }
+  for (uint32_t i : source)
+    if (networks[i]->name == name)
+      return i;
+  return fail("no network named '" + name + "' (networks: " + (names.empty() ? "none" : names) + ")");
+}
+
 Model &Module::addModel(std::unique_ptr<Model> m) {
   models.push_back(std::move(m));
   return *models.back();

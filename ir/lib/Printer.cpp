@@ -431,7 +431,7 @@ void printNetwork(const Network &n, const Module &mod, std::ostream &os) {
     head += fmt::format("[{}]", p.size);
     if (p.semantics != n.semantics)
       head += " semantics " + printSemantics(p.semantics);
-    if (p.inits.empty()) {
+    if (p.inits.empty() && p.constantInputs.empty()) {
       top.line(1, head);
       continue;
     }
@@ -443,6 +443,8 @@ void printNetwork(const Network &n, const Module &mod, std::ostream &os) {
       else
         inner.line(2, i.name + " = " + inner.expr(i.value.get()));
     }
+    for (const ConstantInput &c : p.constantInputs)
+      inner.line(2, "constant_input " + c.portName + " = " + formatReal(c.value));
     top.line(1, "}");
   }
   for (const Projection &pr : n.projections) {

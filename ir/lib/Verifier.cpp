@@ -617,6 +617,9 @@ void verifyNetwork(const Module &mod, const Network &n, std::vector<Violation> &
         fail(i.loc, fmt::format("initialiser '{}' of '{}' has type '{}', expected '{}'", i.name,
                                 p.name, printType(i.value->type), printType(m.variables[i.var].type)));
     }
+    for (const ConstantInput &c : p.constantInputs)
+      if (c.port >= m.ports.size() || m.ports[c.port].kind != PortKind::Continuous)
+        fail(p.loc, fmt::format("constant input '{}' of '{}' names no continuous port", c.portName, p.name));
   }
   for (const Projection &pr : n.projections) {
     verifySlice(n, pr.source, "projection source", out, pr.loc);

@@ -132,4 +132,18 @@ bool PassManager::run(ir::Module &module, PassContext &ctx) {
   return true;
 }
 
+bool runPipeline(ir::Module &module, DiagnosticEngine &diags, const PipelineRequest &request, std::ostream &log) {
+  PassManager pm;
+  bool ok = pm.addPipeline(request.spec.empty() ? "default" : request.spec, diags);
+  for (const std::string &p : request.printAfter)
+    ok &= pm.addPrintAfter(p, diags);
+  if (!ok)
+    return false;
+  pm.setPrintAfterAll(request.printAfterAll);
+  pm.setPrintStream(&log);
+  pm.setLogPasses(request.logPasses);
+  PassContext ctx(diags, log, request.options);
+  return pm.run(module, ctx);
+}
+
 } // namespace nsc::passes

@@ -2,9 +2,8 @@
 #include "Subcommands.h"
 
 #include "VerifyCommand.h"
-#ifdef NSC_HAVE_LOIHI
-#include "LoihiCommand.h"
-#endif
+
+#include "nsc/targets/Target.h"
 
 #include <cstring>
 #include <exception>
@@ -13,13 +12,17 @@
 namespace nsc::driver {
 
 const std::vector<Subcommand> &subcommands() {
-  static const std::vector<Subcommand> table = {
-      {"verify", "run one model or network on several targets and compare their spikes and traces",
-       verifyMain},
-#ifdef NSC_HAVE_LOIHI
-      {"run", "emulate a saved Loihi core configuration (nsc run net.json --run=1s)", loihiRunMain},
-#endif
-  };
+  // The driver's own commands, then those the targets bring (target table).
+  static const std::vector<Subcommand> table = [] {
+    std::vector<Subcommand> t = {
+        {"verify", "run one model or network on several targets and compare their spikes and traces",
+         verifyMain},
+    };
+    for (const targets::Target &target : targets::targetTable())
+      for (const targets::Subcommand &s : target.subcommands)
+        t.push_back({s.name, s.summary, s.main});
+    return t;
+  }();
   return table;
 }
 
@@ -27,9 +30,9 @@ bool dispatchSubcommand(int argc, char **argv, int &status) {
   if (argc < 2)
     return false;
   for (const Subcommand &s : subcommands()) {
-    if (std::strcmp(argv[1], s.name) != 0)
+    if (s.name != argv[1])
       continue;
-    std::string prog = std::string("nsc ") + s.name;
+    std::string prog = "nsc " + s.name;
     std::vector<char *> args(argv + 1, argv + argc);
     args[0] = prog.data();
     try {
@@ -47,7 +50,7 @@ bool dispatchSubcommand(int argc, char **argv, int &status) {
 std::string subcommandHelp() {
   std::string text = "Subcommands (each has its own --help):\n";
   for (const Subcommand &s : subcommands())
-    text += std::string("  nsc ") + s.name + " ...  " + s.summary + "\n";
+    text += "  nsc " + s.name + " ...  " + s.summary + "\n";
   return text;
 }
 

@@ -5,21 +5,23 @@
 // parses the classic `nsc FILE... [options]` command line, so that command
 // keeps working unchanged (a file literally named like a subcommand is
 // reached as ./NAME). Adding one: a `int NAMEMain(int argc, char **argv)`
-// in tools/nsc/<Thing>Command.cpp and one line in Subcommands.cpp.
+// in tools/nsc/<Thing>Command.cpp and one line in Subcommands.cpp; a
+// target's own commands (loihi's `nsc run`) come from the target table.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace nsc::driver {
 
 struct Subcommand {
-  const char *name;    // "verify"
-  const char *summary; // one line for `nsc --help`
+  std::string name;    // "verify"
+  std::string summary; // one line for `nsc --help`
   /// argv[0] is "nsc NAME"; returns the process exit status.
-  int (*main)(int argc, char **argv);
+  std::function<int(int argc, char **argv)> main;
 };
 
 const std::vector<Subcommand> &subcommands();

@@ -3,17 +3,9 @@
 
 #include "VerifyTolerance.h"
 
-#include "CudaCommand.h"
-
-#include "nsc/cpu/CpuBackend.h"
 #include "nsc/frontend/Parser.h"
-#include "nsc/interp/Interpreter.h"
-#ifdef NSC_HAVE_LOIHI
-#include "nsc/loihi/Run.h"
-#endif
-#include "nsc/network/Simulation.h"
-#include "nsc/passes/PassManager.h"
 #include "nsc/runtime/SpikeMetrics.h"
+#include "nsc/targets/Target.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -27,115 +19,9 @@
 
 namespace nsc::driver {
 
-namespace {
-
-/// The default pass pipeline, as `nsc FILE --run` runs it.
-bool runDefaultPipeline(CompilerSession &session) {
-  passes::PassManager pm;
-  if (!pm.addPipeline("default", session.diagnostics()))
-    return false;
-  passes::PassContext ctx(session.diagnostics(), std::cerr);
-  return pm.run(*session.module(), ctx);
-}
-
-/// cpu and interp: the default pipeline, then the network runtime with the
-/// backend's kernels.
-bool runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const network::KernelFactory &kernels,
-                         TargetRun &out) {
-  if (!runDefaultPipeline(session))
-    return false;
-  Backend backend;
-  backend.kernels = kernels;
-  std::unique_ptr<network::Simulation> sim = buildSimulation(session, req, backend);
-  if (!sim)
-    return false;
-  network::RunOptions opt;
-  std::string err;
-  if (!parseDurationMs(req.duration, opt.durationMs, err)) {
-    session.diagnostics().error({}, "--run: " + err);
-    return false;
-  }
-  opt.traceVariables = req.trace;
-  network::RunResult res;
-  bool ok = sim->run(opt, res);
-  for (auto &[w, count] : res.warnings)
-    std::cerr << "nsc: warning: [" << req.target << "] " << w
-              << (count > 1 ? " (" + std::to_string(count) + " times)" : "") << "\n";
-  for (const network::PopulationStats &p : res.populations)
-    out.populations.push_back({p.name, p.size, p.isSource});
-  out.spikes = std::move(res.spikes);
-  out.traces = std::move(res.traces);
-  out.runMs = res.runMs;
-  return ok;
-}
-
-#ifdef NSC_HAVE_LOIHI
-/// loihi: map, place and emulate the network (backends/loihi/Run.h). It
-/// takes the lowered module before solve-odes and runs its own passes.
-bool runOnLoihi(CompilerSession &session, const RunRequest &req, TargetRun &out) {
-  DiagnosticEngine &diags = session.diagnostics();
-  ir::Module &mod = *session.module();
-  if (!req.model.empty() || mod.networks.empty()) {
-    diags.error({}, "target 'loihi' runs networks; --model runs (or a file without a network) need cpu or interp");
-    return false;
-  }
-  uint32_t index = 0;
-  if (!req.network.empty()) {
-    bool found = false;
-    for (uint32_t i = 0; i < mod.networks.size(); ++i)
-      if (mod.networks[i]->name == req.network) {
-        index = i;
-        found = true;
-      }
-    if (!found) {
-      diags.error({}, "--network: no network named '" + req.network + "'");
-      return false;
-    }
-  } else if (mod.networks.size() > 1) {
-    diags.error({}, "the input has several networks; choose one with --network");
-    return false;
-  }
-  loihi::LoihiRunOptions opt;
-  std::string err;
-  if (!parseDurationMs(req.duration, opt.durationMs, err)) {
-    diags.error({}, "--run: " + err);
-    return false;
-  }
-  opt.traceVariables = req.trace;
-  loihi::LoihiRunResult res;
-  if (!loihi::runNetworkOnLoihi(mod, index, opt, res, diags))
-    return false;
-  for (const ir::Population &p : mod.networks[index]->populations)
-    out.populations.push_back({p.name, p.size, p.kind != ir::PopulationKind::Model});
-  out.spikes = std::move(res.spikes);
-  out.traces = std::move(res.traces);
-  out.runMs = res.runMs;
-  return true;
-}
-#endif
-
-} // namespace
-
-const std::vector<TargetRunner> &targetRunners() {
-  static const std::vector<TargetRunner> runners = {
-      {"cpu", "LLVM code, JIT-compiled in-process", [] { return std::string(); },
-       [](CompilerSession &s, const RunRequest &r, TargetRun &out) {
-         return runOnNetworkRuntime(s, r, cpu::cpuKernels(), out);
-       }},
-      {"interp", "the reference interpreter", [] { return std::string(); },
-       [](CompilerSession &s, const RunRequest &r, TargetRun &out) {
-         return runOnNetworkRuntime(s, r, interp::interpreterKernels(), out);
-       }},
-#ifdef NSC_HAVE_LOIHI
-      {"loihi", "the bit-accurate Loihi-style emulator", [] { return std::string(); }, runOnLoihi},
-#else
-      {"loihi", "the bit-accurate Loihi-style emulator",
-       [] { return std::string("this nsc was built without the Loihi backend (backends/loihi)"); }, nullptr},
-#endif
-      {"cuda", "CUDA on an NVIDIA GPU (NVRTC + driver API)", cudaUnavailable, runCudaForVerify},
-  };
-  return runners;
-}
+using targets::RunRequest;
+using targets::Target;
+using targets::TargetRun;
 
 namespace {
 
@@ -143,7 +29,7 @@ namespace {
 /// "cpu:precision=float32:solver=rk4".
 struct TargetSpec {
   std::string label; // as written
-  const TargetRunner *runner = nullptr;
+  const Target *target = nullptr;
   std::vector<std::pair<std::string, std::string>> overrides; // key, value text
 };
 
@@ -159,17 +45,14 @@ bool parseTargets(const std::vector<std::string> &items, std::vector<TargetSpec>
     spec.label = item;
     size_t colon = item.find(':');
     std::string name = item.substr(0, colon);
-    for (const TargetRunner &r : targetRunners())
-      if (r.name == name)
-        spec.runner = &r;
-    if (!spec.runner) {
-      std::string known;
-      for (const TargetRunner &r : targetRunners())
-        known += (known.empty() ? "" : ", ") + r.name;
-      error = "unknown target '" + name + "' (known: " + known + ")";
+    spec.target = targets::findTarget(name);
+    if (!spec.target || !spec.target->verifyRun) {
+      error = (spec.target ? "target '" + name + "' generates code and cannot be run to compare (runnable: "
+                           : "unknown target '" + name + "' (known: ") +
+              targets::targetNames([](const Target &t) { return bool(t.verifyRun); }) + ")";
       return false;
     }
-    if (std::string why = spec.runner->unavailable(); !why.empty()) {
+    if (std::string why = spec.target->unavailable(); !why.empty()) {
       error = "target '" + name + "' is not available: " + why;
       return false;
     }
@@ -323,8 +206,9 @@ int verifyMain(int argc, char **argv) {
   std::string targetHelp = "Targets to run, the reference first; TARGET:SETTING=VALUE overrides a semantics "
                            "setting (precision, solver, rk45_rtol, rk45_atol) for that run, e.g. "
                            "--targets=interp,interp:precision=float32. Known:";
-  for (const TargetRunner &r : targetRunners())
-    targetHelp += " " + r.name + " (" + r.summary + (r.unavailable().empty() ? "" : ", not in this build") + ")";
+  for (const Target &t : targets::targetTable())
+    if (t.verifyRun)
+      targetHelp += " " + t.name + " (" + t.summary + (t.unavailable().empty() ? "" : "; not available here") + ")";
   app.add_option("--targets", targets, targetHelp)->required()->delimiter(',');
   app.add_option("--run", duration, "Simulate this long: 1s, 250ms, 100 (ms) (default 1s)");
   app.add_option("--network", req.network, "The network to run when the file has several");
@@ -363,7 +247,7 @@ int verifyMain(int argc, char **argv) {
     if (!tol.parse(t, err))
       return usage("--tolerance: " + err);
   double runMs = 0;
-  if (!parseDurationMs(duration, runMs, err))
+  if (!targets::parseDurationMs(duration, runMs, err))
     return usage("--run: " + err);
   runtime::SpikeMetricOptions metric;
   {
@@ -422,7 +306,7 @@ int verifyMain(int argc, char **argv) {
              : mod.networks.size() == 1        ? "network '" + mod.networks[0]->name + "'"
                                                : std::string();
     }
-    bool ran = compiled && specs[i].runner->run(*session, r, run);
+    bool ran = compiled && specs[i].target->verifyRun(*session, r, run);
     // Every target compiles the same file: its warnings are shown once.
     if (i == 0 || diags.hasErrors())
       diags.flush(std::cerr);

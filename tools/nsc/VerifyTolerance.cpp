@@ -1,7 +1,7 @@
 //===- VerifyTolerance.cpp - nsc verify --tolerance=... -------------------===//
 #include "VerifyTolerance.h"
 
-#include "RunCommand.h"
+#include "nsc/targets/RunRequest.h"
 
 #include <fmt/format.h>
 
@@ -73,7 +73,7 @@ bool VerifyTolerance::parse(const std::string &text, std::string &error) {
     } else if (key == "diverge") {
       double ms;
       std::string err;
-      if (!parseDurationMs(value, ms, err)) {
+      if (!targets::parseDurationMs(value, ms, err)) {
         error = "'" + item + "': " + err;
         return false;
       }

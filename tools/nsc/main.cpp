@@ -3,10 +3,11 @@
 //   nsc FILE... [--emit=tokens|ast|ir|ir-json] [-o OUT] [-I DIR]... [--Werror]
 //       [--passes=a,b|default] [--print-after=PASS]... [--print-after-all]
 //       [--log-passes] [--propagate-parameters] [--list-passes]
-//   nsc FILE --target=cpu --emit=llvm|asm|obj [-o OUT]
-//   nsc FILE --target=cpu|interp --run=DURATION [run options, RunCommand.h]
+//   nsc FILE --target=NAME [--run=DURATION] [--emit=KIND] [-o OUT] [options]
 //
-// With no --emit, nsc checks the model (parse, sema, lowering, IR verifier)
+// Targets come from the target table (nsc/targets/Target.h): the driver
+// checks what a target accepts (--run, its --emit kinds, the pass options)
+// and calls its entry point. With no --emit and no target, nsc checks the model (parse, sema, lowering, IR verifier)
 // and prints only diagnostics. IR passes run after lowering when --passes
 // (or a flag that observes passes) is given; IR printed after passes and
 // the pass log go to stderr, like MLIR's, so stdout keeps the --emit output. Exit status: 0 success, 1 errors in the input,
@@ -16,23 +17,14 @@
 #include "nsc/frontend/ASTPrinter.h"
 #include "nsc/frontend/CompilerSession.h"
 #include "nsc/frontend/Parser.h"
-#include "nsc/cpu/CpuBackend.h"
-#include "nsc/interp/Interpreter.h"
 #include "nsc/ir/JSON.h"
 #include "nsc/ir/Printer.h"
 #include "nsc/passes/PassManager.h"
+#include "nsc/targets/Target.h"
 
 #include <CLI/CLI.hpp>
 
-#include "CudaCommand.h"
-#include "RunCommand.h"
-#include "VerilogCommand.h"
-#ifdef NSC_HAVE_LOIHI
-#include "LoihiCommand.h"
-#endif
 #include "Subcommands.h"
-
-#include <chrono>
 
 #include <cstdlib>
 #include <fstream>
@@ -41,15 +33,9 @@
 #include <sstream>
 #include <unistd.h>
 
-#ifdef NSC_HAVE_LOIHI
-#define NSC_LOIHI_BUILT true
-#else
-#define NSC_LOIHI_BUILT false
-#endif
-
 namespace {
 
-enum class Emit { Check, Tokens, Ast, Ir, IrJson, LLVM, Asm, Obj, Verilog, Cuda };
+enum class Emit { Check, Tokens, Ast, Ir, IrJson, Target };
 
 struct Options {
   std::vector<std::string> inputs;
@@ -70,34 +56,32 @@ struct Options {
   bool explainQuantization = false;
   std::vector<std::string> ranges; // --range VAR=lo..hi (quantize pass, loihi mapping)
   uint32_t chips = 0;              // --chips=N (loihi placement; 0: any)
-  nsc::driver::RunRequest runReq;
+  std::string targetEmit;          // --emit of a target's kind (llvm, cuda, verilog, ...)
+  nsc::targets::RunRequest runReq;
 
   bool runPasses() const {
     return !passes.empty() || !printAfter.empty() || printAfterAll || logPasses ||
            explainSolvers || explainQuantization;
+  }
+
+  nsc::passes::PipelineRequest pipeline() const {
+    nsc::passes::PipelineRequest r;
+    r.spec = passes;
+    r.printAfter = printAfter;
+    r.printAfterAll = printAfterAll;
+    r.logPasses = logPasses;
+    r.options.propagateParameters = propagateParameters;
+    r.options.explainSolvers = explainSolvers;
+    r.options.explainQuantization = explainQuantization;
+    r.options.ranges = ranges;
+    return r;
   }
 };
 
 /// Runs the requested pipeline on the lowered module. --print-after and
 /// --log-passes without --passes observe the default pipeline.
 bool runPasses(const Options &opts, nsc::CompilerSession &session) {
-  nsc::DiagnosticEngine &diags = session.diagnostics();
-  nsc::passes::PassManager pm;
-  bool ok = pm.addPipeline(opts.passes.empty() ? "default" : opts.passes, diags);
-  for (const std::string &p : opts.printAfter)
-    ok &= pm.addPrintAfter(p, diags);
-  if (!ok)
-    return false;
-  pm.setPrintAfterAll(opts.printAfterAll);
-  pm.setPrintStream(&std::cerr);
-  pm.setLogPasses(opts.logPasses);
-  nsc::passes::PassOptions po;
-  po.propagateParameters = opts.propagateParameters;
-  po.explainSolvers = opts.explainSolvers;
-  po.explainQuantization = opts.explainQuantization;
-  po.ranges = opts.ranges;
-  nsc::passes::PassContext ctx(diags, std::cerr, po);
-  return pm.run(*session.module(), ctx);
+  return nsc::passes::runPipeline(*session.module(), session.diagnostics(), opts.pipeline());
 }
 
 bool useColor(const std::string &mode) {
@@ -106,22 +90,6 @@ bool useColor(const std::string &mode) {
   if (mode == "never" || std::getenv("NSC_NO_COLOR"))
     return false;
   return isatty(STDERR_FILENO);
-}
-
-/// Writes `text` to -o OUT or stdout. False (with a diagnostic) on I/O error.
-bool writeOutput(const Options &opts, const std::string &text, nsc::DiagnosticEngine &diags) {
-  if (opts.output.empty() || opts.output == "-") {
-    std::cout << text;
-    std::cout.flush();
-    return bool(std::cout);
-  }
-  std::ofstream out(opts.output, std::ios::binary);
-  out << text;
-  if (!out) {
-    diags.error({}, "cannot write output file '" + opts.output + "'");
-    return false;
-  }
-  return true;
 }
 
 int run(const Options &opts) {
@@ -143,49 +111,17 @@ int run(const Options &opts) {
     ok &= session.addInputFile(in);
   if (!ok)
     return finish(false);
-  if (opts.target == "cuda") // CudaCommand.cpp
-    return finish(nsc::driver::runCudaCommand(session, {opts.runReq, opts.output, opts.emit == Emit::Cuda}) == 0);
-  if (opts.target == "verilog") // VerilogCommand.cpp
-    return finish(nsc::driver::runVerilogCommand(
-                      session, {opts.runReq.network, opts.output, opts.emit == Emit::Verilog}) == 0);
-#ifdef NSC_HAVE_LOIHI
-  if (opts.target == "loihi") // LoihiCommand.cpp
-    return finish(nsc::driver::runLoihiCommand(session, opts.runReq, opts.output,
-                                               {opts.ranges, opts.explainQuantization, opts.chips}) == 0);
-#endif
-
-  if (!opts.runReq.duration.empty()) {
-    // Execution always runs the default pipeline (or --passes).
-    auto t0 = std::chrono::steady_clock::now();
-    Options o = opts;
-    if (o.passes.empty())
-      o.passes = "default";
-    if (!session.lower() || !runPasses(o, session))
-      return finish(false);
-    nsc::driver::RunRequest req = opts.runReq;
-    req.target = opts.target;
-    req.compileMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (const nsc::targets::Target *target = nsc::targets::findTarget(opts.target)) {
+    nsc::targets::Invocation inv;
+    inv.run = opts.runReq;
+    inv.run.target = target->name;
+    inv.output = opts.output;
+    inv.emit = opts.targetEmit;
+    inv.pipeline = opts.pipeline();
+    inv.chips = opts.chips;
+    int rc = target->main(session, inv);
     diags.flush(std::cerr);
-    nsc::driver::Backend backend;
-    nsc::cpu::CompileStats cpuStats;
-    if (opts.target == "cpu") {
-      backend.kernels = nsc::cpu::cpuKernels(&cpuStats);
-      backend.addStats = [&cpuStats, &req](nlohmann::json &j) {
-        j["codegen_ms"] = cpuStats.codegenMs;
-        j["jit_ms"] = cpuStats.jitMs;
-        // Source file to runnable machine code: front end, passes,
-        // code generation, optimisation and JIT (or cache load).
-        j["model_to_code_ms"] = req.compileMs + cpuStats.codegenMs + cpuStats.jitMs;
-        j["cache"] = {{"compiled", cpuStats.compiled},
-                      {"memory_hits", cpuStats.memoryHits},
-                      {"disk_hits", cpuStats.diskHits},
-                      {"directory", cpuStats.cacheDirectory}};
-      };
-    } else {
-      backend.kernels = nsc::interp::interpreterKernels();
-    }
-    int rc = nsc::driver::runModule(session, req, backend);
-    return finish(rc == 0);
+    return rc == 0 && diags.hasErrors() ? 1 : rc;
   }
 
   std::ostringstream out;
@@ -206,28 +142,7 @@ int run(const Options &opts) {
       return finish(false);
     nsc::ir::printModule(*session.module(), out);
     break;
-  case Emit::LLVM:
-  case Emit::Asm:
-  case Emit::Obj: {
-    // Machine code always comes from the default pipeline (or --passes).
-    Options o = opts;
-    if (o.passes.empty())
-      o.passes = "default";
-    if (!session.lower() || !runPasses(o, session))
-      return finish(false);
-    std::string text, error;
-    auto kind = opts.emit == Emit::LLVM  ? nsc::cpu::EmitKind::LLVMIR
-                : opts.emit == Emit::Asm ? nsc::cpu::EmitKind::Assembly
-                                         : nsc::cpu::EmitKind::Object;
-    if (!nsc::cpu::emitModule(*session.module(), kind, text, error)) {
-      diags.error({}, "--emit: " + error);
-      return finish(false);
-    }
-    out << text;
-    break;
-  }
-  case Emit::Verilog: // handled above (VerilogCommand.cpp)
-  case Emit::Cuda:    // handled above (CudaCommand.cpp)
+  case Emit::Target: // handled above, by the target's entry point
     break;
   case Emit::IrJson:
     if (!session.lower() || (opts.runPasses() && !runPasses(opts, session)))
@@ -235,8 +150,54 @@ int run(const Options &opts) {
     out << nsc::ir::moduleToJSON(*session.module()).dump(2) << "\n";
     break;
   }
-  ok = !diags.hasErrors() && writeOutput(opts, out.str(), diags);
+  ok = !diags.hasErrors() && nsc::targets::writeOutput(opts.output, out.str(), diags);
   return finish(ok);
+}
+
+/// Resolves --emit and --target against the target table and checks that
+/// the target takes what the command line asks (--run, its --emit kind,
+/// the pass options). Returns an exit status to stop with, or -1 to go on.
+int checkTargetOptions(Options &opts, const std::string &emit,
+                       const std::map<std::string, const nsc::targets::Target *> &emitOwner) {
+  auto usage = [](const std::string &msg) {
+    std::cerr << "nsc: error: " << msg << "\n";
+    return 2;
+  };
+  static const std::map<std::string, Emit> frontEnd = {
+      {"tokens", Emit::Tokens}, {"ast", Emit::Ast}, {"ir", Emit::Ir}, {"ir-json", Emit::IrJson}};
+  if (auto it = frontEnd.find(emit); it != frontEnd.end())
+    opts.emit = it->second;
+  if (auto it = emitOwner.find(emit); it != emitOwner.end()) {
+    // --emit=llvm alone means the cpu target, --emit=cuda the cuda target, ...
+    const nsc::targets::Target &owner = *it->second;
+    if (opts.target.empty())
+      opts.target = owner.name;
+    if (opts.target != owner.name)
+      return usage("--emit=" + emit + " is the " + owner.name + " target's output; it does not combine with --target=" +
+                   opts.target);
+    opts.emit = Emit::Target;
+    opts.targetEmit = emit;
+  }
+  if (opts.target.empty()) {
+    if (!opts.runReq.duration.empty())
+      return usage("--run needs a target that executes: --target=" +
+                   nsc::targets::targetNames([](const nsc::targets::Target &t) { return t.executes; }));
+    return -1;
+  }
+  const nsc::targets::Target &target = *nsc::targets::findTarget(opts.target);
+  if (opts.emit != Emit::Check && opts.emit != Emit::Target)
+    return usage("--emit=" + emit + " prints the front end's output; it does not combine with --target=" +
+                 target.name);
+  if (!opts.runReq.duration.empty() && !target.executes)
+    return usage("--run needs a target that executes: --target=" +
+                 nsc::targets::targetNames([](const nsc::targets::Target &t) { return t.executes; }) +
+                 " (--target=" + target.name + " generates code)");
+  if (!target.runsPipeline && (!opts.passes.empty() || !opts.printAfter.empty() || opts.printAfterAll ||
+                               opts.logPasses || opts.explainSolvers || opts.propagateParameters))
+    return usage("--passes, --print-after, --print-after-all, --log-passes, --explain-solvers and "
+                 "--propagate-parameters do not apply to --target=" + target.name +
+                 ": it maps the model in ODE form itself");
+  return -1;
 }
 
 } // namespace
@@ -247,9 +208,7 @@ int main(int argc, char **argv) {
   CLI::App app{"nsc - a compiler for spiking neural network models\n"
                "Checks .nrn and NESTML (.nestml) model files, prints their "
                "tokens, AST or typed IR (optionally after IR passes, --passes), "
-               "compiles them to machine code (--target=cpu; --emit=llvm|asm|obj), "
-               "CUDA source (--target=cuda), a Loihi-style core configuration (--target=loihi) "
-               "or Verilog (--target=verilog), and runs them (--target=cpu|interp|loihi|cuda --run=...)."};
+               "compiles them for a target (--target; see the list below) and runs them (--run=...)."};
   app.footer(nsc::driver::subcommandHelp());
   app.set_version_flag("--version", std::string("nsc ") + NSC_VERSION);
   Options opts;
@@ -264,29 +223,30 @@ int main(int argc, char **argv) {
       "List the IR passes and exit");
   app.add_option("files", opts.inputs, "Model and network files (.nrn, .nestml)")
       ->required();
-  const std::map<std::string, Emit> emits = {{"tokens", Emit::Tokens},
-                                             {"ast", Emit::Ast},
-                                             {"ir", Emit::Ir},
-                                             {"ir-json", Emit::IrJson},
-                                             {"llvm", Emit::LLVM},
-                                             {"asm", Emit::Asm},
-                                             {"obj", Emit::Obj},
-                                             {"verilog", Emit::Verilog},
-                                             {"cuda", Emit::Cuda}};
+  // Front-end outputs, then every kind a target of the table emits.
+  std::vector<std::string> emitKinds = {"tokens", "ast", "ir", "ir-json"};
+  std::map<std::string, const nsc::targets::Target *> emitOwner;
+  std::string emitHelp = "What to print: tokens, ast, ir, ir-json";
+  std::vector<std::string> targetNames;
+  std::string targetHelp = "Where to run or what to generate:";
+  for (const nsc::targets::Target &t : nsc::targets::targetTable()) {
+    targetNames.push_back(t.name);
+    targetHelp += " " + t.name + " (" + t.summary + ");";
+    for (const std::string &k : t.emits) {
+      emitKinds.push_back(k);
+      emitOwner[k] = &t;
+      emitHelp += ", " + k + " (--target=" + t.name + ")";
+    }
+  }
+  targetHelp.back() = '.';
+  emitHelp += " (default: check only)";
   std::string emit;
-  app.add_option("--emit", emit,
-                 "What to print: tokens, ast, ir, ir-json; with --target=cpu: llvm (optimised LLVM IR), "
-                 "asm (assembly), obj (an object file, needs -o); verilog (the hardware modules, --target=verilog) "
-                 "(default: check only)")
-      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-json", "llvm", "asm", "obj", "verilog", "cuda"}));
-  app.add_option("--target", opts.target,
-                 "Where to run or what to generate: interp (the reference interpreter), "
-                 "cpu (LLVM, JIT-compiled in-process), verilog (the network's hardware blocks: -o DIR gets .v files, "
-                 "harnesses, testbenches; docs/verilog.md); cuda (CUDA source + driver: -o DIR, --emit=cuda; docs/cuda.md); loihi (a Loihi-style core configuration: -o net.json, or --run in the bit-accurate "
-                 "emulator; docs/loihi.md)")
-      ->check(CLI::IsMember({"interp", "cpu", "cuda", "loihi", "verilog"}));
-  nsc::driver::RunRequest &rr = opts.runReq;
-  auto *runGroup = app.add_option_group("Running (--target=interp|cpu|loihi|cuda)");
+  app.add_option("--emit", emit, emitHelp)->check(CLI::IsMember(emitKinds));
+  app.add_option("--target", opts.target, targetHelp)->check(CLI::IsMember(targetNames));
+  nsc::targets::RunRequest &rr = opts.runReq;
+  auto *runGroup = app.add_option_group(
+      "Running (--target=" +
+      nsc::targets::targetNames([](const nsc::targets::Target &t) { return t.executes; }) + ")");
   runGroup->add_option("--run", rr.duration, "Simulate this long: 1s, 250ms, 100 (ms)");
   runGroup->add_option("--model", rr.model, "Run --n copies of this neuron model (files without a network)");
   runGroup->add_option("--network", rr.network, "The network to run when a file has several");
@@ -337,50 +297,8 @@ int main(int argc, char **argv) {
   } catch (const CLI::ParseError &e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  if (!emit.empty())
-    opts.emit = emits.at(emit);
-  if (opts.emit == Emit::Cuda || opts.target == "cuda") { // CudaCommand.cpp checks its own options
-    opts.target = "cuda";
-    return run(opts);
-  }
-  if (opts.emit == Emit::Verilog && opts.target.empty())
-    opts.target = "verilog"; // --emit=verilog alone means the verilog backend
-  if ((opts.emit == Emit::Verilog) != (opts.target == "verilog") && opts.emit != Emit::Check) {
-    std::cerr << "nsc: error: --emit=verilog goes with --target=verilog (and --target=verilog with no other --emit)\n";
-    return 2;
-  }
-  bool machineCode = opts.emit == Emit::LLVM || opts.emit == Emit::Asm || opts.emit == Emit::Obj;
-  if (machineCode && opts.target.empty())
-    opts.target = "cpu"; // --emit=llvm alone means the cpu backend
-  bool executes = opts.target == "interp" || opts.target == "cpu";
-  bool loihi = opts.target == "loihi" && NSC_LOIHI_BUILT; // maps, and emulates with --run
-  if (!opts.runReq.duration.empty() && !executes && !loihi) {
-    std::cerr << "nsc: error: --run needs a target that executes: --target=cpu or --target=interp"
-              << (opts.target.empty() ? "" : " (--target=" + opts.target + " is not part of this build)")
-              << "\n";
-    return 2;
-  }
-  if (machineCode && (opts.target != "cpu" || !opts.runReq.duration.empty())) {
-    std::cerr << "nsc: error: --emit=llvm|asm|obj is the cpu target's output; it does not combine with "
-              << (opts.runReq.duration.empty() ? "--target=" + opts.target : std::string("--run")) << "\n";
-    return 2;
-  }
-  if (opts.emit == Emit::Obj && (opts.output.empty() || opts.output == "-")) {
-    std::cerr << "nsc: error: --emit=obj writes a binary object: give -o FILE.o\n";
-    return 2;
-  }
-  if (executes && opts.runReq.duration.empty() && !machineCode) {
-    std::cerr << "nsc: error: --target=" << opts.target << " runs a model: give --run=DURATION"
-              << (opts.target == "cpu" ? " (or --emit=llvm|asm|obj to see the generated code)" : "") << "\n";
-    return 2;
-  }
-  if (!opts.target.empty() && !executes && opts.target != "verilog" && !loihi) {
-    // Code generators arrive with the backend issues; say so plainly
-    // rather than pretending to compile.
-    std::cerr << "nsc: error: code generation for --target=" << opts.target
-              << " is not part of this build; available: --target=cpu, --target=interp\n";
-    return 1;
-  }
+  if (int rc = checkTargetOptions(opts, emit, emitOwner); rc >= 0)
+    return rc;
   try {
     return run(opts);
   } catch (const std::exception &e) {

@@ -119,9 +119,8 @@ bool NetworkSimulation::buildPopulation(uint32_t p) {
     for (unsigned s = 0; s < std::max(1u, ps.rowSize); ++s)
       ps.columns.push_back(ps.state.data() + size_t(s) * ps.n);
     ps.constantInput.assign(ps.ports, 0.0);
-    for (auto &[port, value] : constantInputs)
-      if (auto pi = m.findPort(port))
-        ps.constantInput[ps.exec->portSlot(*pi)] += value;
+    for (const ConstantInput &ci : pop.constantInputs)
+      ps.constantInput[ps.exec->portSlot(ci.port)] += ci.value;
     for (const Variable &v : m.variables)
       if (v.role == VarRole::State && v.type.kind == TypeKind::Real)
         ps.realStates.push_back(v.id);

@@ -113,9 +113,6 @@ public:
                     DiagnosticEngine &diags);
   ~NetworkSimulation() override;
 
-  /// Single-model runs: constant input per port name.
-  std::vector<std::pair<std::string, double>> constantInputs;
-
   bool build();
   bool run(const RunOptions &options, RunResult &result) override;
   bool step(uint64_t steps, RunResult &result) override;

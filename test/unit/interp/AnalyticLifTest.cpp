@@ -10,6 +10,7 @@
 // before the stamp must equal t* to better than 1e-9 relative.
 //
 //===----------------------------------------------------------------------===//
+#include "nsc/frontend/SingleModelNetwork.h"
 #include "nsc/frontend/Lowering.h"
 #include "nsc/frontend/Parser.h"
 #include "nsc/frontend/Sema.h"
@@ -33,7 +34,7 @@ struct ModelRun {
   std::unique_ptr<ir::Module> module;
   network::RunResult result;
 
-  bool go(const std::string &src, const network::SingleModelSetup &setup, double ms,
+  bool go(const std::string &src, const SingleModelSetup &setup, double ms,
           std::vector<std::string> trace) {
     auto f = parseFile(sm, diags, sm.addBuffer("lif.nrn", src));
     if (!f)
@@ -48,7 +49,10 @@ struct ModelRun {
       return false;
     network::BuildOptions build;
     build.kernels = interp::interpreterKernels();
-    auto sim = network::Simulation::forModel(*module, setup, 0.1, 0, build, diags);
+    std::optional<uint32_t> index = addSingleModelNetwork(*module, setup, diags);
+    if (!index)
+      return false;
+    auto sim = network::Simulation::forNetwork(*module, *index, build, diags);
     if (!sim)
       return false;
     network::RunOptions opt;
@@ -102,7 +106,7 @@ model lif:
 TEST(AnalyticLif, MembraneAndSpikeTimesUnderExactSolver) {
   const double C = 250, tau = 10, E = -65, Vth = -50, I = 500, dt = 0.1;
   const double RI = I * tau / C; // mV (pA·ms/pF)
-  network::SingleModelSetup setup;
+  SingleModelSetup setup;
   setup.model = "lif";
   setup.currentInputs.push_back({"I_stim", I, {}, false});
   ModelRun r;
@@ -179,9 +183,9 @@ model psc:
     semantics:
         solver = exact
 )";
-  network::SingleModelSetup setup;
+  SingleModelSetup setup;
   setup.model = "psc";
-  network::SingleModelSetup::SpikeInput in;
+  SingleModelSetup::SpikeInput in;
   in.port = "spikes";
   in.timesMs = {1.0};
   in.weight = 1000; // pA

@@ -39,6 +39,15 @@ struct Module {
 
   std::optional<uint32_t> findModel(const std::string &name) const;
   Model &addModel(std::unique_ptr<Model> m);
+
+  /// The network a command or an application names: the one called `name`,
+  /// or, when `name` is empty, the module's only network (networks written
+  /// in the source; single-model networks are not looked up by name). Nullopt with
+  /// `error` set (when given) to the one message every caller reports:
+  ///   no network named 'x' (networks: 'a', 'b')
+  ///   the input has several networks ('a', 'b'): choose one by name
+  ///   the input has no network
+  std::optional<uint32_t> findNetwork(const std::string &name, std::string *error = nullptr) const;
 };
 
 } // namespace nsc::ir

@@ -36,6 +36,15 @@ struct PopulationInit {
   SourceRange loc;
 };
 
+/// A constant value on a continuous input port of every neuron of a model
+/// population, in the port's unit, added to what projections deliver there
+/// (the --current-input of a single-model run).
+struct ConstantInput {
+  uint32_t port = 0; // index into the model's ports
+  std::string portName;
+  double value = 0;
+};
+
 struct Population {
   std::string name;
   PopulationKind kind = PopulationKind::Model;
@@ -45,6 +54,7 @@ struct Population {
   std::string modelName;
   uint64_t size = 1;
   std::vector<PopulationInit> inits;
+  std::vector<ConstantInput> constantInputs; // model populations only
   Semantics semantics;
   SourceRange loc;
 };
@@ -136,6 +146,9 @@ struct AerOutput {
 
 struct Network {
   std::string name;
+  /// Added by lowering for a single-model run (nsc/frontend/SingleModelNetwork.h),
+  /// not written in the source: Module::findNetwork does not see it.
+  bool singleModel = false;
   std::string docstring;
   Semantics semantics; // network-wide: its dt is the step of the whole network
   std::vector<Population> populations;

@@ -14,7 +14,7 @@
 #include "nsc/passes/Pass.h"
 
 #include <functional>
-#include <iosfwd>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -68,5 +68,21 @@ private:
   bool logPasses_ = false;
   std::ostream *printStream_ = nullptr;
 };
+
+/// What to run after lowering: a pass list and what to observe of it.
+struct PipelineRequest {
+  /// "a,b,c" or "default"; empty means the default pipeline.
+  std::string spec;
+  std::vector<std::string> printAfter; // --print-after
+  bool printAfterAll = false;          // --print-after-all
+  bool logPasses = false;              // --log-passes
+  PassOptions options;
+};
+
+/// The one place a pipeline is assembled and run: every target, `nsc
+/// verify` and the embedding API call this. IR printed after passes and the
+/// pass log go to `log`. False after reporting through `diags`.
+bool runPipeline(ir::Module &module, DiagnosticEngine &diags, const PipelineRequest &request = {},
+                 std::ostream &log = std::cerr);
 
 } // namespace nsc::passes

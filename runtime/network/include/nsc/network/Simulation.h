@@ -24,25 +24,6 @@
 
 namespace nsc::network {
 
-/// `nsc --model NAME --n N ...`: N copies of one neuron model, driven by
-/// spike and current inputs, as a one-population network.
-struct SingleModelSetup {
-  std::string model;
-  uint64_t n = 1;
-  struct Param { std::string name; double value; units::Unit unit; bool hasUnit; };
-  std::vector<Param> params;
-  struct SpikeInput {
-    std::string port;
-    std::vector<double> timesMs;
-    double weight = 1;     // in `weightUnit`, or the port's unit when !hasUnit
-    units::Unit weightUnit;
-    bool hasUnit = false;
-  };
-  std::vector<SpikeInput> spikeInputs;
-  struct CurrentInput { std::string port; double value; units::Unit unit; bool hasUnit; };
-  std::vector<CurrentInput> currentInputs;
-};
-
 struct BuildOptions {
   KernelFactory kernels;  // required: which backend runs the models
   unsigned threads = 1;   // worker threads for the model phase (>= 1)
@@ -134,14 +115,10 @@ class Simulation {
 public:
   /// Builds the network `networkIndex` of `module` (populations, synapses,
   /// initial state). Errors go to `diags`; null on failure. `module` must
-  /// outlive the simulation.
+  /// outlive the simulation; the runtime never changes it. A single-model
+  /// run is a network too: lowering adds it (nsc/frontend/SingleModelNetwork.h).
   static std::unique_ptr<Simulation> forNetwork(const ir::Module &module, uint32_t networkIndex,
                                                 const BuildOptions &options, DiagnosticEngine &diags);
-  /// Builds a single-model run (see SingleModelSetup); `module` gains the
-  /// synthetic network it runs.
-  static std::unique_ptr<Simulation> forModel(ir::Module &module, const SingleModelSetup &setup,
-                                              double dtMs, uint64_t seed, const BuildOptions &options,
-                                              DiagnosticEngine &diags);
   virtual ~Simulation() = default;
 
   /// Runs `options.durationMs` (rounded to whole steps, R1) from the

@@ -1,5 +1,14 @@
-//===- LoihiCommand.cpp - nsc FILE --target=loihi, nsc run net.json -------===//
-#include "LoihiCommand.h"
+//===- LoihiTarget.cpp - --target=loihi and `nsc run net.json` ------------===//
+//
+//   nsc FILE --target=loihi -o net.json [--stats] [--chips=N] [--range V=LO..HI]
+//       [--explain-quantization]   map + place, write the configuration,
+//       print the placement utilisation (stderr; --stats: JSON on stdout)
+//   nsc FILE --target=loihi --run=DURATION [--spikes=F --trace=V --trace-out=F
+//       --record-dir=D --stats] [-o net.json]        map, place and emulate
+//   nsc run net.json [--run=DURATION] [outputs]      emulate a saved configuration
+//
+//===----------------------------------------------------------------------===//
+#include "TargetEntries.h"
 
 #include "nsc/loihi/Mapping.h"
 #include "nsc/loihi/Placement.h"
@@ -12,7 +21,7 @@
 #include <filesystem>
 #include <iostream>
 
-namespace nsc::driver {
+namespace nsc::targets {
 
 namespace {
 
@@ -69,32 +78,11 @@ std::string writeOutputs(const RunRequest &r, const loihi::LoihiRunResult &res, 
   return {};
 }
 
-bool chooseNetwork(const ir::Module &mod, const std::string &name, uint32_t &index, std::string &error) {
-  index = 0;
-  if (mod.networks.empty()) {
-    error = "the Loihi target maps networks; the input has none";
-    return false;
-  }
-  if (!name.empty()) {
-    for (uint32_t i = 0; i < mod.networks.size(); ++i)
-      if (mod.networks[i]->name == name) {
-        index = i;
-        return true;
-      }
-    error = "--network: no network named '" + name + "'";
-    return false;
-  }
-  if (mod.networks.size() > 1) {
-    error = "the input has several networks; choose one with --network";
-    return false;
-  }
-  return true;
-}
-
 } // namespace
 
-int runLoihiCommand(CompilerSession &session, const RunRequest &req, const std::string &output,
-                    const LoihiOptions &options) {
+int loihiMain(CompilerSession &session, const Invocation &inv) {
+  const RunRequest &req = inv.run;
+  const std::string &output = inv.output;
   DiagnosticEngine &diags = session.diagnostics();
   auto bad = [&](const std::string &msg) {
     diags.error({}, msg);
@@ -107,15 +95,16 @@ int runLoihiCommand(CompilerSession &session, const RunRequest &req, const std::
   if (!session.lower())
     return 1;
   ir::Module &mod = *session.module();
-  uint32_t index = 0;
+  std::optional<uint32_t> selected = selectRunNetwork(session, req, false);
+  if (!selected)
+    return 1;
+  uint32_t index = *selected;
   std::string err;
-  if (!chooseNetwork(mod, req.network, index, err))
-    return bad(err);
   loihi::LoihiRunResult res;
   loihi::MappingOptions mo;
-  mo.ranges = options.ranges;
-  mo.explain = options.explainQuantization ? &std::cerr : nullptr;
-  mo.limits.maxChips = options.maxChips;
+  mo.ranges = inv.pipeline.options.ranges;
+  mo.explain = inv.pipeline.options.explainQuantization ? &std::cerr : nullptr;
+  mo.limits.maxChips = inv.chips;
   auto config = loihi::mapNetwork(mod, index, mo, diags);
   if (!config)
     return 1;
@@ -157,7 +146,32 @@ int runLoihiCommand(CompilerSession &session, const RunRequest &req, const std::
   return diags.hasErrors() ? 1 : 0;
 }
 
-int loihiRunMain(int argc, char **argv) {
+bool verifyOnLoihi(CompilerSession &session, const RunRequest &req, TargetRun &out) {
+  // The mapping takes the lowered module in ODE form and runs its own passes.
+  std::optional<uint32_t> index = selectRunNetwork(session, req, false);
+  if (!index)
+    return false;
+  DiagnosticEngine &diags = session.diagnostics();
+  loihi::LoihiRunOptions opt;
+  std::string err;
+  if (!parseDurationMs(req.duration, opt.durationMs, err)) {
+    diags.error({}, "--run: " + err);
+    return false;
+  }
+  opt.traceVariables = req.trace;
+  loihi::LoihiRunResult res;
+  ir::Module &mod = *session.module();
+  if (!loihi::runNetworkOnLoihi(mod, *index, opt, res, diags))
+    return false;
+  for (const ir::Population &p : mod.networks[*index]->populations)
+    out.populations.push_back({p.name, p.size, p.kind != ir::PopulationKind::Model});
+  out.spikes = std::move(res.spikes);
+  out.traces = std::move(res.traces);
+  out.runMs = res.runMs;
+  return true;
+}
+
+int loihiRunConfigMain(int argc, char **argv) {
   CLI::App app{"nsc run - emulate a saved Loihi core configuration (nsc FILE --target=loihi -o net.json)"};
   std::string path;
   RunRequest r;
@@ -197,4 +211,4 @@ int loihiRunMain(int argc, char **argv) {
   return 0;
 }
 
-} // namespace nsc::driver
+} // namespace nsc::targets

@@ -1,4 +1,10 @@
-//===- CudaCommand.cpp - nsc FILE --target=cuda ---------------------------===//
+//===- CudaTarget.cpp - --target=cuda -------------------------------------===//
+//
+//   nsc FILE --emit=cuda [--network NAME]          prints the generated .cu
+//   nsc FILE --target=cuda -o DIR [run options]    writes the .cu, the fixed
+//       runtime files, the host driver, the network image and a README
+//   nsc FILE --target=cuda --run=DURATION [...]    compiles with NVRTC and
+//       runs on the GPU (only in builds that found CUDA; docs/cuda.md)
 //
 // Lowers the input, runs the default pipeline, plans and emits the CUDA
 // source (nsc_cuda). With a network to run (the file's, or --model's
@@ -7,13 +13,9 @@
 // target — and writes it as the image the launcher loads.
 //
 //===----------------------------------------------------------------------===//
-#include "CudaCommand.h"
-
-#include "VerifyCommand.h"
+#include "TargetEntries.h"
 
 #include "nsc/cuda/CudaBackend.h"
-#include "nsc/interp/Interpreter.h"
-#include "nsc/passes/PassManager.h"
 #include "nsc/runtime/Recording.h"
 
 #ifdef NSC_HAVE_CUDA_RUNNER
@@ -28,17 +30,9 @@
 #include <sstream>
 #include <unistd.h>
 
-namespace nsc::driver {
+namespace nsc::targets {
 
 namespace fs = std::filesystem;
-
-bool cudaRunnerBuilt() {
-#ifdef NSC_HAVE_CUDA_RUNNER
-  return true;
-#else
-  return false;
-#endif
-}
 
 std::string cudaUnavailable() {
 #ifdef NSC_HAVE_CUDA_RUNNER
@@ -49,18 +43,6 @@ std::string cudaUnavailable() {
 #else
   return "this nsc was built without the CUDA runner (no CUDA toolkit at configure time)";
 #endif
-}
-
-bool runCudaForVerify(CompilerSession &session, const RunRequest &req, TargetRun &out) {
-  if (!req.trace.empty()) {
-    session.diagnostics().error({}, "nsc verify cannot trace variables on the cuda target yet; compare its spikes "
-                                    "without --trace");
-    return false;
-  }
-  CudaRequest cr;
-  cr.run = req;
-  cr.verifyOut = &out;
-  return runCudaCommand(session, cr) == 0;
 }
 
 namespace {
@@ -119,19 +101,31 @@ std::string readme(const std::string &name, const ir::Network *net, const cuda::
 
 } // namespace
 
-int runCudaCommand(CompilerSession &session, const CudaRequest &req) {
+namespace {
+
+/// What a cuda run is asked for: the command line's request, and for nsc
+/// verify where the spikes go instead of output files.
+struct CudaRequest {
+  RunRequest run;          // --run, --network, --model, --n, inputs, outputs
+  std::string outputDir;   // -o
+  bool print = false;      // --emit=cuda
+  passes::PipelineRequest pipeline;
+  TargetRun *verifyOut = nullptr;
+};
+
+bool cudaRunnerBuilt() {
+#ifdef NSC_HAVE_CUDA_RUNNER
+  return true;
+#else
+  return false;
+#endif
+}
+
+int runCuda(CompilerSession &session, const CudaRequest &req) {
   DiagnosticEngine &diags = session.diagnostics();
   auto t0 = std::chrono::steady_clock::now();
-  if (!session.lower())
+  if (!session.lower() || !passes::runPipeline(*session.module(), diags, req.pipeline))
     return 1;
-  {
-    passes::PassManager pm;
-    if (!pm.addPipeline("default", diags))
-      return 1;
-    passes::PassContext ctx(diags, std::cerr, passes::PassOptions{});
-    if (!pm.run(*session.module(), ctx))
-      return 1;
-  }
   ir::Module &m = *session.module();
   double compileMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   bool running = !req.run.duration.empty();
@@ -145,33 +139,23 @@ int runCudaCommand(CompilerSession &session, const CudaRequest &req) {
   std::unique_ptr<network::Simulation> sim;
   const ir::Network *net = nullptr;
   if (runnable && !req.print) {
-    Backend backend;
-    backend.kernels = interp::interpreterKernels();
-    sim = buildSimulation(session, req.run, backend);
+    std::optional<uint32_t> index = selectRunNetwork(session, req.run, true);
+    if (!index)
+      return 1;
+    net = m.networks[*index].get();
+    network::BuildOptions build;
+    build.kernels = interpBackend().kernels;
+    build.threads = std::max(1u, req.run.threads);
+    sim = network::Simulation::forNetwork(m, *index, build, diags);
     if (!sim)
       return 1;
-    if (!req.run.model.empty() || m.networks.size() == 1) {
-      net = m.networks.back().get(); // forModel appends its synthetic network
-    } else {
-      for (const auto &n : m.networks)
-        if (n->name == req.run.network)
-          net = n.get();
-    }
   } else if (req.print) {
-    if (!req.run.network.empty()) {
-      for (const auto &n : m.networks)
-        if (n->name == req.run.network)
-          net = n.get();
-      if (!net) {
-        diags.error({}, "no network named '" + req.run.network + "' in the input");
-        return 1;
-      }
-    } else if (m.networks.size() == 1) {
-      net = m.networks[0].get();
-    } else if (m.networks.size() > 1) {
-      diags.error({}, "the input has several networks: choose one with --network NAME");
+    bool ok = true;
+    std::optional<uint32_t> index = selectOutputNetwork(session, req.run, ok);
+    if (!ok)
       return 1;
-    }
+    if (index)
+      net = m.networks[*index].get();
   } else if (running) {
     diags.error({}, "the input has no network; name the model to run with --model");
     return 1;
@@ -320,4 +304,27 @@ int runCudaCommand(CompilerSession &session, const CudaRequest &req) {
 #endif
 }
 
-} // namespace nsc::driver
+} // namespace
+
+int cudaMain(CompilerSession &session, const Invocation &inv) {
+  CudaRequest req;
+  req.run = inv.run;
+  req.outputDir = inv.output;
+  req.print = inv.emit == "cuda";
+  req.pipeline = inv.pipeline;
+  return runCuda(session, req);
+}
+
+bool verifyOnCuda(CompilerSession &session, const RunRequest &req, TargetRun &out) {
+  if (!req.trace.empty()) {
+    session.diagnostics().error({}, "nsc verify cannot trace variables on the cuda target yet; compare its spikes "
+                                    "without --trace");
+    return false;
+  }
+  CudaRequest cr;
+  cr.run = req;
+  cr.verifyOut = &out;
+  return runCuda(session, cr) == 0;
+}
+
+} // namespace nsc::targets

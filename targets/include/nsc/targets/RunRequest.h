@@ -1,0 +1,76 @@
+//===- RunRequest.h - What a run asks for, and what it produced -*- C++ -*-===//
+//
+// Running a model or network, shared by every target that executes: what
+// to run (the file's network, or --n copies of --model as the network that
+// lowering adds for it), the inputs of a single-model run, and the outputs
+// (--spikes, --trace, --record-dir, --stats).
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "nsc/frontend/CompilerSession.h"
+#include "nsc/runtime/Recording.h"
+#include "nsc/support/Units.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nsc::targets {
+
+struct RunRequest {
+  std::string target;        // the target's name (nsc verify: its label, "cpu:precision=float32")
+  std::string duration;      // "1s", "200 ms", "500" (ms); empty: generate only
+  std::string model;         // --model
+  std::string network;       // --network (default: the only one)
+  uint64_t n = 1;            // --n
+  std::vector<std::string> params, spikeInputs, currentInputs;
+  std::string spikesOut;     // --spikes=FILE
+  std::vector<std::string> trace; // --trace=VAR,...
+  std::string traceOut;      // --trace-out=FILE
+  std::string recordDir;     // --record-dir: the network's recorders
+  bool stats = false;
+  bool quiet = false;        // --quiet: no progress bar
+  unsigned threads = 1;      // --threads
+  double compileMs = 0;
+};
+
+/// What one target's run produced (nsc verify compares these). Population
+/// names and neuron indices are those of the network runtime (declaration
+/// order, R23), so that runs can be matched population by population.
+struct TargetRun {
+  struct Population {
+    std::string name;
+    uint64_t size = 0;
+    bool isSource = false; // stimulus generators: identical by construction, not compared
+  };
+  std::vector<Population> populations;
+  runtime::SpikeRecording spikes;
+  runtime::TraceRecording traces; // the variables of RunRequest::trace
+  double runMs = 0;               // wall time of the simulation itself
+};
+
+/// "1s", "250 ms", "100" (ms) to milliseconds; false with `error` set.
+bool parseDurationMs(const std::string &text, double &ms, std::string &error);
+
+/// "12.5 mV", "-3", "1e-3 nS": a number and an optional unit.
+bool parseQuantity(const std::string &text, double &value, units::Unit &unit, bool &hasUnit, std::string &error);
+
+/// The network `req` runs, as an index into the session's (lowered) module:
+/// the file's (--network, or its only one), or, for --model (or a file with
+/// no network and one neuron model), the single-model network lowering adds
+/// from --n, --param, --spike-input and --current-input. `acceptsModel`:
+/// whether the target runs single models. Nullopt after diagnostics.
+std::optional<uint32_t> selectRunNetwork(CompilerSession &session, const RunRequest &req, bool acceptsModel);
+
+/// The network a generating target (--emit, -o without --run) writes: the
+/// one --network names, or the file's only one; nullopt (no diagnostic)
+/// when the file has no network and none was named.
+std::optional<uint32_t> selectOutputNetwork(CompilerSession &session, const RunRequest &req, bool &ok);
+
+/// Writes `text` to `path` (-o), or stdout when it is empty or "-". False
+/// (with a diagnostic) on an I/O error.
+bool writeOutput(const std::string &path, const std::string &text, DiagnosticEngine &diags);
+
+} // namespace nsc::targets

@@ -1,0 +1,262 @@
+//===- NetworkRuntimeTargets.cpp - cpu and interp: the network runtime ----===//
+//
+// The targets that run on the shared network runtime (nsc/network): the
+// reference interpreter and the cpu backend's JIT-compiled code. Both lower,
+// run the pipeline, select the network (the file's or a single model's),
+// build it with their kernels and write the run's outputs.
+//
+//===----------------------------------------------------------------------===//
+#include "TargetEntries.h"
+
+#include "nsc/cpu/CpuBackend.h"
+#include "nsc/interp/Interpreter.h"
+#include "nsc/network/Simulation.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <unistd.h>
+
+namespace nsc::targets {
+
+namespace {
+
+/// A progress bar on stderr for runs that take more than a second of wall
+/// time: `[#####.....]  52%  1.3 s, about 1.2 s left`.
+class ProgressBar {
+public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+  void update(double done) {
+    if (!enabled_)
+      return;
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (s < 1.0)
+      return;
+    int filled = int(done * 30);
+    std::string bar(size_t(filled), '#');
+    bar.resize(30, '.');
+    double left = done > 0 ? s * (1 - done) / done : 0;
+    std::fprintf(stderr, "\r[%s] %3d%%  %.1f s, about %.1f s left ", bar.c_str(), int(done * 100), s, left);
+    shown_ = true;
+  }
+  void finish() {
+    if (shown_)
+      std::fprintf(stderr, "\r%*s\r", 70, "");
+  }
+
+private:
+  bool enabled_, shown_ = false;
+  std::chrono::steady_clock::time_point start_;
+};
+
+} // namespace
+
+std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, const RunRequest &req,
+                                                     const NetworkBackend &backend, bool acceptsModel) {
+  std::optional<uint32_t> index = selectRunNetwork(session, req, acceptsModel);
+  if (!index)
+    return nullptr;
+  network::BuildOptions build;
+  build.kernels = backend.kernels;
+  build.threads = std::max(1u, req.threads);
+  return network::Simulation::forNetwork(*session.module(), *index, build, session.diagnostics());
+}
+
+int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const NetworkBackend &backend) {
+  DiagnosticEngine &diags = session.diagnostics();
+  auto bad = [&](const std::string &msg) {
+    diags.error({}, msg);
+    return 1;
+  };
+  const RunRequest &r = req;
+  double ms = 0;
+  std::string err;
+  if (!parseDurationMs(r.duration, ms, err))
+    return bad("--run: " + err);
+  auto buildStart = std::chrono::steady_clock::now();
+  std::unique_ptr<network::Simulation> sim = buildSimulation(session, req, backend, true);
+  if (!sim)
+    return 1;
+  unsigned threads = std::max(1u, r.threads);
+  double buildMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - buildStart).count();
+
+  network::RunOptions opt;
+  opt.durationMs = ms;
+  opt.traceVariables = r.trace;
+  ProgressBar bar(!r.quiet && isatty(STDERR_FILENO));
+  opt.progress = [&](double done) { bar.update(done); };
+  network::RunResult res;
+  bool ok = sim->run(opt, res);
+  bar.finish();
+  for (auto &[w, count] : res.warnings)
+    std::cerr << "nsc: warning: " << w << (count > 1 ? " (" + std::to_string(count) + " times)" : "")
+              << "\n";
+  res.spikes.sortCanonical();
+  if (!r.spikesOut.empty()) {
+    std::string e = runtime::writeSpikes(res.spikes, r.spikesOut);
+    if (!e.empty())
+      return bad("--spikes: " + e);
+  }
+  if (!r.trace.empty()) {
+    std::string path = r.traceOut.empty() ? "trace.csv" : r.traceOut;
+    std::string e = runtime::writeTraces(res.traces, path);
+    if (!e.empty())
+      return bad("--trace-out: " + e);
+  }
+  if (!r.recordDir.empty()) {
+    std::filesystem::create_directories(r.recordDir);
+    for (auto &[label, tr] : res.recorded) {
+      std::string e = runtime::writeTraces(tr, r.recordDir + "/" + label + ".csv");
+      if (!e.empty())
+        return bad("--record-dir: " + e);
+    }
+  }
+  if (r.stats) {
+    nlohmann::json j;
+    j["target"] = r.target;
+    j["compile_ms"] = r.compileMs;
+    j["build_ms"] = buildMs;
+    j["kernel"] = res.kernel;
+    j["threads"] = threads;
+    j["run_ms"] = res.runMs;
+    j["simulated_ms"] = double(res.steps) * res.spikes.dtMs;
+    j["dt_ms"] = res.spikes.dtMs;
+    j["steps"] = res.steps;
+    j["neurons"] = res.neurons;
+    j["synapses"] = res.synapses;
+    j["synapse_bytes"] = res.synapseMemory.bytes;
+    j["bytes_per_synapse"] = res.synapseMemory.bytesPerSynapse();
+    j["spikes"] = res.spikeCount;
+    uint64_t modelSpikes = 0;
+    nlohmann::json pops = nlohmann::json::array();
+    double seconds = double(res.steps) * res.spikes.dtMs / 1000.0;
+    for (auto &p : res.populations) {
+      double rate = seconds > 0 && p.size ? double(p.spikes) / double(p.size) / seconds : 0.0;
+      pops.push_back({{"name", p.name}, {"size", p.size}, {"spikes", p.spikes},
+                      {"rate_hz", rate}, {"source", p.isSource}});
+      if (!p.isSource)
+        modelSpikes += p.spikes;
+    }
+    j["mean_rate_hz"] = seconds > 0 && res.neurons ? double(modelSpikes) / double(res.neurons) / seconds : 0.0;
+    j["populations"] = pops;
+    if (backend.addStats)
+      backend.addStats(j);
+    std::cout << j.dump(2) << "\n";
+  }
+  return ok && !diags.hasErrors() ? 0 : 1;
+}
+
+
+NetworkBackend interpBackend() { return {interp::interpreterKernels(), nullptr}; }
+
+NetworkBackend cpuBackend() {
+  // The stats live as long as either the kernels or the stats callback.
+  auto stats = std::make_shared<cpu::CompileStats>();
+  NetworkBackend b;
+  network::KernelFactory inner = cpu::cpuKernels(stats.get());
+  b.kernels = [stats, inner](auto &&...args) { return inner(std::forward<decltype(args)>(args)...); };
+  b.addStats = [stats](nlohmann::json &j) {
+    j["codegen_ms"] = stats->codegenMs;
+    j["jit_ms"] = stats->jitMs;
+    j["cache"] = {{"compiled", stats->compiled},
+                  {"memory_hits", stats->memoryHits},
+                  {"disk_hits", stats->diskHits},
+                  {"directory", stats->cacheDirectory}};
+  };
+  return b;
+}
+
+namespace {
+
+/// --run on cpu or interp: lower, the pipeline, the run.
+int runTarget(CompilerSession &session, const Invocation &inv, const NetworkBackend &backend) {
+  auto t0 = std::chrono::steady_clock::now();
+  if (!session.lower() || !passes::runPipeline(*session.module(), session.diagnostics(), inv.pipeline))
+    return 1;
+  RunRequest req = inv.run;
+  req.compileMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  session.diagnostics().flush(std::cerr);
+  return runOnNetworkRuntime(session, req, backend);
+}
+
+int usage(const std::string &message) {
+  std::cerr << "nsc: error: " << message << "\n";
+  return 2;
+}
+
+} // namespace
+
+int interpMain(CompilerSession &session, const Invocation &inv) {
+  if (inv.run.duration.empty())
+    return usage("--target=interp runs a model: give --run=DURATION");
+  return runTarget(session, inv, interpBackend());
+}
+
+int cpuMain(CompilerSession &session, const Invocation &inv) {
+  bool machineCode = !inv.emit.empty();
+  if (machineCode && !inv.run.duration.empty())
+    return usage("--emit=llvm|asm|obj is the cpu target's output; it does not combine with --run");
+  if (!machineCode && inv.run.duration.empty())
+    return usage("--target=cpu runs a model: give --run=DURATION (or --emit=llvm|asm|obj to see the generated code)");
+  if (inv.emit == "obj" && (inv.output.empty() || inv.output == "-"))
+    return usage("--emit=obj writes a binary object: give -o FILE.o");
+  if (!machineCode) {
+    NetworkBackend backend = cpuBackend();
+    // Source file to runnable machine code: front end, passes, code
+    // generation, optimisation and JIT (or cache load).
+    backend.addStats = [addStats = backend.addStats](nlohmann::json &j) {
+      addStats(j);
+      j["model_to_code_ms"] =
+          j["compile_ms"].get<double>() + j["codegen_ms"].get<double>() + j["jit_ms"].get<double>();
+    };
+    return runTarget(session, inv, backend);
+  }
+  // Machine code always comes from the pipeline (default or --passes).
+  if (!session.lower() || !passes::runPipeline(*session.module(), session.diagnostics(), inv.pipeline))
+    return 1;
+  std::string text, error;
+  auto kind = inv.emit == "llvm" ? cpu::EmitKind::LLVMIR
+              : inv.emit == "asm" ? cpu::EmitKind::Assembly
+                                  : cpu::EmitKind::Object;
+  if (!cpu::emitModule(*session.module(), kind, text, error)) {
+    session.diagnostics().error({}, "--emit: " + error);
+    return 1;
+  }
+  return writeOutput(inv.output, text, session.diagnostics()) ? 0 : 1;
+}
+
+bool verifyOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const NetworkBackend &backend,
+                            TargetRun &out) {
+  if (!passes::runPipeline(*session.module(), session.diagnostics()))
+    return false;
+  std::unique_ptr<network::Simulation> sim = buildSimulation(session, req, backend, true);
+  if (!sim)
+    return false;
+  network::RunOptions opt;
+  std::string err;
+  if (!parseDurationMs(req.duration, opt.durationMs, err)) {
+    session.diagnostics().error({}, "--run: " + err);
+    return false;
+  }
+  opt.traceVariables = req.trace;
+  network::RunResult res;
+  bool ok = sim->run(opt, res);
+  for (auto &[w, count] : res.warnings)
+    std::cerr << "nsc: warning: [" << req.target << "] " << w
+              << (count > 1 ? " (" + std::to_string(count) + " times)" : "") << "\n";
+  for (const network::PopulationStats &p : res.populations)
+    out.populations.push_back({p.name, p.size, p.isSource});
+  out.spikes = std::move(res.spikes);
+  out.traces = std::move(res.traces);
+  out.runMs = res.runMs;
+  return ok;
+}
+
+} // namespace nsc::targets
