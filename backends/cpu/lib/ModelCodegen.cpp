@@ -12,6 +12,8 @@
 #include "CodegenContext.h"
 #include "StepABI.h"
 
+#include "nsc/ir/StateLayout.h"
+
 #include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
@@ -290,12 +292,10 @@ bool isColumn(const ir::Variable &v) {
   return v.role == VarRole::State || v.role == VarRole::Parameter || v.role == VarRole::Internal;
 }
 
-unsigned elements(uint32_t vectorSize) { return vectorSize ? vectorSize : 1; }
-
 /// One pointer parameter of the loop function.
 struct ColumnUse {
   enum Kind { Cell, Uniform, PortValue, PortCount, Spiked } kind;
-  unsigned slot;     // variable slot or port slot (ModelExecutor::slotOf / portSlot)
+  unsigned slot;     // variable slot or port slot (ir::StateLayout)
   uint32_t id;       // VarId or port index
   unsigned element;
 };
@@ -304,7 +304,7 @@ class StepGenerator {
 public:
   StepGenerator(const ir::Model &m, double dtMs, const std::string &symbol, Module &module,
                 const std::vector<bool> &uniform)
-      : m_(m), symbol_(symbol), mc_(m, dtMs, module), uniform_(uniform) {}
+      : m_(m), symbol_(symbol), mc_(m, dtMs, module), layout_(ir::layoutOf(m)), uniform_(uniform) {}
 
   Error run();
 
@@ -318,7 +318,7 @@ private:
   const ir::Model &m_;
   std::string symbol_;
   ModuleContext mc_;
-  std::vector<unsigned> slot_, portSlot_;
+  ir::StateLayout layout_;
   UseSets top_;                       // the step blocks themselves
   std::vector<UseSets> fnUses_;       // per function, transitive
   std::vector<bool> reachable_;
@@ -332,17 +332,6 @@ private:
 };
 
 void StepGenerator::analyse() {
-  unsigned s = 0;
-  for (const ir::Variable &v : m_.variables) {
-    slot_.push_back(s);
-    s += elements(v.vectorSize);
-  }
-  s = 0;
-  for (const ir::Port &p : m_.ports) {
-    portSlot_.push_back(s);
-    s += elements(p.vectorSize);
-  }
-
   top_.addBlock(m_.update);
   for (const ir::OnReceive &r : m_.onReceive)
     top_.addBlock(r.body);
@@ -414,14 +403,14 @@ void StepGenerator::analyse() {
       continue;
     bool isUniform = v < uniform_.size() && uniform_[v] && !var.vectorSize && !written_.count(v) &&
                      (var.role == VarRole::Parameter || var.role == VarRole::Internal);
-    for (unsigned e = 0; e < elements(var.vectorSize); ++e)
-      columns_.push_back({isUniform ? ColumnUse::Uniform : ColumnUse::Cell, slot_[v] + e, v, e});
+    for (unsigned e = 0; e < layout_.elements(v); ++e)
+      columns_.push_back({isUniform ? ColumnUse::Uniform : ColumnUse::Cell, layout_.slot(v) + e, v, e});
   }
   // Every port's value and count columns: read where the step uses them,
   // always cleared (StepABI.h).
   for (uint32_t p = 0; p < m_.ports.size(); ++p)
-    for (unsigned e = 0; e < elements(m_.ports[p].vectorSize); ++e)
-      columns_.push_back({ColumnUse::PortValue, portSlot_[p] + e, p, e});
+    for (unsigned e = 0; e < layout_.portElements(p); ++e)
+      columns_.push_back({ColumnUse::PortValue, layout_.portSlot(p) + e, p, e});
   for (unsigned h = 0; h < m_.onReceive.size(); ++h)
     handlerOrder_.push_back(h);
   // R8: priority descending, then declaration order.
@@ -429,8 +418,8 @@ void StepGenerator::analyse() {
     return m_.onReceive[a].priority > m_.onReceive[b].priority;
   });
   for (uint32_t p = 0; p < m_.ports.size(); ++p)
-    for (unsigned e = 0; e < elements(m_.ports[p].vectorSize); ++e)
-      columns_.push_back({ColumnUse::PortCount, portSlot_[p] + e, p, e});
+    for (unsigned e = 0; e < layout_.portElements(p); ++e)
+      columns_.push_back({ColumnUse::PortCount, layout_.portSlot(p) + e, p, e});
   columns_.push_back({ColumnUse::Spiked, 0, 0, 0});
 }
 
@@ -619,7 +608,7 @@ Function *StepGenerator::emitLoop() {
     const ir::Variable &var = m_.variables[v];
     if (isColumn(var))
       continue;
-    for (unsigned e = 0; e < elements(var.vectorSize); ++e)
+    for (unsigned e = 0; e < layout_.elements(v); ++e)
       b.CreateStore(Constant::getNullValue(mc_.cellType(var.type.kind)), em.varCellAt(v, b.getInt64(e)));
   }
   b.CreateStore(b.getInt64(0), em.spiked);
@@ -638,7 +627,7 @@ Function *StepGenerator::emitLoop() {
   for (unsigned h : handlerOrder_) {
     const ir::OnReceive &r = m_.onReceive[h];
     Value *arrived = b.getFalse();
-    for (unsigned e = 0; e < elements(m_.ports[r.port].vectorSize); ++e)
+    for (unsigned e = 0; e < layout_.portElements(r.port); ++e)
       arrived = b.CreateOr(arrived, b.CreateICmpNE(counts[{r.port, e}], b.getInt32(0)));
     BasicBlock *run = BasicBlock::Create(mc_.ctx, "receive", loop);
     BasicBlock *after = BasicBlock::Create(mc_.ctx, "receive.end", loop);

@@ -5,15 +5,12 @@
 // backend: the layout below is what generated code indexes, so both sides
 // include this one header.
 //
-// State is structure-of-arrays. Every variable of a model (parameters,
-// internals, states, locals; a vector variable has one column per element)
-// owns one column of 8-byte cells, in the variable order of the IR, exactly
-// the slots of the interpreter's ModelExecutor (slotOf / rowSize):
-//   real   -> double (a float32 variable holds the binary32 value widened)
-//   int    -> int64_t
-//   bool   -> int64_t 0 or 1 (generated code must store exactly 0 or 1)
-// Ports likewise: port slot p (ModelExecutor::portSlot + element) has a column
-// of double sums and one of uint32_t arrival counts for this step.
+// State is structure-of-arrays in the layout of nsc/ir/StateLayout.h
+// (ir::layoutOf, the one definition every target shares): columns[slot] is
+// the column of 8-byte cells of variable slot `slot` (real -> double, int ->
+// int64_t, bool -> int64_t 0 or 1, which generated code must store exactly;
+// fixed point -> the raw int64_t), and port slot p has a column of double
+// sums and one of uint32_t arrival counts for this step.
 //
 // Per model the generator emits
 //   extern "C" uint32_t nsc_step_<symbol>(const nsc_step_args *args);

@@ -59,7 +59,7 @@ std::string intLiteral(int64_t v) {
 
 bool isF32(const Type &t) { return t.kind == TypeKind::Real && t.precision.kind == Precision::F32; }
 
-const char *cellType(const Type &t) { return t.kind == TypeKind::Real && !isFixed(t) ? "double" : "nsc_i64"; }
+const char *cellType(const Type &t) { return cellEncodingOf(t) == CellEncoding::Real64 ? "double" : "nsc_i64"; }
 
 const char *cType(const Type &t) {
   switch (t.kind) {

@@ -46,18 +46,9 @@ bool Emitter::run(std::string &out) {
       id += "_" + std::to_string(v.id);
     member_.push_back(id);
   }
-  unsigned s = 0;
-  for (const Variable &v : m_.variables) {
-    slot_.push_back(s);
-    s += v.vectorSize ? v.vectorSize : 1;
-  }
-  s = 0;
-  for (const Port &p : m_.ports) {
+  for (const Port &p : m_.ports)
     port_.push_back("in_" + identifier(p.name));
-    portSlot_.push_back(s);
-    s += p.vectorSize ? p.vectorSize : 1;
-  }
-  const unsigned portSlots = s;
+  const unsigned portSlots = layout_.portSlots;
   for (uint32_t f = 0; f < m_.functions.size(); ++f) {
     if (effects_.recursive(f)) {
       fail(m_.functions[f].loc, "the cuda target cannot compile the recursive function '" + m_.functions[f].name + "'");
@@ -81,13 +72,13 @@ bool Emitter::run(std::string &out) {
       << (isFixed(v.type) ? " Q" + std::to_string(v.type.precision.intBits) + "." +
                                 std::to_string(v.type.precision.fracBits)
                           : std::string())
-      << (v.role == VarRole::Local || v.role == VarRole::Argument ? "" : ", slot " + std::to_string(slot_[v.id]))
+      << (v.role == VarRole::Local || v.role == VarRole::Argument ? "" : ", slot " + std::to_string(layout_.slot(v.id)))
       << "\n";
   }
   for (size_t p = 0; p < m_.ports.size(); ++p) {
     const Port &port = m_.ports[p];
     std::string dim = port.vectorSize ? "[" + std::to_string(port.vectorSize) + "]" : "";
-    o << "  double " << port_[p] << dim << "; // port " << port.name << ", slot " << portSlot_[p] << "\n";
+    o << "  double " << port_[p] << dim << "; // port " << port.name << ", slot " << layout_.portSlot(p) << "\n";
     o << "  nsc_u32 count_" << identifier(port.name) << dim << ";\n";
   }
   o << "  nsc_u64 i, k;      // neuron, step\n";
@@ -178,10 +169,9 @@ bool Emitter::run(std::string &out) {
   for (const Variable &v : m_.variables) {
     if (v.role == VarRole::Local || v.role == VarRole::Argument)
       continue;
-    unsigned elems = v.vectorSize ? v.vectorSize : 1;
-    for (unsigned e = 0; e < elems; ++e)
+    for (unsigned e = 0; e < layout_.elements(v.id); ++e)
       o << "    f." << member_[v.id] << (v.vectorSize ? "[" + std::to_string(e) + "]" : "") << " = "
-        << (cellType(v.type) == std::string("double") ? "cells" : "icells") << "[" << slot_[v.id] + e
+        << (layout_.encoding(v.id) == CellEncoding::Real64 ? "cells" : "icells") << "[" << layout_.slot(v.id) + e
         << " * n + i];\n";
   }
   if (portSlots) {
@@ -190,9 +180,8 @@ bool Emitter::run(std::string &out) {
     o << "    const nsc_u32 *counts = NSC_PTR(const nsc_u32, P.ring_count);\n";
     for (size_t p = 0; p < m_.ports.size(); ++p) {
       const Port &port = m_.ports[p];
-      unsigned elems = port.vectorSize ? port.vectorSize : 1;
-      for (unsigned e = 0; e < elems; ++e) {
-        unsigned slot = portSlot_[p] + e;
+      for (unsigned e = 0; e < layout_.portElements(uint32_t(p)); ++e) {
+        unsigned slot = layout_.portSlot(uint32_t(p)) + e;
         std::string el = port.vectorSize ? "[" + std::to_string(e) + "]" : "";
         o << "    f.count_" << identifier(port.name) << el << " = counts[ring + " << slot << " * n + i];\n";
         o << "    f." << port_[p] << el << " = nsc_port_value(P, ring, " << slot << ", i, f.count_"
@@ -213,7 +202,7 @@ bool Emitter::run(std::string &out) {
     const OnReceive &r = m_.onReceive[h];
     const Port &port = m_.ports[r.port];
     std::string cond;
-    for (unsigned e = 0; e < (port.vectorSize ? port.vectorSize : 1); ++e)
+    for (unsigned e = 0; e < layout_.portElements(r.port); ++e)
       cond += std::string(cond.empty() ? "" : " || ") + "f.count_" + identifier(port.name) +
               (port.vectorSize ? "[" + std::to_string(e) + "]" : "") + " > 0";
     line(2, "// onReceive(" + port.name + ") (R8)");
@@ -236,9 +225,8 @@ bool Emitter::run(std::string &out) {
     if (v.role == VarRole::Local || v.role == VarRole::Argument || !written_.count(v.id))
       continue;
     anyWrite = true;
-    unsigned elems = v.vectorSize ? v.vectorSize : 1;
-    for (unsigned e = 0; e < elems; ++e)
-      o << "    " << (cellType(v.type) == std::string("double") ? "wcells" : "wicells") << "[" << slot_[v.id] + e
+    for (unsigned e = 0; e < layout_.elements(v.id); ++e)
+      o << "    " << (layout_.encoding(v.id) == CellEncoding::Real64 ? "wcells" : "wicells") << "[" << layout_.slot(v.id) + e
         << " * n + i] = f." << member_[v.id] << (v.vectorSize ? "[" + std::to_string(e) + "]" : "") << ";\n";
   }
   o << "    (void)wcells;\n    (void)wicells;\n";
@@ -251,8 +239,8 @@ bool Emitter::run(std::string &out) {
   }
   std::string finite;
   for (const Variable &v : m_.variables)
-    if (v.role == VarRole::State && v.type.kind == TypeKind::Real && !isFixed(v.type)) // raw integers are finite
-      for (unsigned e = 0; e < (v.vectorSize ? v.vectorSize : 1); ++e)
+    if (v.role == VarRole::State && layout_.encoding(v.id) == CellEncoding::Real64) // raw integers are finite
+      for (unsigned e = 0; e < layout_.elements(v.id); ++e)
         finite += std::string(finite.empty() ? "" : " && ") + "isfinite(f." + member_[v.id] +
                   (v.vectorSize ? "[" + std::to_string(e) + "]" : "") + ")";
   if (!finite.empty()) {

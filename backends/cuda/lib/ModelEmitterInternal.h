@@ -14,6 +14,8 @@
 #include "ModelEffects.h"
 #include "ModelEmitter.h"
 
+#include "nsc/ir/StateLayout.h"
+
 #include <cstdint>
 #include <set>
 #include <sstream>
@@ -31,8 +33,8 @@ bool isF32(const ir::Type &t);
 bool isFixed(const ir::Type &t);
 /// A format as FixedPointCore.h takes it: "nsc_fx::Format{m, n, r, o}".
 std::string fixedFormat(const ir::Precision &p);
-/// The C type of a cell holding a value of type t: double, or nsc_i64 for
-/// integers, booleans and fixed point (raw value).
+/// The C type of a cell holding a value of type t (ir::cellEncodingOf):
+/// double, or nsc_i64 for integers, booleans and fixed point (raw value).
 const char *cellType(const ir::Type &t);
 /// The C type an expression of type t evaluates to (nsc_i64 for fixed point).
 const char *cType(const ir::Type &t);
@@ -40,7 +42,7 @@ const char *cType(const ir::Type &t);
 class Emitter {
 public:
   Emitter(const ir::Model &m, double dt, std::string prefix, DiagnosticEngine &diags)
-      : m_(m), dt_(dt), p_(std::move(prefix)), diags_(diags), effects_(m) {}
+      : m_(m), dt_(dt), p_(std::move(prefix)), diags_(diags), effects_(m), layout_(ir::layoutOf(m)) {}
 
   bool run(std::string &out);
 
@@ -79,10 +81,10 @@ private:
   std::string p_;
   DiagnosticEngine &diags_;
   ModelEffects effects_;
+  ir::StateLayout layout_;
   bool ok_ = true;
   std::vector<std::string> member_;     // by VarId
   std::vector<std::string> port_;       // by port index
-  std::vector<unsigned> slot_, portSlot_;
   std::set<ir::VarId> written_;
   std::ostringstream body_;
   bool inFunction_ = false;

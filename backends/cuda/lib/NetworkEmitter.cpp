@@ -25,6 +25,8 @@
 
 #include "ModelEmitter.h"
 
+#include "nsc/ir/StateLayout.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -53,13 +55,6 @@ constexpr uint64_t kSharedSources = 12288;
 /// Expected fraction of the source slice per target from which a projection
 /// counts as dense.
 constexpr double kDense = 0.1;
-
-unsigned portSlotOf(const Model &m, uint32_t port) {
-  unsigned s = 0;
-  for (uint32_t p = 0; p < port; ++p)
-    s += m.ports[p].vectorSize ? m.ports[p].vectorSize : 1;
-  return s;
-}
 
 bool isRandomValue(const Expr *e) {
   auto *c = e ? dyn_cast<Call>(e) : nullptr;
@@ -94,6 +89,9 @@ std::string fmtDouble(double v) {
 bool planNetwork(const Module &m, const Network &net, NetworkPlan &plan, DiagnosticEngine &diags) {
   plan = NetworkPlan{};
   plan.network = &net;
+  std::vector<StateLayout> layouts; // by model
+  for (const auto &model : m.models)
+    layouts.push_back(layoutOf(*model));
   bool ok = true;
   // Count mode per (population, port slot): every projection into it has a
   // constant weight equal to the others', from a model population (so every
@@ -110,7 +108,7 @@ bool planNetwork(const Module &m, const Network &net, NetworkPlan &plan, Diagnos
     const Port &port = tm.ports[pr.port];
     if (port.kind != PortKind::Spike)
       continue;
-    unsigned slot = portSlotOf(tm, pr.port);
+    unsigned slot = layouts[tp.model].portSlot(pr.port);
     double w = NAN;
     bool eligible = !pr.hasSynapse && !port.vectorSize && !pr.negativePort &&
                     pr.conn.rule != ConnectionRule::FromFile &&
@@ -120,7 +118,7 @@ bool planNetwork(const Module &m, const Network &net, NetworkPlan &plan, Diagnos
     else
       weights[{pr.target.population, slot}].push_back(NAN);
     if (pr.negativePort)
-      weights[{pr.target.population, portSlotOf(tm, *pr.negativePort)}].push_back(NAN);
+      weights[{pr.target.population, layouts[tp.model].portSlot(*pr.negativePort)}].push_back(NAN);
   }
   std::set<std::pair<uint32_t, unsigned>> countSlots;
   for (auto &[key, ws] : weights) {
@@ -182,7 +180,7 @@ bool planNetwork(const Module &m, const Network &net, NetworkPlan &plan, Diagnos
       plan.projections.push_back(jp);
       continue;
     }
-    unsigned slot = pr.port < tm.ports.size() ? portSlotOf(tm, pr.port) : 0;
+    unsigned slot = pr.port < tm.ports.size() ? layouts[tp.model].portSlot(pr.port) : 0;
     jp.countMode = countSlots.count({pr.target.population, slot}) > 0 && !pr.negativePort;
     uint64_t srcN = net.populations[pr.source.population].size;
     bool dense = jp.density >= kDense;

@@ -18,6 +18,8 @@
 //===----------------------------------------------------------------------===//
 #include "nsc/cuda/CudaBackend.h"
 
+#include "nsc/ir/StateLayout.h"
+
 #include "nsc/runtime/PortableMath.h"
 
 #include <cmath>
@@ -188,6 +190,7 @@ bool writeNetworkImage(const Module &m, const Network &net, const NetworkPlan &p
   for (const Recorder *r : traces) {
     const Population &pop = net.populations[r->target.population];
     const Model &model = *m.models[pop.model];
+    const StateLayout layout = layoutOf(model);
     w.str(r->label);
     w.u64(r->target.population);
     w.u64(r->target.begin);
@@ -205,14 +208,12 @@ bool writeNetworkImage(const Module &m, const Network &net, const NetworkPlan &p
         error = "the cuda target cannot record '" + it.name + "' yet (recordable inlines and vectors)";
         return false;
       }
-      uint64_t slot = 0;
-      for (VarId v = 0; v < it.id; ++v)
-        slot += model.variables[v].vectorSize ? model.variables[v].vectorSize : 1;
+      const StateLayout::VarCells &cells = layout.vars[it.id];
       w.str(it.name);
-      w.u64(slot);
-      const Type &t = model.variables[it.id].type;
-      bool fixed = t.kind == TypeKind::Real && t.precision.kind == Precision::Fixed;
-      w.u64(fixed ? 2 | uint64_t(t.precision.fracBits) << 8 : t.kind == TypeKind::Real ? 0 : 1);
+      w.u64(cells.slot);
+      w.u64(cells.encoding == CellEncoding::FixedRaw ? 2 | uint64_t(cells.fixed.fracBits) << 8
+            : cells.encoding == CellEncoding::Real64 ? 0
+                                                     : 1);
     }
   }
   out.flush();

@@ -54,7 +54,7 @@ public:
       for (unsigned h : handlerOrder_) {
         const OnReceive &r = m_.onReceive[h];
         unsigned slot = ex.portSlot(r.port);
-        unsigned elems = m_.ports[r.port].vectorSize ? m_.ports[r.port].vectorSize : 1;
+        unsigned elems = ex.layout().portElements(r.port);
         bool arrived = false;
         for (unsigned e = 0; e < elems; ++e)
           arrived = arrived || v.portCount[slot + e][i] > 0;

@@ -15,9 +15,7 @@ namespace nsc::eval {
 
 using namespace ir;
 
-bool ModelExecutor::isFixed(const Type &t) {
-  return t.kind == TypeKind::Real && t.precision.kind == Precision::Fixed;
-}
+bool ModelExecutor::isFixed(const Type &t) { return cellEncodingOf(t) == CellEncoding::FixedRaw; }
 
 double ModelExecutor::asDouble(const Type &t, Value v) {
   switch (t.kind) {
@@ -77,14 +75,14 @@ Value ModelExecutor::evalFixed(const Expr &e, NeuronFrame &f) {
   case ExprKind::VarRef: {
     auto &r = *cast<VarRef>(&e);
     const Variable &v = m_.variables[r.var];
-    Value cell = f.cell(slot_[r.var] + elementIndex(r.index.get(), v.vectorSize, f));
+    Value cell = f.cell(layout_.slot(r.var) + elementIndex(r.index.get(), v.vectorSize, f));
     out.i = isFixed(v.type) ? fx::convert(cell.i, v.type.precision, P) : fx::inputFromDouble(asDouble(v.type, cell), P);
     return out;
   }
   case ExprKind::PortRef: {
     auto &p = *cast<PortRef>(&e);
     out.i = fx::inputFromDouble(
-        f.port(portSlot_[p.port] + elementIndex(p.index.get(), m_.ports[p.port].vectorSize, f)), P);
+        f.port(layout_.portSlot(p.port) + elementIndex(p.index.get(), m_.ports[p.port].vectorSize, f)), P);
     return out;
   }
   case ExprKind::Unary: {

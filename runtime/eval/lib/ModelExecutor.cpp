@@ -17,16 +17,7 @@ namespace {
 constexpr uint64_t kMaxLoopIterations = 100000000;
 } // namespace
 
-ModelExecutor::ModelExecutor(const Model &model, double dtMs) : m_(model), dt_(dtMs) {
-  for (const Variable &v : m_.variables) {
-    slot_.push_back(rowSize_);
-    rowSize_ += v.vectorSize ? v.vectorSize : 1;
-  }
-  for (const Port &p : m_.ports) {
-    portSlot_.push_back(portSlots_);
-    portSlots_ += p.vectorSize ? p.vectorSize : 1;
-  }
-}
+ModelExecutor::ModelExecutor(const Model &model, double dtMs) : m_(model), dt_(dtMs), layout_(layoutOf(model)) {}
 
 double ModelExecutor::real(double v, const Type &t) const {
   return t.precision.kind == Precision::F32 ? double(float(v)) : v;
@@ -52,7 +43,7 @@ uint64_t ModelExecutor::elementIndex(const Expr *index, uint32_t size, NeuronFra
 
 void ModelExecutor::store(VarId v, double value, NeuronFrame &f, uint64_t element) {
   const Variable &var = m_.variables[v];
-  Value &dst = f.cell(slot_[v] + element);
+  Value &dst = f.cell(layout_.slot(v) + element);
   if (var.type.isNumeric() || var.type.kind == TypeKind::Bool)
     dst = fromDouble(var.type, value);
 }
@@ -115,14 +106,14 @@ Value ModelExecutor::eval(const Expr &e, NeuronFrame &f) {
   case ExprKind::VarRef: {
     auto &r = *cast<VarRef>(&e);
     const Variable &v = m_.variables[r.var];
-    Value cell = f.cell(slot_[r.var] + elementIndex(r.index.get(), v.vectorSize, f));
+    Value cell = f.cell(layout_.slot(r.var) + elementIndex(r.index.get(), v.vectorSize, f));
     if (startup_ && isFixed(v.type))
       cell.r = fx::toDouble(cell.i, v.type.precision);
     return cell;
   }
   case ExprKind::PortRef: {
     auto &p = *cast<PortRef>(&e);
-    out.r = real(f.port(portSlot_[p.port] + elementIndex(p.index.get(), m_.ports[p.port].vectorSize, f)),
+    out.r = real(f.port(layout_.portSlot(p.port) + elementIndex(p.index.get(), m_.ports[p.port].vectorSize, f)),
                  e.type);
     return out;
   }
@@ -402,9 +393,9 @@ Value ModelExecutor::callFunction(const Call &c, NeuronFrame &f) {
   for (const ExprPtr &a : c.args)
     args.push_back(eval(*a, f));
   for (size_t i = 0; i < fn.params.size(); ++i) {
-    saved.push_back(f.cell(slot_[fn.params[i]]));
+    saved.push_back(f.cell(layout_.slot(fn.params[i])));
     const Type &pt = m_.variables[fn.params[i]].type;
-    f.cell(slot_[fn.params[i]]) = coerce(args[i], c.args[i]->type, pt);
+    f.cell(layout_.slot(fn.params[i])) = coerce(args[i], c.args[i]->type, pt);
   }
   ++depth_;
   returned_ = Value{};
@@ -412,7 +403,7 @@ Value ModelExecutor::callFunction(const Call &c, NeuronFrame &f) {
   --depth_;
   Value result = returned_;
   for (size_t i = 0; i < fn.params.size(); ++i)
-    f.cell(slot_[fn.params[i]]) = saved[i];
+    f.cell(layout_.slot(fn.params[i])) = saved[i];
   return result;
 }
 
@@ -434,17 +425,16 @@ bool ModelExecutor::exec(const Block &blk, NeuronFrame &f) {
       auto &a = *cast<Assign>(&s);
       const Variable &v = m_.variables[a.target];
       uint64_t el = elementIndex(a.index.get(), v.vectorSize, f);
-      f.cell(slot_[a.target] + el) = coerce(eval(*a.value, f), a.value->type, v.type);
+      f.cell(layout_.slot(a.target) + el) = coerce(eval(*a.value, f), a.value->type, v.type);
       break;
     }
     case StmtKind::LocalDecl: {
       auto &d = *cast<LocalDecl>(&s);
       const Variable &v = m_.variables[d.var];
-      unsigned n = v.vectorSize ? v.vectorSize : 1;
-      for (unsigned k = 0; k < n; ++k)
-        f.cell(slot_[d.var] + k) = Value{};
+      for (unsigned k = 0; k < layout_.elements(d.var); ++k)
+        f.cell(layout_.slot(d.var) + k) = Value{};
       if (d.init)
-        f.cell(slot_[d.var]) = coerce(eval(*d.init, f), d.init->type, v.type);
+        f.cell(layout_.slot(d.var)) = coerce(eval(*d.init, f), d.init->type, v.type);
       break;
     }
     case StmtKind::If: {
@@ -469,11 +459,11 @@ bool ModelExecutor::exec(const Block &blk, NeuronFrame &f) {
           return false;
         }
         if (isInt)
-          f.cell(slot_[fo.var]).i = int64_t(x);
+          f.cell(layout_.slot(fo.var)).i = int64_t(x);
         else if (isFixed(v.type) && !startup_)
-          f.cell(slot_[fo.var]).i = fx::inputFromDouble(x, v.type.precision);
+          f.cell(layout_.slot(fo.var)).i = fx::inputFromDouble(x, v.type.precision);
         else
-          f.cell(slot_[fo.var]).r = x;
+          f.cell(layout_.slot(fo.var)).r = x;
         if (!exec(fo.body, f))
           return false;
       }

@@ -260,7 +260,7 @@ bool NetworkSimulation::initialise(bool keepParameters) {
         const Variable &var = m.variables[v];
         if (var.role == VarRole::Local || var.role == VarRole::Argument)
           continue;
-        unsigned elems = var.vectorSize ? var.vectorSize : 1;
+        unsigned elems = ps.exec->layout().elements(v);
         for (unsigned e = 0; e < elems; ++e) {
           if (override[v]) {
             const std::vector<double> &o = *override[v];

@@ -256,7 +256,7 @@ bool ModelSynapses::initRow(uint64_t i, const double *weight, std::vector<Value>
     const Variable &var = m.variables[v];
     if (var.role == VarRole::Local || var.role == VarRole::Argument)
       continue;
-    unsigned elems = var.vectorSize ? var.vectorSize : 1;
+    unsigned elems = exec_->layout().elements(v);
     for (unsigned e = 0; e < elems; ++e) {
       if (const PopulationInit *a = argOf_[v]) {
         double value;
@@ -326,7 +326,7 @@ bool ModelSynapses::initialise(std::string &error) {
     if (v.role == VarRole::Local || v.role == VarRole::Argument)
       continue;
     if (v.role == VarRole::State || info_.assigned[v.id])
-      for (unsigned e = 0; e < std::max(1u, v.vectorSize); ++e)
+      for (unsigned e = 0; e < exec_->layout().elements(v.id); ++e)
         own[exec_->slotOf(v.id) + e] = true;
   }
   if (hasWeight_ && info_.weightVar)
@@ -341,7 +341,7 @@ bool ModelSynapses::initialise(std::string &error) {
   // Locals and arguments are scratch: never stored.
   for (const Variable &v : m.variables)
     if (v.role == VarRole::Local || v.role == VarRole::Argument)
-      for (unsigned e = 0; e < std::max(1u, v.vectorSize); ++e)
+      for (unsigned e = 0; e < exec_->layout().elements(v.id); ++e)
         own[exec_->slotOf(v.id) + e] = false;
   ownSlots_.clear();
   ownColumn_.assign(own.size(), -1);
@@ -365,7 +365,7 @@ bool ModelSynapses::initialise(std::string &error) {
   realStateSlots_.clear();
   for (const Variable &v : m.variables)
     if (v.role == VarRole::State && v.type.kind == TypeKind::Real)
-      for (unsigned e = 0; e < std::max(1u, v.vectorSize); ++e)
+      for (unsigned e = 0; e < exec_->layout().elements(v.id); ++e)
         realStateSlots_.push_back(exec_->slotOf(v.id) + e);
 
   lazy_ = info_.lazyUpdate;
@@ -410,7 +410,7 @@ bool ModelSynapses::computeMaxDelay(std::string &error) {
     std::function<void(const Expr &)> visit = [&](const Expr &x) {
       if (auto *r = dyn_cast<VarRef>(&x)) {
         unsigned s = exec_->slotOf(r->var);
-        unsigned n = std::max(1u, m_->variables[r->var].vectorSize);
+        unsigned n = exec_->layout().elements(r->var);
         for (unsigned k = 0; k < n; ++k)
           perSynapse = perSynapse || ownColumn_[s + k] >= 0;
       }

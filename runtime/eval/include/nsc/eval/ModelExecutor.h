@@ -12,6 +12,7 @@
 #pragma once
 
 #include "nsc/ir/IR.h"
+#include "nsc/ir/StateLayout.h"
 #include "nsc/numerics/MatrixExponential.h"
 #include "nsc/runtime/Random.h"
 
@@ -54,12 +55,15 @@ public:
   ModelExecutor(const ir::Model &model, double dtMs);
 
   const ir::Model &model() const { return m_; }
+  /// The model's state layout (ir::layoutOf); the accessors below forward
+  /// to it.
+  const ir::StateLayout &layout() const { return layout_; }
   /// Values per neuron (variables, vector elements and locals).
-  unsigned rowSize() const { return rowSize_; }
-  unsigned slotOf(ir::VarId v) const { return slot_[v]; }
+  unsigned rowSize() const { return layout_.rowSize; }
+  unsigned slotOf(ir::VarId v) const { return layout_.slot(v); }
   /// Port element slots: port p's element e is portSlot(p) + e.
-  unsigned portSlots() const { return portSlots_; }
-  unsigned portSlot(uint32_t p) const { return portSlot_[p]; }
+  unsigned portSlots() const { return layout_.portSlots; }
+  unsigned portSlot(uint32_t p) const { return layout_.portSlot(p); }
 
   Value eval(const ir::Expr &e, NeuronFrame &f);
   double evalReal(const ir::Expr &e, NeuronFrame &f);
@@ -70,6 +74,7 @@ public:
   bool exec(const ir::Block &b, NeuronFrame &f);
   /// A stored value of type t as a double (fixed point: raw·2^-n).
   static double asDouble(const ir::Type &t, Value v);
+  /// A value of type t is a fixed-point raw integer (ir::CellEncoding::FixedRaw).
   static bool isFixed(const ir::Type &t);
 
   /// Writes v (a real given in float64) into the variable, in its type.
@@ -95,9 +100,7 @@ private:
 
   const ir::Model &m_;
   double dt_;
-  std::vector<unsigned> slot_;
-  std::vector<unsigned> portSlot_;
-  unsigned rowSize_ = 0, portSlots_ = 0;
+  ir::StateLayout layout_;
   std::map<std::string, uint64_t> warnings_;
   struct PropagatorMemo {
     bool valid = false;

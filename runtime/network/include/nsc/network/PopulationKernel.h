@@ -25,10 +25,11 @@
 namespace nsc::network {
 
 /// One model population as a kernel sees it in a step. Columns follow the
-/// interpreter's slot order (eval::ModelExecutor::slotOf / portSlot):
-/// variable slot s of neuron i is columns[s][i], an 8-byte cell (double,
-/// int64, or a bool stored as int64 0/1); port slot p has this step's
-/// summed weights in portValue[p][i] and arrival counts in portCount[p][i].
+/// model's state layout (nsc/ir/StateLayout.h, ir::layoutOf): variable slot
+/// s of neuron i is columns[s][i], an 8-byte cell (double, int64, a bool
+/// stored as int64 0/1, or a fixed-point raw int64); port slot p has this
+/// step's summed weights in portValue[p][i] and arrival counts in
+/// portCount[p][i].
 struct PopulationView {
   uint64_t n = 0;
   void *const *columns = nullptr;
