@@ -78,6 +78,12 @@ public:
   void print(const Node *n, unsigned depth);
 
 private:
+  // print() by the kind of node.
+  void printExpr(const Node *n, unsigned d);
+  void printStmt(const Node *n, unsigned d);
+  void printModelMember(const Node *n, unsigned d);
+  void printTopLevel(const Node *n, unsigned d);
+
   std::ostream &line(unsigned depth) {
     for (unsigned i = 0; i < depth; ++i)
       os_ << "  ";
@@ -114,9 +120,31 @@ void Printer::print(const Node *n, unsigned d) {
     line(d) << "<null>\n";
     return;
   }
+  switch (n->kind) {
+  case NodeKind::NumberLit: case NodeKind::BoolLit: case NodeKind::StringLit:
+  case NodeKind::InfLit: case NodeKind::NameRef: case NodeKind::Unary: case NodeKind::Binary:
+  case NodeKind::Ternary: case NodeKind::Call: case NodeKind::List: case NodeKind::TypeName:
+  case NodeKind::TypeNumber: case NodeKind::TypeBinary: case NodeKind::TypePow:
+    return printExpr(n, d);
+  case NodeKind::VarDecl: case NodeKind::Assign: case NodeKind::ExprStmt: case NodeKind::If:
+  case NodeKind::For: case NodeKind::While: case NodeKind::Return:
+    return printStmt(n, d);
+  case NodeKind::DeclBlock: case NodeKind::OdeEquation: case NodeKind::KernelDecl:
+  case NodeKind::InlineDecl: case NodeKind::EquationsBlock: case NodeKind::InputPort:
+  case NodeKind::InputBlock: case NodeKind::OutputBlock: case NodeKind::UpdateBlock:
+  case NodeKind::OnReceiveBlock: case NodeKind::OnConditionBlock: case NodeKind::FunctionDecl:
+  case NodeKind::SemanticsBlock:
+    return printModelMember(n, d);
+  case NodeKind::Model: case NodeKind::Population: case NodeKind::Projection:
+  case NodeKind::Recorder: case NodeKind::HardwareBlock: case NodeKind::Network:
+  case NodeKind::Import: case NodeKind::File:
+    return printTopLevel(n, d);
+  }
+}
+
+void Printer::printExpr(const Node *n, unsigned d) {
   std::string r = rangeText(n->range);
   switch (n->kind) {
-  // --- expressions ---
   case NodeKind::NumberLit: {
     auto *e = cast<NumberLit>(n);
     line(d) << "NumberLit " << e->text << (e->unitName.empty() ? "" : " " + e->unitName) << ' '
@@ -180,7 +208,14 @@ void Printer::print(const Node *n, unsigned d) {
   case NodeKind::TypePow:
     line(d) << "Type " << typeText(cast<TypeExpr>(n)) << ' ' << r << '\n';
     return;
-  // --- statements ---
+  default:
+    return;
+  }
+}
+
+void Printer::printStmt(const Node *n, unsigned d) {
+  std::string r = rangeText(n->range);
+  switch (n->kind) {
   case NodeKind::VarDecl: {
     auto *v = cast<VarDecl>(n);
     std::ostream &os = line(d);
@@ -248,7 +283,14 @@ void Printer::print(const Node *n, unsigned d) {
     if (cast<Return>(n)->value)
       print(cast<Return>(n)->value.get(), d + 1);
     return;
-  // --- model members ---
+  default:
+    return;
+  }
+}
+
+void Printer::printModelMember(const Node *n, unsigned d) {
+  std::string r = rangeText(n->range);
+  switch (n->kind) {
   case NodeKind::DeclBlock: {
     auto *b = cast<DeclBlock>(n);
     line(d) << "DeclBlock " << contextText(b->context) << ' ' << r << '\n';
@@ -350,7 +392,14 @@ void Printer::print(const Node *n, unsigned d) {
     }
     return;
   }
-  // --- top level ---
+  default:
+    return;
+  }
+}
+
+void Printer::printTopLevel(const Node *n, unsigned d) {
+  std::string r = rangeText(n->range);
+  switch (n->kind) {
   case NodeKind::Model: {
     auto *m = cast<Model>(n);
     const char *kw = m->keyword == Model::Keyword::Neuron ? " (neuron)"
@@ -431,6 +480,8 @@ void Printer::print(const Node *n, unsigned d) {
       print(net.get(), d + 1);
     return;
   }
+  default:
+    return;
   }
 }
 

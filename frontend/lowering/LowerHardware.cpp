@@ -6,8 +6,7 @@
 // runtime rewrites it per neuron at the end of every window.
 //
 //===----------------------------------------------------------------------===//
-#include "ModelLowerer.h"
-#include "ProgramLowering.h"
+#include "NetworkLowerer.h"
 
 #include <fmt/format.h>
 
@@ -18,17 +17,17 @@ namespace nsc::lowering {
 using namespace nsc::ir;
 namespace A = nsc::ast;
 
-void ProgramLowering::lowerHardware(const A::Network &net, Network &n) {
-  ModelLowerer host(nullptr, Semantics{}, diags_, /*networkContext=*/true);
+void NetworkLowerer::lowerHardware() {
+  Network &n = network_;
   auto value = [&](const A::Expr *e, const char *unit) -> std::optional<double> {
     Type t = unit ? Type::real(*units::lookupUnit(unit)) : Type::real();
-    return host.constantValue(e, t);
+    return hostValues_.constantValue(e, t);
   };
   auto word = [](const A::Expr *e) -> std::string {
     auto *r = A::dyn_cast<A::NameRef>(e);
     return r ? r->name : std::string();
   };
-  for (const auto &member : net.members) {
+  for (const auto &member : ast_.members) {
     auto *h = A::dyn_cast<A::HardwareBlock>(member.get());
     if (!h)
       continue;

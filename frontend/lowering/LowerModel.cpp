@@ -184,68 +184,20 @@ std::unique_ptr<Model> ModelLowerer::run(const std::string &name) {
     } else if (auto *eqs = A::dyn_cast<A::EquationsBlock>(member.get())) {
       declareEquations(*eqs);
     } else if (auto *in = A::dyn_cast<A::InputBlock>(member.get())) {
-      for (const auto &p : in->ports) {
-        Type t = p->resolvedType;
-        if (t.isError() || t.kind == TypeKind::Void)
-          t = Type::real();
-        uint32_t id = b_.addPort(p->name, p->isSpike ? PortKind::Spike : PortKind::Continuous, t);
-        Port &port = model_->ports[id];
-        port.excitatory = p->excitatory;
-        port.inhibitory = p->inhibitory;
-        port.declaredType = p->type != nullptr;
-        port.loc = p->nameRange.valid() ? p->nameRange : p->range;
-        ports_[p.get()] = id;
-      }
+      declarePorts(*in);
     } else if (auto *out = A::dyn_cast<A::OutputBlock>(member.get())) {
       (out->spike ? model_->outputSpike : model_->outputContinuous) = true;
     } else if (auto *f = A::dyn_cast<A::FunctionDecl>(member.get())) {
-      std::vector<VarId> params;
-      for (const auto &p : f->params)
-        for (unsigned i = 0; i < p->names.size(); ++i) {
-          VarId v = b_.addVariable(p->names[i].name, VarRole::Argument, p->resolvedType);
-          model_->variables[v].loc = p->names[i].range;
-          vars_[{p.get(), i}] = v;
-          params.push_back(v);
-        }
-      Type rt = f->returnType ? f->resolvedReturnType : Type::voidTy();
-      if (rt.isError() && !f->returnType)
-        rt = Type::voidTy();
-      uint32_t id = b_.addFunction(f->name, std::move(params), rt);
-      model_->functions[id].loc = f->nameRange.valid() ? f->nameRange : f->range;
-      functions_[f] = id;
+      declareFunction(*f);
     }
   }
-  // Vector sizes need parameter values, so they come after all declarations.
-  for (const auto &member : m.members)
-    if (auto *db = A::dyn_cast<A::DeclBlock>(member.get()))
-      for (const auto &d : db->decls)
-        for (unsigned i = 0; i < d->names.size(); ++i)
-          if (d->names[i].vectorSize)
-            model_->variables[vars_[{d.get(), i}]].vectorSize =
-                vectorSize(d->names[i].vectorSize.get(), d->names[i].name);
-  for (const auto &member : m.members)
-    if (auto *in = A::dyn_cast<A::InputBlock>(member.get()))
-      for (const auto &p : in->ports)
-        if (p->vectorSize)
-          model_->ports[ports_[p.get()]].vectorSize = vectorSize(p->vectorSize.get(), p->name);
+  lowerVectorSizes(m);
 
   // Pass 2: values and bodies.
-  std::map<VarId, std::set<VarId>> initDeps;
+  InitDeps initDeps;
   for (const auto &member : m.members) {
     if (auto *db = A::dyn_cast<A::DeclBlock>(member.get())) {
-      for (const auto &d : db->decls)
-        for (unsigned i = 0; i < d->names.size(); ++i) {
-          Variable &var = model_->variables[vars_[{d.get(), i}]];
-          if (d->init)
-            var.init = exprAs(d->init.get(), var.type, "the initial value of '" + var.name + "'");
-          if (d->guard)
-            var.guard = exprAs(d->guard.get(), Type::boolean(), "the guard of '" + var.name + "'");
-          std::vector<std::pair<const A::Node *, unsigned>> refs;
-          collectVarRefs(d->init.get(), refs);
-          for (const auto &r : refs)
-            if (auto dep = varOf(r.first, r.second); dep && *dep != vars_[{d.get(), i}])
-              initDeps[vars_[{d.get(), i}]].insert(*dep);
-        }
+      lowerDeclValues(*db, initDeps);
     } else if (auto *eqs = A::dyn_cast<A::EquationsBlock>(member.get())) {
       lowerEquations(*eqs);
     } else if (auto *u = A::dyn_cast<A::UpdateBlock>(member.get())) {
@@ -253,31 +205,7 @@ std::unique_ptr<Model> ModelLowerer::run(const std::string &name) {
       for (StmtPtr &s : body)
         model_->update.push_back(std::move(s));
     } else if (auto *r = A::dyn_cast<A::OnReceiveBlock>(member.get())) {
-      std::optional<uint32_t> port;
-      if (r->portDecl) {
-        auto it = ports_.find(r->portDecl);
-        if (it != ports_.end())
-          port = it->second;
-      }
-      if (!port)
-        port = model_->findPort(r->port);
-      if (!port) {
-        diags_.error(r->portRange.valid() ? r->portRange : r->range,
-                     "internal error: onReceive port '" + r->port + "' was not lowered");
-        continue;
-      }
-      OnReceive h;
-      h.port = *port;
-      h.loc = r->range;
-      if (r->priority) {
-        auto p = constantValue(r->priority.get(), Type::integer());
-        if (!p || std::trunc(*p) != *p)
-          diags_.error(r->priority->range, "internal error: onReceive priority is not an integer constant");
-        else
-          h.priority = static_cast<int64_t>(*p);
-      }
-      h.body = block(r->body);
-      model_->onReceive.push_back(std::move(h));
+      lowerOnReceive(*r);
     } else if (auto *c = A::dyn_cast<A::OnConditionBlock>(member.get())) {
       OnCondition h;
       h.loc = c->range;
@@ -291,40 +219,134 @@ std::unique_ptr<Model> ModelLowerer::run(const std::string &name) {
       function_ = nullptr;
     }
   }
-  // Initialisation order: each variable after what its initial value reads,
-  // otherwise in declaration order (sema rejected cycles). Recorded only when
-  // it differs from declaration order.
-  {
-    std::vector<VarId> order, pending;
-    for (const Variable &v : model_->variables)
-      if (v.role == VarRole::Parameter || v.role == VarRole::Internal || v.role == VarRole::State)
-        pending.push_back(v.id);
-    std::set<VarId> done;
-    bool progress = true;
-    while (!pending.empty() && progress) {
-      progress = false;
-      for (size_t k = 0; k < pending.size(); ++k) {
-        bool ready = true;
-        for (VarId d : initDeps[pending[k]])
-          ready &= done.count(d) > 0 || model_->variables[d].role == VarRole::Local;
-        if (ready) {
-          done.insert(pending[k]);
-          order.push_back(pending[k]);
-          pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(k));
-          progress = true;
-          break;
-        }
+  orderInitialisation(initDeps);
+  return std::move(model_);
+}
+
+void ModelLowerer::declarePorts(const A::InputBlock &in) {
+  for (const auto &p : in.ports) {
+    Type t = p->resolvedType;
+    if (t.isError() || t.kind == TypeKind::Void)
+      t = Type::real();
+    uint32_t id = b_.addPort(p->name, p->isSpike ? PortKind::Spike : PortKind::Continuous, t);
+    Port &port = model_->ports[id];
+    port.excitatory = p->excitatory;
+    port.inhibitory = p->inhibitory;
+    port.declaredType = p->type != nullptr;
+    port.loc = p->nameRange.valid() ? p->nameRange : p->range;
+    ports_[p.get()] = id;
+  }
+}
+
+void ModelLowerer::declareFunction(const A::FunctionDecl &f) {
+  std::vector<VarId> params;
+  for (const auto &p : f.params)
+    for (unsigned i = 0; i < p->names.size(); ++i) {
+      VarId v = b_.addVariable(p->names[i].name, VarRole::Argument, p->resolvedType);
+      model_->variables[v].loc = p->names[i].range;
+      vars_[{p.get(), i}] = v;
+      params.push_back(v);
+    }
+  Type rt = f.returnType ? f.resolvedReturnType : Type::voidTy();
+  if (rt.isError() && !f.returnType)
+    rt = Type::voidTy();
+  uint32_t id = b_.addFunction(f.name, std::move(params), rt);
+  model_->functions[id].loc = f.nameRange.valid() ? f.nameRange : f.range;
+  functions_[&f] = id;
+}
+
+void ModelLowerer::lowerVectorSizes(const A::Model &m) {
+  // Vector sizes need parameter values, so they come after all declarations.
+  for (const auto &member : m.members)
+    if (auto *db = A::dyn_cast<A::DeclBlock>(member.get()))
+      for (const auto &d : db->decls)
+        for (unsigned i = 0; i < d->names.size(); ++i)
+          if (d->names[i].vectorSize)
+            model_->variables[vars_[{d.get(), i}]].vectorSize =
+                vectorSize(d->names[i].vectorSize.get(), d->names[i].name);
+  for (const auto &member : m.members)
+    if (auto *in = A::dyn_cast<A::InputBlock>(member.get()))
+      for (const auto &p : in->ports)
+        if (p->vectorSize)
+          model_->ports[ports_[p.get()]].vectorSize = vectorSize(p->vectorSize.get(), p->name);
+}
+
+void ModelLowerer::lowerDeclValues(const A::DeclBlock &db, InitDeps &initDeps) {
+  for (const auto &d : db.decls)
+    for (unsigned i = 0; i < d->names.size(); ++i) {
+      Variable &var = model_->variables[vars_[{d.get(), i}]];
+      if (d->init)
+        var.init = exprAs(d->init.get(), var.type, "the initial value of '" + var.name + "'");
+      if (d->guard)
+        var.guard = exprAs(d->guard.get(), Type::boolean(), "the guard of '" + var.name + "'");
+      std::vector<std::pair<const A::Node *, unsigned>> refs;
+      collectVarRefs(d->init.get(), refs);
+      for (const auto &r : refs)
+        if (auto dep = varOf(r.first, r.second); dep && *dep != vars_[{d.get(), i}])
+          initDeps[vars_[{d.get(), i}]].insert(*dep);
+    }
+}
+
+void ModelLowerer::lowerOnReceive(const A::OnReceiveBlock &r) {
+  std::optional<uint32_t> port;
+  if (r.portDecl) {
+    auto it = ports_.find(r.portDecl);
+    if (it != ports_.end())
+      port = it->second;
+  }
+  if (!port)
+    port = model_->findPort(r.port);
+  if (!port) {
+    diags_.error(r.portRange.valid() ? r.portRange : r.range,
+                 "internal error: onReceive port '" + r.port + "' was not lowered");
+    return;
+  }
+  OnReceive h;
+  h.port = *port;
+  h.loc = r.range;
+  if (r.priority) {
+    auto p = constantValue(r.priority.get(), Type::integer());
+    if (!p || std::trunc(*p) != *p)
+      diags_.error(r.priority->range, "internal error: onReceive priority is not an integer constant");
+    else
+      h.priority = static_cast<int64_t>(*p);
+  }
+  h.body = block(r.body);
+  model_->onReceive.push_back(std::move(h));
+}
+
+void ModelLowerer::orderInitialisation(InitDeps &initDeps) {
+  // Each variable after what its initial value reads, otherwise in
+  // declaration order (sema rejected cycles). Recorded only when it differs
+  // from declaration order.
+  std::vector<VarId> order, pending;
+  for (const Variable &v : model_->variables)
+    if (v.role == VarRole::Parameter || v.role == VarRole::Internal || v.role == VarRole::State)
+      pending.push_back(v.id);
+  std::set<VarId> done;
+  bool progress = true;
+  while (!pending.empty() && progress) {
+    progress = false;
+    for (size_t k = 0; k < pending.size(); ++k) {
+      bool ready = true;
+      for (VarId d : initDeps[pending[k]])
+        ready &= done.count(d) > 0 || model_->variables[d].role == VarRole::Local;
+      if (ready) {
+        done.insert(pending[k]);
+        order.push_back(pending[k]);
+        pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(k));
+        progress = true;
+        break;
       }
     }
-    order.insert(order.end(), pending.begin(), pending.end()); // only after a sema error
-    std::vector<VarId> declared;
-    for (const Variable &v : model_->variables)
-      if (v.role == VarRole::Parameter || v.role == VarRole::Internal || v.role == VarRole::State)
-        declared.push_back(v.id);
-    if (order != declared)
-      model_->initOrder = std::move(order);
   }
-  return std::move(model_);
+  order.insert(order.end(), pending.begin(), pending.end()); // only after a sema error
+  std::vector<VarId> declared;
+  for (const Variable &v : model_->variables)
+    if (v.role == VarRole::Parameter || v.role == VarRole::Internal || v.role == VarRole::State)
+      declared.push_back(v.id);
+  if (order != declared)
+    model_->initOrder = std::move(order);
 }
 
 } // namespace nsc::lowering

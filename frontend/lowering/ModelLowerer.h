@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -80,7 +81,15 @@ private:
   std::optional<ir::VarId> assignTarget(const ast::NameRef *t);
 
   // Model structure (LowerModel.cpp)
+  /// For each variable, the variables its initial value reads.
+  using InitDeps = std::map<ir::VarId, std::set<ir::VarId>>;
   void declareVariables(const ast::DeclBlock &b);
+  void declarePorts(const ast::InputBlock &in);
+  void declareFunction(const ast::FunctionDecl &f);
+  void lowerVectorSizes(const ast::Model &m);
+  void lowerDeclValues(const ast::DeclBlock &b, InitDeps &initDeps);
+  void lowerOnReceive(const ast::OnReceiveBlock &r);
+  void orderInitialisation(InitDeps &initDeps);
   void declareEquations(const ast::EquationsBlock &b);
   void lowerEquations(const ast::EquationsBlock &b);
   void lowerOde(const ast::OdeEquation &eq);

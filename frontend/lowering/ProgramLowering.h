@@ -35,17 +35,17 @@ public:
   /// Lowers every model, then every network, of the program.
   void run(const ast::Program &program);
 
-private:
-  void lowerModels(const ast::Program &program);
-  void lowerNetwork(const ast::Network &net, const SemanticsOverrides &fileOverrides);
-  /// `homeostasis for` / `aer for` blocks of `net` into `out` (LowerHardware.cpp).
-  void lowerHardware(const ast::Network &net, ir::Network &out);
-
+  // Used by NetworkLowerer for populations and synapse models.
   const ModelEntry *entryFor(const ast::Model *decl, const std::string &name) const;
   /// The IR model for `entry` under `sem`: the standalone one when the
   /// semantics agree, else a (cached) specialization.
   uint32_t modelFor(const ModelEntry &entry, const ir::Semantics &sem, const std::string &network,
                     const std::string &population);
+
+private:
+  void lowerModels(const ast::Program &program);
+  /// One network, by a NetworkLowerer (LowerNetwork.cpp).
+  void lowerNetwork(const ast::Network &net, const SemanticsOverrides &fileOverrides);
 
   ir::Module &module_;
   DiagnosticEngine &diags_;

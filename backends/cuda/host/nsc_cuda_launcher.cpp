@@ -359,12 +359,45 @@ private:
                  "cuLaunchKernel", error);
   }
 
+  // The steps of run(), in order.
+  LaunchStatus openDevice(const LaunchOptions &o, LaunchResult &res, std::string &error);
+  bool uploadPopulations(LaunchResult &res, std::string &error);
+  bool uploadProjections(std::string &error);
+  bool loadKernels(std::string &error);
+  bool allocateRecordings(const LaunchOptions &o, LaunchResult &res, std::string &error);
+  bool launchStep(const LaunchOptions &o, uint64_t k, std::string &error);
+  /// Copies the recordings of the last batch back and checks the status words.
+  bool drain(const LaunchOptions &o, LaunchResult &res, uint64_t stepsDone, std::string &error);
+  bool drainSpikes(const LaunchOptions &o, LaunchResult &res, std::string &error);
+  bool drainTraces(LaunchResult &res, std::string &error);
+  bool checkStatus(LaunchResult &res, std::string &error);
+
+  struct TraceBuf {
+    CUdeviceptr slots = 0, kinds = 0, out = 0;
+    uint64_t samples = 0, capacity = 0;
+  };
+
   CUdevice dev_ = 0;
   CUcontext ctx_ = nullptr;
   CUmodule module_ = nullptr;
   CUstream stream_ = nullptr;
   int major_ = 0, minor_ = 0;
   std::vector<std::unique_ptr<DeviceBuffer>> buffers_;
+
+  Image img_;
+  // Per population: its descriptor, that descriptor on the device, its step kernel.
+  std::vector<nsc_pop> pops_;
+  std::vector<CUdeviceptr> popOnDevice_;
+  std::vector<CUfunction> popKernel_;
+  uint64_t totalN_ = 0;
+  // Per projection: its descriptor and its delivery kernel.
+  std::vector<nsc_proj> projs_;
+  std::vector<CUfunction> projKernel_;
+  CUfunction recordSpikes_ = nullptr, recordTrace_ = nullptr;
+  // Recording: `batch_` steps between copies, the first step of this batch.
+  uint64_t batch_ = 1, batchStart_ = 0;
+  std::vector<CUdeviceptr> spikeBuf_, spikeCount_;
+  std::vector<TraceBuf> traceBuf_;
 };
 
 bool Session::loadModule(const LaunchOptions &o, LaunchResult &res, std::string &error) {
@@ -423,9 +456,34 @@ bool Session::loadModule(const LaunchOptions &o, LaunchResult &res, std::string 
 }
 
 LaunchStatus Session::run(const LaunchOptions &o, LaunchResult &res, std::string &error) {
-  Image img;
-  if (!readImage(o.image, img, error))
+  if (!readImage(o.image, img_, error))
     return kLaunchError;
+  LaunchStatus opened = openDevice(o, res, error);
+  if (opened != kLaunchOk)
+    return opened;
+
+  auto t0 = Clock::now();
+  if (!uploadPopulations(res, error) || !uploadProjections(error) || !loadKernels(error) ||
+      !allocateRecordings(o, res, error))
+    return kLaunchError;
+  res.uploadMs = msSince(t0);
+  res.dtMs = img_.dt;
+
+  auto t1 = Clock::now();
+  for (uint64_t k = 0; k < o.steps; ++k) {
+    if (!launchStep(o, k, error))
+      return kLaunchError;
+    if ((k + 1) % batch_ == 0 || k + 1 == o.steps)
+      if (!drain(o, res, k + 1, error))
+        return kLaunchError;
+    res.steps = k + 1;
+  }
+  res.runMs = msSince(t1);
+  return kLaunchOk;
+}
+
+/// The driver, the device, its primary context, the kernels and a stream.
+LaunchStatus Session::openDevice(const LaunchOptions &o, LaunchResult &res, std::string &error) {
   if (!api().cudaLoaded) {
     error = "no CUDA device: " + api().cudaError;
     return kLaunchNoDevice;
@@ -453,22 +511,23 @@ LaunchStatus Session::run(const LaunchOptions &o, LaunchResult &res, std::string
     return kLaunchError;
   if (!check(api().cuStreamCreate(&stream_, CU_STREAM_NON_BLOCKING), "cuStreamCreate", error))
     return kLaunchError;
+  return kLaunchOk;
+}
 
-  auto t0 = Clock::now();
-  const size_t P = img.pops.size();
-  std::vector<nsc_pop> pops(P);
-  std::vector<CUdeviceptr> popOnDevice(P, 0);
-  uint64_t totalN = 0;
+bool Session::uploadPopulations(LaunchResult &res, std::string &error) {
+  const size_t P = img_.pops.size();
+  pops_.resize(P);
+  popOnDevice_.assign(P, 0);
   for (size_t p = 0; p < P; ++p) {
-    const ImagePop &ip = img.pops[p];
-    nsc_pop &d = pops[p];
+    const ImagePop &ip = img_.pops[p];
+    nsc_pop &d = pops_[p];
     std::memset(&d, 0, sizeof d);
     d.n = ip.n;
     d.D = ip.D;
     d.ports = ip.ports;
     d.index = p;
     d.kind = ip.kind;
-    d.dt = img.dt;
+    d.dt = img_.dt;
     d.rng_key = ip.rngKey;
     d.lambda = ip.lambda;
     d.sub_lambda = ip.subLambda;
@@ -477,7 +536,7 @@ LaunchStatus Session::run(const LaunchOptions &o, LaunchResult &res, std::string
     d.start_step = ip.start;
     d.stop_step = ip.stop;
     d.amplitude = ip.amplitude;
-    totalN += ip.n;
+    totalN_ += ip.n;
     if (ip.kind == NSC_POP_MODEL) {
       d.state = upload(ip.cells, error);
       d.ring_value = upload(nullptr, ip.D * ip.ports * ip.n * sizeof(double), error);
@@ -495,22 +554,56 @@ LaunchStatus Session::run(const LaunchOptions &o, LaunchResult &res, std::string
     d.schedule_value = upload(ip.schedValue, error);
     d.schedule_len = ip.schedStep.size();
     if (!error.empty())
-      return kLaunchError;
-    popOnDevice[p] = upload(&d, sizeof d, error);
+      return false;
+    popOnDevice_[p] = upload(&d, sizeof d, error);
     res.populations.push_back(ip.name);
     res.populationSize.push_back(ip.n);
     res.isSource.push_back(ip.kind != NSC_POP_MODEL);
   }
   res.populationSpikes.assign(P, 0);
-  // Projections: CSR as written (reference order), CSC built here by a
-  // stable counting sort on the target, so each column is in (source, row
-  // position) order.
-  std::vector<nsc_proj> projs(img.projs.size());
-  std::vector<CUfunction> projKernel(img.projs.size(), nullptr);
-  for (size_t q = 0; q < img.projs.size(); ++q) {
-    const ImageProj &ip = img.projs[q];
-    const ImagePop &src = img.pops[ip.src], &tgt = img.pops[ip.tgt];
-    nsc_proj &d = projs[q];
+  // A failed descriptor upload leaves `error` set for a later step's check.
+  return true;
+}
+
+/// A projection's synapses by target (CSC): a stable counting sort of the
+/// rows, so each column is in (source, row position) order.
+struct Columns {
+  std::vector<uint64_t> ptr;
+  std::vector<uint32_t> src, delay;
+  std::vector<double> weight;
+};
+
+Columns columnsOf(const ImageProj &ip, uint64_t srcN, uint64_t tgtN) {
+  const size_t S = ip.targets.size();
+  Columns c;
+  c.ptr.assign(tgtN + 1, 0);
+  for (uint32_t t : ip.targets)
+    ++c.ptr[t + 1];
+  for (uint64_t t = 0; t < tgtN; ++t)
+    c.ptr[t + 1] += c.ptr[t];
+  std::vector<uint64_t> fill(c.ptr.begin(), c.ptr.end() - 1);
+  c.src.resize(S);
+  c.delay.resize(S);
+  c.weight.resize(S);
+  for (uint64_t s = 0; s < srcN; ++s)
+    for (uint64_t at = ip.rowPtr[s]; at < ip.rowPtr[s + 1]; ++at) {
+      uint64_t to = fill[ip.targets[at]]++;
+      c.src[to] = uint32_t(s);
+      c.weight[to] = ip.weights[at];
+      c.delay[to] = ip.delays[at];
+    }
+  return c;
+}
+
+/// Projections: CSR as written (reference order) for pre-synaptic
+/// delivery, else CSC (columnsOf).
+bool Session::uploadProjections(std::string &error) {
+  projs_.resize(img_.projs.size());
+  projKernel_.assign(img_.projs.size(), nullptr);
+  for (size_t q = 0; q < img_.projs.size(); ++q) {
+    const ImageProj &ip = img_.projs[q];
+    const ImagePop &src = img_.pops[ip.src], &tgt = img_.pops[ip.tgt];
+    nsc_proj &d = projs_[q];
     std::memset(&d, 0, sizeof d);
     d.src_n = src.n;
     d.tgt_n = tgt.n;
@@ -518,69 +611,57 @@ LaunchStatus Session::run(const LaunchOptions &o, LaunchResult &res, std::string
     d.ports = tgt.ports;
     d.base_port = ip.basePort;
     d.neg_port = ip.negPort;
-    d.src_mult = pops[ip.src].mult;
-    d.src_spikes = pops[ip.src].spikes;
-    d.src_spike_count = pops[ip.src].spike_count;
-    d.ring_value = pops[ip.tgt].ring_value;
-    d.ring_count = pops[ip.tgt].ring_count;
-    d.src_pop = popOnDevice[ip.src];
-    const size_t S = ip.targets.size();
-    std::vector<uint64_t> colPtr(tgt.n + 1, 0);
-    for (uint32_t t : ip.targets)
-      ++colPtr[t + 1];
-    for (uint64_t t = 0; t < tgt.n; ++t)
-      colPtr[t + 1] += colPtr[t];
-    std::vector<uint64_t> fill(colPtr.begin(), colPtr.end() - 1);
-    std::vector<uint32_t> colSrc(S), colD(S);
-    std::vector<double> colW(S);
-    for (uint64_t s = 0; s < src.n; ++s)
-      for (uint64_t at = ip.rowPtr[s]; at < ip.rowPtr[s + 1]; ++at) {
-        uint64_t to = fill[ip.targets[at]]++;
-        colSrc[to] = uint32_t(s);
-        colW[to] = ip.weights[at];
-        colD[to] = ip.delays[at];
-      }
+    d.src_mult = pops_[ip.src].mult;
+    d.src_spikes = pops_[ip.src].spikes;
+    d.src_spike_count = pops_[ip.src].spike_count;
+    d.ring_value = pops_[ip.tgt].ring_value;
+    d.ring_count = pops_[ip.tgt].ring_count;
+    d.src_pop = popOnDevice_[ip.src];
+    Columns cols = columnsOf(ip, src.n, tgt.n);
     if (ip.strategy == NSC_DELIVER_PRE_COUNT) {
       d.row_ptr = upload(ip.rowPtr, error);
       d.row_tgt = upload(ip.targets, error);
       d.row_d = upload(ip.delays, error);
     } else {
-      d.col_ptr = upload(colPtr, error);
-      d.col_src = upload(colSrc, error);
-      d.col_w = upload(colW, error);
-      d.col_d = upload(colD, error);
+      d.col_ptr = upload(cols.ptr, error);
+      d.col_src = upload(cols.src, error);
+      d.col_w = upload(cols.weight, error);
+      d.col_d = upload(cols.delay, error);
     }
-    if (!error.empty() || !kernel(ip.kernel, projKernel[q], error))
-      return kLaunchError;
+    if (!error.empty() || !kernel(ip.kernel, projKernel_[q], error))
+      return false;
   }
-  std::vector<CUfunction> popKernel(P, nullptr);
-  for (size_t p = 0; p < P; ++p)
-    if (!img.pops[p].kernel.empty() && !kernel(img.pops[p].kernel, popKernel[p], error))
-      return kLaunchError;
-  CUfunction recordSpikes = nullptr, recordTrace = nullptr;
-  if (!kernel("nsc_record_spikes", recordSpikes, error) || !kernel("nsc_record_trace", recordTrace, error))
-    return kLaunchError;
+  return true;
+}
 
-  // Recording buffers: up to `batch` steps of every neuron firing.
-  const uint64_t batch =
-      std::clamp<uint64_t>((uint64_t(64) << 20) / std::max<uint64_t>(1, 12 * totalN), 1, 1000);
-  std::vector<CUdeviceptr> spikeBuf(P, 0), spikeCount(P, 0);
+bool Session::loadKernels(std::string &error) {
+  const size_t P = img_.pops.size();
+  popKernel_.assign(P, nullptr);
+  for (size_t p = 0; p < P; ++p)
+    if (!img_.pops[p].kernel.empty() && !kernel(img_.pops[p].kernel, popKernel_[p], error))
+      return false;
+  return kernel("nsc_record_spikes", recordSpikes_, error) && kernel("nsc_record_trace", recordTrace_, error);
+}
+
+/// Recording buffers: up to `batch_` steps of every neuron firing, and of
+/// every recorder's samples.
+bool Session::allocateRecordings(const LaunchOptions &o, LaunchResult &res, std::string &error) {
+  const size_t P = img_.pops.size();
+  batch_ = std::clamp<uint64_t>((uint64_t(64) << 20) / std::max<uint64_t>(1, 12 * totalN_), 1, 1000);
+  spikeBuf_.assign(P, 0);
+  spikeCount_.assign(P, 0);
   if (o.recordSpikes)
     for (size_t p = 0; p < P; ++p) {
-      spikeBuf[p] = upload(nullptr, std::max<uint64_t>(1, batch * img.pops[p].n) * 12, error);
-      spikeCount[p] = upload(nullptr, 8, error);
+      spikeBuf_[p] = upload(nullptr, std::max<uint64_t>(1, batch_ * img_.pops[p].n) * 12, error);
+      spikeCount_[p] = upload(nullptr, 8, error);
     }
-  struct TraceBuf {
-    CUdeviceptr slots = 0, kinds = 0, out = 0;
-    uint64_t samples = 0, capacity = 0;
-  };
-  std::vector<TraceBuf> traceBuf(img.recorders.size());
-  for (size_t r = 0; r < img.recorders.size(); ++r) {
-    const ImageRecorder &c = img.recorders[r];
-    TraceBuf &b = traceBuf[r];
+  traceBuf_.resize(img_.recorders.size());
+  for (size_t r = 0; r < img_.recorders.size(); ++r) {
+    const ImageRecorder &c = img_.recorders[r];
+    TraceBuf &b = traceBuf_[r];
     b.slots = upload(c.slots, error);
     b.kinds = upload(c.kinds, error);
-    b.capacity = std::max<uint64_t>(1, batch / c.every + 1);
+    b.capacity = std::max<uint64_t>(1, batch_ / c.every + 1);
     b.out = upload(nullptr, b.capacity * (c.end - c.begin) * c.slots.size() * sizeof(double), error);
     TraceOutput t;
     t.label = c.label;
@@ -588,158 +669,169 @@ LaunchStatus Session::run(const LaunchOptions &o, LaunchResult &res, std::string
     t.variables = c.names;
     res.traces.push_back(std::move(t));
   }
-  if (!error.empty())
-    return kLaunchError;
-  res.uploadMs = msSince(t0);
-  res.dtMs = img.dt;
+  return error.empty();
+}
 
-  // Copies the recordings of the last batch back and checks the status words.
-  uint64_t batchStart = 0;
-  auto drain = [&](uint64_t stepsDone) -> bool {
-    if (!check(api().cuStreamSynchronize(stream_), "running the kernels", error))
+/// Step k's kernels, in the order of the file comment (1-6).
+bool Session::launchStep(const LaunchOptions &o, uint64_t k, std::string &error) {
+  const size_t P = img_.pops.size();
+  for (size_t p = 0; p < P; ++p)
+    if (!check(api().cuMemsetD32Async(pops_[p].spike_count, 0, 1, stream_), "cuMemsetD32Async", error))
       return false;
-    std::vector<SpikeEvent> events;
-    for (size_t p = 0; p < P && o.recordSpikes; ++p) {
-      uint64_t n = 0;
-      if (!check(api().cuMemcpyDtoH(&n, spikeCount[p], 8), "cuMemcpyDtoH", error))
+  for (size_t q = 0; q < img_.projs.size(); ++q)
+    if (img_.projs[q].strategy == NSC_DELIVER_CURRENT) {
+      void *args[] = {&projs_[q], &k};
+      if (!launch1(projKernel_[q], projs_[q].tgt_n, args, error))
         return false;
-      if (n > batch * img.pops[p].n) {
-        error = "internal error: the spike buffer of '" + img.pops[p].name + "' overflowed";
-        return false;
-      }
-      std::vector<uint32_t> rows(3 * n);
-      if (n && !check(api().cuMemcpyDtoH(rows.data(), spikeBuf[p], rows.size() * 4), "cuMemcpyDtoH", error))
-        return false;
-      for (uint64_t e = 0; e < n; ++e) {
-        // The kernel keeps the step's low 32 bits; the batch is shorter than 2^32 steps.
-        uint64_t step = (batchStart & ~0xFFFFFFFFull) | rows[3 * e];
-        if (step < batchStart)
-          step += uint64_t(1) << 32;
-        events.push_back({step, uint32_t(p), rows[3 * e + 1], rows[3 * e + 2]});
-        res.populationSpikes[p] += rows[3 * e + 2];
-      }
-      api().cuMemsetD8(spikeCount[p], 0, 8);
     }
-    std::sort(events.begin(), events.end(), [](const SpikeEvent &a, const SpikeEvent &b) {
-      if (a.step != b.step)
-        return a.step < b.step;
-      if (a.population != b.population)
-        return a.population < b.population;
-      return a.index < b.index;
-    });
-    res.spikes.insert(res.spikes.end(), events.begin(), events.end());
-    for (size_t r = 0; r < img.recorders.size(); ++r) {
-      const ImageRecorder &c = img.recorders[r];
-      TraceBuf &b = traceBuf[r];
-      uint64_t width = c.end - c.begin, items = c.slots.size();
-      std::vector<double> vals(b.samples * width * items);
-      if (!vals.empty() && !check(api().cuMemcpyDtoH(vals.data(), b.out, vals.size() * 8), "cuMemcpyDtoH", error))
-        return false;
-      TraceOutput &t = res.traces[r];
-      // Samples are taken after steps k with (k + 1) % every == 0 (R22).
-      uint64_t first = (batchStart + c.every) / c.every;
-      for (uint64_t s = 0; s < b.samples; ++s)
-        for (uint64_t i = 0; i < width; ++i) {
-          t.step.push_back((first + s) * c.every - 1);
-          t.index.push_back(c.begin + i);
-          t.values.insert(t.values.end(), vals.begin() + (s * width + i) * items,
-                          vals.begin() + (s * width + i + 1) * items);
-        }
-      b.samples = 0;
-    }
+  for (int pass = 0; pass < 2; ++pass) // models first, then sources (R20: sources emit after the model phase)
     for (size_t p = 0; p < P; ++p) {
-      if (img.pops[p].kind != NSC_POP_MODEL)
+      bool model = img_.pops[p].kind == NSC_POP_MODEL;
+      if (!popKernel_[p] || model != (pass == 0) || !img_.pops[p].n)
         continue;
-      uint64_t st[4];
-      if (!check(api().cuMemcpyDtoH(st, pops[p].status, sizeof st), "cuMemcpyDtoH", error))
+      void *args[] = {&pops_[p], &k};
+      if (!launch1(popKernel_[p], img_.pops[p].n, args, error))
         return false;
-      if (st[1] & NSC_WARN_INDEX)
-        res.warnings.push_back(img.pops[p].name + ": a vector index was out of range (clamped)");
-      if (st[1] & NSC_WARN_INT_DIV_ZERO)
-        res.warnings.push_back(img.pops[p].name + ": integer division by zero (result 0)");
-      if (st[1] & NSC_WARN_FOR_STEP_ZERO)
-        res.warnings.push_back(img.pops[p].name + ": for loop with step 0 skipped");
-      for (size_t q = 0; q < img.pops[p].warnings.size(); ++q)
-        if (st[1] >> (16 + q) & 1)
-          res.warnings.push_back(img.pops[p].warnings[q] + " (population '" + img.pops[p].name + "')");
-      if (st[1]) {
-        st[1] = 0;
-        api().cuMemcpyHtoD(pops[p].status + 8, &st[1], 8);
-      }
-      if (st[2]) {
-        error = "population '" + img.pops[p].name + "': " +
-                (st[2] == NSC_FATAL_FOR_LOOP     ? "a for loop ran more than 10^8 iterations"
-                 : st[2] == NSC_FATAL_WHILE_LOOP ? "a while loop ran more than 10^8 iterations in one step"
-                                                 : "more than 65536 random blocks for one neuron in one step");
-        return false;
-      }
-      if (st[0] != ~0ull) {
-        char t[64];
-        std::snprintf(t, sizeof t, "%.10g", double(st[0] + 1) * img.dt);
-        error = "numeric trouble: a state variable of population '" + img.pops[p].name +
-                "' became NaN or infinite in the step ending at t = " + t + " ms; the run stops (results after "
-                "that step are discarded)";
-        res.steps = st[0] + 1;
-        return false;
-      }
     }
-    batchStart = stepsDone;
-    return true;
-  };
-
-  auto t1 = Clock::now();
-  for (uint64_t k = 0; k < o.steps; ++k) {
-    for (size_t p = 0; p < P; ++p)
-      if (!check(api().cuMemsetD32Async(pops[p].spike_count, 0, 1, stream_), "cuMemsetD32Async", error))
-        return kLaunchError;
-    for (size_t q = 0; q < img.projs.size(); ++q)
-      if (img.projs[q].strategy == NSC_DELIVER_CURRENT) {
-        void *args[] = {&projs[q], &k};
-        if (!launch1(projKernel[q], projs[q].tgt_n, args, error))
-          return kLaunchError;
-      }
-    for (int pass = 0; pass < 2; ++pass) // models first, then sources (R20: sources emit after the model phase)
-      for (size_t p = 0; p < P; ++p) {
-        bool model = img.pops[p].kind == NSC_POP_MODEL;
-        if (!popKernel[p] || model != (pass == 0) || !img.pops[p].n)
-          continue;
-        void *args[] = {&pops[p], &k};
-        if (!launch1(popKernel[p], img.pops[p].n, args, error))
-          return kLaunchError;
-      }
-    for (size_t q = 0; q < img.projs.size(); ++q) {
-      const ImageProj &ip = img.projs[q];
-      if (ip.strategy == NSC_DELIVER_CURRENT)
-        continue;
-      void *args[] = {&projs[q], &k};
-      uint64_t threads = ip.strategy == NSC_DELIVER_PRE_COUNT ? std::min<uint64_t>(img.pops[ip.src].n, 1u << 16) * 32
-                                                              : img.pops[ip.tgt].n;
-      if (!launch1(projKernel[q], threads, args, error))
-        return kLaunchError;
-    }
-    for (size_t p = 0; p < P && o.recordSpikes; ++p) {
-      uint64_t begin = 0, end = img.pops[p].n, cap = batch * img.pops[p].n;
-      void *args[] = {&pops[p], &k, &begin, &end, &spikeBuf[p], &spikeCount[p], &cap};
-      if (img.pops[p].n && !launch1(recordSpikes, img.pops[p].n, args, error))
-        return kLaunchError;
-    }
-    for (size_t r = 0; r < img.recorders.size(); ++r) {
-      const ImageRecorder &c = img.recorders[r];
-      if ((k + 1) % c.every)
-        continue;
-      TraceBuf &b = traceBuf[r];
-      uint64_t begin = c.begin, end = c.end, items = c.slots.size(), sample = b.samples++;
-      void *args[] = {&pops[c.pop], &begin, &end, &b.slots, &b.kinds, &items, &b.out, &sample};
-      if ((end - begin) * items != 0 && !launch1(recordTrace, (end - begin) * items, args, error))
-        return kLaunchError;
-    }
-    if ((k + 1) % batch == 0 || k + 1 == o.steps)
-      if (!drain(k + 1))
-        return kLaunchError;
-    res.steps = k + 1;
+  for (size_t q = 0; q < img_.projs.size(); ++q) {
+    const ImageProj &ip = img_.projs[q];
+    if (ip.strategy == NSC_DELIVER_CURRENT)
+      continue;
+    void *args[] = {&projs_[q], &k};
+    uint64_t threads = ip.strategy == NSC_DELIVER_PRE_COUNT ? std::min<uint64_t>(img_.pops[ip.src].n, 1u << 16) * 32
+                                                            : img_.pops[ip.tgt].n;
+    if (!launch1(projKernel_[q], threads, args, error))
+      return false;
   }
-  res.runMs = msSince(t1);
-  return kLaunchOk;
+  for (size_t p = 0; p < P && o.recordSpikes; ++p) {
+    uint64_t begin = 0, end = img_.pops[p].n, cap = batch_ * img_.pops[p].n;
+    void *args[] = {&pops_[p], &k, &begin, &end, &spikeBuf_[p], &spikeCount_[p], &cap};
+    if (img_.pops[p].n && !launch1(recordSpikes_, img_.pops[p].n, args, error))
+      return false;
+  }
+  for (size_t r = 0; r < img_.recorders.size(); ++r) {
+    const ImageRecorder &c = img_.recorders[r];
+    if ((k + 1) % c.every)
+      continue;
+    TraceBuf &b = traceBuf_[r];
+    uint64_t begin = c.begin, end = c.end, items = c.slots.size(), sample = b.samples++;
+    void *args[] = {&pops_[c.pop], &begin, &end, &b.slots, &b.kinds, &items, &b.out, &sample};
+    if ((end - begin) * items != 0 && !launch1(recordTrace_, (end - begin) * items, args, error))
+      return false;
+  }
+  return true;
+}
+
+bool Session::drain(const LaunchOptions &o, LaunchResult &res, uint64_t stepsDone, std::string &error) {
+  if (!check(api().cuStreamSynchronize(stream_), "running the kernels", error))
+    return false;
+  if (!drainSpikes(o, res, error) || !drainTraces(res, error) || !checkStatus(res, error))
+    return false;
+  batchStart_ = stepsDone;
+  return true;
+}
+
+/// The batch's spikes, in (step, population, index) order.
+bool Session::drainSpikes(const LaunchOptions &o, LaunchResult &res, std::string &error) {
+  const size_t P = img_.pops.size();
+  std::vector<SpikeEvent> events;
+  for (size_t p = 0; p < P && o.recordSpikes; ++p) {
+    uint64_t n = 0;
+    if (!check(api().cuMemcpyDtoH(&n, spikeCount_[p], 8), "cuMemcpyDtoH", error))
+      return false;
+    if (n > batch_ * img_.pops[p].n) {
+      error = "internal error: the spike buffer of '" + img_.pops[p].name + "' overflowed";
+      return false;
+    }
+    std::vector<uint32_t> rows(3 * n);
+    if (n && !check(api().cuMemcpyDtoH(rows.data(), spikeBuf_[p], rows.size() * 4), "cuMemcpyDtoH", error))
+      return false;
+    for (uint64_t e = 0; e < n; ++e) {
+      // The kernel keeps the step's low 32 bits; the batch is shorter than 2^32 steps.
+      uint64_t step = (batchStart_ & ~0xFFFFFFFFull) | rows[3 * e];
+      if (step < batchStart_)
+        step += uint64_t(1) << 32;
+      events.push_back({step, uint32_t(p), rows[3 * e + 1], rows[3 * e + 2]});
+      res.populationSpikes[p] += rows[3 * e + 2];
+    }
+    api().cuMemsetD8(spikeCount_[p], 0, 8);
+  }
+  std::sort(events.begin(), events.end(), [](const SpikeEvent &a, const SpikeEvent &b) {
+    if (a.step != b.step)
+      return a.step < b.step;
+    if (a.population != b.population)
+      return a.population < b.population;
+    return a.index < b.index;
+  });
+  res.spikes.insert(res.spikes.end(), events.begin(), events.end());
+  return true;
+}
+
+/// The batch's trace samples.
+bool Session::drainTraces(LaunchResult &res, std::string &error) {
+  for (size_t r = 0; r < img_.recorders.size(); ++r) {
+    const ImageRecorder &c = img_.recorders[r];
+    TraceBuf &b = traceBuf_[r];
+    uint64_t width = c.end - c.begin, items = c.slots.size();
+    std::vector<double> vals(b.samples * width * items);
+    if (!vals.empty() && !check(api().cuMemcpyDtoH(vals.data(), b.out, vals.size() * 8), "cuMemcpyDtoH", error))
+      return false;
+    TraceOutput &t = res.traces[r];
+    // Samples are taken after steps k with (k + 1) % every == 0 (R22).
+    uint64_t first = (batchStart_ + c.every) / c.every;
+    for (uint64_t s = 0; s < b.samples; ++s)
+      for (uint64_t i = 0; i < width; ++i) {
+        t.step.push_back((first + s) * c.every - 1);
+        t.index.push_back(c.begin + i);
+        t.values.insert(t.values.end(), vals.begin() + (s * width + i) * items,
+                        vals.begin() + (s * width + i + 1) * items);
+      }
+    b.samples = 0;
+  }
+  return true;
+}
+
+/// The populations' status words: warnings are collected (and cleared),
+/// a fatal loop or a non-finite state stops the run.
+bool Session::checkStatus(LaunchResult &res, std::string &error) {
+  const size_t P = img_.pops.size();
+  for (size_t p = 0; p < P; ++p) {
+    if (img_.pops[p].kind != NSC_POP_MODEL)
+      continue;
+    uint64_t st[4];
+    if (!check(api().cuMemcpyDtoH(st, pops_[p].status, sizeof st), "cuMemcpyDtoH", error))
+      return false;
+    if (st[1] & NSC_WARN_INDEX)
+      res.warnings.push_back(img_.pops[p].name + ": a vector index was out of range (clamped)");
+    if (st[1] & NSC_WARN_INT_DIV_ZERO)
+      res.warnings.push_back(img_.pops[p].name + ": integer division by zero (result 0)");
+    if (st[1] & NSC_WARN_FOR_STEP_ZERO)
+      res.warnings.push_back(img_.pops[p].name + ": for loop with step 0 skipped");
+    for (size_t q = 0; q < img_.pops[p].warnings.size(); ++q)
+      if (st[1] >> (16 + q) & 1)
+        res.warnings.push_back(img_.pops[p].warnings[q] + " (population '" + img_.pops[p].name + "')");
+    if (st[1]) {
+      st[1] = 0;
+      api().cuMemcpyHtoD(pops_[p].status + 8, &st[1], 8);
+    }
+    if (st[2]) {
+      error = "population '" + img_.pops[p].name + "': " +
+              (st[2] == NSC_FATAL_FOR_LOOP     ? "a for loop ran more than 10^8 iterations"
+               : st[2] == NSC_FATAL_WHILE_LOOP ? "a while loop ran more than 10^8 iterations in one step"
+                                               : "more than 65536 random blocks for one neuron in one step");
+      return false;
+    }
+    if (st[0] != ~0ull) {
+      char t[64];
+      std::snprintf(t, sizeof t, "%.10g", double(st[0] + 1) * img_.dt);
+      error = "numeric trouble: a state variable of population '" + img_.pops[p].name +
+              "' became NaN or infinite in the step ending at t = " + t + " ms; the run stops (results after "
+              "that step are discarded)";
+      res.steps = st[0] + 1;
+      return false;
+    }
+  }
+  return true;
 }
 
 std::string timeText(uint64_t step, double dtMs) {

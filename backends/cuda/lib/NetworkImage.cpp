@@ -61,18 +61,11 @@ uint64_t bitsOf(double x) {
   return u;
 }
 
-} // namespace
-
-bool writeNetworkImage(const Module &m, const Network &net, const NetworkPlan &plan,
-                       const network::ExportedNetwork &ex, const std::string &path, std::string &error) {
-  if (ex.populations.size() != net.populations.size() || ex.projections.size() != net.projections.size() ||
-      plan.populations.size() != net.populations.size() || plan.projections.size() != net.projections.size()) {
-    error = "internal error: the built network does not match its description";
-    return false;
-  }
-  // Count-mode ports: the plan assumed one weight per port from the IR;
-  // the built synapses must agree, and give the value.
-  std::vector<std::vector<double>> countWeight(ex.populations.size());
+/// Count-mode ports: the plan assumed one weight per port from the IR; the
+/// built synapses must agree, and give the value (per population and port).
+bool countModeWeights(const Network &net, const NetworkPlan &plan, const network::ExportedNetwork &ex,
+                      std::vector<std::vector<double>> &countWeight, std::string &error) {
+  countWeight.assign(ex.populations.size(), {});
   for (size_t p = 0; p < ex.populations.size(); ++p)
     countWeight[p].assign(ex.populations[p].portSlots, 0.0);
   std::vector<std::vector<bool>> seen(ex.populations.size());
@@ -105,65 +98,63 @@ bool writeNetworkImage(const Module &m, const Network &net, const NetworkPlan &p
       countWeight[xp.target][slot] = w;
     }
   }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) {
-    error = "cannot open '" + path + "' for writing";
+  return true;
+}
+
+bool writePopulation(Writer &w, const Network &net, const NetworkPlan &plan, const network::ExportedNetwork &ex,
+                     size_t p, const std::vector<double> &countWeight, std::string &error) {
+  const network::ExportedPopulation &xp = ex.populations[p];
+  w.str(net.populations[p].name);
+  w.str(plan.populations[p].kernel);
+  w.u64(xp.kind);
+  w.u64(xp.n);
+  w.u64(xp.ringSlots);
+  w.u64(xp.portSlots);
+  w.u64(xp.rowSize);
+  w.u64(plan.populations[p].countMask);
+  w.u64(uint64_t(xp.rngKey[0]) | uint64_t(xp.rngKey[1]) << 32);
+  w.vec(xp.cells);
+  std::vector<double> constInput = xp.constantInput;
+  constInput.resize(xp.portSlots, 0.0);
+  w.vec(constInput);
+  w.vec(countWeight);
+  // R20, R35: lambda = rate·dt/1000, inversion from exp(-lambda) (portable
+  // exp, the host's), split into ceil(lambda/30) draws above 30.
+  double lambda = xp.rateHz * ex.dtMs / 1000.0, sub = lambda, parts = 1;
+  if (xp.kind == uint32_t(PopulationKind::PoissonGenerator) && !(lambda >= 0 && std::isfinite(lambda))) {
+    error = "poisson_generator '" + net.populations[p].name + "' has no finite, non-negative rate";
     return false;
   }
-  out.write("NSCCUDA1", 8);
-  Writer w(out);
-  w.f64(ex.dtMs);
-  w.u64(ex.populations.size());
-  for (size_t p = 0; p < ex.populations.size(); ++p) {
-    const network::ExportedPopulation &xp = ex.populations[p];
-    w.str(net.populations[p].name);
-    w.str(plan.populations[p].kernel);
-    w.u64(xp.kind);
-    w.u64(xp.n);
-    w.u64(xp.ringSlots);
-    w.u64(xp.portSlots);
-    w.u64(xp.rowSize);
-    w.u64(plan.populations[p].countMask);
-    w.u64(uint64_t(xp.rngKey[0]) | uint64_t(xp.rngKey[1]) << 32);
-    w.vec(xp.cells);
-    std::vector<double> constInput = xp.constantInput;
-    constInput.resize(xp.portSlots, 0.0);
-    w.vec(constInput);
-    w.vec(countWeight[p]);
-    // R20, R35: lambda = rate·dt/1000, inversion from exp(-lambda) (portable
-    // exp, the host's), split into ceil(lambda/30) draws above 30.
-    double lambda = xp.rateHz * ex.dtMs / 1000.0, sub = lambda, parts = 1;
-    if (xp.kind == uint32_t(PopulationKind::PoissonGenerator) && !(lambda >= 0 && std::isfinite(lambda))) {
-      error = "poisson_generator '" + net.populations[p].name + "' has no finite, non-negative rate";
-      return false;
-    }
-    if (lambda > 30.0) {
-      parts = std::ceil(lambda / 30.0);
-      sub = lambda / parts;
-    }
-    w.f64(lambda);
-    w.f64(sub);
-    w.f64(runtime::portable::exp(-sub));
-    w.u64(uint64_t(parts));
-    w.i64(xp.startStep);
-    w.i64(xp.stopStep);
-    w.f64(xp.amplitude);
-    std::vector<uint64_t> steps, values;
-    if (xp.kind == uint32_t(PopulationKind::SpikeGenerator)) {
-      steps = xp.emitStep;
-      values.assign(xp.multiplicity.begin(), xp.multiplicity.end());
-    } else if (xp.kind == uint32_t(PopulationKind::StepCurrentGenerator)) {
-      for (size_t q = 0; q < xp.currentSteps.size(); ++q) {
-        steps.push_back(uint64_t(xp.currentSteps[q]));
-        values.push_back(bitsOf(xp.currentValues[q]));
-      }
-    }
-    w.vec(steps);
-    w.vec(values);
-    w.u64(plan.populations[p].warnings.size());
-    for (const std::string &text : plan.populations[p].warnings)
-      w.str(text);
+  if (lambda > 30.0) {
+    parts = std::ceil(lambda / 30.0);
+    sub = lambda / parts;
   }
+  w.f64(lambda);
+  w.f64(sub);
+  w.f64(runtime::portable::exp(-sub));
+  w.u64(uint64_t(parts));
+  w.i64(xp.startStep);
+  w.i64(xp.stopStep);
+  w.f64(xp.amplitude);
+  std::vector<uint64_t> steps, values;
+  if (xp.kind == uint32_t(PopulationKind::SpikeGenerator)) {
+    steps = xp.emitStep;
+    values.assign(xp.multiplicity.begin(), xp.multiplicity.end());
+  } else if (xp.kind == uint32_t(PopulationKind::StepCurrentGenerator)) {
+    for (size_t q = 0; q < xp.currentSteps.size(); ++q) {
+      steps.push_back(uint64_t(xp.currentSteps[q]));
+      values.push_back(bitsOf(xp.currentValues[q]));
+    }
+  }
+  w.vec(steps);
+  w.vec(values);
+  w.u64(plan.populations[p].warnings.size());
+  for (const std::string &text : plan.populations[p].warnings)
+    w.str(text);
+  return true;
+}
+
+void writeProjections(Writer &w, const NetworkPlan &plan, const network::ExportedNetwork &ex) {
   w.u64(ex.projections.size());
   for (size_t q = 0; q < ex.projections.size(); ++q) {
     const network::ExportedProjection &xp = ex.projections[q];
@@ -178,7 +169,10 @@ bool writeNetworkImage(const Module &m, const Network &net, const NetworkPlan &p
     w.vec(xp.weights);
     w.vec(xp.delays);
   }
-  // Recorders of state (spikes are recorded for every population).
+}
+
+/// Recorders of state (spikes are recorded for every population).
+bool writeRecorders(Writer &w, const Module &m, const Network &net, std::string &error) {
   std::vector<const Recorder *> traces;
   for (const Recorder &r : net.recorders)
     for (const RecordItem &it : r.what)
@@ -216,6 +210,36 @@ bool writeNetworkImage(const Module &m, const Network &net, const NetworkPlan &p
                                                      : 1);
     }
   }
+  return true;
+}
+
+} // namespace
+
+bool writeNetworkImage(const Module &m, const Network &net, const NetworkPlan &plan,
+                       const network::ExportedNetwork &ex, const std::string &path, std::string &error) {
+  if (ex.populations.size() != net.populations.size() || ex.projections.size() != net.projections.size() ||
+      plan.populations.size() != net.populations.size() || plan.projections.size() != net.projections.size()) {
+    error = "internal error: the built network does not match its description";
+    return false;
+  }
+  std::vector<std::vector<double>> countWeight;
+  if (!countModeWeights(net, plan, ex, countWeight, error))
+    return false;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    error = "cannot open '" + path + "' for writing";
+    return false;
+  }
+  out.write("NSCCUDA1", 8);
+  Writer w(out);
+  w.f64(ex.dtMs);
+  w.u64(ex.populations.size());
+  for (size_t p = 0; p < ex.populations.size(); ++p)
+    if (!writePopulation(w, net, plan, ex, p, countWeight[p], error))
+      return false;
+  writeProjections(w, plan, ex);
+  if (!writeRecorders(w, m, net, error))
+    return false;
   out.flush();
   if (!out) {
     error = "error writing '" + path + "'";

@@ -1,0 +1,295 @@
+//===- LowerProjection.cpp - Network projections into the IR --------------===//
+//
+// A projection's connection rule, target port (or NESTML's split by sign),
+// weight, delay and plastic synapse model. Sema checked names and shapes;
+// what it cannot know (constants, the IR model's ports) is checked here.
+//
+//===----------------------------------------------------------------------===//
+#include "NetworkLowerer.h"
+#include "ProgramLowering.h"
+
+#include <fmt/format.h>
+
+namespace nsc::lowering {
+
+using namespace nsc::ir;
+namespace A = nsc::ast;
+
+namespace {
+
+bool isCurrentSource(PopulationKind k) {
+  return k == PopulationKind::DcGenerator || k == PopulationKind::StepCurrentGenerator;
+}
+
+/// NESTML's split by sign: when the target's spike ports are exactly one
+/// `excitatory` and one `inhibitory` port of the same weight type, a
+/// projection that names no port sends w >= 0 to the first and |w| for
+/// w < 0 to the second. Returns {excitatory, inhibitory}.
+std::optional<std::pair<uint32_t, uint32_t>>
+signSplitPorts(const Model &m, const std::vector<uint32_t> &candidates) {
+  if (candidates.size() != 2)
+    return std::nullopt;
+  const Port &a = m.ports[candidates[0]], &b = m.ports[candidates[1]];
+  if (a.kind != PortKind::Spike || a.declaredType != b.declaredType ||
+      !a.type.sameAs(b.type) || a.vectorSize || b.vectorSize)
+    return std::nullopt;
+  if (a.excitatory && !a.inhibitory && b.inhibitory && !b.excitatory)
+    return std::make_pair(candidates[0], candidates[1]);
+  if (b.excitatory && !b.inhibitory && a.inhibitory && !a.excitatory)
+    return std::make_pair(candidates[1], candidates[0]);
+  return std::nullopt;
+}
+
+/// With a constant weight the split is decided now (a negative weight goes
+/// to the inhibitory port as its magnitude); otherwise each synapse decides
+/// at run time by its own weight's sign (Projection::negativePort).
+void resolveSignSplit(Projection &proj, uint32_t negativePort, const Model &target) {
+  double w;
+  if (proj.weight && evaluateConstant(*proj.weight, w)) {
+    if (w < 0) {
+      auto magnitude = std::make_unique<Constant>(proj.weight->type);
+      magnitude->real = -w;
+      magnitude->loc = proj.weight->loc;
+      proj.weight = std::move(magnitude);
+      proj.port = negativePort;
+      proj.portName = target.ports[negativePort].name;
+    }
+    return;
+  }
+  proj.negativePort = negativePort;
+  proj.negativePortName = target.ports[negativePort].name;
+}
+
+} // namespace
+
+void NetworkLowerer::lowerProjections() {
+  for (const auto &member : ast_.members) {
+    auto *pr = A::dyn_cast<A::Projection>(member.get());
+    if (!pr)
+      continue;
+    Projection proj;
+    if (lowerProjection(*pr, proj))
+      network_.projections.push_back(std::move(proj));
+  }
+}
+
+bool NetworkLowerer::lowerProjection(const A::Projection &pr, Projection &proj) {
+  proj.name = pr.name;
+  proj.loc = pr.range;
+  if (!slice(pr.source, proj.source) || !slice(pr.target, proj.target))
+    return false;
+  const Population &src = network_.populations[proj.source.population];
+  const Population &tgt = network_.populations[proj.target.population];
+  if (tgt.kind != PopulationKind::Model)
+    return false; // sema rejects connections into sources
+  const Model &tmodel = *module_.models[tgt.model];
+
+  if (pr.rule && !lowerConnectionRule(*pr.rule, proj.conn))
+    return false;
+
+  // Sema rejects unknown and repeated settings.
+  ProjectionSettings settings;
+  for (const A::NamedArg &a : pr.settings) {
+    if (!a.value)
+      continue;
+    const A::NamedArg **slot = a.name == "weight"    ? &settings.weight
+                               : a.name == "delay"   ? &settings.delay
+                               : a.name == "port"    ? &settings.port
+                               : a.name == "synapse" ? &settings.synapse
+                                                     : nullptr;
+    if (slot && !*slot)
+      *slot = &a;
+  }
+
+  auto ports = targetPorts(pr, settings.port, src, tgt, tmodel);
+  if (!ports)
+    return false;
+  proj.port = ports->port;
+  const Port &tport = tmodel.ports[ports->port];
+  proj.portName = tport.name;
+  if (isCurrentSource(src.kind) != (tport.kind == PortKind::Continuous))
+    return false; // sema matches sources to ports of their kind
+
+  lowerWeight(settings, tport, proj);
+  if (ports->negative)
+    resolveSignSplit(proj, *ports->negative, tmodel);
+  lowerDelay(settings.delay, proj);
+  if (settings.synapse && !lowerSynapse(pr, settings, proj))
+    return false;
+  return true;
+}
+
+bool NetworkLowerer::lowerConnectionRule(const A::Call &rule, Connectivity &conn) {
+  static const std::pair<const char *, ConnectionRule> rules[] = {
+      {"all_to_all", ConnectionRule::AllToAll},
+      {"one_to_one", ConnectionRule::OneToOne},
+      {"fixed_probability", ConnectionRule::FixedProbability},
+      {"fixed_indegree", ConnectionRule::FixedIndegree},
+      {"fixed_outdegree", ConnectionRule::FixedOutdegree},
+      {"from_file", ConnectionRule::FromFile}};
+  // Sema checked the rule's name, its argument count, and that a
+  // probability is a constant in [0, 1].
+  bool known = false;
+  for (auto &[nm, r] : rules)
+    if (rule.callee == nm) {
+      conn.rule = r;
+      known = true;
+    }
+  const bool takesArg = conn.rule != ConnectionRule::AllToAll && conn.rule != ConnectionRule::OneToOne;
+  if (!known || rule.args.size() != (takesArg ? 1u : 0u) || (takesArg && !rule.args[0]))
+    return false;
+  if (conn.rule == ConnectionRule::FixedProbability) {
+    if (auto p = hostValues_.constantValue(rule.args[0].get(), Type::real()))
+      conn.probability = *p;
+  } else if (conn.rule == ConnectionRule::FixedIndegree || conn.rule == ConnectionRule::FixedOutdegree) {
+    if (auto k = constInt(rule.args[0].get(), "the number of connections"))
+      conn.count = *k;
+  } else if (conn.rule == ConnectionRule::FromFile) {
+    // Sema accepts any string; the file name must be literal.
+    auto *s = A::dyn_cast<A::StringLit>(rule.args[0].get());
+    if (!s)
+      diags_.error(rule.args[0]->range, "from_file() takes a file name in quotes");
+    else
+      conn.path = s->value;
+  }
+  // Sema checked one_to_one sizes and the option names; an option's
+  // value must be a literal, which sema does not require.
+  for (const A::NamedArg &a : rule.namedArgs) {
+    if (!a.value || (a.name != "allow_autapses" && a.name != "allow_multapses"))
+      continue;
+    auto *b = A::dyn_cast<A::BoolLit>(a.value.get());
+    if (!b) {
+      diags_.error(a.value->range, "'" + a.name + "' must be true or false");
+    } else {
+      (a.name == "allow_autapses" ? conn.allowAutapses : conn.allowMultapses) = b->value;
+    }
+  }
+  return true;
+}
+
+std::optional<NetworkLowerer::TargetPorts>
+NetworkLowerer::targetPorts(const A::Projection &pr, const A::NamedArg *port, const Population &src,
+                            const Population &tgt, const Model &tmodel) {
+  if (port) {
+    // Sema resolved the name to an input port of the matching kind.
+    auto *nm = A::dyn_cast<A::NameRef>(port->value.get());
+    std::optional<uint32_t> id = nm ? tmodel.findPort(nm->name) : std::nullopt;
+    if (!id)
+      return std::nullopt;
+    return TargetPorts{*id, std::nullopt};
+  }
+  std::vector<uint32_t> candidates;
+  for (uint32_t i = 0; i < tmodel.ports.size(); ++i)
+    if ((tmodel.ports[i].kind == PortKind::Spike) != isCurrentSource(src.kind))
+      candidates.push_back(i);
+  if (candidates.size() == 1)
+    return TargetPorts{candidates[0], std::nullopt};
+  if (auto split = signSplitPorts(tmodel, candidates))
+    return TargetPorts{split->first, split->second};
+  // Sema lets any set of excitatory/inhibitory ports through; only
+  // exactly one of each, alike in type, can be split by sign.
+  diags_.error(pr.target.range, fmt::format("say which input port of '{}' this projection targets with "
+                                            "'port = NAME'",
+                                            tgt.name));
+  return std::nullopt;
+}
+
+void NetworkLowerer::lowerWeight(const ProjectionSettings &s, const Port &tport, Projection &proj) {
+  // In the port's unit for spike ports; a dimensionless gain for current
+  // sources into continuous ports. Default 1.
+  Type weightType = tport.kind == PortKind::Spike && tport.declaredType && tport.type.isNumeric()
+                        ? Type::real(tport.type.unit)
+                        : Type::real();
+  if (s.weight && tport.kind == PortKind::Spike && !tport.declaredType) {
+    ExprPtr w = values_->expr(s.weight->value.get());
+    if (w->type.kind == TypeKind::Int)
+      w = values_->coerceToReal(std::move(w), s.weight->value->range, "the weight");
+    proj.weight = std::move(w);
+  } else if (s.weight) {
+    proj.weight = values_->exprAs(s.weight->value.get(), weightType, "the weight");
+  } else if (!s.synapse) {
+    proj.weight = values_->builder().real(1.0, weightType.unit);
+  }
+}
+
+void NetworkLowerer::lowerDelay(const A::NamedArg *delay, Projection &proj) {
+  if (!delay) {
+    // Default: the shortest delay the step allows, one step.
+    proj.delay = hostValues_.builder().real(dt_, msUnit());
+    proj.delaySteps = 1;
+    return;
+  }
+  // In ms and steps; shorter than one step is an error.
+  proj.delay = hostValues_.exprAs(delay->value.get(), msType(), "the delay");
+  double d;
+  if (proj.delay->type.isError() || !evaluateConstant(*proj.delay, d)) {
+    proj.delaySteps = -1;
+    return;
+  }
+  proj.delaySteps = stepsOf(d, delay->value->range, "delay");
+  if (proj.delaySteps < 1) {
+    diags_.error(delay->value->range, fmt::format("delay of {} ms is shorter than one time step (dt = {} ms); "
+                                                  "spikes need at least one step to arrive",
+                                                  d, dt_));
+    proj.delaySteps = 1;
+  }
+}
+
+bool NetworkLowerer::lowerSynapse(const A::Projection &pr, const ProjectionSettings &s, Projection &proj) {
+  const A::Expr *v = s.synapse->value.get();
+  auto *call = A::dyn_cast<A::Call>(v);
+  auto *nm = A::dyn_cast<A::NameRef>(v);
+  std::string sname = call ? call->callee : nm ? nm->name : "";
+  // Sema checked that it names a synapse model, that parameters are
+  // named, and that each names a parameter or state variable.
+  const ModelEntry *se = program_.entryFor(nullptr, sname);
+  if (!se)
+    return false;
+  // The synapse model runs at the network's semantics like a population's
+  // model (R36: defaults < model's file < network's file < network < model;
+  // `semantics for` names populations only): its propagators are computed
+  // for the network's dt, so it is lowered again as a specialization when
+  // they differ (R37).
+  Semantics ssem = semanticsOf(*se);
+  if (ssem.dtMs != dt_) {
+    diags_.error(v->range, fmt::format("synapse model '{}' would run at dt = {} ms, but network '{}' "
+                                       "steps at dt = {} ms; a network has one time step",
+                                       sname, ssem.dtMs, ast_.name, dt_));
+    ssem.dtMs = dt_;
+  }
+  std::string specName =
+      !pr.name.empty() ? pr.name : "connect" + std::to_string(network_.projections.size());
+  proj.hasSynapse = true;
+  proj.synapseModel = program_.modelFor(*se, ssem, ast_.name, specName);
+  proj.synapseName = sname;
+  const Model &smodel = *module_.models[proj.synapseModel];
+  // R24: a plastic projection's transmission delay is the one its synapse
+  // passes to emit_spike; `delay =` would be silently unused.
+  if (s.delay)
+    diags_.warning(s.delay->value->range,
+                   fmt::format("'delay' has no effect on a plastic projection: synapse model '{}' "
+                               "sends its spikes with the delay it passes to emit_spike "
+                               "(set that parameter in '{}(...)')",
+                               sname, sname));
+  if (!call)
+    return true;
+  ModelLowerer synValues(nullptr, smodel.semantics, diags_, /*networkContext=*/true);
+  for (const A::NamedArg &a : call->namedArgs) {
+    if (!a.value)
+      continue;
+    SourceRange r = a.nameRange.valid() ? a.nameRange : a.value->range;
+    auto var = smodel.findVariable(a.name);
+    if (!var)
+      continue;
+    PopulationInit init;
+    init.name = a.name;
+    init.var = *var;
+    init.loc = r;
+    init.value = synValues.exprAs(a.value.get(), smodel.variables[*var].type,
+                                  "the value of '" + a.name + "'");
+    proj.synapseParams.push_back(std::move(init));
+  }
+  return true;
+}
+
+} // namespace nsc::lowering
