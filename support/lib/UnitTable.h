@@ -2,7 +2,7 @@
 //
 // Shared by the unit-name lookup, the unit-expression parser and the
 // formatter, so all three agree on which names exist and what they mean.
-// Not a public header: only frontend/units/*.cpp include it.
+// Not a public header: only the unit sources in support/lib include it.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

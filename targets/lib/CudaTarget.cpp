@@ -121,49 +121,43 @@ bool cudaRunnerBuilt() {
 #endif
 }
 
-int runCuda(CompilerSession &session, const CudaRequest &req) {
+/// What runs: the file's network, or --model's single-model network, built
+/// with the interpreter's kernels so that the image holds the state after
+/// initial values and `prepare`; for --emit=cuda only the network that is
+/// printed. False after diagnostics; `net` stays null for a file of models.
+bool selectNetwork(CompilerSession &session, const CudaRequest &req, const ir::Network *&net,
+                   std::unique_ptr<network::Simulation> &sim) {
   DiagnosticEngine &diags = session.diagnostics();
-  auto t0 = std::chrono::steady_clock::now();
-  if (!session.lower() || !passes::runPipeline(*session.module(), diags, req.pipeline))
-    return 1;
   ir::Module &m = *session.module();
-  double compileMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   bool running = !req.run.duration.empty();
-  if (running && !cudaRunnerBuilt()) {
-    diags.error({}, "--target=cuda --run needs the cuda runner, which this nsc was built without (no CUDA "
-                    "headers at configure time); use --target=cuda -o DIR and build its driver on a GPU machine");
-    return 1;
-  }
-  // What runs: the file's network, or --model's single-model setup.
   bool runnable = !m.networks.empty() || !req.run.model.empty();
-  std::unique_ptr<network::Simulation> sim;
-  const ir::Network *net = nullptr;
   if (runnable && !req.print) {
     std::optional<uint32_t> index = selectRunNetwork(session, req.run, true);
     if (!index)
-      return 1;
+      return false;
     net = m.networks[*index].get();
     network::BuildOptions build;
     build.kernels = interpBackend().kernels;
     build.threads = std::max(1u, req.run.threads);
     sim = network::Simulation::forNetwork(m, *index, build, diags);
-    if (!sim)
-      return 1;
-  } else if (req.print) {
+    return sim != nullptr;
+  }
+  if (req.print) {
     bool ok = true;
     std::optional<uint32_t> index = selectOutputNetwork(session, req.run, ok);
-    if (!ok)
-      return 1;
     if (index)
       net = m.networks[*index].get();
-  } else if (running) {
-    diags.error({}, "the input has no network; name the model to run with --model");
-    return 1;
+    return ok;
   }
-  cuda::NetworkPlan plan;
-  if (net && !cuda::planNetwork(m, *net, plan, diags))
-    return 1;
-  // Output name: the network's, else the first neuron model's.
+  if (running) {
+    diags.error({}, "the input has no network; name the model to run with --model");
+    return false;
+  }
+  return true;
+}
+
+/// The output's base name: the network's, else the first neuron model's.
+std::string outputName(const ir::Module &m, const ir::Network *net) {
   std::string name = net ? net->name : "models";
   if (!net)
     for (const auto &model : m.models)
@@ -174,67 +168,14 @@ int runCuda(CompilerSession &session, const CudaRequest &req) {
   for (char &c : name)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
       c = '_';
-  std::string source;
-  if (!cuda::emitCuda(m, net, net ? &plan : nullptr, name + ".cu", source, diags))
-    return 1;
-  if (req.print) {
-    std::cout << source;
-    std::cout.flush();
-    return std::cout ? 0 : 1;
-  }
-
-  fs::path dir = req.outputDir;
-  bool tempDir = false;
-  if (dir.empty()) {
-    if (!running) {
-      diags.error({}, "--target=cuda writes a directory: give -o DIR (or --emit=cuda to print the source)");
-      return 1;
-    }
-    dir = fs::temp_directory_path() / ("nsc-cuda-" + std::to_string(::getpid()));
-    tempDir = true;
-  }
-  if (!writeFile(dir / (name + ".cu"), source, diags))
-    return 1;
-  for (const auto &[file, text] : cuda::runtimeFiles())
-    if (!writeFile(dir / file, text, diags))
-      return 1;
-  bool image = sim && net;
-  if (image) {
-    network::ExportedNetwork ex;
-    std::string error;
-    if (!sim->exportNetwork(ex, error) ||
-        !cuda::writeNetworkImage(m, *net, plan, ex, (dir / "network.nscimg").string(), error)) {
-      diags.error(net->loc, error);
-      return 1;
-    }
-  }
-  if (!writeFile(dir / "README.md", readme(name, net, net ? &plan : nullptr, image), diags))
-    return 1;
-  if (!running)
-    return 0;
+  return name;
+}
 
 #ifdef NSC_HAVE_CUDA_RUNNER
-  double ms = 0;
-  std::string error;
-  if (!parseDurationMs(req.run.duration, ms, error)) {
-    diags.error({}, "--run: " + error);
-    return 1;
-  }
-  nsc_cuda::LaunchOptions lo;
-  lo.image = (dir / "network.nscimg").string();
-  lo.module = (dir / (name + ".cu")).string();
-  lo.includeDir = dir.string();
-  lo.steps = uint64_t(std::llround(ms / sim->dtMs()));
-  nsc_cuda::LaunchResult lr;
-  nsc_cuda::LaunchStatus st = nsc_cuda::launch(lo, lr, error);
-  if (tempDir) {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  if (st != nsc_cuda::kLaunchOk) {
-    diags.error({}, error);
-    return st == nsc_cuda::kLaunchNoDevice ? 2 : 1;
-  }
+/// The launcher's results: nsc verify's TargetRun, or --spikes,
+/// --record-dir and --stats. Returns the exit status.
+int reportGpuRun(const CudaRequest &req, const nsc_cuda::LaunchResult &lr, double compileMs,
+                 DiagnosticEngine &diags) {
   for (const std::string &w : lr.warnings)
     std::cerr << "nsc: warning: " << (req.verifyOut ? "[cuda] " : "") << w << "\n";
   if (req.verifyOut) {
@@ -297,6 +238,92 @@ int runCuda(CompilerSession &session, const CudaRequest &req) {
     std::cout << j.dump(2) << "\n";
   }
   return 0;
+}
+#endif
+
+int runCuda(CompilerSession &session, const CudaRequest &req) {
+  DiagnosticEngine &diags = session.diagnostics();
+  auto t0 = std::chrono::steady_clock::now();
+  if (!session.lower() || !passes::runPipeline(*session.module(), diags, req.pipeline))
+    return 1;
+  ir::Module &m = *session.module();
+  double compileMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  bool running = !req.run.duration.empty();
+  if (running && !cudaRunnerBuilt()) {
+    diags.error({}, "--target=cuda --run needs the cuda runner, which this nsc was built without (no CUDA "
+                    "headers at configure time); use --target=cuda -o DIR and build its driver on a GPU machine");
+    return 1;
+  }
+  std::unique_ptr<network::Simulation> sim;
+  const ir::Network *net = nullptr;
+  if (!selectNetwork(session, req, net, sim))
+    return 1;
+  cuda::NetworkPlan plan;
+  if (net && !cuda::planNetwork(m, *net, plan, diags))
+    return 1;
+  std::string name = outputName(m, net);
+  std::string source;
+  if (!cuda::emitCuda(m, net, net ? &plan : nullptr, name + ".cu", source, diags))
+    return 1;
+  if (req.print) {
+    std::cout << source;
+    std::cout.flush();
+    return std::cout ? 0 : 1;
+  }
+
+  fs::path dir = req.outputDir;
+  bool tempDir = false;
+  if (dir.empty()) {
+    if (!running) {
+      diags.error({}, "--target=cuda writes a directory: give -o DIR (or --emit=cuda to print the source)");
+      return 1;
+    }
+    dir = fs::temp_directory_path() / ("nsc-cuda-" + std::to_string(::getpid()));
+    tempDir = true;
+  }
+  if (!writeFile(dir / (name + ".cu"), source, diags))
+    return 1;
+  for (const auto &[file, text] : cuda::runtimeFiles())
+    if (!writeFile(dir / file, text, diags))
+      return 1;
+  bool image = sim && net;
+  if (image) {
+    network::ExportedNetwork ex;
+    std::string error;
+    if (!sim->exportNetwork(ex, error) ||
+        !cuda::writeNetworkImage(m, *net, plan, ex, (dir / "network.nscimg").string(), error)) {
+      diags.error(net->loc, error);
+      return 1;
+    }
+  }
+  if (!writeFile(dir / "README.md", readme(name, net, net ? &plan : nullptr, image), diags))
+    return 1;
+  if (!running)
+    return 0;
+
+#ifdef NSC_HAVE_CUDA_RUNNER
+  double ms = 0;
+  std::string error;
+  if (!parseDurationMs(req.run.duration, ms, error)) {
+    diags.error({}, "--run: " + error);
+    return 1;
+  }
+  nsc_cuda::LaunchOptions lo;
+  lo.image = (dir / "network.nscimg").string();
+  lo.module = (dir / (name + ".cu")).string();
+  lo.includeDir = dir.string();
+  lo.steps = uint64_t(std::llround(ms / sim->dtMs()));
+  nsc_cuda::LaunchResult lr;
+  nsc_cuda::LaunchStatus st = nsc_cuda::launch(lo, lr, error);
+  if (tempDir) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  if (st != nsc_cuda::kLaunchOk) {
+    diags.error({}, error);
+    return st == nsc_cuda::kLaunchNoDevice ? 2 : 1;
+  }
+  return reportGpuRun(req, lr, compileMs, diags);
 #else
   (void)compileMs;
   (void)tempDir;

@@ -192,17 +192,54 @@ void spikeRow(std::ostream &os, const std::string &name, const runtime::SpikeCom
                     divergenceText(c, dt));
 }
 
-} // namespace
+/// The command line of `nsc verify`, parsed and checked.
+struct VerifyOptions {
+  std::string file, output;
+  std::vector<std::string> includeDirs;
+  std::vector<TargetSpec> specs;
+  VerifyTolerance tolerance;
+  runtime::SpikeMetricOptions metric;
+  double runMs = 0;
+  RunRequest req;
+};
 
-int verifyMain(int argc, char **argv) {
+int usage(const std::string &msg) {
+  std::cerr << "nsc verify: error: " << msg << "\n";
+  return 2;
+}
+
+/// "2/ms" or "10ms" as a non-negative value in units of `unitText`; 0, or
+/// the exit status of a usage error.
+int parseMetricQuantity(const std::string &text, const char *unitText, const char *opt, double &value) {
+  const char *s = text.c_str();
+  char *end = nullptr;
+  value = std::strtod(s, &end);
+  std::string rest(end);
+  rest.erase(0, rest.find_first_not_of(' '));
+  units::Unit want = *units::parseUnitExpr(unitText);
+  if (end == s || !std::isfinite(value) || value < 0)
+    return usage(std::string(opt) + ": '" + text + "' is not a non-negative number");
+  if (!rest.empty()) {
+    if (rest[0] == '/')
+      rest = "1" + rest; // "2/ms": the number is the numerator
+    auto u = units::parseUnitExpr(rest);
+    if (!u || !(u->dim == want.dim))
+      return usage(std::string(opt) + ": '" + text + "' is not in units of " + unitText);
+    value = value * u->scale / want.scale;
+  }
+  return 0;
+}
+
+/// Parses argv into `o`. Returns -1 to go on, else the exit status.
+int parseCommandLine(int argc, char **argv, VerifyOptions &o) {
   CLI::App app{"nsc verify - run one model or network on several targets and compare them\n"
                "The first target is the reference; every other is compared with it per population and "
                "overall (docs/verify.md). Exit status: 0 within tolerance, 1 errors in the input, "
                "2 bad command line, 3 internal error, 4 a --tolerance exceeded."};
-  std::string file, output, duration = "1s", vpQ = "1/ms", vrTau = "10ms";
-  std::vector<std::string> targets, tolerances, includeDirs;
-  RunRequest req;
-  app.add_option("file", file, "The model or network file (.nrn, .nestml)")->required();
+  std::string duration = "1s", vpQ = "1/ms", vrTau = "10ms";
+  std::vector<std::string> targets, tolerances;
+  RunRequest &req = o.req;
+  app.add_option("file", o.file, "The model or network file (.nrn, .nestml)")->required();
   std::string targetHelp = "Targets to run, the reference first; TARGET:SETTING=VALUE overrides a semantics "
                            "setting (precision, solver, rk45_rtol, rk45_atol) for that run, e.g. "
                            "--targets=interp,interp:precision=float32. Known:";
@@ -225,8 +262,8 @@ int verifyMain(int argc, char **argv) {
                  "trace_rms=0.1mV (repeatable; exit status 4 when exceeded)");
   app.add_option("--vp-q", vpQ, "Victor-Purpura cost of shifting a spike, per time (default 1/ms)");
   app.add_option("--vr-tau", vrTau, "van Rossum kernel time constant (default 10ms)");
-  app.add_option("-o,--output", output, "Write the JSON report here ('-': stdout, instead of the table)");
-  app.add_option("-I", includeDirs, "Add a directory to the import search path")->allow_extra_args(false);
+  app.add_option("-o,--output", o.output, "Write the JSON report here ('-': stdout, instead of the table)");
+  app.add_option("-I", o.includeDirs, "Add a directory to the import search path")->allow_extra_args(false);
   app.add_option("--threads", req.threads, "Worker threads for the neuron updates (default 1)")
       ->check(CLI::Range(1u, 1024u));
   try {
@@ -234,204 +271,220 @@ int verifyMain(int argc, char **argv) {
   } catch (const CLI::ParseError &e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  auto usage = [](const std::string &msg) {
-    std::cerr << "nsc verify: error: " << msg << "\n";
-    return 2;
-  };
-  std::vector<TargetSpec> specs;
   std::string err;
-  if (!parseTargets(targets, specs, err))
+  if (!parseTargets(targets, o.specs, err))
     return usage("--targets: " + err);
-  VerifyTolerance tol;
   for (const std::string &t : tolerances)
-    if (!tol.parse(t, err))
+    if (!o.tolerance.parse(t, err))
       return usage("--tolerance: " + err);
-  double runMs = 0;
-  if (!targets::parseDurationMs(duration, runMs, err))
+  if (!targets::parseDurationMs(duration, o.runMs, err))
     return usage("--run: " + err);
-  runtime::SpikeMetricOptions metric;
-  {
-    auto quantity = [&](const std::string &text, const char *unitText, const char *opt, double &value) {
-      const char *s = text.c_str();
-      char *end = nullptr;
-      value = std::strtod(s, &end);
-      std::string rest(end);
-      rest.erase(0, rest.find_first_not_of(' '));
-      units::Unit want = *units::parseUnitExpr(unitText);
-      if (end == s || !std::isfinite(value) || value < 0)
-        return usage(std::string(opt) + ": '" + text + "' is not a non-negative number");
-      if (!rest.empty()) {
-        if (rest[0] == '/')
-          rest = "1" + rest; // "2/ms": the number is the numerator
-        auto u = units::parseUnitExpr(rest);
-        if (!u || !(u->dim == want.dim))
-          return usage(std::string(opt) + ": '" + text + "' is not in units of " + unitText);
-        value = value * u->scale / want.scale;
-      }
-      return 0;
-    };
-    if (int rc = quantity(vpQ, "1/ms", "--vp-q", metric.vpQPerMs))
-      return rc;
-    if (int rc = quantity(vrTau, "ms", "--vr-tau", metric.vrTauMs))
-      return rc;
-    if (!(metric.vrTauMs > 0))
-      return usage("--vr-tau: the time constant must be positive");
-  }
+  if (int rc = parseMetricQuantity(vpQ, "1/ms", "--vp-q", o.metric.vpQPerMs))
+    return rc;
+  if (int rc = parseMetricQuantity(vrTau, "ms", "--vr-tau", o.metric.vrTauMs))
+    return rc;
+  if (!(o.metric.vrTauMs > 0))
+    return usage("--vr-tau: the time constant must be positive");
   req.duration = duration;
+  return -1;
+}
 
-  // One compilation and one run per target: overrides change the IR, and a
-  // single-model run adds its network to the module.
-  struct Done {
-    TargetRun run;
-    std::unique_ptr<CompilerSession> session;
-  };
-  std::vector<Done> runs;
-  std::string what;
-  for (size_t i = 0; i < specs.size(); ++i) {
+/// One target's compilation (which the module belongs to) and run.
+struct Done {
+  TargetRun run;
+  std::unique_ptr<CompilerSession> session;
+};
+
+/// Compiles and runs every target in turn: overrides change the IR, and a
+/// single-model run adds its network to the module, so each gets its own
+/// compilation. Returns -1 when all ran, else the exit status. `what`
+/// names what runs (for the report).
+int runTargets(const VerifyOptions &o, std::vector<Done> &runs, std::string &what) {
+  for (size_t i = 0; i < o.specs.size(); ++i) {
     auto session = std::make_unique<CompilerSession>();
     DiagnosticEngine &diags = session->diagnostics();
     diags.setColors(false);
-    for (const std::string &dir : includeDirs)
+    for (const std::string &dir : o.includeDirs)
       session->addIncludeDir(dir);
-    RunRequest r = req;
-    r.target = specs[i].label;
+    RunRequest r = o.req;
+    r.target = o.specs[i].label;
     TargetRun run;
-    bool compiled = compile(*session, file, specs[i]);
+    bool compiled = compile(*session, o.file, o.specs[i]);
     if (compiled && i == 0) {
       // What runs, named before a single-model run adds its network.
       const ir::Module &mod = *session->module();
-      what = !req.model.empty()                ? "model '" + req.model + "'"
+      what = !o.req.model.empty()              ? "model '" + o.req.model + "'"
              : mod.networks.empty()            ? "the file's model"
-             : !req.network.empty()            ? "network '" + req.network + "'"
+             : !o.req.network.empty()          ? "network '" + o.req.network + "'"
              : mod.networks.size() == 1        ? "network '" + mod.networks[0]->name + "'"
                                                : std::string();
     }
-    bool ran = compiled && specs[i].target->verifyRun(*session, r, run);
+    bool ran = compiled && o.specs[i].target->verifyRun(*session, r, run);
     // Every target compiles the same file: its warnings are shown once.
     if (i == 0 || diags.hasErrors())
       diags.flush(std::cerr);
     if (!compiled)
       return 1;
     if (!ran || diags.hasErrors()) {
-      std::cerr << "nsc verify: error: the run on target '" << specs[i].label << "' failed\n";
+      std::cerr << "nsc verify: error: the run on target '" << o.specs[i].label << "' failed\n";
       return 1;
     }
     runs.push_back({std::move(run), std::move(session)});
   }
+  return -1;
+}
 
-  // Compare every target with the reference.
-  const TargetRun &ref = runs[0].run;
-  const ir::Module &refModule = *runs[0].session->module();
+/// The traced variables of one comparison: JSON entries and table rows;
+/// false (a usage error in `err`) when a trace tolerance has the wrong unit.
+bool compareTraces(const std::vector<runtime::TraceComparison> &traces, const ir::Module &refModule, double dt,
+                   const VerifyTolerance &tol, nlohmann::json &c, std::ostringstream &table,
+                   std::vector<std::string> &over, std::string &err) {
+  c["traces"] = nlohmann::json::array();
+  if (!traces.empty())
+    table << fmt::format("  {:<12} {:<10} {:>9} {:>11} {:>11} {:>9}  {}\n", "population", "variable", "samples",
+                         "max error", "rms error", "max rel", "largest at");
+  for (const runtime::TraceComparison &t : traces) {
+    std::optional<units::Unit> unit = variableUnit(refModule, t.variable);
+    std::string u = unit && !unit->isDimensionless() ? units::formatUnit(*unit) : "";
+    c["traces"].push_back({{"population", t.population},
+                           {"variable", t.variable},
+                           {"unit", u},
+                           {"samples", t.samples},
+                           {"max_abs", jsonNumber(t.maxAbs)},
+                           {"rms", jsonNumber(t.rms)},
+                           {"max_relative", jsonNumber(t.maxRelative)},
+                           {"max_at_ms", runtime::labelTimeMs(t.maxStep, dt)},
+                           {"max_at_neuron", t.maxIndex}});
+    table << fmt::format("  {:<12} {:<10} {:>9} {:>11} {:>11} {:>9}  {}\n", t.population, t.variable, t.samples,
+                         num(t.maxAbs) + (u.empty() ? "" : " " + u), num(t.rms) + (u.empty() ? "" : " " + u),
+                         num(t.maxRelative),
+                         t.maxAbs > 0 ? fmt::format("{} ms, {}[{}]", num(runtime::labelTimeMs(t.maxStep, dt)),
+                                                    t.population, t.maxIndex)
+                                      : "-");
+    if (!tol.check(t, unit, over, err))
+      return false;
+  }
+  return true;
+}
+
+/// Compares run i with the reference (run 0): the JSON comparison, the
+/// table rows, and the limits it exceeds. Returns -1, or an exit status.
+int compareWithReference(const VerifyOptions &o, const std::vector<Done> &runs, size_t i,
+                         const std::vector<runtime::PopulationSpec> &popSpecs, nlohmann::json &c,
+                         std::ostringstream &table, std::vector<std::string> &over) {
+  const TargetRun &ref = runs[0].run, &test = runs[i].run;
+  const std::string &refLabel = o.specs[0].label, &label = o.specs[i].label;
   double dt = ref.spikes.dtMs;
-  std::vector<runtime::PopulationSpec> popSpecs;
-  for (const TargetRun::Population &p : ref.populations)
-    if (!p.isSource)
-      popSpecs.push_back({p.name, p.size});
+  for (const TargetRun::Population &p : test.populations)
+    for (const runtime::PopulationSpec &s : popSpecs)
+      if (p.name == s.name && p.size != s.size) {
+        std::cerr << "nsc verify: error: population '" << s.name << "' has " << s.size << " neurons on '" << refLabel
+                  << "' but " << p.size << " on '" << label << "'\n";
+        return 1;
+      }
+  runtime::RecordingComparison cmp;
+  std::vector<runtime::TraceComparison> traces;
+  std::string err;
+  if (!runtime::compareRecordings(ref.spikes, test.spikes, popSpecs, o.metric, cmp, err) ||
+      (!o.req.trace.empty() && !runtime::compareTraces(ref.traces, test.traces, traces, err))) {
+    std::cerr << "nsc verify: error: cannot compare '" << label << "' with '" << refLabel << "': " << err << "\n";
+    return 1;
+  }
+  c["target"] = label;
+  c["populations"] = nlohmann::json::array();
+  table << "\n" << label << " against " << refLabel << ":\n";
+  table << fmt::format("  {:<12} {:>8} {:>9} {:>9} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7}  {}\n", "population",
+                       "neurons", "ref", "spikes", "diff", "|dn|/ref", "vp mean", "vp max", "vr mean", "vr max",
+                       "differ", "first divergence");
+  for (size_t p = 0; p < popSpecs.size(); ++p) {
+    c["populations"].push_back(spikeJSON(popSpecs[p].name, cmp.populations[p], dt));
+    spikeRow(table, popSpecs[p].name, cmp.populations[p], dt);
+    o.tolerance.check(popSpecs[p].name, cmp.populations[p], dt, over);
+  }
+  c["overall"] = spikeJSON("overall", cmp.overall, dt);
+  if (popSpecs.size() > 1)
+    spikeRow(table, "overall", cmp.overall, dt);
+  o.tolerance.check("overall", cmp.overall, dt, over);
+  if (!compareTraces(traces, *runs[0].session->module(), dt, o.tolerance, c, table, over, err))
+    return usage(err);
+  c["exceeded"] = over;
+  c["within_tolerance"] = over.empty();
+  return -1;
+}
+
+/// The report's header fields and the table's first lines.
+nlohmann::json reportHeader(const VerifyOptions &o, const std::vector<Done> &runs, const std::string &what,
+                            std::ostringstream &table) {
+  double dt = runs[0].run.spikes.dtMs;
   nlohmann::json report;
-  report["file"] = file;
-  report["duration_ms"] = runMs;
+  report["file"] = o.file;
+  report["duration_ms"] = o.runMs;
   report["dt_ms"] = dt;
-  report["steps"] = uint64_t(std::llround(runMs / dt));
-  report["reference"] = specs[0].label;
-  report["metrics"] = {{"vp_q_per_ms", metric.vpQPerMs}, {"vr_tau_ms", metric.vrTauMs}};
-  report["tolerance"] = tol.toJSON();
+  report["steps"] = uint64_t(std::llround(o.runMs / dt));
+  report["reference"] = o.specs[0].label;
+  report["metrics"] = {{"vp_q_per_ms", o.metric.vpQPerMs}, {"vr_tau_ms", o.metric.vrTauMs}};
+  report["tolerance"] = o.tolerance.toJSON();
   report["targets"] = nlohmann::json::array();
   for (size_t i = 0; i < runs.size(); ++i)
-    report["targets"].push_back({{"target", specs[i].label},
+    report["targets"].push_back({{"target", o.specs[i].label},
                                  {"spikes", runs[i].run.spikes.events.size()},
                                  {"run_ms", runs[i].run.runMs}});
   report["comparisons"] = nlohmann::json::array();
-  std::ostringstream table;
   if (!what.empty())
     report["run"] = what;
-  table << "nsc verify: " << file << (what.empty() ? "" : ", " + what) << ", " << num(runMs) << " ms ("
-        << report["steps"].get<uint64_t>() << " steps of " << num(dt) << " ms); reference: " << specs[0].label
+  table << "nsc verify: " << o.file << (what.empty() ? "" : ", " + what) << ", " << num(o.runMs) << " ms ("
+        << report["steps"].get<uint64_t>() << " steps of " << num(dt) << " ms); reference: " << o.specs[0].label
         << "\n"
-        << "metrics: Victor-Purpura q = " << num(metric.vpQPerMs) << "/ms, van Rossum tau = " << num(metric.vrTauMs)
-        << " ms (distances per neuron: mean and max)\n";
+        << "metrics: Victor-Purpura q = " << num(o.metric.vpQPerMs) << "/ms, van Rossum tau = "
+        << num(o.metric.vrTauMs) << " ms (distances per neuron: mean and max)\n";
+  return report;
+}
+
+} // namespace
+
+int verifyMain(int argc, char **argv) {
+  VerifyOptions o;
+  if (int rc = parseCommandLine(argc, argv, o); rc >= 0)
+    return rc;
+  std::vector<Done> runs;
+  std::string what;
+  if (int rc = runTargets(o, runs, what); rc >= 0)
+    return rc;
+
+  // Compare every target with the reference.
+  std::vector<runtime::PopulationSpec> popSpecs;
+  for (const TargetRun::Population &p : runs[0].run.populations)
+    if (!p.isSource)
+      popSpecs.push_back({p.name, p.size});
+  std::ostringstream table;
+  nlohmann::json report = reportHeader(o, runs, what, table);
   bool exceeded = false;
   for (size_t i = 1; i < runs.size(); ++i) {
-    const TargetRun &test = runs[i].run;
-    for (const TargetRun::Population &p : test.populations)
-      for (const runtime::PopulationSpec &s : popSpecs)
-        if (p.name == s.name && p.size != s.size) {
-          std::cerr << "nsc verify: error: population '" << s.name << "' has " << s.size << " neurons on '"
-                    << specs[0].label << "' but " << p.size << " on '" << specs[i].label << "'\n";
-          return 1;
-        }
-    runtime::RecordingComparison cmp;
-    std::vector<runtime::TraceComparison> traces;
-    if (!runtime::compareRecordings(ref.spikes, test.spikes, popSpecs, metric, cmp, err) ||
-        (!req.trace.empty() && !runtime::compareTraces(ref.traces, test.traces, traces, err))) {
-      std::cerr << "nsc verify: error: cannot compare '" << specs[i].label << "' with '" << specs[0].label
-                << "': " << err << "\n";
-      return 1;
-    }
-    std::vector<std::string> over;
     nlohmann::json c;
-    c["target"] = specs[i].label;
-    c["populations"] = nlohmann::json::array();
-    table << "\n" << specs[i].label << " against " << specs[0].label << ":\n";
-    table << fmt::format("  {:<12} {:>8} {:>9} {:>9} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7}  {}\n",
-                         "population", "neurons", "ref", "spikes", "diff", "|dn|/ref", "vp mean", "vp max",
-                         "vr mean", "vr max", "differ", "first divergence");
-    for (size_t p = 0; p < popSpecs.size(); ++p) {
-      c["populations"].push_back(spikeJSON(popSpecs[p].name, cmp.populations[p], dt));
-      spikeRow(table, popSpecs[p].name, cmp.populations[p], dt);
-      tol.check(popSpecs[p].name, cmp.populations[p], dt, over);
-    }
-    c["overall"] = spikeJSON("overall", cmp.overall, dt);
-    if (popSpecs.size() > 1)
-      spikeRow(table, "overall", cmp.overall, dt);
-    tol.check("overall", cmp.overall, dt, over);
-    c["traces"] = nlohmann::json::array();
-    if (!traces.empty())
-      table << fmt::format("  {:<12} {:<10} {:>9} {:>11} {:>11} {:>9}  {}\n", "population", "variable", "samples",
-                           "max error", "rms error", "max rel", "largest at");
-    for (const runtime::TraceComparison &t : traces) {
-      std::optional<units::Unit> unit = variableUnit(refModule, t.variable);
-      std::string u = unit && !unit->isDimensionless() ? units::formatUnit(*unit) : "";
-      c["traces"].push_back({{"population", t.population},
-                             {"variable", t.variable},
-                             {"unit", u},
-                             {"samples", t.samples},
-                             {"max_abs", jsonNumber(t.maxAbs)},
-                             {"rms", jsonNumber(t.rms)},
-                             {"max_relative", jsonNumber(t.maxRelative)},
-                             {"max_at_ms", runtime::labelTimeMs(t.maxStep, dt)},
-                             {"max_at_neuron", t.maxIndex}});
-      table << fmt::format("  {:<12} {:<10} {:>9} {:>11} {:>11} {:>9}  {}\n", t.population, t.variable,
-                           t.samples, num(t.maxAbs) + (u.empty() ? "" : " " + u),
-                           num(t.rms) + (u.empty() ? "" : " " + u), num(t.maxRelative),
-                           t.maxAbs > 0 ? fmt::format("{} ms, {}[{}]", num(runtime::labelTimeMs(t.maxStep, dt)),
-                                                      t.population, t.maxIndex)
-                                        : "-");
-      if (!tol.check(t, unit, over, err))
-        return usage(err);
-    }
-    c["exceeded"] = over;
-    c["within_tolerance"] = over.empty();
+    std::vector<std::string> over;
+    if (int rc = compareWithReference(o, runs, i, popSpecs, c, table, over); rc >= 0)
+      return rc;
     report["comparisons"].push_back(c);
-    if (!tol.empty()) {
+    if (!o.tolerance.empty()) {
       if (over.empty()) {
         table << "  within tolerance\n";
       } else {
         exceeded = true;
-        for (const std::string &o : over)
-          table << "  tolerance exceeded: " << o << "\n";
+        for (const std::string &x : over)
+          table << "  tolerance exceeded: " << x << "\n";
       }
     }
   }
   report["within_tolerance"] = !exceeded;
-  if (output == "-") {
+  if (o.output == "-") {
     std::cout << report.dump(2) << "\n";
   } else {
     std::cout << table.str();
-    if (!output.empty()) {
-      std::ofstream out(output);
+    if (!o.output.empty()) {
+      std::ofstream out(o.output);
       out << report.dump(2) << "\n";
       if (!out) {
-        std::cerr << "nsc verify: error: cannot write the report to '" << output << "'\n";
+        std::cerr << "nsc verify: error: cannot write the report to '" << o.output << "'\n";
         return 1;
       }
     }

@@ -7,7 +7,7 @@
 // after each step call).
 //
 // Everything the routines record uses exactly the texts of the reference
-// interpreter (backends/interp/lib/ModelExecutor.cpp), so a run's warning
+// interpreter (runtime/eval/lib/ModelExecutor.cpp), so a run's warning
 // list is the same whichever backend ran it.
 //
 //===----------------------------------------------------------------------===//

@@ -1,7 +1,7 @@
 //===- ExprEmitter.cpp - IR expressions as CUDA C++ -----------------------===//
 //
 // Every IR expression becomes the C++ expression that performs the
-// interpreter's operation (backends/interp/lib/ModelExecutor.cpp) with the
+// interpreter's operation (runtime/eval/lib/ModelExecutor.cpp) with the
 // same types and in the same order:
 //  - a float64 value is a `double`, a float32 value a `float`; cells and
 //    port sums are doubles as in the cpu runtime;

@@ -10,7 +10,7 @@
 //                             spikes — what the cpu backend's step function
 //                             does (backends/cpu/lib/StepABI.h), with the
 //                             interpreter's operations in the interpreter's
-//                             order (backends/interp/lib/ModelExecutor.cpp).
+//                             order (runtime/eval/lib/ModelExecutor.cpp).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
