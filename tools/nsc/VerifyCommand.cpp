@@ -1,6 +1,7 @@
 //===- VerifyCommand.cpp - nsc verify FILE --targets=A,B,... --------------===//
 #include "VerifyCommand.h"
 
+#include "VerifyReport.h"
 #include "VerifyTolerance.h"
 
 #include "nsc/frontend/Parser.h"
@@ -144,11 +145,7 @@ std::optional<units::Unit> variableUnit(const ir::Module &mod, const std::string
   return std::nullopt;
 }
 
-std::string num(double v) {
-  if (std::isinf(v))
-    return "inf";
-  return fmt::format("{:.4g}", v);
-}
+std::string num(double v) { return verifyNumber(v); }
 
 nlohmann::json jsonNumber(double v) {
   if (std::isfinite(v))
@@ -194,7 +191,7 @@ void spikeRow(std::ostream &os, const std::string &name, const runtime::SpikeCom
 
 /// The command line of `nsc verify`, parsed and checked.
 struct VerifyOptions {
-  std::string file, output;
+  std::string file, output, htmlReport;
   std::vector<std::string> includeDirs;
   std::vector<TargetSpec> specs;
   VerifyTolerance tolerance;
@@ -263,6 +260,8 @@ int parseCommandLine(int argc, char **argv, VerifyOptions &o) {
   app.add_option("--vp-q", vpQ, "Victor-Purpura cost of shifting a spike, per time (default 1/ms)");
   app.add_option("--vr-tau", vrTau, "van Rossum kernel time constant (default 10ms)");
   app.add_option("-o,--output", o.output, "Write the JSON report here ('-': stdout, instead of the table)");
+  app.add_option("--report", o.htmlReport,
+                 "Also write an HTML page with the table, spike rasters and traces (docs/verify.md)");
   app.add_option("-I", o.includeDirs, "Add a directory to the import search path")->allow_extra_args(false);
   app.add_option("--threads", req.threads, "Worker threads for the neuron updates (default 1)")
       ->check(CLI::Range(1u, 1024u));
@@ -440,6 +439,27 @@ nlohmann::json reportHeader(const VerifyOptions &o, const std::vector<Done> &run
   return report;
 }
 
+/// --report: the HTML page, written whole or not at all. Returns -1, or
+/// the exit status of an error.
+int writeHtmlReport(const VerifyOptions &o, const std::vector<Done> &runs,
+                    const std::vector<runtime::PopulationSpec> &popSpecs, const nlohmann::json &report) {
+  if (o.htmlReport.empty())
+    return -1;
+  VerifyReportData data;
+  data.report = &report;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    data.labels.push_back(o.specs[i].label);
+    data.runs.push_back(&runs[i].run);
+  }
+  data.populations = popSpecs;
+  data.traced = o.req.trace;
+  if (!writeFileAtomically(o.htmlReport, renderVerifyReport(data))) {
+    std::cerr << "nsc verify: error: cannot write the report to '" << o.htmlReport << "'\n";
+    return 1;
+  }
+  return -1;
+}
+
 } // namespace
 
 int verifyMain(int argc, char **argv) {
@@ -489,6 +509,8 @@ int verifyMain(int argc, char **argv) {
       }
     }
   }
+  if (int rc = writeHtmlReport(o, runs, popSpecs, report); rc >= 0)
+    return rc;
   return exceeded ? 4 : 0;
 }
 
