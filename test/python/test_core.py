@@ -80,7 +80,9 @@ def test_set_and_get_per_population_and_per_neuron(cuba):
     assert {"tau_m", "V_m"} <= {v.name for v in sim.variables("exc")}
 
     sim.set("exc", "tau_m", 15.0)
-    np.testing.assert_array_equal(sim.get("exc", "tau_m"), np.full(size, 15.0))
+    tau_m = sim.get("exc", "tau_m")
+    np.testing.assert_array_equal(tau_m, np.full(size, 15.0))
+    assert not tau_m.flags.owndata, "get() returns the C++ vector's memory, not a copy"
     assert not np.all(sim.get("inh", "tau_m") == 15.0)
 
     ramp = np.linspace(-70.0, -60.0, size)
@@ -107,6 +109,8 @@ def test_trace_shape(cuba):
     assert t.shape == (100,) and values.shape == (5, 100)
     np.testing.assert_allclose(t, np.arange(1, 101) * 1.0)
     np.testing.assert_array_equal(sim.trace_neurons("v_exc"), np.arange(5))
+    # Views of the C++ trace's memory, not copies.
+    assert not values.flags.owndata and not t.flags.owndata
     # The last sample is the state now.
     np.testing.assert_array_equal(values[:, -1], sim.get("exc", "V_m")[:5])
 
