@@ -59,6 +59,23 @@ def test_compile_error_carries_file_line_and_column(tmp_path):
     assert caught.value.diagnostics[0].line == 2
 
 
+BLOWUP = "model blowup:\n    state:\n        x real = 1\n    update:\n        x = x * 1e200\n"
+
+
+@pytest.mark.parametrize("target", ["cpu", "interp"])
+def test_numeric_trouble_is_a_simulation_error(target):
+    sim = nsc.compile(BLOWUP, target).model("blowup", n=2)
+    with pytest.raises(nsc.SimulationError) as caught:
+        sim.run("1 ms")
+    assert isinstance(caught.value, nsc.Error) and not isinstance(caught.value, ValueError)
+    first = caught.value.diagnostics[0]
+    assert "'x' of blowup[0] became infinite" in first.message
+    assert (first.file, first.line, first.column) == ("<string>", 1, 7)
+    assert sim.steps == 2  # stopped at the failing step, still usable
+    sim.reset()
+    np.testing.assert_array_equal(sim.get("blowup", "x"), [1.0, 1.0])
+
+
 def test_compile_options_are_checked():
     with pytest.raises(ValueError, match="this build runs cpu"):
         nsc.compile(str(EXAMPLES / "cuba.nrn"), target="cuda")
