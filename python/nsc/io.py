@@ -234,7 +234,7 @@ def _write_npz(results, path):
     if results.dt is not None:
         arrays["dt_ms"] = np.float64(results.dt)
     for pop in results.populations:
-        times, indices = results.spikes(pop)
+        times, indices = _by_time(*results.spikes(pop))
         arrays[f"spikes/{pop}/times_ms"] = times
         arrays[f"spikes/{pop}/indices"] = indices
     for label in results.recorders:
@@ -246,6 +246,13 @@ def _write_npz(results, path):
     # A file object: given a name, savez would append ".npz" to the temporary.
     with open(path, "wb") as out:
         np.savez(out, **arrays)
+
+
+def _by_time(times, indices):
+    # SONATA's sorting="by_time", in both formats; a stable sort keeps the
+    # recorded order of simultaneous spikes.
+    order = np.argsort(times, kind="stable")
+    return times[order], indices[order]
 
 
 def _size_or_unknown(results, pop):
@@ -262,17 +269,14 @@ def _write_hdf5(results, path):
         spikes = f.create_group("spikes")
         spikes.attrs["populations"] = results.populations
         for pop in results.populations:
-            times, indices = results.spikes(pop)
-            # SONATA's sorting="by_time": a stable sort keeps the recorded
-            # order of simultaneous spikes.
-            order = np.argsort(times, kind="stable")
+            times, indices = _by_time(*results.spikes(pop))
             group = spikes.create_group(pop)
             group.attrs["sorting"] = "by_time"
             size = results.population_info(pop).get("size")
             if size is not None:
                 group.attrs["size"] = np.int64(size)
-            group.create_dataset("timestamps", data=times[order]).attrs["units"] = "ms"
-            group.create_dataset("node_ids", data=indices[order].astype(np.uint64))
+            group.create_dataset("timestamps", data=times).attrs["units"] = "ms"
+            group.create_dataset("node_ids", data=indices.astype(np.uint64))
         traces = f.create_group("traces")
         traces.attrs["recorders"] = results.recorders
         for label in results.recorders:

@@ -231,6 +231,12 @@ def main(argv=None):
     parser.add_argument("--bin-ms", type=float, default=5.0, help="--kind=rates: bin width")
     args = parser.parse_args(argv)
     try:
+        _pyplot()
+    except ImportError as err:
+        print(f"nsc plot: error: matplotlib is not installed ({err}); Debian's "
+              "python3-matplotlib, see scripts/install-deps", file=sys.stderr)
+        return 2
+    try:
         results = _load_any(args.results)
         ax = _draw(results, args)
         _save_figure(ax.figure, args.output)
