@@ -156,6 +156,13 @@ def _pick_variable(results, label, variable):
     return variable
 
 
+def population_size(info):
+    """The `size` of a population_info() answer: a dict (the interface as
+    specified, Results) or an object with attributes (the compiled
+    package's PopulationInfo)."""
+    return info.get("size") if isinstance(info, dict) else getattr(info, "size", None)
+
+
 def _check_name(name, what):
     # Names become path components of .npz keys and HDF5 groups.
     if not isinstance(name, str) or not name or "/" in name:
@@ -185,7 +192,7 @@ def _snapshot(sim):
     for pop in sim.populations:
         spikes[pop] = sim.spikes(pop)
         if hasattr(sim, "population_info"):
-            sizes[pop] = sim.population_info(pop).get("size")
+            sizes[pop] = population_size(sim.population_info(pop))
     traces, recorder_populations, node_ids = {}, {}, {}
     for label in sim.recorders:
         traces[label] = {var: sim.trace(label, var) for var in sim.recorder_variables(label)}

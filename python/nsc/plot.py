@@ -68,7 +68,7 @@ def _population_size(source, population, indices):
     info = getattr(source, "population_info", None)
     size = None
     if callable(info) and not isinstance(source, dict):
-        size = info(population).get("size")
+        size = nsc_io.population_size(info(population))
     if size is None:  # plain data: the highest index that spiked
         size = int(indices.max()) + 1 if indices.size else 0
     return int(size)
