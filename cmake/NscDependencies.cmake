@@ -12,6 +12,14 @@ find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(GTest REQUIRED)
 
+# HDF5 (Debian's serial libhdf5-dev) for the .h5 spike and trace writers.
+# Not REQUIRED: FindHDF5's own failure does not say how to install it.
+find_package(HDF5 COMPONENTS C)
+if(NOT HDF5_FOUND)
+  message(FATAL_ERROR "nsc needs HDF5's C library (Debian libhdf5-dev) for .h5 "
+                      "recordings: run scripts/install-deps")
+endif()
+
 # ANTLR: the 4.7.2 tool (Java) generates C++ that builds against the 4.9
 # runtime from libantlr4-runtime-dev.
 find_package(Java REQUIRED COMPONENTS Runtime)

@@ -1,7 +1,8 @@
-//===- Recording.cpp - Spike and trace writers (CSV, JSON, .npy) ----------===//
+//===- Recording.cpp - Spike and trace writers (CSV, JSON, .npy, HDF5) --===//
 
 #include "nsc/runtime/Recording.h"
 #include "nsc/runtime/Npy.h"
+#include "RecordingHdf5.h"
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <stdexcept>
 
 namespace nsc::runtime {
 
@@ -39,6 +41,9 @@ const std::string &populationName(const std::vector<std::string> &names, uint32_
   scratch = std::to_string(p); // no name given: the index
   return scratch;
 }
+
+const char *const hdf5NeedsAPath =
+    "HDF5 recordings are written by libhdf5 to a file: use writeSpikes/writeTraces with a path";
 
 nlohmann::json number(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
@@ -77,7 +82,9 @@ std::optional<RecordingFormat> recordingFormatFor(const std::string &path, std::
     return RecordingFormat::Json;
   if (ext == "npy")
     return RecordingFormat::Npy;
-  error = "unknown recording format for '" + path + "' (use .csv, .json or .npy)";
+  if (ext == "h5" || ext == "hdf5")
+    return RecordingFormat::Hdf5;
+  error = "unknown recording format for '" + path + "' (use .csv, .json, .npy or .h5)";
   return std::nullopt;
 }
 
@@ -144,6 +151,8 @@ void writeSpikes(const SpikeRecording &rec, RecordingFormat format, std::ostream
     writeNpy(out, data.data(), rec.events.size(), 3);
     break;
   }
+  case RecordingFormat::Hdf5:
+    throw std::invalid_argument(hdf5NeedsAPath);
   }
 }
 
@@ -200,10 +209,15 @@ void writeTraces(const TraceRecording &rec, RecordingFormat format, std::ostream
     writeNpy(out, data.data(), rec.rows(), cols);
     break;
   }
+  case RecordingFormat::Hdf5:
+    throw std::invalid_argument(hdf5NeedsAPath);
   }
 }
 
 std::string writeSpikes(const SpikeRecording &rec, const std::string &path) {
+  std::string ignoredError; // writeFile reports an unknown extension itself
+  if (recordingFormatFor(path, ignoredError) == RecordingFormat::Hdf5)
+    return detail::writeSpikesHdf5(rec, path);
   return writeFile(
       path,
       [](const void *r, RecordingFormat f, std::ostream &o) {
@@ -213,6 +227,9 @@ std::string writeSpikes(const SpikeRecording &rec, const std::string &path) {
 }
 
 std::string writeTraces(const TraceRecording &rec, const std::string &path) {
+  std::string ignoredError; // writeFile reports an unknown extension itself
+  if (recordingFormatFor(path, ignoredError) == RecordingFormat::Hdf5)
+    return detail::writeTracesHdf5(rec, path);
   return writeFile(
       path,
       [](const void *r, RecordingFormat f, std::ostream &o) {

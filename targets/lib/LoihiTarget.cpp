@@ -178,7 +178,7 @@ int loihiRunConfigMain(int argc, char **argv) {
   r.duration = "1s";
   app.add_option("config", path, "The configuration (JSON)")->required();
   app.add_option("--run", r.duration, "Simulate this long: 1s, 250ms, 100 (ms) (default 1s)");
-  app.add_option("--spikes", r.spikesOut, "Write all spikes (t_ms,population,index) to FILE.csv/.json/.npy");
+  app.add_option("--spikes", r.spikesOut, "Write all spikes (t_ms,population,index) to FILE.csv/.json/.npy/.h5");
   app.add_option("--trace", r.trace, "Sample these variables every step (comma-separated)")->delimiter(',');
   app.add_option("--trace-out", r.traceOut, "Where --trace goes (default trace.csv)");
   app.add_option("--record-dir", r.recordDir, "Write the configuration's recorders here, one CSV per recorder");

@@ -1,6 +1,7 @@
 //===- Subcommands.cpp - The table of `nsc NAME ...` commands -------------===//
 #include "Subcommands.h"
 
+#include "PlotCommand.h"
 #include "VerifyCommand.h"
 
 #include "nsc/targets/Target.h"
@@ -17,6 +18,8 @@ const std::vector<Subcommand> &subcommands() {
     std::vector<Subcommand> t = {
         {"verify", "run one model or network on several targets and compare their spikes and traces",
          verifyMain},
+        {"plot", "draw a raster, rates or traces of a run's results (.npz, .h5, CSV folder) to an image",
+         plotMain},
     };
     for (const targets::Target &target : targets::targetTable())
       for (const targets::Subcommand &s : target.subcommands)

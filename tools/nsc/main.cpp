@@ -254,9 +254,9 @@ int main(int argc, char **argv) {
   runGroup->add_option("--param", rr.params, "NAME=VALUE[unit]: set a parameter or initial state of --model (repeatable)");
   runGroup->add_option("--spike-input", rr.spikeInputs, "PORT=t1,t2,...[@weight]: spikes into a port (times in ms or with units; repeatable)");
   runGroup->add_option("--current-input", rr.currentInputs, "PORT=VALUE[unit]: a constant input on a continuous port (repeatable)");
-  runGroup->add_option("--spikes", rr.spikesOut, "Write all spikes (t_ms,population,index) to FILE.csv/.json/.npy");
+  runGroup->add_option("--spikes", rr.spikesOut, "Write all spikes (t_ms,population,index) to FILE.csv/.json/.npy/.h5");
   runGroup->add_option("--trace", rr.trace, "Sample these variables every step (comma-separated)")->delimiter(',');
-  runGroup->add_option("--trace-out", rr.traceOut, "Where --trace goes: FILE.csv/.json/.npy (default trace.csv)");
+  runGroup->add_option("--trace-out", rr.traceOut, "Where --trace goes: FILE.csv/.json/.npy/.h5 (default trace.csv)");
   runGroup->add_option("--record-dir", rr.recordDir, "Write the network's own recorders here, one CSV per recorder");
   runGroup->add_flag("--stats", rr.stats, "Print run statistics as JSON on stdout");
   runGroup->add_option("--threads", rr.threads, "Worker threads for the neuron updates (default 1)")

@@ -55,7 +55,7 @@ TEST(Recording, FormatByExtension) {
   EXPECT_EQ(recordingFormatFor("x.JSON", err), RecordingFormat::Json);
   EXPECT_EQ(recordingFormatFor("x.npy", err), RecordingFormat::Npy);
   EXPECT_FALSE(recordingFormatFor("out.txt", err));
-  EXPECT_EQ(err, "unknown recording format for 'out.txt' (use .csv, .json or .npy)");
+  EXPECT_EQ(err, "unknown recording format for 'out.txt' (use .csv, .json, .npy or .h5)");
   EXPECT_FALSE(recordingFormatFor("dir.csv/file", err));
 }
 
@@ -189,7 +189,7 @@ TEST(Recording, WriteErrorsNameTheFile) {
   EXPECT_EQ(writeSpikes(sampleSpikes(), "/nonexistent-dir/x.csv"),
             "cannot open '/nonexistent-dir/x.csv' for writing: No such file or directory");
   EXPECT_EQ(writeTraces(sampleTraces(), "x.bin"),
-            "unknown recording format for 'x.bin' (use .csv, .json or .npy)");
+            "unknown recording format for 'x.bin' (use .csv, .json, .npy or .h5)");
 }
 
 // NumPy itself reads what we write, when it is installed.

@@ -13,6 +13,22 @@
 //   .npy   one 2-D '<f8' array: spikes (n, 3) with columns t_ms, population
 //          (declaration index), index; traces (n, 3 + #variables) with
 //          t_ms, population, index, VAR1, ...
+//   .h5    HDF5 (also .hdf5), spikes in SONATA's layout:
+//   .hdf5    /                           attribute dt_ms
+//            /spikes                     attribute populations (declaration order)
+//            /spikes/<population>        attribute sorting = "by_time"
+//            /spikes/<population>/timestamps  float64 [n], attribute units = "ms"
+//            /spikes/<population>/node_ids    uint64 [n]
+//          every population has its group, a silent one with empty datasets.
+//          Traces, one recorder per population (label = population name):
+//            /traces                     attribute recorders (labels in order)
+//            /traces/<label>             attribute population
+//            /traces/<label>/<VAR>/data      float64 [n_neurons, n_samples]
+//            /traces/<label>/<VAR>/time      float64 [n_samples], units = "ms"
+//            /traces/<label>/<VAR>/node_ids  uint64 [n_neurons] (rows of data)
+//          A trace must sample all its neurons at the same steps (else an
+//          error). Written to a temporary file and renamed, never partial.
+//          docs/formats.md has the same layout for Python's nsc.io.
 //
 // Times: an event of step k is labelled t_{k+1} = (k+1)·dt (R12, R22),
 // written as the double nearest to (k+1)·dt printed with 15 significant
@@ -30,11 +46,11 @@
 
 namespace nsc::runtime {
 
-enum class RecordingFormat { Csv, Json, Npy };
+enum class RecordingFormat { Csv, Json, Npy, Hdf5 };
 
 /// The format for `path` by its extension (case-insensitive), or empty
 /// with `error` set ("unknown recording format for 'x.txt' (use .csv,
-/// .json or .npy)").
+/// .json, .npy or .h5)").
 std::optional<RecordingFormat> recordingFormatFor(const std::string &path, std::string &error);
 
 /// The label time of step k in ms, as described above.
@@ -77,7 +93,9 @@ struct TraceRecording {
 std::string writeSpikes(const SpikeRecording &rec, const std::string &path);
 std::string writeTraces(const TraceRecording &rec, const std::string &path);
 
-/// The same on an open stream (binary mode for .npy).
+/// The same on an open stream (binary mode for .npy). HDF5 needs a file
+/// (libhdf5 writes it itself): RecordingFormat::Hdf5 throws
+/// std::invalid_argument here; use the path overloads.
 void writeSpikes(const SpikeRecording &rec, RecordingFormat format, std::ostream &out);
 void writeTraces(const TraceRecording &rec, RecordingFormat format, std::ostream &out);
 
