@@ -315,6 +315,18 @@ private:
   Function *emitLoop();
   void emitEntry(Function *loop);
 
+  // emitLoop's parts, in the order they emit.
+  using PortCounts = std::map<std::pair<uint32_t, unsigned>, Value *>; // (port, element) -> count
+  Function *declareLoop();
+  void allocateStepStorage(BodyEmitter &em, Value *rt, Value *tMs);
+  std::map<unsigned, Value *> loadUniforms(IRBuilder<> &b, Function *loop);
+  PortCounts loadNeuron(BodyEmitter &em, Function *loop, Value *i, std::map<unsigned, Value *> &uniformValue);
+  void resetNeuronLocals(BodyEmitter &em, Value *rt, Value *i, Value *step);
+  void emitStepBlocks(BodyEmitter &em, Function *loop, PortCounts &counts);
+  void emitTopBlock(BodyEmitter &em, Function *loop, const ir::Block &blk, const char *name);
+  void storeNeuron(BodyEmitter &em, Function *loop, Value *i);
+  Value *nonFiniteBits(BodyEmitter &em);
+
   const ir::Model &m_;
   std::string symbol_;
   ModuleContext mc_;
@@ -497,7 +509,7 @@ void StepGenerator::emitFunctionBody(uint32_t f) {
   em.b.CreateRet(em.b.getFalse());
 }
 
-Function *StepGenerator::emitLoop() {
+Function *StepGenerator::declareLoop() {
   // uint32_t loop(ptr column..., i64 begin, i64 end, i64 step, double tMs, ptr rt)
   std::vector<Type *> params(columns_.size(), mc_.ptr());
   unsigned nCols = unsigned(columns_.size());
@@ -510,13 +522,11 @@ Function *StepGenerator::emitLoop() {
     loop->addParamAttr(i, Attribute::NoAlias);
     loop->addParamAttr(i, Attribute::NoCapture);
   }
-  Value *begin = loop->getArg(nCols), *end = loop->getArg(nCols + 1), *step = loop->getArg(nCols + 2);
-  Value *tMs = loop->getArg(nCols + 3), *rt = loop->getArg(nCols + 4);
+  return loop;
+}
 
-  BodyEmitter em(mc_, loop);
+void StepGenerator::allocateStepStorage(BodyEmitter &em, Value *rt, Value *tMs) {
   IRBuilder<> &b = em.b;
-  BasicBlock *entry = BasicBlock::Create(mc_.ctx, "entry", loop);
-  b.SetInsertPoint(entry);
   // Storage for everything the step touches; SROA promotes it per neuron.
   for (ir::VarId v : stepVars_) {
     const ir::Variable &var = m_.variables[v];
@@ -541,35 +551,25 @@ Function *StepGenerator::emitLoop() {
   } else {
     em.rng = ConstantPointerNull::get(PointerType::getUnqual(mc_.ctx));
   }
-  // Uniform values: one load per call.
+}
+
+std::map<unsigned, Value *> StepGenerator::loadUniforms(IRBuilder<> &b, Function *loop) {
+  // Uniform values: one load per call, keyed by argument number.
   std::map<unsigned, Value *> uniformValue;
-  {
-    unsigned arg = 0;
-    for (const ColumnUse &c : columns_) {
-      Value *cellPtr = loop->getArg(arg++);
-      if (c.kind == ColumnUse::Uniform)
-        uniformValue[arg - 1] =
-            b.CreateLoad(mc_.cellType(m_.variables[c.id].type.kind), cellPtr, m_.variables[c.id].name + ".uniform");
-    }
+  unsigned arg = 0;
+  for (const ColumnUse &c : columns_) {
+    Value *cellPtr = loop->getArg(arg++);
+    if (c.kind == ColumnUse::Uniform)
+      uniformValue[arg - 1] =
+          b.CreateLoad(mc_.cellType(m_.variables[c.id].type.kind), cellPtr, m_.variables[c.id].name + ".uniform");
   }
-  BasicBlock *head = BasicBlock::Create(mc_.ctx, "neuron.head", loop);
-  BasicBlock *body = BasicBlock::Create(mc_.ctx, "neuron.body", loop);
-  BasicBlock *exit = BasicBlock::Create(mc_.ctx, "exit", loop);
-  em.fatalBlock = BasicBlock::Create(mc_.ctx, "fatal", loop);
-  b.CreateBr(head);
+  return uniformValue;
+}
 
-  b.SetInsertPoint(head);
-  PHINode *i = b.CreatePHI(mc_.i64(), 2, "i");
-  // The OR of the bits of x - x over all neurons so far (see below): kept
-  // as i64 in the loop, turned into a status bit once at the exit.
-  PHINode *status = b.CreatePHI(mc_.i64(), 2, "nonfinite.bits");
-  i->addIncoming(begin, entry);
-  status->addIncoming(b.getInt64(0), entry);
-  b.CreateCondBr(b.CreateICmpULT(i, end), body, exit);
-
-  // Per neuron: load the cells, run the blocks, store back.
-  b.SetInsertPoint(body);
-  std::map<std::pair<uint32_t, unsigned>, Value *> counts;
+StepGenerator::PortCounts StepGenerator::loadNeuron(BodyEmitter &em, Function *loop, Value *i,
+                                                    std::map<unsigned, Value *> &uniformValue) {
+  IRBuilder<> &b = em.b;
+  PortCounts counts;
   unsigned argNo = 0;
   for (const ColumnUse &c : columns_) {
     Value *col = loop->getArg(argNo++);
@@ -602,6 +602,11 @@ Function *StepGenerator::emitLoop() {
     case ColumnUse::Spiked: break;
     }
   }
+  return counts;
+}
+
+void StepGenerator::resetNeuronLocals(BodyEmitter &em, Value *rt, Value *i, Value *step) {
+  IRBuilder<> &b = em.b;
   // Locals and arguments start at zero (the interpreter's rows start as
   // Value{}; a local is always declared before it is read).
   for (ir::VarId v : stepVars_) {
@@ -615,15 +620,19 @@ Function *StepGenerator::emitLoop() {
   b.CreateStore(b.getInt64(0), em.returned);
   if (random_)
     b.CreateCall(mc_.runtime("nsc_rt_rng_init"), {em.rng, rt, i, step});
+}
 
-  auto topBlock = [&](const ir::Block &blk, const char *name) {
-    BasicBlock *after = BasicBlock::Create(mc_.ctx, name, loop);
-    em.returnBlock = after; // a `return` outside a function leaves the block
-    em.block(blk);
-    b.CreateBr(after);
-    b.SetInsertPoint(after);
-  };
-  topBlock(m_.update, "update.end");
+void StepGenerator::emitTopBlock(BodyEmitter &em, Function *loop, const ir::Block &blk, const char *name) {
+  BasicBlock *after = BasicBlock::Create(mc_.ctx, name, loop);
+  em.returnBlock = after; // a `return` outside a function leaves the block
+  em.block(blk);
+  em.b.CreateBr(after);
+  em.b.SetInsertPoint(after);
+}
+
+void StepGenerator::emitStepBlocks(BodyEmitter &em, Function *loop, PortCounts &counts) {
+  IRBuilder<> &b = em.b;
+  emitTopBlock(em, loop, m_.update, "update.end");
   for (unsigned h : handlerOrder_) {
     const ir::OnReceive &r = m_.onReceive[h];
     Value *arrived = b.getFalse();
@@ -633,7 +642,7 @@ Function *StepGenerator::emitLoop() {
     BasicBlock *after = BasicBlock::Create(mc_.ctx, "receive.end", loop);
     b.CreateCondBr(arrived, run, after);
     b.SetInsertPoint(run);
-    topBlock(r.body, "receive.body.end");
+    emitTopBlock(em, loop, r.body, "receive.body.end");
     b.CreateBr(after);
     b.SetInsertPoint(after);
   }
@@ -642,14 +651,16 @@ Function *StepGenerator::emitLoop() {
     BasicBlock *after = BasicBlock::Create(mc_.ctx, "condition.end", loop);
     b.CreateCondBr(em.condition(*c.cond), run, after);
     b.SetInsertPoint(run);
-    topBlock(c.body, "condition.body.end");
+    emitTopBlock(em, loop, c.body, "condition.body.end");
     b.CreateBr(after);
     b.SetInsertPoint(after);
   }
+}
 
-  // Store back every written cell, unconditionally; spiked; non-finite flag.
-  argNo = 0;
-  Value *nonFinite = b.getFalse();
+void StepGenerator::storeNeuron(BodyEmitter &em, Function *loop, Value *i) {
+  IRBuilder<> &b = em.b;
+  // Store back every written cell, unconditionally, and spiked.
+  unsigned argNo = 0;
   for (const ColumnUse &c : columns_) {
     Value *col = loop->getArg(argNo++);
     if (c.kind == ColumnUse::Cell && written_.count(c.id)) {
@@ -671,6 +682,10 @@ Function *StepGenerator::emitLoop() {
     else if (c.kind == ColumnUse::PortCount)
       b.CreateStore(b.getInt32(0), b.CreateInBoundsGEP(mc_.i32(), col, i));
   }
+}
+
+Value *StepGenerator::nonFiniteBits(BodyEmitter &em) {
+  IRBuilder<> &b = em.b;
   // x - x is +0.0 (all bits zero) for every finite x and NaN otherwise, so
   // OR-ing the bits of x - x over the state flags NaN and infinity with
   // one subtraction and one integer OR per variable.
@@ -682,8 +697,43 @@ Function *StepGenerator::emitLoop() {
     Value *x = b.CreateLoad(mc_.f64(), em.varCellAt(v.id, b.getInt64(0)));
     bad = b.CreateOr(bad, b.CreateBitCast(b.CreateFSub(x, x), mc_.i64()));
   }
-  (void)nonFinite;
-  Value *nextStatus = b.CreateOr(status, bad);
+  return bad;
+}
+
+Function *StepGenerator::emitLoop() {
+  Function *loop = declareLoop();
+  unsigned nCols = unsigned(columns_.size());
+  Value *begin = loop->getArg(nCols), *end = loop->getArg(nCols + 1), *step = loop->getArg(nCols + 2);
+  Value *tMs = loop->getArg(nCols + 3), *rt = loop->getArg(nCols + 4);
+
+  BodyEmitter em(mc_, loop);
+  IRBuilder<> &b = em.b;
+  BasicBlock *entry = BasicBlock::Create(mc_.ctx, "entry", loop);
+  b.SetInsertPoint(entry);
+  allocateStepStorage(em, rt, tMs);
+  std::map<unsigned, Value *> uniformValue = loadUniforms(b, loop);
+  BasicBlock *head = BasicBlock::Create(mc_.ctx, "neuron.head", loop);
+  BasicBlock *body = BasicBlock::Create(mc_.ctx, "neuron.body", loop);
+  BasicBlock *exit = BasicBlock::Create(mc_.ctx, "exit", loop);
+  em.fatalBlock = BasicBlock::Create(mc_.ctx, "fatal", loop);
+  b.CreateBr(head);
+
+  b.SetInsertPoint(head);
+  PHINode *i = b.CreatePHI(mc_.i64(), 2, "i");
+  // The OR of the bits of x - x over all neurons so far (nonFiniteBits):
+  // kept as i64 in the loop, turned into a status bit once at the exit.
+  PHINode *status = b.CreatePHI(mc_.i64(), 2, "nonfinite.bits");
+  i->addIncoming(begin, entry);
+  status->addIncoming(b.getInt64(0), entry);
+  b.CreateCondBr(b.CreateICmpULT(i, end), body, exit);
+
+  // Per neuron: load the cells, run the blocks, store back.
+  b.SetInsertPoint(body);
+  PortCounts counts = loadNeuron(em, loop, i, uniformValue);
+  resetNeuronLocals(em, rt, i, step);
+  emitStepBlocks(em, loop, counts);
+  storeNeuron(em, loop, i);
+  Value *nextStatus = b.CreateOr(status, nonFiniteBits(em));
   Value *next = b.CreateAdd(i, b.getInt64(1));
   i->addIncoming(next, b.GetInsertBlock());
   status->addIncoming(nextStatus, b.GetInsertBlock());
