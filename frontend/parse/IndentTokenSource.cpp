@@ -302,146 +302,154 @@ void IndentTokenSource::run() {
   lexer_ = std::make_unique<NscLexer>(&source_);
   lexer_->removeErrorListeners(); // ERROR_CHAR matches whatever else there is
   levels_.push_back({0, 0});
-  bool atLineStart = true;
-  size_t lastType = Token::INVALID_TYPE; // last emitted default-channel token
-  unsigned opsInLine = 0;
-  size_t lastErrorCharStop = INVALID_INDEX - 1;
-
-  for (;;) {
-    if (fatal_)
-      break;
+  while (!fatal_) {
     std::unique_ptr<Token> raw = lexer_->nextToken();
     size_t type = raw->getType();
     if (type == Token::EOF)
       break;
+    if (!handleTrivia(raw.get(), type))
+      handleSignificant(raw.get(), type);
+  }
+  finish();
+}
 
-    // --- comments -------------------------------------------------------
-    if (type == NscLexer::UNTERMINATED_DOC_COMMENT) {
-      error(SourceRange(source_.locAt(raw->getStartIndex()), source_.locAt(raw->getStartIndex() + 3)),
-            "unterminated '\"\"\"' comment");
-      continue;
-    }
-    if (type == NscLexer::DOC_COMMENT || type == NscLexer::LINE_COMMENT) {
-      if (atLineStart)
-        collectComment(raw.get());
-      continue;
-    }
-
-    // --- line ends ------------------------------------------------------
-    if (type == NscLexer::NEWLINE) {
-      if (!brackets_.empty() || atLineStart)
-        continue;
-      // A line ending in ',' continues (e.g. kernels joined by commas).
-      if (lastType == NscLexer::COMMA)
-        continue;
-      auto nl = std::make_unique<CommonToken>(raw.get());
-      nl->setText("\n");
-      emit(std::move(nl));
-      lastType = NscLexer::NEWLINE;
-      atLineStart = true;
-      opsInLine = 0;
-      continue;
-    }
-
-    // --- stray characters -------------------------------------------------
-    if (type == NscLexer::ERROR_CHAR) {
-      // One diagnostic per run of bad characters.
-      if (raw->getStartIndex() != lastErrorCharStop + 1)
-        error(source_.rangeOf(raw.get()),
-              "unexpected character " + describeChar(source_.at(raw->getStartIndex())));
-      lastErrorCharStop = raw->getStopIndex();
-      continue;
-    }
-
-    // --- a significant token ----------------------------------------------
-    if (atLineStart) {
-      if (brackets_.empty()) {
-        handleLineStart(raw.get());
-        if (fatal_)
-          break;
-      }
-      if (type == NscLexer::MODEL || type == NscLexer::NEURON || type == NscLexer::SYNAPSE ||
-          type == NscLexer::NETWORK) {
-        std::string doc;
-        for (size_t i = 0; i < pendingComments_.size(); ++i)
-          doc += (i ? "\n" : "") + pendingComments_[i];
-        while (!doc.empty() && doc.back() == '\n')
-          doc.pop_back();
-        while (!doc.empty() && doc.front() == '\n')
-          doc.erase(0, 1);
-        if (!doc.empty())
-          docstrings_[static_cast<uint32_t>(raw->getLine())] = doc;
-      }
-      pendingComments_.clear();
-      atLineStart = false;
-    }
-
-    if (type == NscLexer::UNTERMINATED_STRING) {
-      error(SourceRange(source_.locAt(raw->getStartIndex())),
-            "missing terminating '\"' character");
-      type = NscLexer::STRING;
-    }
-
-    if (isOperator(type) && ++opsInLine > kMaxOperatorsPerLine) {
-      error(source_.rangeOf(raw.get()),
-            "expression too complex (more than " + std::to_string(kMaxOperatorsPerLine) +
-                " operators in one statement)");
-      fatal_ = true;
-      break;
-    }
-
-    auto tok = std::make_unique<CommonToken>(raw.get());
-    tok->setType(type);
-
-    // Brackets: `[[`/`]]` are guard delimiters only where a guard can be.
-    auto split = [&](size_t single) {
-      // Two one-character tokens from a two-character one.
-      std::vector<std::unique_ptr<CommonToken>> parts;
-      for (int k = 0; k < 2; ++k) {
-        auto p = std::make_unique<CommonToken>(raw.get());
-        p->setType(single);
-        p->setStartIndex(raw->getStartIndex() + k);
-        p->setStopIndex(raw->getStartIndex() + k);
-        p->setCharPositionInLine(raw->getCharPositionInLine() + k);
-        p->setText(single == NscLexer::LBRACK ? "[" : "]");
-        parts.push_back(std::move(p));
-      }
-      return parts;
-    };
-    auto open = [&](CommonToken *t) {
-      brackets_.push_back(t);
-      if (brackets_.size() > kMaxBracketDepth) {
-        error(source_.rangeOf(t), "brackets nested too deeply (more than " +
-                                      std::to_string(kMaxBracketDepth) + " levels)");
-        fatal_ = true;
-      }
-    };
-    if (type == NscLexer::LLBRACK && !endsOperand(lastType)) {
-      for (auto &p : split(NscLexer::LBRACK))
-        open(emit(std::move(p)));
-      lastType = NscLexer::LBRACK;
-      continue;
-    }
-    if (type == NscLexer::RRBRACK &&
-        (brackets_.empty() || brackets_.back()->getType() != NscLexer::LLBRACK)) {
-      for (auto &p : split(NscLexer::RBRACK)) {
-        if (!brackets_.empty())
-          brackets_.pop_back();
-        emit(std::move(p));
-      }
-      lastType = NscLexer::RBRACK;
-      continue;
-    }
-    CommonToken *t = emit(std::move(tok));
-    lastType = type;
-    if (type == NscLexer::LPAREN || type == NscLexer::LBRACK || type == NscLexer::LLBRACK)
-      open(t);
-    else if ((type == NscLexer::RPAREN || type == NscLexer::RBRACK ||
-              type == NscLexer::RRBRACK) && !brackets_.empty())
-      brackets_.pop_back();
+bool IndentTokenSource::handleTrivia(Token *raw, size_t type) {
+  // --- comments -------------------------------------------------------
+  if (type == NscLexer::UNTERMINATED_DOC_COMMENT) {
+    error(SourceRange(source_.locAt(raw->getStartIndex()), source_.locAt(raw->getStartIndex() + 3)),
+          "unterminated '\"\"\"' comment");
+    return true;
+  }
+  if (type == NscLexer::DOC_COMMENT || type == NscLexer::LINE_COMMENT) {
+    if (atLineStart_)
+      collectComment(raw);
+    return true;
   }
 
-  // --- end of file ----------------------------------------------------------
+  // --- line ends ------------------------------------------------------
+  if (type == NscLexer::NEWLINE) {
+    if (!brackets_.empty() || atLineStart_)
+      return true;
+    // A line ending in ',' continues (e.g. kernels joined by commas).
+    if (lastType_ == NscLexer::COMMA)
+      return true;
+    auto nl = std::make_unique<CommonToken>(raw);
+    nl->setText("\n");
+    emit(std::move(nl));
+    lastType_ = NscLexer::NEWLINE;
+    atLineStart_ = true;
+    opsInLine_ = 0;
+    return true;
+  }
+
+  // --- stray characters -------------------------------------------------
+  if (type == NscLexer::ERROR_CHAR) {
+    // One diagnostic per run of bad characters.
+    if (raw->getStartIndex() != lastErrorCharStop_ + 1)
+      error(source_.rangeOf(raw), "unexpected character " + describeChar(source_.at(raw->getStartIndex())));
+    lastErrorCharStop_ = raw->getStopIndex();
+    return true;
+  }
+  return false;
+}
+
+void IndentTokenSource::recordDocstring(Token *keyword) {
+  std::string doc;
+  for (size_t i = 0; i < pendingComments_.size(); ++i)
+    doc += (i ? "\n" : "") + pendingComments_[i];
+  while (!doc.empty() && doc.back() == '\n')
+    doc.pop_back();
+  while (!doc.empty() && doc.front() == '\n')
+    doc.erase(0, 1);
+  if (!doc.empty())
+    docstrings_[static_cast<uint32_t>(keyword->getLine())] = doc;
+}
+
+void IndentTokenSource::handleSignificant(Token *raw, size_t type) {
+  if (atLineStart_) {
+    if (brackets_.empty()) {
+      handleLineStart(raw);
+      if (fatal_)
+        return;
+    }
+    if (type == NscLexer::MODEL || type == NscLexer::NEURON || type == NscLexer::SYNAPSE ||
+        type == NscLexer::NETWORK)
+      recordDocstring(raw);
+    pendingComments_.clear();
+    atLineStart_ = false;
+  }
+
+  if (type == NscLexer::UNTERMINATED_STRING) {
+    error(SourceRange(source_.locAt(raw->getStartIndex())),
+          "missing terminating '\"' character");
+    type = NscLexer::STRING;
+  }
+
+  if (isOperator(type) && ++opsInLine_ > kMaxOperatorsPerLine) {
+    error(source_.rangeOf(raw),
+          "expression too complex (more than " + std::to_string(kMaxOperatorsPerLine) +
+              " operators in one statement)");
+    fatal_ = true;
+    return;
+  }
+  emitTracked(raw, type);
+}
+
+std::vector<std::unique_ptr<CommonToken>> IndentTokenSource::splitBracketPair(Token *raw, size_t single) {
+  // Two one-character tokens from a two-character one.
+  std::vector<std::unique_ptr<CommonToken>> parts;
+  for (int k = 0; k < 2; ++k) {
+    auto p = std::make_unique<CommonToken>(raw);
+    p->setType(single);
+    p->setStartIndex(raw->getStartIndex() + k);
+    p->setStopIndex(raw->getStartIndex() + k);
+    p->setCharPositionInLine(raw->getCharPositionInLine() + k);
+    p->setText(single == NscLexer::LBRACK ? "[" : "]");
+    parts.push_back(std::move(p));
+  }
+  return parts;
+}
+
+void IndentTokenSource::openBracket(CommonToken *t) {
+  brackets_.push_back(t);
+  if (brackets_.size() > kMaxBracketDepth) {
+    error(source_.rangeOf(t), "brackets nested too deeply (more than " +
+                                  std::to_string(kMaxBracketDepth) + " levels)");
+    fatal_ = true;
+  }
+}
+
+void IndentTokenSource::emitTracked(Token *raw, size_t type) {
+  auto tok = std::make_unique<CommonToken>(raw);
+  tok->setType(type);
+
+  // Brackets: `[[`/`]]` are guard delimiters only where a guard can be.
+  if (type == NscLexer::LLBRACK && !endsOperand(lastType_)) {
+    for (auto &p : splitBracketPair(raw, NscLexer::LBRACK))
+      openBracket(emit(std::move(p)));
+    lastType_ = NscLexer::LBRACK;
+    return;
+  }
+  if (type == NscLexer::RRBRACK &&
+      (brackets_.empty() || brackets_.back()->getType() != NscLexer::LLBRACK)) {
+    for (auto &p : splitBracketPair(raw, NscLexer::RBRACK)) {
+      if (!brackets_.empty())
+        brackets_.pop_back();
+      emit(std::move(p));
+    }
+    lastType_ = NscLexer::RBRACK;
+    return;
+  }
+  CommonToken *t = emit(std::move(tok));
+  lastType_ = type;
+  if (type == NscLexer::LPAREN || type == NscLexer::LBRACK || type == NscLexer::LLBRACK)
+    openBracket(t);
+  else if ((type == NscLexer::RPAREN || type == NscLexer::RBRACK ||
+            type == NscLexer::RRBRACK) && !brackets_.empty())
+    brackets_.pop_back();
+}
+
+void IndentTokenSource::finish() {
   size_t end = source_.size();
   if (!fatal_ && !brackets_.empty()) {
     CommonToken *b = brackets_.back();
@@ -449,7 +457,7 @@ void IndentTokenSource::run() {
     fatal_ = true;
   }
   if (!fatal_) {
-    if (lastType != Token::INVALID_TYPE && lastType != NscLexer::NEWLINE)
+    if (lastType_ != Token::INVALID_TYPE && lastType_ != NscLexer::NEWLINE)
       emit(synth(NscLexer::NEWLINE, end, "\n"));
     while (levels_.size() > 1) {
       levels_.pop_back();

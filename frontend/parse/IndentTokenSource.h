@@ -101,6 +101,16 @@ private:
   std::unique_ptr<antlr4::CommonToken> synth(size_t type, size_t cpIndex, const std::string &text);
   void handleLineStart(antlr4::Token *first);
   void collectComment(antlr4::Token *t);
+  // run's parts: one lexer token at a time, then the end of the file.
+  /// Comments, line ends and stray characters; false for any other token.
+  bool handleTrivia(antlr4::Token *raw, size_t type);
+  void handleSignificant(antlr4::Token *raw, size_t type);
+  void recordDocstring(antlr4::Token *keyword);
+  /// Emits the token and tracks the open brackets.
+  void emitTracked(antlr4::Token *raw, size_t type);
+  std::vector<std::unique_ptr<antlr4::CommonToken>> splitBracketPair(antlr4::Token *raw, size_t single);
+  void openBracket(antlr4::CommonToken *t);
+  void finish();
 
   DecodedSource &source_;
   DiagnosticEngine &diags_;
@@ -116,6 +126,10 @@ private:
   std::vector<antlr4::CommonToken *> brackets_; // open ( [ [[ tokens
   std::vector<std::string> pendingComments_;
   std::map<uint32_t, std::string> docstrings_;
+  bool atLineStart_ = true;
+  size_t lastType_ = antlr4::Token::INVALID_TYPE; // last emitted default-channel token
+  unsigned opsInLine_ = 0;
+  size_t lastErrorCharStop_ = INVALID_INDEX - 1;
 };
 
 } // namespace nsc::parse

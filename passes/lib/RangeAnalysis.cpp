@@ -21,11 +21,13 @@
 //                    decaying currents) still get finite bounds, and after
 //                    maxIterations to ±inf.
 // Guards clamp state ranges ([[V_m >= -80 mV]]: assumed, not proven).
+// This file holds the start-up values, the input ranges, the fixed point
+// and the reported ranges; the interpretation of one step is RangeStep.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "nsc/passes/RangeAnalysis.h"
 
-#include "RangePartitions.h"
+#include "RangeAnalyzer.h"
 
 #include "nsc/support/Units.h"
 #include "nsc/numerics/MatrixExponential.h"
@@ -33,54 +35,30 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <set>
 
 namespace nsc::passes {
 
 using namespace ir;
 
+namespace detail {
+
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// The next "round" bound above x: powers of two (widening thresholds).
+double widenUp(double x) {
+  if (!std::isfinite(x))
+    return x;
+  if (x <= 0)
+    return x > -1 ? 0 : -std::ldexp(1.0, int(std::floor(std::log2(-x))));
+  return std::ldexp(1.0, int(std::ceil(std::log2(x))) + 1);
+}
+
 } // namespace
 
-namespace {
-
-class Analyzer {
-public:
-  Analyzer(const Model &m, const RangeOptions &o, DiagnosticEngine &d, RangeResult &r)
-      : m_(m), opt_(o), diags_(d), res_(r) {}
-
-  void run();
-
-private:
-  using Env = detail::RangeEnv;
-  /// The environments of a path set: one per partition (RangePartitions.h).
-  using Envs = std::vector<Env>;
-
-  std::optional<double> startValue(const Expr &e);
-  void computeStartValues();
-  bool applyOverrides();
-  void initialRanges();
-  Interval eval(const Expr &e, const Env &env);
-  void exec(const Block &b, Envs &envs);
-  bool refineComparison(const Binary &b, bool truth, Env &env);
-  Envs split(const Expr &cond, bool truth, const Env &env);
-  Interval guardClamp(VarId v) const;
-  Envs step(const Env &env);
-
-  const Model &m_;
-  const RangeOptions &opt_;
-  DiagnosticEngine &diags_;
-  RangeResult &res_;
-  std::vector<std::optional<double>> start_;
-  std::map<VarId, Interval> populationSet_; // parameters populations set to other values
-  std::vector<bool> fixedRange_; // overrides and start-up constants: never changed
-  bool assumed_ = false;         // some input rests on an assumption
-  std::vector<Interval> assigned_; // every value assigned inside a step
-  detail::PartitionKeys keys_;     // the variables the step's environments are split on
-};
-
-std::optional<double> Analyzer::startValue(const Expr &e) {
+std::optional<double> RangeAnalyzer::startValue(const Expr &e) {
   double v;
   if (evaluateConstant(e, v))
     return v;
@@ -150,7 +128,7 @@ std::optional<double> Analyzer::startValue(const Expr &e) {
   }
 }
 
-void Analyzer::computeStartValues() {
+void RangeAnalyzer::computeStartValues() {
   start_.assign(m_.variables.size(), std::nullopt);
   populationSet_.clear();
   std::vector<VarId> order = m_.initOrder;
@@ -197,7 +175,7 @@ void Analyzer::computeStartValues() {
   }
 }
 
-bool Analyzer::applyOverrides() {
+bool RangeAnalyzer::applyOverrides() {
   bool ok = true;
   for (const RangeOverride &o : opt_.overrides) {
     auto v = m_.findVariable(o.name);
@@ -241,7 +219,7 @@ bool Analyzer::applyOverrides() {
   return ok;
 }
 
-Interval Analyzer::guardClamp(VarId v) const {
+Interval RangeAnalyzer::guardClamp(VarId v) const {
   // [[x >= c]], [[x > c]], [[x <= c]], [[x < c]], c a start-up constant,
   // possibly joined by `and`.
   Interval out = Interval::all();
@@ -273,7 +251,7 @@ Interval Analyzer::guardClamp(VarId v) const {
     }
     if (!other)
       continue;
-    auto c = const_cast<Analyzer *>(this)->startValue(*other);
+    auto c = const_cast<RangeAnalyzer *>(this)->startValue(*other);
     if (!c)
       continue;
     if (op == BinaryOp::Ge || op == BinaryOp::Gt)
@@ -284,7 +262,7 @@ Interval Analyzer::guardClamp(VarId v) const {
   return out;
 }
 
-void Analyzer::initialRanges() {
+void RangeAnalyzer::initialRanges() {
   for (const Variable &v : m_.variables) {
     if (fixedRange_[v.id])
       continue;
@@ -334,417 +312,112 @@ void Analyzer::initialRanges() {
   }
 }
 
-Interval Analyzer::eval(const Expr &e, const Env &env) {
-  Interval out = Interval::all();
-  switch (e.kind) {
-  case ExprKind::Constant: {
-    auto &c = *cast<Constant>(&e);
-    out = Interval::point(e.type.kind == TypeKind::Int ? double(c.integer) : c.real);
-    break;
-  }
-  case ExprKind::VarRef: {
-    auto &r = *cast<VarRef>(&e);
-    if (r.index)
-      eval(*r.index, env);
-    out = env[r.var];
-    break;
-  }
-  case ExprKind::PortRef: out = res_.ports[cast<PortRef>(&e)->port].range; break;
-  case ExprKind::Unary: {
-    auto &u = *cast<Unary>(&e);
-    Interval x = eval(*u.operand, env);
-    out = u.op == UnaryOp::Neg ? neg(x) : Interval::all();
-    break;
-  }
-  case ExprKind::Binary: {
-    auto &b = *cast<Binary>(&e);
-    Interval l = eval(*b.lhs, env), r = eval(*b.rhs, env);
-    switch (b.op) {
-    case BinaryOp::Add: out = add(l, r); break;
-    case BinaryOp::Sub: out = sub(l, r); break;
-    case BinaryOp::Mul: out = mul(l, r); break;
-    case BinaryOp::Div: out = div(l, r); break;
-    case BinaryOp::Mod: out = Interval::of(-r.magnitude(), r.magnitude()); break;
-    case BinaryOp::Pow:
-      if (r.lo == r.hi && r.lo == std::nearbyint(r.lo) && r.lo >= 0 && r.lo <= 64) {
-        int k = int(r.lo);
-        double a = std::pow(l.lo, k), c = std::pow(l.hi, k);
-        out = Interval::of(a, c);
-        if (k % 2 == 0 && l.contains(0.0))
-          out.lo = 0;
-        if (k == 0)
-          out = Interval::point(1);
-      }
-      break;
-    default: break; // comparisons, logic, bits: not tracked
-    }
-    break;
-  }
-  case ExprKind::Select: {
-    auto &s = *cast<Select>(&e);
-    eval(*s.cond, env);
-    out = eval(*s.thenExpr, env).hull(eval(*s.elseExpr, env));
-    break;
-  }
-  case ExprKind::UnitConvert: {
-    auto &c = *cast<UnitConvert>(&e);
-    out = scale(eval(*c.operand, env), c.factor);
-    break;
-  }
-  case ExprKind::Cast: {
-    auto &c = *cast<Cast>(&e);
-    out = eval(*c.operand, env);
-    if (c.castKind == CastKind::RealToInt && out.isBounded())
-      out = {std::trunc(out.lo), std::trunc(out.hi)};
-    break;
-  }
-  case ExprKind::Call: {
-    auto &c = *cast<Call>(&e);
-    std::vector<Interval> a;
-    for (const ExprPtr &x : c.args)
-      a.push_back(eval(*x, env));
-    switch (c.builtin) {
-    case Builtin::Abs:
-      out = Interval::of(a[0].contains(0.0) ? 0 : std::min(std::fabs(a[0].lo), std::fabs(a[0].hi)), a[0].magnitude());
-      break;
-    case Builtin::Min: out = {std::min(a[0].lo, a[1].lo), std::min(a[0].hi, a[1].hi)}; break;
-    case Builtin::Max: out = {std::max(a[0].lo, a[1].lo), std::max(a[0].hi, a[1].hi)}; break;
-    case Builtin::Clip: out = {std::max(a[0].lo, a[1].lo), std::min(std::max(a[0].hi, a[1].lo), a[2].hi)}; break;
-    case Builtin::Floor:
-    case Builtin::Ceil:
-    case Builtin::Round: out = {std::floor(a[0].lo), std::ceil(a[0].hi)}; break;
-    case Builtin::Exp: out = {std::exp(a[0].lo), std::exp(a[0].hi)}; break;
-    case Builtin::Resolution: out = Interval::point(m_.semantics.dtMs); break;
-    case Builtin::Time: out = {0, kInf}; break;
-    case Builtin::RandomUniform: out = {a[0].lo, a[1].hi}; break;
-    default: {
-      std::optional<double> v = startValue(e);
-      if (v)
-        out = Interval::point(*v);
-      break;
-    }
-    }
-    break;
-  }
-  default: break;
-  }
-  if (e.type.isNumeric()) {
-    Interval &slot = res_.exprs[&e];
-    slot = slot.hull(out);
-  }
-  return out;
-}
-
-bool Analyzer::refineComparison(const Binary &b, bool truth, Env &env) {
-  BinaryOp op = b.op;
-  if (!truth) {
-    switch (op) {
-    case BinaryOp::Lt: op = BinaryOp::Ge; break;
-    case BinaryOp::Le: op = BinaryOp::Gt; break;
-    case BinaryOp::Gt: op = BinaryOp::Le; break;
-    case BinaryOp::Ge: op = BinaryOp::Lt; break;
-    case BinaryOp::Eq: op = BinaryOp::Ne; break;
-    default: op = BinaryOp::Eq; break;
-    }
-  }
-  bool feasible = true;
-  // Narrows a variable compared with `bound`; strict comparisons and != are
-  // exact only for integers (a real's interval stays closed).
-  auto apply = [&](const Expr &x, BinaryOp o, const Interval &bound) {
-    auto *r = dyn_cast<VarRef>(&x);
-    if (!r || r->index || bound.isEmpty())
-      return;
-    Interval &iv = env[r->var];
-    if (iv.isEmpty())
-      return;
-    bool integer = m_.variables[r->var].type.kind == TypeKind::Int;
-    switch (o) {
-    case BinaryOp::Lt: iv.hi = std::min(iv.hi, integer ? std::ceil(bound.hi) - 1 : bound.hi); break;
-    case BinaryOp::Le: iv.hi = std::min(iv.hi, integer ? std::floor(bound.hi) : bound.hi); break;
-    case BinaryOp::Gt: iv.lo = std::max(iv.lo, integer ? std::floor(bound.lo) + 1 : bound.lo); break;
-    case BinaryOp::Ge: iv.lo = std::max(iv.lo, integer ? std::ceil(bound.lo) : bound.lo); break;
-    case BinaryOp::Eq:
-      iv = iv.intersect(bound);
-      if (integer && !iv.isEmpty())
-        iv = {std::ceil(iv.lo), std::floor(iv.hi)};
-      break;
-    case BinaryOp::Ne:
-      if (integer && bound.lo == bound.hi) {
-        if (iv.lo == bound.lo)
-          iv.lo += 1;
-        if (iv.hi == bound.lo)
-          iv.hi -= 1;
-      }
-      break;
-    default: break;
-    }
-    if (iv.isEmpty())
-      feasible = false;
-  };
-  auto mirror = [](BinaryOp o) {
-    return o == BinaryOp::Lt ? BinaryOp::Gt : o == BinaryOp::Gt ? BinaryOp::Lt
-           : o == BinaryOp::Le ? BinaryOp::Ge : o == BinaryOp::Ge ? BinaryOp::Le : o;
-  };
-  Env before = env;
-  apply(*b.lhs, op, eval(*b.rhs, before));
-  apply(*b.rhs, mirror(op), eval(*b.lhs, before));
-  return feasible;
-}
-
-Analyzer::Envs Analyzer::split(const Expr &cond, bool truth, const Env &env) {
-  return detail::splitOnCondition(cond, truth, env, [this](const Binary &b, bool t, Env &e) {
-    return refineComparison(b, t, e);
-  });
-}
-
-void Analyzer::exec(const Block &blk, Envs &envs) {
-  for (const StmtPtr &sp : blk) {
-    if (envs.empty())
-      return; // no path reaches here
-    const Stmt &s = *sp;
-    switch (s.kind) {
-    case StmtKind::Assign: {
-      auto &a = *cast<Assign>(&s);
-      for (Env &env : envs) {
-        Interval v = eval(*a.value, env);
-        assigned_[a.target] = assigned_[a.target].hull(v);
-        if (a.index) {
-          eval(*a.index, env);
-          env[a.target] = env[a.target].hull(v);
-        } else {
-          env[a.target] = v;
-        }
-      }
-      break;
-    }
-    case StmtKind::LocalDecl: {
-      auto &d = *cast<LocalDecl>(&s);
-      for (Env &env : envs) {
-        env[d.var] = d.init ? eval(*d.init, env) : Interval::point(0);
-        assigned_[d.var] = assigned_[d.var].hull(env[d.var]);
-      }
-      break;
-    }
-    case StmtKind::If: {
-      auto &i = *cast<If>(&s);
-      Envs a, b;
-      for (const Env &env : envs) {
-        eval(*i.cond, env);
-        for (Env &e : split(*i.cond, true, env))
-          a.push_back(std::move(e));
-        for (Env &e : split(*i.cond, false, env))
-          b.push_back(std::move(e));
-      }
-      exec(i.thenBody, a);
-      exec(i.elseBody, b);
-      for (Env &e : b)
-        a.push_back(std::move(e));
-      envs = keys_.merge(a);
-      break;
-    }
-    case StmtKind::For:
-    case StmtKind::While: {
-      // Loop bodies: one joined environment, run a few times, then give up
-      // on the variables that still change.
-      Env env = detail::PartitionKeys().merge(envs)[0];
-      const Block &body = s.kind == StmtKind::For ? cast<For>(&s)->body : cast<While>(&s)->body;
-      if (auto *f = dyn_cast<For>(&s))
-        env[f->var] = eval(*f->from, env).hull(eval(*f->to, env));
-      else
-        eval(*cast<While>(&s)->cond, env);
-      auto runBody = [&](const Env &from) {
-        Envs out{from};
-        exec(body, out);
-        Env joined = from;
-        for (const Env &e : out)
-          for (size_t k = 0; k < joined.size(); ++k)
-            joined[k] = joined[k].hull(e[k]);
-        return joined;
-      };
-      Env cur = env;
-      for (int round = 0; round < 4; ++round)
-        cur = runBody(cur);
-      Env once = runBody(cur);
-      for (size_t k = 0; k < env.size(); ++k)
-        env[k] = once[k] == cur[k] ? cur[k] : Interval::all();
-      envs = keys_.merge({env});
-      break;
-    }
-    case StmtKind::EmitSpike:
-      for (const Env &env : envs)
-        for (const ExprPtr &a : cast<EmitSpike>(&s)->args)
-          eval(*a, env);
-      break;
-    case StmtKind::CallStmt:
-      for (const Env &env : envs)
-        eval(*cast<CallStmt>(&s)->call, env);
-      break;
-    case StmtKind::Return:
-      if (auto &v = cast<Return>(&s)->value)
-        for (const Env &env : envs)
-          eval(*v, env);
-      break;
-    default: break;
-    }
-  }
-}
-
-Analyzer::Envs Analyzer::step(const Env &start) {
-  Envs envs{start};
-  exec(m_.update, envs);
-  for (const OnReceive &r : m_.onReceive) {
-    // It may or may not run: both.
-    Envs ran = envs;
-    exec(r.body, ran);
-    for (Env &e : ran)
-      envs.push_back(std::move(e));
-    envs = keys_.merge(envs);
-  }
-  for (const OnCondition &c : m_.onCondition) {
-    Envs in, out;
-    for (const Env &env : envs) {
-      eval(*c.cond, env);
-      for (Env &e : split(*c.cond, true, env))
-        in.push_back(std::move(e));
-      for (Env &e : split(*c.cond, false, env))
-        out.push_back(std::move(e));
-    }
-    exec(c.body, in);
-    for (Env &e : out)
-      in.push_back(std::move(e));
-    envs = keys_.merge(in);
-  }
-  return envs;
-}
-
-/// The next "round" bound above x: powers of two (widening thresholds).
-double widenUp(double x) {
-  if (!std::isfinite(x))
-    return x;
-  if (x <= 0)
-    return x > -1 ? 0 : -std::ldexp(1.0, int(std::floor(std::log2(-x))));
-  return std::ldexp(1.0, int(std::ceil(std::log2(x))) + 1);
-}
-
-void Analyzer::run() {
-  res_.vars.assign(m_.variables.size(), {});
-  res_.ports.assign(m_.ports.size(), {});
-  res_.betweenSteps.assign(m_.variables.size(), Interval::empty());
-  fixedRange_.assign(m_.variables.size(), false);
-  assigned_.assign(m_.variables.size(), Interval::empty());
-  computeStartValues();
-  res_.ok = applyOverrides();
-  initialRanges();
-
-  std::vector<Interval> guard(m_.variables.size(), Interval::all());
-  for (const Variable &v : m_.variables)
-    if (v.role == VarRole::State && v.guard)
-      guard[v.id] = guardClamp(v.id);
-
+void RangeAnalyzer::partitionStart() {
   // One environment per partition (RangePartitions.h), keyed by the
   // region of each key variable; fixed ranges (overrides, start-up
   // constants) are no keys and are reset after every step.
   keys_.collect(m_, [this](const Expr &e) { return startValue(e); }, 64, fixedRange_);
-  using State = std::map<std::vector<int>, Env>;
-  const size_t n = m_.variables.size();
-  auto isTracked = [&](const Variable &v) { return v.role != VarRole::Local && !fixedRange_[v.id]; };
-  Env start(n);
+  stepStart_.assign(m_.variables.size(), Interval());
   for (const Variable &v : m_.variables)
-    start[v.id] = v.role == VarRole::Local ? Interval::empty() : res_.vars[v.id].range;
-  State initial;
-  for (Env &p : keys_.split(start))
-    initial.emplace(keys_.keyOf(p), std::move(p));
-  // The key variables' regions of partition k: what widening may not leave.
-  auto restrictToKey = [&](const std::vector<int> &k, Env &e) {
-    for (size_t j = 0; j < keys_.keys().size(); ++j)
-      if (k[j] >= 0)
-        e[keys_.keys()[j].var] = e[keys_.keys()[j].var].intersect(keys_.region(j, k[j]));
-  };
-  auto runStep = [&](const State &from) {
-    Envs outs;
-    for (const auto &[k, env] : from)
-      for (Env &o : step(env))
-        outs.push_back(std::move(o));
-    State next;
-    for (Env &e : keys_.merge(outs)) {
-      for (const Variable &v : m_.variables)
-        if (v.role == VarRole::Local)
-          e[v.id] = Interval::empty();
-        else if (fixedRange_[v.id])
-          e[v.id] = start[v.id];
-      next.emplace(keys_.keyOf(e), std::move(e));
-    }
-    return next;
-  };
+    stepStart_[v.id] = v.role == VarRole::Local ? Interval::empty() : res_.vars[v.id].range;
+  initial_.clear();
+  for (Env &p : keys_.split(stepStart_))
+    initial_.emplace(keys_.keyOf(p), std::move(p));
+}
 
-  State state = initial;
-  std::vector<bool> widened(n, false), clamped(n, false);
-  std::vector<std::set<double>> hiMarks(n), loMarks(n); // bounds widening gave (upper, -lower)
-  auto clampToGuard = [&](const Variable &v, Interval x) {
-    Interval g = x.intersect(guard[v.id]);
-    if (g != x && !g.isEmpty()) {
-      clamped[v.id] = true;
-      return g;
-    }
-    return x;
-  };
-  unsigned it = 0;
-  for (; it < opt_.maxIterations; ++it) {
-    State next = runStep(state);
-    bool changed = false;
-    for (auto &[k, e] : next) {
-      auto cur = state.find(k);
-      if (cur == state.end()) {
-        for (const Variable &v : m_.variables)
-          if (isTracked(v))
-            e[v.id] = clampToGuard(v, e[v.id]);
-        state.emplace(k, e);
-        changed = true;
-        continue;
-      }
-      Env &old = cur->second;
-      for (const Variable &v : m_.variables) {
-        if (!isTracked(v))
-          continue;
-        Interval grown = clampToGuard(v, old[v.id].hull(e[v.id]));
-        if (grown == old[v.id])
-          continue;
-        changed = true;
-        if (it >= opt_.wideningAfter && !old[v.id].isEmpty()) {
-          widened[v.id] = true;
-          bool last = it + 1 >= opt_.maxIterations / 2;
-          // Partitions feed each other: a bound another partition was
-          // already widened to is reused before the ladder climbs further
-          // (else each would push the other up, one power at a time).
-          auto up = [&](std::set<double> &marks, double x) {
-            auto m = marks.lower_bound(x);
-            if (m != marks.end())
-              return *m;
-            double w = widenUp(x);
-            marks.insert(w);
-            return w;
-          };
-          if (grown.hi > old[v.id].hi)
-            grown.hi = last ? std::min(kInf, guard[v.id].hi) : std::min(up(hiMarks[v.id], grown.hi), guard[v.id].hi);
-          if (grown.lo < old[v.id].lo)
-            grown.lo = last ? std::max(-kInf, guard[v.id].lo) : std::max(-up(loMarks[v.id], -grown.lo), guard[v.id].lo);
-        }
-        old[v.id] = grown;
-      }
-      restrictToKey(k, old);
-    }
-    if (!changed)
-      break;
+RangeAnalyzer::State RangeAnalyzer::runStep(const State &from) {
+  Envs outs;
+  for (const auto &[k, env] : from)
+    for (Env &o : step(env))
+      outs.push_back(std::move(o));
+  State next;
+  for (Env &e : keys_.merge(outs)) {
+    for (const Variable &v : m_.variables)
+      if (v.role == VarRole::Local)
+        e[v.id] = Interval::empty();
+      else if (fixedRange_[v.id])
+        e[v.id] = stepStart_[v.id];
+    next.emplace(keys_.keyOf(e), std::move(e));
   }
-  res_.iterations = it + 1;
-  // Narrowing: from the post-fixpoint, X' = initial ∪ step(X) (per
-  // partition) stays sound and takes back what widening overshot (a
-  // membrane widened to -32 mV returns to its threshold). The last round
-  // records the expression and assignment ranges that are reported.
-  // Contracting updates approach their bound geometrically (a membrane
-  // leak of 0.995 per step needs ~1000 rounds to take back a widening by
-  // 2^5): up to 4000 rounds (cheap: one interval pass each), stopping when
-  // nothing moves.
+  return next;
+}
+
+void RangeAnalyzer::restrictToKey(const std::vector<int> &k, Env &e) const {
+  // The key variables' regions of partition k: what widening may not leave.
+  for (size_t j = 0; j < keys_.keys().size(); ++j)
+    if (k[j] >= 0)
+      e[keys_.keys()[j].var] = e[keys_.keys()[j].var].intersect(keys_.region(j, k[j]));
+}
+
+Interval RangeAnalyzer::clampToGuard(const Variable &v, Interval x) {
+  Interval g = x.intersect(guard_[v.id]);
+  if (g != x && !g.isEmpty()) {
+    clamped_[v.id] = true;
+    return g;
+  }
+  return x;
+}
+
+Interval RangeAnalyzer::widen(VarId v, Interval grown, const Interval &old, bool last) {
+  widened_[v] = true;
+  // Partitions feed each other: a bound another partition was already
+  // widened to is reused before the ladder climbs further (else each would
+  // push the other up, one power at a time).
+  auto up = [&](std::set<double> &marks, double x) {
+    auto m = marks.lower_bound(x);
+    if (m != marks.end())
+      return *m;
+    double w = widenUp(x);
+    marks.insert(w);
+    return w;
+  };
+  if (grown.hi > old.hi)
+    grown.hi = last ? std::min(kInf, guard_[v].hi) : std::min(up(hiMarks_[v], grown.hi), guard_[v].hi);
+  if (grown.lo < old.lo)
+    grown.lo = last ? std::max(-kInf, guard_[v].lo) : std::max(-up(loMarks_[v], -grown.lo), guard_[v].lo);
+  return grown;
+}
+
+bool RangeAnalyzer::growRound(State &state, unsigned it) {
+  State next = runStep(state);
+  bool changed = false;
+  for (auto &[k, e] : next) {
+    auto cur = state.find(k);
+    if (cur == state.end()) {
+      for (const Variable &v : m_.variables)
+        if (isTracked(v))
+          e[v.id] = clampToGuard(v, e[v.id]);
+      state.emplace(k, e);
+      changed = true;
+      continue;
+    }
+    Env &old = cur->second;
+    for (const Variable &v : m_.variables) {
+      if (!isTracked(v))
+        continue;
+      Interval grown = clampToGuard(v, old[v.id].hull(e[v.id]));
+      if (grown == old[v.id])
+        continue;
+      changed = true;
+      if (it >= opt_.wideningAfter && !old[v.id].isEmpty())
+        grown = widen(v.id, grown, old[v.id], it + 1 >= opt_.maxIterations / 2);
+      old[v.id] = grown;
+    }
+    restrictToKey(k, old);
+  }
+  return changed;
+}
+
+void RangeAnalyzer::narrow(State &state) {
+  // From the post-fixpoint, X' = initial ∪ step(X) (per partition) stays
+  // sound and takes back what widening overshot (a membrane widened to
+  // -32 mV returns to its threshold). The last round records the
+  // expression and assignment ranges that are reported. Contracting
+  // updates approach their bound geometrically (a membrane leak of 0.995
+  // per step needs ~1000 rounds to take back a widening by 2^5): up to
+  // 4000 rounds (cheap: one interval pass each), stopping when nothing
+  // moves.
+  const size_t n = m_.variables.size();
   for (int round = 0, last = 4000; round <= last; ++round) {
     if (round == last) {
       res_.exprs.clear();
@@ -754,8 +427,8 @@ void Analyzer::run() {
     bool shrinking = false;
     for (auto cur = state.begin(); cur != state.end();) {
       auto from = next.find(cur->first);
-      auto init = initial.find(cur->first);
-      if (from == next.end() && init == initial.end() && round < last) {
+      auto init = initial_.find(cur->first);
+      if (from == next.end() && init == initial_.end() && round < last) {
         cur = state.erase(cur); // no path reaches this partition any more
         continue;
       }
@@ -763,10 +436,10 @@ void Analyzer::run() {
       for (const Variable &v : m_.variables) {
         if (!isTracked(v))
           continue;
-        Interval x = init == initial.end() ? Interval::empty() : init->second[v.id];
+        Interval x = init == initial_.end() ? Interval::empty() : init->second[v.id];
         if (from != next.end())
           x = x.hull(from->second[v.id]);
-        x = x.intersect(guard[v.id]);
+        x = x.intersect(guard_[v.id]);
         if (old[v.id].contains(x) && x != old[v.id]) {
           double moved = x.isEmpty() ? kInf
                                      : std::max(std::fabs(x.lo - old[v.id].lo), std::fabs(x.hi - old[v.id].hi));
@@ -780,6 +453,10 @@ void Analyzer::run() {
     if (round < last - 1 && !shrinking)
       last = round + 1; // one more round to record the final ranges
   }
+}
+
+void RangeAnalyzer::report(const State &state) {
+  const size_t n = m_.variables.size();
   Env joined(n, Interval::empty());
   for (const auto &[k, e] : state)
     for (const Variable &v : m_.variables)
@@ -798,16 +475,16 @@ void Analyzer::run() {
       r.range = assigned_[v.id];
     } else {
       res_.betweenSteps[v.id] = joined[v.id];
-      r.range = joined[v.id].hull(assigned_[v.id].intersect(guard[v.id]));
+      r.range = joined[v.id].hull(assigned_[v.id].intersect(guard_[v.id]));
     }
-    r.kind = assumed_ || clamped[v.id] ? RangeKind::Assumed : RangeKind::Proven;
+    r.kind = assumed_ || clamped_[v.id] ? RangeKind::Assumed : RangeKind::Proven;
     r.why = v.role == VarRole::Local ? "its assignments" : "fixed point of the step after " +
                                                                 std::to_string(res_.iterations) + " rounds";
     if (v.role != VarRole::Local && !keys_.empty())
       r.why += ", partitioned on " + keys_.describe(m_);
-    if (widened[v.id])
+    if (widened_[v.id])
       r.why += ", widened";
-    if (clamped[v.id])
+    if (clamped_[v.id])
       r.why += ", clamped by its guard";
     if (assumed_)
       r.why += ", with assumed input ranges";
@@ -816,11 +493,42 @@ void Analyzer::run() {
   }
 }
 
-} // namespace
+void RangeAnalyzer::run() {
+  const size_t n = m_.variables.size();
+  res_.vars.assign(n, {});
+  res_.ports.assign(m_.ports.size(), {});
+  res_.betweenSteps.assign(n, Interval::empty());
+  fixedRange_.assign(n, false);
+  assigned_.assign(n, Interval::empty());
+  computeStartValues();
+  res_.ok = applyOverrides();
+  initialRanges();
+
+  guard_.assign(n, Interval::all());
+  for (const Variable &v : m_.variables)
+    if (v.role == VarRole::State && v.guard)
+      guard_[v.id] = guardClamp(v.id);
+  partitionStart();
+
+  State state = initial_;
+  widened_.assign(n, false);
+  clamped_.assign(n, false);
+  hiMarks_.assign(n, {});
+  loMarks_.assign(n, {});
+  unsigned it = 0;
+  for (; it < opt_.maxIterations; ++it)
+    if (!growRound(state, it))
+      break;
+  res_.iterations = it + 1;
+  narrow(state);
+  report(state);
+}
+
+} // namespace detail
 
 RangeResult analyzeRanges(const Model &model, const RangeOptions &options, DiagnosticEngine &diags) {
   RangeResult r;
-  Analyzer(model, options, diags, r).run();
+  detail::RangeAnalyzer(model, options, diags, r).run();
   return r;
 }
 

@@ -2,7 +2,8 @@
 //
 // Internal to ModelCodegen: what the module-level driver (ModelCodegen.cpp)
 // hands to the emitters of expressions (ExprCodegen.cpp) and statements
-// (StmtCodegen.cpp).
+// (StmtCodegen.cpp); UseSets, ModuleContext and the BodyEmitter's
+// construction are defined in CodegenContext.cpp.
 //
 // Values in SSA form follow the IR kinds: Real -> double (a float32 value
 // is kept widened, R25: every float32 result is rounded with fptrunc +
@@ -191,6 +192,21 @@ public:
   llvm::Value *fixedCompare(const ir::Binary &e);
 
 private:
+  // fixedExpr by expression kind; P is the result's format.
+  llvm::Value *fixedWide(const ir::Expr &e); // fixedExpr sign-extended to i128
+  /// raw in format `from` as format `to` (unchanged when they are equal).
+  llvm::Value *fixedRescale(llvm::Value *raw, const ir::Precision &from, const ir::Precision &to);
+  llvm::Value *fixedVarRef(const ir::VarRef &r, const ir::Precision &P);
+  llvm::Value *fixedPortRef(const ir::PortRef &p, const ir::Precision &P);
+  llvm::Value *fixedBinary(const ir::Binary &bin, const ir::Precision &P);
+  llvm::Value *fixedPow(const ir::Binary &bin, const ir::Precision &P);
+  llvm::Value *fixedSelect(const ir::Select &s, const ir::Precision &P);
+  llvm::Value *fixedUnitConvert(const ir::UnitConvert &c, const ir::Precision &P);
+  llvm::Value *fixedCall(const ir::Call &c, const ir::Precision &P);
+  llvm::Value *fixedMinMax(const ir::Call &c, const ir::Precision &P);
+  llvm::Value *fixedClip(const ir::Call &c, const ir::Precision &P);
+  llvm::Value *fixedRandom(const ir::Call &c, const ir::Precision &P);
+
   llvm::Value *binary(const ir::Binary &e);
   llvm::Value *integerBinary(ir::BinaryOp op, llvm::Value *l, llvm::Value *r);
   llvm::Value *shortCircuit(const ir::Binary &e);

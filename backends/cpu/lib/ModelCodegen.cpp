@@ -1,10 +1,10 @@
 //===- ModelCodegen.cpp - LLVM IR for a neuron model's step ---------------===//
 //
-// The module-level part of the generator (see ModelCodegen.h): what the
-// step blocks and user functions use, the declarations of the support
-// routines, the per-neuron loop function, the user functions and the
-// exported entry. Expressions and statements are in ExprCodegen.cpp and
-// StmtCodegen.cpp.
+// The module-level part of the generator (see ModelCodegen.h): the
+// columns the step uses, the per-neuron loop function, the user functions
+// and the exported entry. What code uses and the declarations of the
+// support routines are in CodegenContext.cpp, expressions and statements
+// in ExprCodegen.cpp and StmtCodegen.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "ModelCodegen.h"
@@ -28,259 +28,6 @@ namespace nsc::cpu {
 using namespace detail;
 using ir::TypeKind;
 using ir::VarRole;
-
-//===----------------------------------------------------------------------===//
-// UseSets
-//===----------------------------------------------------------------------===//
-
-void UseSets::addExpr(const ir::Expr &e) {
-  switch (e.kind) {
-  case ir::ExprKind::VarRef: {
-    auto &r = *ir::cast<ir::VarRef>(&e);
-    vars.insert(r.var);
-    if (r.index)
-      addExpr(*r.index);
-    return;
-  }
-  case ir::ExprKind::PortRef: {
-    auto &p = *ir::cast<ir::PortRef>(&e);
-    ports.insert(p.port);
-    if (p.index)
-      addExpr(*p.index);
-    return;
-  }
-  case ir::ExprKind::Unary: addExpr(*ir::cast<ir::Unary>(&e)->operand); return;
-  case ir::ExprKind::Binary: {
-    auto &b = *ir::cast<ir::Binary>(&e);
-    addExpr(*b.lhs);
-    addExpr(*b.rhs);
-    return;
-  }
-  case ir::ExprKind::Select: {
-    auto &s = *ir::cast<ir::Select>(&e);
-    addExpr(*s.cond);
-    addExpr(*s.thenExpr);
-    addExpr(*s.elseExpr);
-    return;
-  }
-  case ir::ExprKind::Call: {
-    auto &c = *ir::cast<ir::Call>(&e);
-    switch (c.builtin) {
-    case ir::Builtin::User: calls.insert(c.function); break;
-    case ir::Builtin::RandomNormal:
-    case ir::Builtin::RandomUniform:
-    case ir::Builtin::RandomPoisson:
-    case ir::Builtin::RandomLognormal:
-    case ir::Builtin::RandomExponential: random = true; break;
-    default: break;
-    }
-    for (const ir::ExprPtr &a : c.args)
-      addExpr(*a);
-    return;
-  }
-  case ir::ExprKind::UnitConvert: addExpr(*ir::cast<ir::UnitConvert>(&e)->operand); return;
-  case ir::ExprKind::Cast: addExpr(*ir::cast<ir::Cast>(&e)->operand); return;
-  default: return;
-  }
-}
-
-void UseSets::addStmt(const ir::Stmt &s) {
-  switch (s.kind) {
-  case ir::StmtKind::Assign: {
-    auto &a = *ir::cast<ir::Assign>(&s);
-    vars.insert(a.target);
-    written.insert(a.target);
-    if (a.index)
-      addExpr(*a.index);
-    addExpr(*a.value);
-    return;
-  }
-  case ir::StmtKind::LocalDecl: {
-    auto &d = *ir::cast<ir::LocalDecl>(&s);
-    vars.insert(d.var);
-    written.insert(d.var);
-    if (d.init)
-      addExpr(*d.init);
-    return;
-  }
-  case ir::StmtKind::If: {
-    auto &i = *ir::cast<ir::If>(&s);
-    addExpr(*i.cond);
-    addBlock(i.thenBody);
-    addBlock(i.elseBody);
-    return;
-  }
-  case ir::StmtKind::For: {
-    auto &f = *ir::cast<ir::For>(&s);
-    vars.insert(f.var);
-    written.insert(f.var);
-    addExpr(*f.from);
-    addExpr(*f.to);
-    addExpr(*f.step);
-    addBlock(f.body);
-    return;
-  }
-  case ir::StmtKind::While: {
-    auto &w = *ir::cast<ir::While>(&s);
-    addExpr(*w.cond);
-    addBlock(w.body);
-    return;
-  }
-  case ir::StmtKind::Return:
-    if (auto &v = ir::cast<ir::Return>(&s)->value)
-      addExpr(*v);
-    return;
-  case ir::StmtKind::EmitSpike:
-    for (const ir::ExprPtr &a : ir::cast<ir::EmitSpike>(&s)->args)
-      addExpr(*a);
-    return;
-  case ir::StmtKind::CallStmt: addExpr(*ir::cast<ir::CallStmt>(&s)->call); return;
-  default: return; // rejected by the emitter
-  }
-}
-
-void UseSets::addBlock(const ir::Block &b) {
-  for (const ir::StmtPtr &s : b)
-    addStmt(*s);
-}
-
-//===----------------------------------------------------------------------===//
-// ModuleContext
-//===----------------------------------------------------------------------===//
-
-ModuleContext::ModuleContext(const ir::Model &model, double dtMs, Module &module)
-    : model(model), dtMs(dtMs), module(module), ctx(module.getContext()) {}
-
-void ModuleContext::fail(const std::string &message) {
-  if (error_.empty())
-    error_ = message;
-}
-
-Type *ModuleContext::f64() const { return Type::getDoubleTy(ctx); }
-Type *ModuleContext::i64() const { return Type::getInt64Ty(ctx); }
-Type *ModuleContext::i32() const { return Type::getInt32Ty(ctx); }
-Type *ModuleContext::i1() const { return Type::getInt1Ty(ctx); }
-Type *ModuleContext::ptr() const { return PointerType::getUnqual(ctx); }
-
-Type *ModuleContext::valueType(TypeKind k) {
-  switch (k) {
-  case TypeKind::Real: return f64();
-  case TypeKind::Bool: return i1();
-  default: return i64();
-  }
-}
-
-Type *ModuleContext::cellType(TypeKind k) { return k == TypeKind::Real ? f64() : i64(); }
-
-FunctionCallee ModuleContext::runtime(const char *name) {
-  Type *v = Type::getVoidTy(ctx);
-  Type *p = ptr();
-  FunctionType *ft = nullptr;
-  StringRef n(name);
-  if (n == "nsc_rt_rng_init")
-    ft = FunctionType::get(v, {p, p, i64(), i64()}, false);
-  else if (n == "nsc_rt_rng_uniform" || n == "nsc_rt_rng_normal" || n == "nsc_rt_rng_lognormal")
-    ft = FunctionType::get(f64(), {p, f64(), f64()}, false);
-  else if (n == "nsc_rt_rng_exponential")
-    ft = FunctionType::get(f64(), {p, f64()}, false);
-  else if (n == "nsc_rt_rng_poisson")
-    ft = FunctionType::get(i64(), {p, f64()}, false);
-  else if (n == "nsc_rt_msg_begin" || n == "nsc_rt_warn_int_div_zero" || n == "nsc_rt_warn_for_step_zero")
-    ft = FunctionType::get(v, {p}, false);
-  else if (n == "nsc_rt_msg_str")
-    ft = FunctionType::get(v, {p, p}, false);
-  else if (n == "nsc_rt_msg_real")
-    ft = FunctionType::get(v, {p, f64()}, false);
-  else if (n == "nsc_rt_msg_int" || n == "nsc_rt_msg_bool")
-    ft = FunctionType::get(v, {p, i64()}, false);
-  else if (n == "nsc_rt_msg_end" || n == "nsc_rt_fatal")
-    ft = FunctionType::get(v, {p, i32()}, false);
-  else if (n == "nsc_rt_warn_index")
-    ft = FunctionType::get(v, {p, i64(), i64()}, false);
-  else if (n == "nsc_rt_fx_input" || n == "nsc_rt_fx_from_double")
-    ft = FunctionType::get(i64(), {f64(), i64()}, false);
-  else if (n == "nsc_rt_fx_binary")
-    ft = FunctionType::get(i64(), {i32(), i64(), i64(), i64(), i64(), i64()}, false);
-  else if (n == "nsc_rt_fx_unary")
-    ft = FunctionType::get(i64(), {i32(), i64(), i64(), i64()}, false);
-  else if (n == "nsc_rt_fx_scale")
-    ft = FunctionType::get(i64(), {i64(), i64(), f64(), i64()}, false);
-  if (!ft) {
-    fail(std::string("internal error: unknown support routine ") + name);
-    ft = FunctionType::get(v, {}, false);
-  }
-  FunctionCallee fc = module.getOrInsertFunction(name, ft);
-  if (auto *f = dyn_cast<Function>(fc.getCallee()))
-    f->setDoesNotThrow();
-  return fc;
-}
-
-FunctionCallee ModuleContext::libm(const char *name, unsigned n) {
-  std::vector<Type *> params(n, f64());
-  FunctionCallee fc = module.getOrInsertFunction(name, FunctionType::get(f64(), params, false));
-  if (auto *f = dyn_cast<Function>(fc.getCallee()))
-    f->setDoesNotThrow();
-  return fc;
-}
-
-FunctionCallee ModuleContext::llround() {
-  FunctionCallee fc = module.getOrInsertFunction("llround", FunctionType::get(i64(), {f64()}, false));
-  if (auto *f = dyn_cast<Function>(fc.getCallee()))
-    f->setDoesNotThrow();
-  return fc;
-}
-
-Function *ModuleContext::integerPow() {
-  if (ipow_)
-    return ipow_;
-  // acc = 1; for (k = 0; k < r && k < 64; ++k) acc *= l; return r < 0 ? 0 : acc
-  // (wrapping multiplication, as ModelExecutor).
-  ipow_ = Function::Create(FunctionType::get(i64(), {i64(), i64()}, false), GlobalValue::InternalLinkage,
-                           "nsc.ipow", module);
-  ipow_->setDoesNotThrow();
-  Argument *l = ipow_->getArg(0), *r = ipow_->getArg(1);
-  BasicBlock *entry = BasicBlock::Create(ctx, "entry", ipow_);
-  BasicBlock *head = BasicBlock::Create(ctx, "head", ipow_);
-  BasicBlock *body = BasicBlock::Create(ctx, "body", ipow_);
-  BasicBlock *exit = BasicBlock::Create(ctx, "exit", ipow_);
-  IRBuilder<> b(entry);
-  b.CreateBr(head);
-  b.SetInsertPoint(head);
-  PHINode *k = b.CreatePHI(i64(), 2), *acc = b.CreatePHI(i64(), 2);
-  Value *more = b.CreateAnd(b.CreateICmpSLT(k, r), b.CreateICmpSLT(k, b.getInt64(64)));
-  b.CreateCondBr(more, body, exit);
-  b.SetInsertPoint(body);
-  Value *acc2 = b.CreateMul(acc, l);
-  Value *k2 = b.CreateAdd(k, b.getInt64(1));
-  b.CreateBr(head);
-  k->addIncoming(b.getInt64(0), entry);
-  k->addIncoming(k2, body);
-  acc->addIncoming(b.getInt64(1), entry);
-  acc->addIncoming(acc2, body);
-  b.SetInsertPoint(exit);
-  b.CreateRet(b.CreateSelect(b.CreateICmpSLT(r, b.getInt64(0)), b.getInt64(0), acc));
-  return ipow_;
-}
-
-Constant *ModuleContext::string(const std::string &text) {
-  auto it = strings_.find(text);
-  if (it != strings_.end())
-    return it->second;
-  Constant *init = ConstantDataArray::getString(ctx, text);
-  auto *gv = new GlobalVariable(module, init->getType(), true, GlobalValue::PrivateLinkage, init, "nsc.str");
-  gv->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
-  gv->setAlignment(Align(1));
-  strings_[text] = gv;
-  return gv;
-}
-
-//===----------------------------------------------------------------------===//
-// BodyEmitter construction
-//===----------------------------------------------------------------------===//
-
-BodyEmitter::BodyEmitter(ModuleContext &mc, Function *fn)
-    : mc(mc), fn(fn), b(mc.ctx), varPtr(mc.model.variables.size(), nullptr),
-      portPtr(mc.model.ports.size(), nullptr) {}
 
 //===----------------------------------------------------------------------===//
 // The generator
@@ -314,6 +61,18 @@ private:
   void emitFunctionBody(uint32_t f);
   Function *emitLoop();
   void emitEntry(Function *loop);
+
+  // emitLoop's parts, in the order they emit.
+  using PortCounts = std::map<std::pair<uint32_t, unsigned>, Value *>; // (port, element) -> count
+  Function *declareLoop();
+  void allocateStepStorage(BodyEmitter &em, Value *rt, Value *tMs);
+  std::map<unsigned, Value *> loadUniforms(IRBuilder<> &b, Function *loop);
+  PortCounts loadNeuron(BodyEmitter &em, Function *loop, Value *i, std::map<unsigned, Value *> &uniformValue);
+  void resetNeuronLocals(BodyEmitter &em, Value *rt, Value *i, Value *step);
+  void emitStepBlocks(BodyEmitter &em, Function *loop, PortCounts &counts);
+  void emitTopBlock(BodyEmitter &em, Function *loop, const ir::Block &blk, const char *name);
+  void storeNeuron(BodyEmitter &em, Function *loop, Value *i);
+  Value *nonFiniteBits(BodyEmitter &em);
 
   const ir::Model &m_;
   std::string symbol_;
@@ -497,7 +256,7 @@ void StepGenerator::emitFunctionBody(uint32_t f) {
   em.b.CreateRet(em.b.getFalse());
 }
 
-Function *StepGenerator::emitLoop() {
+Function *StepGenerator::declareLoop() {
   // uint32_t loop(ptr column..., i64 begin, i64 end, i64 step, double tMs, ptr rt)
   std::vector<Type *> params(columns_.size(), mc_.ptr());
   unsigned nCols = unsigned(columns_.size());
@@ -510,13 +269,11 @@ Function *StepGenerator::emitLoop() {
     loop->addParamAttr(i, Attribute::NoAlias);
     loop->addParamAttr(i, Attribute::NoCapture);
   }
-  Value *begin = loop->getArg(nCols), *end = loop->getArg(nCols + 1), *step = loop->getArg(nCols + 2);
-  Value *tMs = loop->getArg(nCols + 3), *rt = loop->getArg(nCols + 4);
+  return loop;
+}
 
-  BodyEmitter em(mc_, loop);
+void StepGenerator::allocateStepStorage(BodyEmitter &em, Value *rt, Value *tMs) {
   IRBuilder<> &b = em.b;
-  BasicBlock *entry = BasicBlock::Create(mc_.ctx, "entry", loop);
-  b.SetInsertPoint(entry);
   // Storage for everything the step touches; SROA promotes it per neuron.
   for (ir::VarId v : stepVars_) {
     const ir::Variable &var = m_.variables[v];
@@ -541,35 +298,25 @@ Function *StepGenerator::emitLoop() {
   } else {
     em.rng = ConstantPointerNull::get(PointerType::getUnqual(mc_.ctx));
   }
-  // Uniform values: one load per call.
+}
+
+std::map<unsigned, Value *> StepGenerator::loadUniforms(IRBuilder<> &b, Function *loop) {
+  // Uniform values: one load per call, keyed by argument number.
   std::map<unsigned, Value *> uniformValue;
-  {
-    unsigned arg = 0;
-    for (const ColumnUse &c : columns_) {
-      Value *cellPtr = loop->getArg(arg++);
-      if (c.kind == ColumnUse::Uniform)
-        uniformValue[arg - 1] =
-            b.CreateLoad(mc_.cellType(m_.variables[c.id].type.kind), cellPtr, m_.variables[c.id].name + ".uniform");
-    }
+  unsigned arg = 0;
+  for (const ColumnUse &c : columns_) {
+    Value *cellPtr = loop->getArg(arg++);
+    if (c.kind == ColumnUse::Uniform)
+      uniformValue[arg - 1] =
+          b.CreateLoad(mc_.cellType(m_.variables[c.id].type.kind), cellPtr, m_.variables[c.id].name + ".uniform");
   }
-  BasicBlock *head = BasicBlock::Create(mc_.ctx, "neuron.head", loop);
-  BasicBlock *body = BasicBlock::Create(mc_.ctx, "neuron.body", loop);
-  BasicBlock *exit = BasicBlock::Create(mc_.ctx, "exit", loop);
-  em.fatalBlock = BasicBlock::Create(mc_.ctx, "fatal", loop);
-  b.CreateBr(head);
+  return uniformValue;
+}
 
-  b.SetInsertPoint(head);
-  PHINode *i = b.CreatePHI(mc_.i64(), 2, "i");
-  // The OR of the bits of x - x over all neurons so far (see below): kept
-  // as i64 in the loop, turned into a status bit once at the exit.
-  PHINode *status = b.CreatePHI(mc_.i64(), 2, "nonfinite.bits");
-  i->addIncoming(begin, entry);
-  status->addIncoming(b.getInt64(0), entry);
-  b.CreateCondBr(b.CreateICmpULT(i, end), body, exit);
-
-  // Per neuron: load the cells, run the blocks, store back.
-  b.SetInsertPoint(body);
-  std::map<std::pair<uint32_t, unsigned>, Value *> counts;
+StepGenerator::PortCounts StepGenerator::loadNeuron(BodyEmitter &em, Function *loop, Value *i,
+                                                    std::map<unsigned, Value *> &uniformValue) {
+  IRBuilder<> &b = em.b;
+  PortCounts counts;
   unsigned argNo = 0;
   for (const ColumnUse &c : columns_) {
     Value *col = loop->getArg(argNo++);
@@ -602,6 +349,11 @@ Function *StepGenerator::emitLoop() {
     case ColumnUse::Spiked: break;
     }
   }
+  return counts;
+}
+
+void StepGenerator::resetNeuronLocals(BodyEmitter &em, Value *rt, Value *i, Value *step) {
+  IRBuilder<> &b = em.b;
   // Locals and arguments start at zero (the interpreter's rows start as
   // Value{}; a local is always declared before it is read).
   for (ir::VarId v : stepVars_) {
@@ -615,15 +367,19 @@ Function *StepGenerator::emitLoop() {
   b.CreateStore(b.getInt64(0), em.returned);
   if (random_)
     b.CreateCall(mc_.runtime("nsc_rt_rng_init"), {em.rng, rt, i, step});
+}
 
-  auto topBlock = [&](const ir::Block &blk, const char *name) {
-    BasicBlock *after = BasicBlock::Create(mc_.ctx, name, loop);
-    em.returnBlock = after; // a `return` outside a function leaves the block
-    em.block(blk);
-    b.CreateBr(after);
-    b.SetInsertPoint(after);
-  };
-  topBlock(m_.update, "update.end");
+void StepGenerator::emitTopBlock(BodyEmitter &em, Function *loop, const ir::Block &blk, const char *name) {
+  BasicBlock *after = BasicBlock::Create(mc_.ctx, name, loop);
+  em.returnBlock = after; // a `return` outside a function leaves the block
+  em.block(blk);
+  em.b.CreateBr(after);
+  em.b.SetInsertPoint(after);
+}
+
+void StepGenerator::emitStepBlocks(BodyEmitter &em, Function *loop, PortCounts &counts) {
+  IRBuilder<> &b = em.b;
+  emitTopBlock(em, loop, m_.update, "update.end");
   for (unsigned h : handlerOrder_) {
     const ir::OnReceive &r = m_.onReceive[h];
     Value *arrived = b.getFalse();
@@ -633,7 +389,7 @@ Function *StepGenerator::emitLoop() {
     BasicBlock *after = BasicBlock::Create(mc_.ctx, "receive.end", loop);
     b.CreateCondBr(arrived, run, after);
     b.SetInsertPoint(run);
-    topBlock(r.body, "receive.body.end");
+    emitTopBlock(em, loop, r.body, "receive.body.end");
     b.CreateBr(after);
     b.SetInsertPoint(after);
   }
@@ -642,14 +398,16 @@ Function *StepGenerator::emitLoop() {
     BasicBlock *after = BasicBlock::Create(mc_.ctx, "condition.end", loop);
     b.CreateCondBr(em.condition(*c.cond), run, after);
     b.SetInsertPoint(run);
-    topBlock(c.body, "condition.body.end");
+    emitTopBlock(em, loop, c.body, "condition.body.end");
     b.CreateBr(after);
     b.SetInsertPoint(after);
   }
+}
 
-  // Store back every written cell, unconditionally; spiked; non-finite flag.
-  argNo = 0;
-  Value *nonFinite = b.getFalse();
+void StepGenerator::storeNeuron(BodyEmitter &em, Function *loop, Value *i) {
+  IRBuilder<> &b = em.b;
+  // Store back every written cell, unconditionally, and spiked.
+  unsigned argNo = 0;
   for (const ColumnUse &c : columns_) {
     Value *col = loop->getArg(argNo++);
     if (c.kind == ColumnUse::Cell && written_.count(c.id)) {
@@ -671,6 +429,10 @@ Function *StepGenerator::emitLoop() {
     else if (c.kind == ColumnUse::PortCount)
       b.CreateStore(b.getInt32(0), b.CreateInBoundsGEP(mc_.i32(), col, i));
   }
+}
+
+Value *StepGenerator::nonFiniteBits(BodyEmitter &em) {
+  IRBuilder<> &b = em.b;
   // x - x is +0.0 (all bits zero) for every finite x and NaN otherwise, so
   // OR-ing the bits of x - x over the state flags NaN and infinity with
   // one subtraction and one integer OR per variable.
@@ -682,8 +444,43 @@ Function *StepGenerator::emitLoop() {
     Value *x = b.CreateLoad(mc_.f64(), em.varCellAt(v.id, b.getInt64(0)));
     bad = b.CreateOr(bad, b.CreateBitCast(b.CreateFSub(x, x), mc_.i64()));
   }
-  (void)nonFinite;
-  Value *nextStatus = b.CreateOr(status, bad);
+  return bad;
+}
+
+Function *StepGenerator::emitLoop() {
+  Function *loop = declareLoop();
+  unsigned nCols = unsigned(columns_.size());
+  Value *begin = loop->getArg(nCols), *end = loop->getArg(nCols + 1), *step = loop->getArg(nCols + 2);
+  Value *tMs = loop->getArg(nCols + 3), *rt = loop->getArg(nCols + 4);
+
+  BodyEmitter em(mc_, loop);
+  IRBuilder<> &b = em.b;
+  BasicBlock *entry = BasicBlock::Create(mc_.ctx, "entry", loop);
+  b.SetInsertPoint(entry);
+  allocateStepStorage(em, rt, tMs);
+  std::map<unsigned, Value *> uniformValue = loadUniforms(b, loop);
+  BasicBlock *head = BasicBlock::Create(mc_.ctx, "neuron.head", loop);
+  BasicBlock *body = BasicBlock::Create(mc_.ctx, "neuron.body", loop);
+  BasicBlock *exit = BasicBlock::Create(mc_.ctx, "exit", loop);
+  em.fatalBlock = BasicBlock::Create(mc_.ctx, "fatal", loop);
+  b.CreateBr(head);
+
+  b.SetInsertPoint(head);
+  PHINode *i = b.CreatePHI(mc_.i64(), 2, "i");
+  // The OR of the bits of x - x over all neurons so far (nonFiniteBits):
+  // kept as i64 in the loop, turned into a status bit once at the exit.
+  PHINode *status = b.CreatePHI(mc_.i64(), 2, "nonfinite.bits");
+  i->addIncoming(begin, entry);
+  status->addIncoming(b.getInt64(0), entry);
+  b.CreateCondBr(b.CreateICmpULT(i, end), body, exit);
+
+  // Per neuron: load the cells, run the blocks, store back.
+  b.SetInsertPoint(body);
+  PortCounts counts = loadNeuron(em, loop, i, uniformValue);
+  resetNeuronLocals(em, rt, i, step);
+  emitStepBlocks(em, loop, counts);
+  storeNeuron(em, loop, i);
+  Value *nextStatus = b.CreateOr(status, nonFiniteBits(em));
   Value *next = b.CreateAdd(i, b.getInt64(1));
   i->addIncoming(next, b.GetInsertBlock());
   status->addIncoming(nextStatus, b.GetInsertBlock());

@@ -28,8 +28,7 @@ std::string identifier(const std::string &name) {
   return s;
 }
 
-bool Emitter::run(std::string &out) {
-  const std::string P = "nsc_" + p_;
+void Emitter::nameMembers() {
   // Names: the declared name where it is a unique C identifier that the
   // frame does not use for its context or ports (a variable 'k' becomes
   // k_ID).
@@ -48,17 +47,11 @@ bool Emitter::run(std::string &out) {
   }
   for (const Port &p : m_.ports)
     port_.push_back("in_" + identifier(p.name));
-  const unsigned portSlots = layout_.portSlots;
-  for (uint32_t f = 0; f < m_.functions.size(); ++f) {
-    if (effects_.recursive(f)) {
-      fail(m_.functions[f].loc, "the cuda target cannot compile the recursive function '" + m_.functions[f].name + "'");
-      return false;
-    }
-  }
+}
 
-  std::ostringstream o;
+void Emitter::emitFrame(std::ostream &o, const std::string &P) {
   o << "//===----------------------------------------------------------------------===//\n";
-  o << "// model " << m_.name << " (" << m_.variables.size() << " variables, " << portSlots
+  o << "// model " << m_.name << " (" << m_.variables.size() << " variables, " << layout_.portSlots
     << " port slots, precision " << m_.semantics.precision.str() << ")\n";
   o << "//===----------------------------------------------------------------------===//\n\n";
   // The frame: one neuron's cells (slot order of the cpu runtime), port
@@ -93,8 +86,10 @@ bool Emitter::run(std::string &out) {
   o << "__device__ __forceinline__ nsc_rng &" << P << "_rng(" << P << "_frame &f) {\n"
     << "  if (!f.rngReady) {\n    nsc_rng_init(f.rng, f.rngKey, f.i, f.k);\n    f.rngReady = true;\n  }\n"
     << "  return f.rng;\n}\n\n";
+}
 
-  // Functions (no recursion: checked above), declared first so any order works.
+void Emitter::emitFunctions(std::ostream &o, const std::string &P) {
+  // No recursion (checked by run), declared first so any order works.
   for (const Function &fn : m_.functions) {
     o << "__device__ " << (fn.returnType.kind == TypeKind::Void ? "void" : cType(fn.returnType)) << " " << P
       << "_fn_" << identifier(fn.name) << "(" << P << "_frame &f";
@@ -104,43 +99,48 @@ bool Emitter::run(std::string &out) {
   }
   if (!m_.functions.empty())
     o << "\n";
-  for (const Function &fn : m_.functions) {
-    std::string ret = fn.returnType.kind == TypeKind::Void ? "void" : cType(fn.returnType);
-    std::string name = P + "_fn_" + identifier(fn.name);
-    // The body reads its arguments from the frame, as the interpreter binds
-    // them to their slots; the wrapper saves and restores those slots.
-    o << "__device__ " << ret << " " << name << "_body(" << P << "_frame &f) {\n";
-    body_.str("");
-    inFunction_ = true;
-    block(fn.body, 1);
-    inFunction_ = false;
-    o << body_.str();
-    if (fn.returnType.kind != TypeKind::Void)
-      o << "  return 0; // falling off the end returns zero, as in the interpreter\n";
-    o << "}\n";
-    o << "__device__ " << ret << " " << name << "(" << P << "_frame &f";
-    for (VarId a : fn.params)
-      o << ", " << cType(m_.variables[a].type) << " a_" << member_[a];
-    o << ") {\n";
-    for (VarId a : fn.params) {
-      const Variable &v = m_.variables[a];
-      if (v.vectorSize) {
-        fail(fn.loc, "the cuda target cannot pass the vector argument '" + v.name + "'");
-        continue;
-      }
-      o << "  " << cellType(v.type) << " saved_" << member_[a] << " = f."
-        << member_[a] << ";\n";
-      o << "  f." << member_[a] << " = " << (v.type.kind == TypeKind::Bool ? "a_" + member_[a] + " ? 1 : 0" : "a_" + member_[a])
-        << ";\n";
-    }
-    o << "  " << (ret == "void" ? "" : ret + " r = ") << name << "_body(f);\n";
-    for (VarId a : fn.params)
-      o << "  f." << member_[a] << " = saved_" << member_[a] << ";\n";
-    if (ret != "void")
-      o << "  return r;\n";
-    o << "}\n\n";
-  }
+  for (const Function &fn : m_.functions)
+    emitFunction(o, P, fn);
+}
 
+void Emitter::emitFunction(std::ostream &o, const std::string &P, const Function &fn) {
+  std::string ret = fn.returnType.kind == TypeKind::Void ? "void" : cType(fn.returnType);
+  std::string name = P + "_fn_" + identifier(fn.name);
+  // The body reads its arguments from the frame, as the interpreter binds
+  // them to their slots; the wrapper saves and restores those slots.
+  o << "__device__ " << ret << " " << name << "_body(" << P << "_frame &f) {\n";
+  body_.str("");
+  inFunction_ = true;
+  block(fn.body, 1);
+  inFunction_ = false;
+  o << body_.str();
+  if (fn.returnType.kind != TypeKind::Void)
+    o << "  return 0; // falling off the end returns zero, as in the interpreter\n";
+  o << "}\n";
+  o << "__device__ " << ret << " " << name << "(" << P << "_frame &f";
+  for (VarId a : fn.params)
+    o << ", " << cType(m_.variables[a].type) << " a_" << member_[a];
+  o << ") {\n";
+  for (VarId a : fn.params) {
+    const Variable &v = m_.variables[a];
+    if (v.vectorSize) {
+      fail(fn.loc, "the cuda target cannot pass the vector argument '" + v.name + "'");
+      continue;
+    }
+    o << "  " << cellType(v.type) << " saved_" << member_[a] << " = f."
+      << member_[a] << ";\n";
+    o << "  f." << member_[a] << " = " << (v.type.kind == TypeKind::Bool ? "a_" + member_[a] + " ? 1 : 0" : "a_" + member_[a])
+      << ";\n";
+  }
+  o << "  " << (ret == "void" ? "" : ret + " r = ") << name << "_body(f);\n";
+  for (VarId a : fn.params)
+    o << "  f." << member_[a] << " = saved_" << member_[a] << ";\n";
+  if (ret != "void")
+    o << "  return r;\n";
+  o << "}\n\n";
+}
+
+void Emitter::collectWritten() {
   // What is written back: every column variable some code assigns.
   ModelEffects::collectWrites(m_.update, written_);
   for (const OnReceive &r : m_.onReceive)
@@ -149,7 +149,9 @@ bool Emitter::run(std::string &out) {
     ModelEffects::collectWrites(c.body, written_);
   for (const Function &fn : m_.functions)
     ModelEffects::collectWrites(fn.body, written_);
+}
 
+void Emitter::emitStepPrologue(std::ostream &o, const std::string &P) {
   o << "/// One thread per neuron: phases 2-4 of docs/semantics.md §2 on this step's\n"
     << "/// ring slot, then spike compaction. CountMask: bit s set when port slot s\n"
     << "/// is a count-mode port of this population (docs/cuda.md).\n";
@@ -174,21 +176,24 @@ bool Emitter::run(std::string &out) {
         << (layout_.encoding(v.id) == CellEncoding::Real64 ? "cells" : "icells") << "[" << layout_.slot(v.id) + e
         << " * n + i];\n";
   }
-  if (portSlots) {
-    o << "    // This step's ring slot (R5, R15).\n";
-    o << "    const nsc_u64 ring = (k % P.D) * P.ports * n;\n";
-    o << "    const nsc_u32 *counts = NSC_PTR(const nsc_u32, P.ring_count);\n";
-    for (size_t p = 0; p < m_.ports.size(); ++p) {
-      const Port &port = m_.ports[p];
-      for (unsigned e = 0; e < layout_.portElements(uint32_t(p)); ++e) {
-        unsigned slot = layout_.portSlot(uint32_t(p)) + e;
-        std::string el = port.vectorSize ? "[" + std::to_string(e) + "]" : "";
-        o << "    f.count_" << identifier(port.name) << el << " = counts[ring + " << slot << " * n + i];\n";
-        o << "    f." << port_[p] << el << " = nsc_port_value(P, ring, " << slot << ", i, f.count_"
-          << identifier(port.name) << el << ", (CountMask >> " << slot << ") & 1);\n";
-      }
+  if (!layout_.portSlots)
+    return;
+  o << "    // This step's ring slot (R5, R15).\n";
+  o << "    const nsc_u64 ring = (k % P.D) * P.ports * n;\n";
+  o << "    const nsc_u32 *counts = NSC_PTR(const nsc_u32, P.ring_count);\n";
+  for (size_t p = 0; p < m_.ports.size(); ++p) {
+    const Port &port = m_.ports[p];
+    for (unsigned e = 0; e < layout_.portElements(uint32_t(p)); ++e) {
+      unsigned slot = layout_.portSlot(uint32_t(p)) + e;
+      std::string el = port.vectorSize ? "[" + std::to_string(e) + "]" : "";
+      o << "    f.count_" << identifier(port.name) << el << " = counts[ring + " << slot << " * n + i];\n";
+      o << "    f." << port_[p] << el << " = nsc_port_value(P, ring, " << slot << ", i, f.count_"
+        << identifier(port.name) << el << ", (CountMask >> " << slot << ") & 1);\n";
     }
   }
+}
+
+void Emitter::emitStepBlocks(std::ostream &o) {
   body_.str("");
   line(2, "// update: (R6)");
   block(m_.update, 2);
@@ -217,20 +222,21 @@ bool Emitter::run(std::string &out) {
     line(2, "}");
   }
   o << body_.str();
+}
+
+void Emitter::emitStepEpilogue(std::ostream &o) {
+  const unsigned portSlots = layout_.portSlots;
   o << "    // Written cells back; the ring slot is free again (R5).\n";
   o << "    double *wcells = NSC_PTR(double, P.state);\n";
   o << "    nsc_i64 *wicells = NSC_PTR(nsc_i64, P.state);\n";
-  bool anyWrite = false;
   for (const Variable &v : m_.variables) {
     if (v.role == VarRole::Local || v.role == VarRole::Argument || !written_.count(v.id))
       continue;
-    anyWrite = true;
     for (unsigned e = 0; e < layout_.elements(v.id); ++e)
       o << "    " << (layout_.encoding(v.id) == CellEncoding::Real64 ? "wcells" : "wicells") << "[" << layout_.slot(v.id) + e
         << " * n + i] = f." << member_[v.id] << (v.vectorSize ? "[" + std::to_string(e) + "]" : "") << ";\n";
   }
   o << "    (void)wcells;\n    (void)wicells;\n";
-  (void)anyWrite;
   if (portSlots) {
     o << "    for (nsc_u64 s = 0; s < " << portSlots << "; ++s) {\n";
     o << "      NSC_PTR(double, P.ring_value)[ring + s * n + i] = 0.0;\n";
@@ -255,6 +261,24 @@ bool Emitter::run(std::string &out) {
   o << "  }\n";
   o << "  nsc_compact_spikes(P, fired, i);\n";
   o << "}\n\n";
+}
+
+bool Emitter::run(std::string &out) {
+  const std::string P = "nsc_" + p_;
+  nameMembers();
+  for (uint32_t f = 0; f < m_.functions.size(); ++f) {
+    if (effects_.recursive(f)) {
+      fail(m_.functions[f].loc, "the cuda target cannot compile the recursive function '" + m_.functions[f].name + "'");
+      return false;
+    }
+  }
+  std::ostringstream o;
+  emitFrame(o, P);
+  emitFunctions(o, P);
+  collectWritten();
+  emitStepPrologue(o, P);
+  emitStepBlocks(o);
+  emitStepEpilogue(o);
   out += o.str();
   return ok_;
 }

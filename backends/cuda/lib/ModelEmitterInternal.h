@@ -50,6 +50,16 @@ public:
   std::vector<std::string> warnings;
 
 private:
+  // run's parts, in the order they emit (ModelEmitter.cpp); P is "nsc_" + prefix.
+  void nameMembers();
+  void emitFrame(std::ostream &o, const std::string &P);
+  void emitFunctions(std::ostream &o, const std::string &P);
+  void emitFunction(std::ostream &o, const std::string &P, const ir::Function &fn);
+  void collectWritten();
+  void emitStepPrologue(std::ostream &o, const std::string &P); // cells and this step's ring slot
+  void emitStepBlocks(std::ostream &o);                         // update, handlers, conditions
+  void emitStepEpilogue(std::ostream &o);                       // write-back, status, compaction
+
   // Expressions (ExprEmitter.cpp).
   std::string expr(const ir::Expr &e);
   std::string asDouble(const ir::Expr &e);

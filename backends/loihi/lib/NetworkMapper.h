@@ -111,6 +111,17 @@ private:
   /// population arguments, stream 2 for random ones), then every value the
   /// mapping needs, per neuron.
   bool evaluate(uint32_t p, const LifStructure &lif);
+  // evaluate's steps, in order (NetworkMapping.cpp).
+  struct InitialState;
+  void initialise(uint32_t p, const Model &m, InitialState &s);
+  void recordPopulationParameters(const Model &m, InitialState &s, PopMap &pm);
+  /// The leak, threshold, reset, drive, current and refractory registers:
+  /// one finite value per population, and one a Loihi compartment can hold.
+  bool registerValues(uint32_t p, const LifStructure &lif, InitialState &s);
+  bool uniformValue(uint32_t p, const Expr &e, const char *what, InitialState &s, double &out);
+  void readInitialState(const Model &m, const LifStructure &lif, InitialState &s, PopMap &pm);
+  /// Current groups by decay rate, exact propagators and 12-bit decays.
+  void fitDecays(PopMap &pm);
 
   static std::string printExprSafe(const Expr &e, const Model &m);
 

@@ -136,43 +136,63 @@ bool Mapper::population(uint32_t p) {
   return true;
 }
 
-/// Initial state as the network runtime sets it (Engine.cpp: initOrder,
-/// population arguments, stream 2 for random ones), then every value the
-/// mapping needs, per neuron.
-bool Mapper::evaluate(uint32_t p, const LifStructure &lif) {
-  const ir::Population &pop = net_.populations[p];
-  const Model &m = *mod_.models[pop.model];
-  PopMap &pm = pops_[p];
-  pm.lif = &lif;
-  uint64_t n = pop.size;
-  eval::ModelExecutor ex(m, c_.dtMs);
-  unsigned rows = std::max(1u, ex.rowSize());
-  std::vector<eval::Value> state(size_t(rows) * n, eval::Value{});
-  std::vector<double> ports(size_t(std::max(1u, ex.portSlots())) * n, 0.0);
-  std::vector<VarId> order = m.initOrder;
-  if (order.empty())
-    for (const Variable &v : m.variables)
-      order.push_back(v.id);
-  std::vector<const PopulationInit *> popInit(m.variables.size(), nullptr);
-  for (const PopulationInit &pi : pop.inits)
-    if (pi.var < popInit.size())
-      popInit[pi.var] = &pi;
-  auto frame = [&](uint64_t i) {
+/// One population's neurons in the network runtime's layout, with the
+/// population's own initial values per variable.
+struct Mapper::InitialState {
+  InitialState(const Model &m, double dtMs, uint64_t n)
+      : ex(m, dtMs), n(n), state(size_t(std::max(1u, ex.rowSize())) * n, eval::Value{}),
+        ports(size_t(std::max(1u, ex.portSlots())) * n, 0.0), popInit(m.variables.size(), nullptr) {}
+
+  eval::NeuronFrame frame(uint64_t i) {
     eval::NeuronFrame f;
     f.row = state.data() + i;
     f.stride = n;
     f.portValue = ports.data() + i;
     f.neuron = i;
     return f;
-  };
-  for (uint64_t i = 0; i < n; ++i) {
-    eval::NeuronFrame f = frame(i);
+  }
+
+  eval::ModelExecutor ex;
+  uint64_t n;
+  std::vector<eval::Value> state;
+  std::vector<double> ports;
+  std::vector<const PopulationInit *> popInit; // by VarId
+};
+
+bool Mapper::evaluate(uint32_t p, const LifStructure &lif) {
+  const ir::Population &pop = net_.populations[p];
+  const Model &m = *mod_.models[pop.model];
+  PopMap &pm = pops_[p];
+  pm.lif = &lif;
+  InitialState s(m, c_.dtMs, pop.size);
+  initialise(p, m, s);
+  recordPopulationParameters(m, s, pm);
+  if (s.n == 0)
+    return true;
+  if (!registerValues(p, lif, s))
+    return false;
+  readInitialState(m, lif, s, pm);
+  fitDecays(pm);
+  return true;
+}
+
+void Mapper::initialise(uint32_t p, const Model &m, InitialState &s) {
+  const ir::Population &pop = net_.populations[p];
+  std::vector<VarId> order = m.initOrder;
+  if (order.empty())
+    for (const Variable &v : m.variables)
+      order.push_back(v.id);
+  for (const PopulationInit &pi : pop.inits)
+    if (pi.var < s.popInit.size())
+      s.popInit[pi.var] = &pi;
+  for (uint64_t i = 0; i < s.n; ++i) {
+    eval::NeuronFrame f = s.frame(i);
     for (VarId v : order) {
       const Variable &var = m.variables[v];
       if (var.role == VarRole::Local || var.role == VarRole::Argument || var.vectorSize)
         continue;
-      if (popInit[v]) {
-        const Expr &e = *popInit[v]->value;
+      if (s.popInit[v]) {
+        const Expr &e = *s.popInit[v]->value;
         double value;
         if (NetworkValue::isRandom(e)) {
           auto rs = runtime::RandomStream::perIndex(net_.semantics.seed, p, runtime::Stream::InitialValue, i,
@@ -181,52 +201,61 @@ bool Mapper::evaluate(uint32_t p, const LifStructure &lif) {
         } else {
           value = NetworkValue::eval(e, nullptr);
         }
-        ex.store(v, value, f);
+        s.ex.store(v, value, f);
       } else if (var.init) {
-        f.cell(ex.slotOf(v)) = ex.evalAs(*var.init, var.type, f);
+        f.cell(s.ex.slotOf(v)) = s.ex.evalAs(*var.init, var.type, f);
       }
     }
   }
+}
+
+void Mapper::recordPopulationParameters(const Model &m, InitialState &s, PopMap &pm) {
   // Parameters the population sets, for the range analysis (one value
   // per population; a parameter that differs keeps its default there).
   for (VarId v = 0; v < m.variables.size(); ++v) {
     const Variable &var = m.variables[v];
-    if (!popInit[v] || var.role != VarRole::Parameter || var.vectorSize || n == 0)
+    if (!s.popInit[v] || var.role != VarRole::Parameter || var.vectorSize || s.n == 0)
       continue;
-    double first = eval::ModelExecutor::asDouble(var.type, frame(0).cell(ex.slotOf(v)));
+    double first = eval::ModelExecutor::asDouble(var.type, s.frame(0).cell(s.ex.slotOf(v)));
     bool same = true;
-    for (uint64_t i = 1; i < n && same; ++i)
-      same = eval::ModelExecutor::asDouble(var.type, frame(i).cell(ex.slotOf(v))) == first;
+    for (uint64_t i = 1; i < s.n && same; ++i)
+      same = eval::ModelExecutor::asDouble(var.type, s.frame(i).cell(s.ex.slotOf(v))) == first;
     if (same && std::isfinite(first))
       pm.params[v] = first;
   }
+}
+
+bool Mapper::uniformValue(uint32_t p, const Expr &e, const char *what, InitialState &s, double &out) {
   // Register values must be one per population: compare every neuron's.
-  auto uniform = [&](const Expr &e, const char *what, double &out) {
-    for (uint64_t i = 0; i < n; ++i) {
-      eval::NeuronFrame f = frame(i);
-      double x = ex.evalReal(e, f);
-      if (i == 0) {
-        out = x;
-      } else if (x != out) {
-        return fail(e.loc, std::string(what) + " '" + printExprSafe(e, m) + "' differs between neurons of '" +
-                               pop.name + "' (" + fmtNum(out) + " and " + fmtNum(x) +
-                               "): a compartment group has one register value");
-      }
-      if (!std::isfinite(x))
-        return fail(e.loc, std::string(what) + " '" + printExprSafe(e, m) + "' is not finite in '" + pop.name + "'");
+  const ir::Population &pop = net_.populations[p];
+  const Model &m = *mod_.models[pop.model];
+  for (uint64_t i = 0; i < s.n; ++i) {
+    eval::NeuronFrame f = s.frame(i);
+    double x = s.ex.evalReal(e, f);
+    if (i == 0) {
+      out = x;
+    } else if (x != out) {
+      return fail(e.loc, std::string(what) + " '" + printExprSafe(e, m) + "' differs between neurons of '" +
+                             pop.name + "' (" + fmtNum(out) + " and " + fmtNum(x) +
+                             "): a compartment group has one register value");
     }
-    return true;
-  };
-  if (n == 0)
-    return true;
-  if (!uniform(*lif.leak, "leak", pm.a) || !uniform(*lif.threshold, "threshold", pm.thr) ||
-      !uniform(*lif.reset, "reset", pm.reset))
+    if (!std::isfinite(x))
+      return fail(e.loc, std::string(what) + " '" + printExprSafe(e, m) + "' is not finite in '" + pop.name + "'");
+  }
+  return true;
+}
+
+bool Mapper::registerValues(uint32_t p, const LifStructure &lif, InitialState &s) {
+  const Model &m = *mod_.models[net_.populations[p].model];
+  PopMap &pm = pops_[p];
+  if (!uniformValue(p, *lif.leak, "leak", s, pm.a) || !uniformValue(p, *lif.threshold, "threshold", s, pm.thr) ||
+      !uniformValue(p, *lif.reset, "reset", s, pm.reset))
     return false;
-  if (lif.drive && !uniform(*lif.drive, "constant drive", pm.drive))
+  if (lif.drive && !uniformValue(p, *lif.drive, "constant drive", s, pm.drive))
     return false;
   for (const LifStructure::Current &cur : lif.currents) {
     double r = 0, g = 0;
-    if (!uniform(*cur.rate, "decay rate", r) || !uniform(*cur.gain, "input gain", g))
+    if (!uniformValue(p, *cur.rate, "decay rate", s, r) || !uniformValue(p, *cur.gain, "input gain", s, g))
       return false;
     if (!(r < 0))
       return fail(cur.rate->loc, "synaptic variable '" + m.variables[cur.var].name +
@@ -236,7 +265,7 @@ bool Mapper::evaluate(uint32_t p, const LifStructure &lif) {
   }
   if (lif.counterReset) {
     double r = 0;
-    if (!uniform(*lif.counterReset, "refractory count", r))
+    if (!uniformValue(p, *lif.counterReset, "refractory count", s, r))
       return false;
     pm.refr = int64_t(r);
     if (pm.refr < 0 || pm.refr > int64_t(kMaxRefractoryDelay))
@@ -251,15 +280,22 @@ bool Mapper::evaluate(uint32_t p, const LifStructure &lif) {
   if (!(pm.thr > pm.reset))
     return fail(lif.threshold->loc, "threshold " + fmtNum(pm.thr) + " is not above the reset value " +
                                         fmtNum(pm.reset) + ": Loihi resets v to 0 below a positive threshold");
-  pm.x0.assign(lif.currents.size(), std::vector<double>(n, 0.0));
-  for (uint64_t i = 0; i < n; ++i) {
-    eval::NeuronFrame f = frame(i);
-    pm.V0.push_back(eval::ModelExecutor::asDouble(m.variables[lif.V].type, f.cell(ex.slotOf(lif.V))));
+  return true;
+}
+
+void Mapper::readInitialState(const Model &m, const LifStructure &lif, InitialState &s, PopMap &pm) {
+  pm.x0.assign(lif.currents.size(), std::vector<double>(s.n, 0.0));
+  for (uint64_t i = 0; i < s.n; ++i) {
+    eval::NeuronFrame f = s.frame(i);
+    pm.V0.push_back(eval::ModelExecutor::asDouble(m.variables[lif.V].type, f.cell(s.ex.slotOf(lif.V))));
     for (size_t j = 0; j < lif.currents.size(); ++j)
       pm.x0[j][i] = eval::ModelExecutor::asDouble(m.variables[lif.currents[j].var].type,
-                                                    f.cell(ex.slotOf(lif.currents[j].var)));
-    pm.count0.push_back(lif.counter != kNoVar ? f.cell(ex.slotOf(lif.counter)).i : 0);
+                                                    f.cell(s.ex.slotOf(lif.currents[j].var)));
+    pm.count0.push_back(lif.counter != kNoVar ? f.cell(s.ex.slotOf(lif.counter)).i : 0);
   }
+}
+
+void Mapper::fitDecays(PopMap &pm) {
   // Group currents by decay rate; exact propagators; 12-bit decays.
   const double h = c_.dtMs;
   pm.PV = std::exp(pm.a * h);
@@ -290,7 +326,6 @@ bool Mapper::evaluate(uint32_t p, const LifStructure &lif) {
     double gv = pm.alphaV < 1 && pm.PV < 1 ? (1 - pm.alphaV) / (1 - pm.PV) : 1.0;
     pm.kappa.push_back(pvx * gu * gv);
   }
-  return true;
 }
 
 /// Voltage scale, registers and groups of a model population (§3).

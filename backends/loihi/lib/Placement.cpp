@@ -25,32 +25,44 @@ uint64_t key(uint32_t pop, uint64_t i) { return (uint64_t(pop) << 40) | i; }
 
 uint32_t synapseBits(const SynapseGroup &g) { return g.numWeightBits + kDelayBits + kIndexBits; }
 
-bool placeNetwork(CoreConfig &c, PlacementError &error) {
-  const CoreLimits &L = c.limits;
-  c.cores.clear();
-  c.chips = 0;
-  // Incoming synapses per target neuron: source keys and memory bits.
-  std::vector<std::vector<std::vector<uint64_t>>> incoming(c.populations.size());
-  std::vector<std::vector<uint64_t>> inBits(c.populations.size());
-  std::vector<std::vector<std::vector<std::pair<uint32_t, uint64_t>>>> outgoing(c.populations.size());
+namespace {
+
+/// Per population and neuron (compartment populations only): the source
+/// keys and memory bits of its incoming synapses, and its targets.
+struct Fanout {
+  std::vector<std::vector<std::vector<uint64_t>>> incoming;
+  std::vector<std::vector<uint64_t>> inBits;
+  std::vector<std::vector<std::vector<std::pair<uint32_t, uint64_t>>>> outgoing;
+};
+
+Fanout collectFanout(const CoreConfig &c) {
+  Fanout f;
+  f.incoming.resize(c.populations.size());
+  f.inBits.resize(c.populations.size());
+  f.outgoing.resize(c.populations.size());
   for (uint32_t p = 0; p < c.populations.size(); ++p) {
     bool comp = c.populations[p].kind == Population::Kind::Compartments;
-    incoming[p].resize(comp ? c.populations[p].size : 0);
-    inBits[p].assign(comp ? c.populations[p].size : 0, 0);
-    outgoing[p].resize(comp ? c.populations[p].size : 0);
+    f.incoming[p].resize(comp ? c.populations[p].size : 0);
+    f.inBits[p].assign(comp ? c.populations[p].size : 0, 0);
+    f.outgoing[p].resize(comp ? c.populations[p].size : 0);
   }
   for (const SynapseGroup &s : c.synapses) {
     uint32_t tp = c.groups[s.target].population;
     bool srcComp = c.populations[s.source].kind == Population::Kind::Compartments;
     for (uint64_t i = 0; i + 1 < s.rowOffsets.size(); ++i)
       for (uint64_t at = s.rowOffsets[i]; at < s.rowOffsets[i + 1]; ++at) {
-        incoming[tp][s.targets[at]].push_back(key(s.source, i));
-        inBits[tp][s.targets[at]] += synapseBits(s);
+        f.incoming[tp][s.targets[at]].push_back(key(s.source, i));
+        f.inBits[tp][s.targets[at]] += synapseBits(s);
         if (srcComp)
-          outgoing[s.source][i].push_back({tp, s.targets[at]});
+          f.outgoing[s.source][i].push_back({tp, s.targets[at]});
       }
   }
-  // A neuron that cannot fit even alone.
+  return f;
+}
+
+/// False (with the error) when a neuron cannot fit on a core even alone.
+bool everyNeuronFits(const CoreConfig &c, const Fanout &f, PlacementError &error) {
+  const CoreLimits &L = c.limits;
   for (uint32_t p = 0; p < c.populations.size(); ++p) {
     const Population &pop = c.populations[p];
     if (pop.kind != Population::Kind::Compartments)
@@ -63,7 +75,7 @@ bool placeNetwork(CoreConfig &c, PlacementError &error) {
       return false;
     }
     for (uint64_t i = 0; i < pop.size; ++i) {
-      std::unordered_set<uint64_t> distinct(incoming[p][i].begin(), incoming[p][i].end());
+      std::unordered_set<uint64_t> distinct(f.incoming[p][i].begin(), f.incoming[p][i].end());
       if (distinct.size() > L.inputAxons) {
         error = {"neuron " + std::to_string(i) + " of '" + pop.name + "' receives synapses from " +
                      std::to_string(distinct.size()) + " source neurons, but a core has at most " +
@@ -71,83 +83,145 @@ bool placeNetwork(CoreConfig &c, PlacementError &error) {
                  p, {}};
         return false;
       }
-      if ((inBits[p][i] + 7) / 8 > L.synapseBytes) {
+      if ((f.inBits[p][i] + 7) / 8 > L.synapseBytes) {
         error = {"neuron " + std::to_string(i) + " of '" + pop.name + "' needs " +
-                     std::to_string((inBits[p][i] + 7) / 8) + " bytes of synapse memory, but a core has " +
+                     std::to_string((f.inBits[p][i] + 7) / 8) + " bytes of synapse memory, but a core has " +
                      std::to_string(L.synapseBytes),
                  p, {}};
         return false;
       }
     }
   }
-  // Greedy fill with a per-core neuron cap, tightened until output axons fit.
-  uint64_t cap = UINT64_MAX;
-  for (int attempt = 0; attempt < 64; ++attempt) {
-    std::vector<CoreAssignment> cores;
-    std::vector<std::vector<uint32_t>> coreOf(c.populations.size());
-    std::unordered_set<uint64_t> sources;
-    uint64_t bits = 0, neurons = 0;
-    auto open = [&]() {
-      cores.emplace_back();
-      sources.clear();
-      bits = 0;
-      neurons = 0;
-    };
-    for (uint32_t p = 0; p < c.populations.size(); ++p) {
-      const Population &pop = c.populations[p];
+  return true;
+}
+
+/// Neurons in order, each on the last core while it fits, at most `cap` a core.
+class CoreFiller {
+public:
+  CoreFiller(const CoreConfig &c, const Fanout &f, uint64_t cap) : c_(c), f_(f), cap_(cap) {}
+
+  void fill() {
+    coreOf.resize(c_.populations.size());
+    for (uint32_t p = 0; p < c_.populations.size(); ++p) {
+      const Population &pop = c_.populations[p];
       if (pop.kind != Population::Kind::Compartments)
         continue;
       coreOf[p].resize(pop.size);
       uint32_t comps = 1 + uint32_t(pop.dendrites.size());
       for (uint64_t i = 0; i < pop.size; ++i) {
-        auto fits = [&]() {
-          if (cores.empty())
-            return false;
-          CoreAssignment &a = cores.back();
-          if (a.compartments + comps > L.compartments || neurons + 1 > cap)
-            return false;
-          if ((bits + inBits[p][i] + 7) / 8 > L.synapseBytes)
-            return false;
-          size_t extra = 0;
-          for (uint64_t k : incoming[p][i])
-            extra += !sources.count(k);
-          // (duplicates within the neuron's own list overcount: conservative)
-          return sources.size() + extra <= L.inputAxons;
-        };
-        if (!fits())
+        if (!fits(p, i, comps))
           open();
-        CoreAssignment &a = cores.back();
-        if (a.ranges.empty() || a.ranges.back().population != p || a.ranges.back().end != i)
-          a.ranges.push_back({p, i, i});
-        a.ranges.back().end = i + 1;
-        a.compartments += comps;
-        a.synapses += incoming[p][i].size();
-        sources.insert(incoming[p][i].begin(), incoming[p][i].end());
-        a.inputAxons = uint32_t(sources.size());
-        bits += inBits[p][i];
-        a.synapseBytes = (bits + 7) / 8;
-        ++neurons;
-        coreOf[p][i] = uint32_t(cores.size() - 1);
+        add(p, i, comps);
       }
     }
-    // Output axons: per neuron, one per distinct destination core.
-    bool ok = true;
-    for (uint32_t p = 0; p < c.populations.size(); ++p)
-      for (uint64_t i = 0; i < outgoing[p].size(); ++i) {
-        std::unordered_set<uint32_t> dest;
-        for (auto &[tp, ti] : outgoing[p][i])
-          dest.insert(coreOf[tp][ti]);
-        if (dest.size() > L.outputAxons) {
-          error = {"neuron " + std::to_string(i) + " of '" + c.populations[p].name + "' sends to " +
-                       std::to_string(dest.size()) + " cores, but a core has at most " +
-                       std::to_string(L.outputAxons) + " output axons",
-                   p, {}};
-          return false;
-        }
-        cores[coreOf[p][i]].outputAxons += uint32_t(dest.size());
+  }
+
+  std::vector<CoreAssignment> cores;
+  std::vector<std::vector<uint32_t>> coreOf; // per population and neuron
+
+private:
+  void open() {
+    cores.emplace_back();
+    sources_.clear();
+    bits_ = 0;
+    neurons_ = 0;
+  }
+  bool fits(uint32_t p, uint64_t i, uint32_t comps) const {
+    const CoreLimits &L = c_.limits;
+    if (cores.empty())
+      return false;
+    const CoreAssignment &a = cores.back();
+    if (a.compartments + comps > L.compartments || neurons_ + 1 > cap_)
+      return false;
+    if ((bits_ + f_.inBits[p][i] + 7) / 8 > L.synapseBytes)
+      return false;
+    size_t extra = 0;
+    for (uint64_t k : f_.incoming[p][i])
+      extra += !sources_.count(k);
+    // (duplicates within the neuron's own list overcount: conservative)
+    return sources_.size() + extra <= L.inputAxons;
+  }
+  void add(uint32_t p, uint64_t i, uint32_t comps) {
+    CoreAssignment &a = cores.back();
+    if (a.ranges.empty() || a.ranges.back().population != p || a.ranges.back().end != i)
+      a.ranges.push_back({p, i, i});
+    a.ranges.back().end = i + 1;
+    a.compartments += comps;
+    a.synapses += f_.incoming[p][i].size();
+    sources_.insert(f_.incoming[p][i].begin(), f_.incoming[p][i].end());
+    a.inputAxons = uint32_t(sources_.size());
+    bits_ += f_.inBits[p][i];
+    a.synapseBytes = (bits_ + 7) / 8;
+    ++neurons_;
+    coreOf[p][i] = uint32_t(cores.size() - 1);
+  }
+
+  const CoreConfig &c_;
+  const Fanout &f_;
+  uint64_t cap_;
+  std::unordered_set<uint64_t> sources_; // of the last core
+  uint64_t bits_ = 0, neurons_ = 0;      // of the last core
+};
+
+/// Output axons: per neuron, one per distinct destination core. False
+/// (with the error) when one neuron alone needs more than a core has.
+bool addOutputAxons(const CoreConfig &c, const Fanout &f, CoreFiller &filled, PlacementError &error) {
+  const CoreLimits &L = c.limits;
+  for (uint32_t p = 0; p < c.populations.size(); ++p)
+    for (uint64_t i = 0; i < f.outgoing[p].size(); ++i) {
+      std::unordered_set<uint32_t> dest;
+      for (auto &[tp, ti] : f.outgoing[p][i])
+        dest.insert(filled.coreOf[tp][ti]);
+      if (dest.size() > L.outputAxons) {
+        error = {"neuron " + std::to_string(i) + " of '" + c.populations[p].name + "' sends to " +
+                     std::to_string(dest.size()) + " cores, but a core has at most " +
+                     std::to_string(L.outputAxons) + " output axons",
+                 p, {}};
+        return false;
       }
+      filled.cores[filled.coreOf[p][i]].outputAxons += uint32_t(dest.size());
+    }
+  return true;
+}
+
+/// Numbers the cores chip by chip into c; false (with the error) past maxChips.
+bool assignChips(CoreConfig &c, std::vector<CoreAssignment> cores, PlacementError &error) {
+  const CoreLimits &L = c.limits;
+  for (size_t k = 0; k < cores.size(); ++k) {
+    cores[k].chip = uint32_t(k / L.coresPerChip);
+    cores[k].core = uint32_t(k % L.coresPerChip);
+  }
+  c.chips = uint32_t((cores.size() + L.coresPerChip - 1) / L.coresPerChip);
+  if (L.maxChips && c.chips > L.maxChips) {
+    error = {"the network needs " + std::to_string(cores.size()) + " cores on " + std::to_string(c.chips) +
+                 " chips, but only " + std::to_string(L.maxChips) + " chip" + (L.maxChips == 1 ? "" : "s") +
+                 " of " + std::to_string(L.coresPerChip) + " cores are available",
+             {}, {}};
+    return false;
+  }
+  c.cores = std::move(cores);
+  return true;
+}
+
+} // namespace
+
+bool placeNetwork(CoreConfig &c, PlacementError &error) {
+  const CoreLimits &L = c.limits;
+  c.cores.clear();
+  c.chips = 0;
+  Fanout fanout = collectFanout(c);
+  if (!everyNeuronFits(c, fanout, error))
+    return false;
+  // Greedy fill with a per-core neuron cap, tightened until output axons fit.
+  uint64_t cap = UINT64_MAX;
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    CoreFiller filled(c, fanout, cap);
+    filled.fill();
+    if (!addOutputAxons(c, fanout, filled, error))
+      return false;
+    bool ok = true;
     uint64_t maxNeurons = 0;
-    for (CoreAssignment &a : cores) {
+    for (CoreAssignment &a : filled.cores) {
       uint64_t n = 0;
       for (auto &r : a.ranges)
         n += r.end - r.begin;
@@ -160,20 +234,7 @@ bool placeNetwork(CoreConfig &c, PlacementError &error) {
       cap = std::max<uint64_t>(1, maxNeurons * 9 / 10);
       continue;
     }
-    for (size_t k = 0; k < cores.size(); ++k) {
-      cores[k].chip = uint32_t(k / L.coresPerChip);
-      cores[k].core = uint32_t(k % L.coresPerChip);
-    }
-    c.chips = uint32_t((cores.size() + L.coresPerChip - 1) / L.coresPerChip);
-    if (L.maxChips && c.chips > L.maxChips) {
-      error = {"the network needs " + std::to_string(cores.size()) + " cores on " + std::to_string(c.chips) +
-                   " chips, but only " + std::to_string(L.maxChips) + " chip" + (L.maxChips == 1 ? "" : "s") +
-                   " of " + std::to_string(L.coresPerChip) + " cores are available",
-               {}, {}};
-      return false;
-    }
-    c.cores = std::move(cores);
-    return true;
+    return assignChips(c, std::move(filled.cores), error);
   }
   error = {"no assignment of neurons to cores keeps every core within " + std::to_string(L.outputAxons) +
                " output axons",

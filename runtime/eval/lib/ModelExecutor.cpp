@@ -88,6 +88,21 @@ Value ModelExecutor::coerce(Value v, const Type &from, const Type &to) {
   return v;
 }
 
+namespace {
+/// l <op> r in float64 for an arithmetic op (0 for any other).
+double realArithmetic(BinaryOp op, double l, double r) {
+  switch (op) {
+  case BinaryOp::Add: return l + r;
+  case BinaryOp::Sub: return l - r;
+  case BinaryOp::Mul: return l * r;
+  case BinaryOp::Div: return l / r;
+  case BinaryOp::Mod: return std::fmod(l, r);
+  case BinaryOp::Pow: return std::pow(l, r);
+  default: return 0;
+  }
+}
+} // namespace
+
 Value ModelExecutor::eval(const Expr &e, NeuronFrame &f) {
   if (!startup_ && isFixed(e.type))
     return evalFixed(e, f);
@@ -117,121 +132,16 @@ Value ModelExecutor::eval(const Expr &e, NeuronFrame &f) {
                  e.type);
     return out;
   }
-  case ExprKind::Unary: {
-    auto &u = *cast<Unary>(&e);
-    Value x = eval(*u.operand, f);
-    switch (u.op) {
-    case UnaryOp::Neg:
-      if (e.type.kind == TypeKind::Int)
-        out.i = int64_t(0ull - uint64_t(x.i));
-      else
-        out.r = -x.r;
-      break;
-    case UnaryOp::Not: out.b = !x.b; break;
-    case UnaryOp::BitNot: out.i = ~x.i; break;
-    }
-    return out;
-  }
+  case ExprKind::Unary: return evalUnary(*cast<Unary>(&e), f);
   case ExprKind::Binary: {
+    // Real arithmetic, the most frequent, stays here without a further call.
     auto &b = *cast<Binary>(&e);
-    if (b.op == BinaryOp::And) {
-      out.b = eval(*b.lhs, f).b && eval(*b.rhs, f).b;
-      return out;
-    }
-    if (b.op == BinaryOp::Or) {
-      out.b = eval(*b.lhs, f).b || eval(*b.rhs, f).b;
-      return out;
-    }
-    const Type &lt = b.lhs->type, &rt = b.rhs->type;
-    bool ints = lt.kind == TypeKind::Int && rt.kind == TypeKind::Int;
-    if (isComparison(b.op)) {
-      if (lt.kind == TypeKind::Bool) {
-        bool l = eval(*b.lhs, f).b, r = eval(*b.rhs, f).b;
-        out.b = b.op == BinaryOp::Eq ? l == r : l != r;
-        return out;
-      }
-      if (ints) {
-        int64_t l = eval(*b.lhs, f).i, r = eval(*b.rhs, f).i;
-        switch (b.op) {
-        case BinaryOp::Lt: out.b = l < r; break;
-        case BinaryOp::Le: out.b = l <= r; break;
-        case BinaryOp::Gt: out.b = l > r; break;
-        case BinaryOp::Ge: out.b = l >= r; break;
-        case BinaryOp::Eq: out.b = l == r; break;
-        default: out.b = l != r; break;
-        }
-        return out;
-      }
-      if (!startup_ && isFixed(lt) && isFixed(rt)) {
-        // R30: exact comparison across formats.
-        int c = fx::compare(eval(*b.lhs, f).i, lt.precision, eval(*b.rhs, f).i, rt.precision);
-        switch (b.op) {
-        case BinaryOp::Lt: out.b = c < 0; break;
-        case BinaryOp::Le: out.b = c <= 0; break;
-        case BinaryOp::Gt: out.b = c > 0; break;
-        case BinaryOp::Ge: out.b = c >= 0; break;
-        case BinaryOp::Eq: out.b = c == 0; break;
-        default: out.b = c != 0; break;
-        }
-        return out;
-      }
-      double l = evalReal(*b.lhs, f), r = evalReal(*b.rhs, f);
-      switch (b.op) {
-      case BinaryOp::Lt: out.b = l < r; break;
-      case BinaryOp::Le: out.b = l <= r; break;
-      case BinaryOp::Gt: out.b = l > r; break;
-      case BinaryOp::Ge: out.b = l >= r; break;
-      case BinaryOp::Eq: out.b = l == r; break;
-      default: out.b = l != r; break;
-      }
-      return out;
-    }
-    if (e.type.kind == TypeKind::Int) {
-      int64_t l = eval(*b.lhs, f).i, r = eval(*b.rhs, f).i;
-      uint64_t ul = uint64_t(l), ur = uint64_t(r);
-      switch (b.op) {
-      case BinaryOp::Add: out.i = int64_t(ul + ur); break;
-      case BinaryOp::Sub: out.i = int64_t(ul - ur); break;
-      case BinaryOp::Mul: out.i = int64_t(ul * ur); break;
-      case BinaryOp::Div:
-        if (r == 0) {
-          warnings_["integer division by zero (result 0)"]++;
-          out.i = 0;
-        } else {
-          out.i = (l == INT64_MIN && r == -1) ? l : l / r;
-        }
-        break;
-      case BinaryOp::Mod:
-        out.i = (r == 0 || (l == INT64_MIN && r == -1)) ? 0 : l % r;
-        break;
-      case BinaryOp::Pow: {
-        int64_t acc = 1;
-        for (int64_t k = 0; k < r && k < 64; ++k)
-          acc = int64_t(uint64_t(acc) * ul);
-        out.i = r < 0 ? 0 : acc;
-        break;
-      }
-      case BinaryOp::Shl: out.i = r < 0 || r > 63 ? 0 : int64_t(ul << r); break;
-      case BinaryOp::Shr: out.i = r < 0 || r > 63 ? (l < 0 ? -1 : 0) : l >> r; break;
-      case BinaryOp::BitAnd: out.i = l & r; break;
-      case BinaryOp::BitOr: out.i = l | r; break;
-      case BinaryOp::BitXor: out.i = l ^ r; break;
-      default: break;
-      }
-      return out;
-    }
+    if (b.op == BinaryOp::And || b.op == BinaryOp::Or || isComparison(b.op))
+      return evalLogical(b, f);
+    if (e.type.kind == TypeKind::Int)
+      return evalIntArithmetic(b, f);
     double l = evalReal(*b.lhs, f), r = evalReal(*b.rhs, f);
-    double v = 0;
-    switch (b.op) {
-    case BinaryOp::Add: v = l + r; break;
-    case BinaryOp::Sub: v = l - r; break;
-    case BinaryOp::Mul: v = l * r; break;
-    case BinaryOp::Div: v = l / r; break;
-    case BinaryOp::Mod: v = std::fmod(l, r); break;
-    case BinaryOp::Pow: v = std::pow(l, r); break;
-    default: break;
-    }
-    out.r = real(v, e.type);
+    out.r = real(realArithmetic(b.op, l, r), e.type);
     return out;
   }
   case ExprKind::Select: {
@@ -248,28 +158,146 @@ Value ModelExecutor::eval(const Expr &e, NeuronFrame &f) {
     out.r = real(evalReal(*c.operand, f) * c.factor, e.type);
     return out;
   }
-  case ExprKind::Cast: {
-    auto &c = *cast<Cast>(&e);
-    switch (c.castKind) {
-    case CastKind::IntToReal: out.r = real(double(eval(*c.operand, f).i), e.type); break;
-    case CastKind::RealToInt: {
-      if (!startup_ && isFixed(c.operand->type)) {
-        out.i = fx::toInt(eval(*c.operand, f).i, c.operand->type.precision); // R30
-        break;
-      }
-      double x = evalReal(*c.operand, f);
-      out.i = std::isfinite(x) && std::fabs(x) < 9.2e18 ? int64_t(x) : 0;
-      break;
-    }
-    case CastKind::PrecisionCast: out.r = real(evalReal(*c.operand, f), e.type); break;
-    case CastKind::ReinterpretUnit: out = eval(*c.operand, f); break;
-    }
-    return out;
-  }
+  case ExprKind::Cast: return evalCast(*cast<Cast>(&e), f);
   default:
     fatal_ = "the interpreter met an expression the passes should have removed";
     return out;
   }
+}
+
+Value ModelExecutor::evalUnary(const Unary &u, NeuronFrame &f) {
+  Value out{};
+  Value x = eval(*u.operand, f);
+  switch (u.op) {
+  case UnaryOp::Neg:
+    if (u.type.kind == TypeKind::Int)
+      out.i = int64_t(0ull - uint64_t(x.i));
+    else
+      out.r = -x.r;
+    break;
+  case UnaryOp::Not: out.b = !x.b; break;
+  case UnaryOp::BitNot: out.i = ~x.i; break;
+  }
+  return out;
+}
+
+Value ModelExecutor::evalLogical(const Binary &b, NeuronFrame &f) {
+  Value out{};
+  if (b.op == BinaryOp::And) {
+    out.b = eval(*b.lhs, f).b && eval(*b.rhs, f).b;
+    return out;
+  }
+  if (b.op == BinaryOp::Or) {
+    out.b = eval(*b.lhs, f).b || eval(*b.rhs, f).b;
+    return out;
+  }
+  return evalComparison(b, f);
+}
+
+namespace {
+/// c <op> 0 for a three-way comparison result c, op a comparison.
+bool compareResult(BinaryOp op, int c) {
+  switch (op) {
+  case BinaryOp::Lt: return c < 0;
+  case BinaryOp::Le: return c <= 0;
+  case BinaryOp::Gt: return c > 0;
+  case BinaryOp::Ge: return c >= 0;
+  case BinaryOp::Eq: return c == 0;
+  default: return c != 0;
+  }
+}
+} // namespace
+
+Value ModelExecutor::evalComparison(const Binary &b, NeuronFrame &f) {
+  Value out{};
+  const Type &lt = b.lhs->type, &rt = b.rhs->type;
+  if (lt.kind == TypeKind::Bool) {
+    bool l = eval(*b.lhs, f).b, r = eval(*b.rhs, f).b;
+    out.b = b.op == BinaryOp::Eq ? l == r : l != r;
+    return out;
+  }
+  if (lt.kind == TypeKind::Int && rt.kind == TypeKind::Int) {
+    int64_t l = eval(*b.lhs, f).i, r = eval(*b.rhs, f).i;
+    switch (b.op) {
+    case BinaryOp::Lt: out.b = l < r; break;
+    case BinaryOp::Le: out.b = l <= r; break;
+    case BinaryOp::Gt: out.b = l > r; break;
+    case BinaryOp::Ge: out.b = l >= r; break;
+    case BinaryOp::Eq: out.b = l == r; break;
+    default: out.b = l != r; break;
+    }
+    return out;
+  }
+  if (!startup_ && isFixed(lt) && isFixed(rt)) {
+    // R30: exact comparison across formats.
+    out.b = compareResult(b.op, fx::compare(eval(*b.lhs, f).i, lt.precision, eval(*b.rhs, f).i, rt.precision));
+    return out;
+  }
+  double l = evalReal(*b.lhs, f), r = evalReal(*b.rhs, f);
+  switch (b.op) {
+  case BinaryOp::Lt: out.b = l < r; break;
+  case BinaryOp::Le: out.b = l <= r; break;
+  case BinaryOp::Gt: out.b = l > r; break;
+  case BinaryOp::Ge: out.b = l >= r; break;
+  case BinaryOp::Eq: out.b = l == r; break;
+  default: out.b = l != r; break;
+  }
+  return out;
+}
+
+Value ModelExecutor::evalIntArithmetic(const Binary &b, NeuronFrame &f) {
+  Value out{};
+  int64_t l = eval(*b.lhs, f).i, r = eval(*b.rhs, f).i;
+  uint64_t ul = uint64_t(l), ur = uint64_t(r);
+  switch (b.op) {
+  case BinaryOp::Add: out.i = int64_t(ul + ur); break;
+  case BinaryOp::Sub: out.i = int64_t(ul - ur); break;
+  case BinaryOp::Mul: out.i = int64_t(ul * ur); break;
+  case BinaryOp::Div:
+    if (r == 0) {
+      warnings_["integer division by zero (result 0)"]++;
+      out.i = 0;
+    } else {
+      out.i = (l == INT64_MIN && r == -1) ? l : l / r;
+    }
+    break;
+  case BinaryOp::Mod:
+    out.i = (r == 0 || (l == INT64_MIN && r == -1)) ? 0 : l % r;
+    break;
+  case BinaryOp::Pow: {
+    int64_t acc = 1;
+    for (int64_t k = 0; k < r && k < 64; ++k)
+      acc = int64_t(uint64_t(acc) * ul);
+    out.i = r < 0 ? 0 : acc;
+    break;
+  }
+  case BinaryOp::Shl: out.i = r < 0 || r > 63 ? 0 : int64_t(ul << r); break;
+  case BinaryOp::Shr: out.i = r < 0 || r > 63 ? (l < 0 ? -1 : 0) : l >> r; break;
+  case BinaryOp::BitAnd: out.i = l & r; break;
+  case BinaryOp::BitOr: out.i = l | r; break;
+  case BinaryOp::BitXor: out.i = l ^ r; break;
+  default: break;
+  }
+  return out;
+}
+
+Value ModelExecutor::evalCast(const Cast &c, NeuronFrame &f) {
+  Value out{};
+  switch (c.castKind) {
+  case CastKind::IntToReal: out.r = real(double(eval(*c.operand, f).i), c.type); break;
+  case CastKind::RealToInt: {
+    if (!startup_ && isFixed(c.operand->type)) {
+      out.i = fx::toInt(eval(*c.operand, f).i, c.operand->type.precision); // R30
+      break;
+    }
+    double x = evalReal(*c.operand, f);
+    out.i = std::isfinite(x) && std::fabs(x) < 9.2e18 ? int64_t(x) : 0;
+    break;
+  }
+  case CastKind::PrecisionCast: out.r = real(evalReal(*c.operand, f), c.type); break;
+  case CastKind::ReinterpretUnit: out = eval(*c.operand, f); break;
+  }
+  return out;
 }
 
 Value ModelExecutor::call(const Call &c, NeuronFrame &f) {

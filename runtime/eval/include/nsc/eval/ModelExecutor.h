@@ -86,6 +86,12 @@ public:
   const std::string &fatal() const { return fatal_; }
 
 private:
+  // eval by expression kind.
+  Value evalUnary(const ir::Unary &u, NeuronFrame &f);
+  Value evalLogical(const ir::Binary &b, NeuronFrame &f); // and, or, comparisons
+  Value evalComparison(const ir::Binary &b, NeuronFrame &f);
+  Value evalIntArithmetic(const ir::Binary &b, NeuronFrame &f);
+  Value evalCast(const ir::Cast &c, NeuronFrame &f);
   Value call(const ir::Call &c, NeuronFrame &f);
   Value callFunction(const ir::Call &c, NeuronFrame &f);
   double real(double v, const ir::Type &t) const;
