@@ -223,6 +223,18 @@ void Simulation::set(const std::string &population, const std::string &variable,
   set(population, variable, std::vector<double>{value});
 }
 
+void Simulation::injectSpikes(const std::string &population, const std::string &port,
+                              const std::vector<uint64_t> &indices, const std::vector<double> &weights,
+                              uint32_t delaySteps) {
+  uint32_t p = impl()->modelPopulation(population);
+  for (double w : weights)
+    if (!std::isfinite(w))
+      throwArgumentError("non-finite weight given for injected spikes");
+  std::string error;
+  if (!impl()->sim->injectSpikes(p, port, indices, weights, delaySteps, error))
+    throwArgumentError(error);
+}
+
 std::vector<std::string> Simulation::plasticProjections() const {
   std::vector<std::string> out;
   for (const ir::Projection &p : impl()->network->projections)

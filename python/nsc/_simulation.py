@@ -1,6 +1,5 @@
 """nsc.Simulation: a built network, stepped from Python, results as NumPy."""
 
-import importlib
 import time
 
 import numpy as np
@@ -132,6 +131,23 @@ class Simulation:
                 raise ValueError(f"set() takes a scalar or a 1-D array, not an array of shape {values.shape}")
             self._native.set(population, variable, values)
 
+    def inject_spikes(self, population, port, indices, weights=1.0, *, delay_steps=0):
+        """Closed-loop input between steps: one spike event per entry of
+        `indices` (neurons of a model population; repeats add up) into the
+        spike port `port`, with `weights` in the port's unit (a scalar for
+        all, or one per event). The next step reads them (or `delay_steps`
+        steps later), as if a projection had delivered them; read the
+        network's answer with spikes() after step()/run()."""
+        idx = np.asarray(indices)
+        if idx.ndim != 1 or (idx.size and (not np.issubdtype(idx.dtype, np.integer) or idx.min() < 0)):
+            raise ValueError("indices must be a 1-D array of non-negative neuron indices")
+        w = np.atleast_1d(np.asarray(weights, dtype=np.float64))
+        if w.ndim != 1:
+            raise ValueError("weights must be a scalar or a 1-D array")
+        if int(delay_steps) != delay_steps or delay_steps < 0:
+            raise ValueError("delay_steps must be a non-negative integer")
+        self._native.inject_spikes(population, port, idx.astype(np.uint64), w, int(delay_steps))
+
     @property
     def plastic_projections(self):
         """Names of the plastic projections (`connect NAME: ... synapse = ...`)."""
@@ -216,13 +232,8 @@ class Simulation:
 
     def save(self, path):
         """Writes spikes and traces to `path` (nsc.io.save: .npz or HDF5)."""
-        try:
-            io = importlib.import_module(f"{__package__}.io")
-        except ModuleNotFoundError as missing:
-            if missing.name != f"{__package__}.io":
-                raise
-            raise NotImplementedError("Simulation.save needs nsc.io, which this build of the nsc "
-                                      "package does not have yet") from missing
+        from . import io  # imported here: h5py and friends load only when saving
+
         io.save(self, path)
 
 

@@ -318,6 +318,14 @@ void bindSimulation(py::module_ &m) {
              std::vector<double> copy = toVector(values);
              s.locked([&](Sim &sim) { sim.set(p, v, copy); });
            })
+      .def("inject_spikes",
+           [](PySimulation &s, const std::string &p, const std::string &port,
+              const py::array_t<uint64_t, py::array::c_style | py::array::forcecast> &indices,
+              const py::array_t<double, py::array::c_style | py::array::forcecast> &weights, uint32_t delay) {
+             std::vector<uint64_t> idx(indices.data(), indices.data() + indices.size());
+             std::vector<double> w = toVector(weights);
+             s.locked([&](Sim &sim) { sim.injectSpikes(p, port, idx, w, delay); });
+           })
       .def_property_readonly("plastic_projections",
                              [](PySimulation &s) { return s.locked([](Sim &sim) { return sim.plasticProjections(); }); })
       .def("synapses",

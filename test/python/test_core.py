@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import nsc
+import nsc.io
 from conftest import EXAMPLES, ROOT
 
 
@@ -333,15 +334,15 @@ def test_verify_returns_the_report():
         nsc.verify(EXAMPLES / "no_such_file.nrn")
 
 
-def test_save_without_nsc_io_says_so(cuba):
+def test_save_writes_what_load_reads(cuba, tmp_path):
     sim = cuba.network()
-    try:
-        import nsc.io  # noqa: F401  (written by the formats work, issue 18)
-    except ModuleNotFoundError:
-        with pytest.raises(NotImplementedError, match="nsc.io"):
-            sim.save("out.npz")
-    else:
-        pytest.skip("nsc.io exists: its own tests cover save()")
+    sim.run("20 ms")
+    sim.save(tmp_path / "run.npz")
+    loaded = nsc.io.load(tmp_path / "run.npz")
+    for pop in sim.populations:
+        assert len(loaded.spikes(pop)[0]) == len(sim.spikes(pop)[0]), pop
+    with pytest.raises(ValueError):
+        sim.save(tmp_path / "run.txt")
 
 
 def test_tutorial_script_writes_the_raster(tmp_path):
@@ -356,3 +357,26 @@ def test_tutorial_script_writes_the_raster(tmp_path):
     png = tmp_path / "cuba_raster.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert png.stat().st_size > 20_000
+
+
+def test_injected_spikes_drive_the_next_step():
+    """Closed-loop input: events injected between steps reach the port in
+    the next step (or delay_steps later), as a projection's would."""
+    import math
+
+    module = nsc.compile(str(EXAMPLES / "iaf_psc_exp.nrn"))
+    sim = module.model("iaf_psc_exp", n=3)
+    sim.inject_spikes("iaf_psc_exp", "exc_spikes", [0, 0, 2], [100.0, 50.0, 10.0])
+    sim.step()
+    current = sim.get("iaf_psc_exp", "I_syn_exc")
+    assert current[1] == 0.0
+    assert current[0] > 0 and math.isclose(current[0] / current[2], 15.0, rel_tol=1e-12)
+    sim.inject_spikes("iaf_psc_exp", "exc_spikes", [1], 20.0, delay_steps=1)
+    sim.step()
+    assert sim.get("iaf_psc_exp", "I_syn_exc")[1] == 0.0
+    sim.step()
+    assert sim.get("iaf_psc_exp", "I_syn_exc")[1] > 0.0
+    with pytest.raises(nsc.ArgumentError, match="out of range"):
+        sim.inject_spikes("iaf_psc_exp", "exc_spikes", [3])
+    with pytest.raises(ValueError, match="non-negative"):
+        sim.inject_spikes("iaf_psc_exp", "exc_spikes", [-1])

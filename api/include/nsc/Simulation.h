@@ -183,6 +183,17 @@ public:
   /// Sets a variable of every neuron to the same value.
   void set(const std::string &population, const std::string &variable, double value);
 
+  /// Closed-loop input between steps: one spike event per entry of
+  /// `indices` into the spike port `port` of a model population, with
+  /// `weights` in the port's unit (one for all events, or one per event),
+  /// read by the neurons `delaySteps` steps after the next step begins (0:
+  /// the next step, as if a projection had delivered them). Events on the
+  /// same neuron add up. Throws ArgumentError (nothing injected) for an
+  /// unknown port, an index out of range, a non-finite weight or a delay
+  /// longer than the population's delay buffer.
+  void injectSpikes(const std::string &population, const std::string &port, const std::vector<uint64_t> &indices,
+                    const std::vector<double> &weights = {1.0}, uint32_t delaySteps = 0);
+
   /// Names of the network's plastic projections, those declared as
   /// `connect NAME: A -> B: ..., synapse = MODEL(...)`.
   std::vector<std::string> plasticProjections() const;

@@ -143,4 +143,47 @@ bool NetworkSimulation::getSynapseValues(uint32_t q, const std::string &variable
   return projs_[q].plastic->values(step_, variable, out, error);
 }
 
+bool NetworkSimulation::injectSpikes(uint32_t p, const std::string &port, const std::vector<uint64_t> &indices,
+                                     const std::vector<double> &weights, uint32_t delaySteps, std::string &error) {
+  if (p >= pops_.size() || !pops_[p].isModel()) {
+    error = "no model population with index " + std::to_string(p);
+    return false;
+  }
+  PopulationRuntime &ps = pops_[p];
+  const Model &m = *ps.model;
+  std::optional<uint32_t> pi = m.findPort(port);
+  if (!pi || m.ports[*pi].kind != PortKind::Spike || m.ports[*pi].vectorSize) {
+    std::string names;
+    for (const Port &q : m.ports)
+      if (q.kind == PortKind::Spike && !q.vectorSize)
+        names += (names.empty() ? "'" : ", '") + q.name + "'";
+    error = "model '" + m.name + "' of population '" + ps.pop->name + "' has no scalar spike input port '" + port +
+            "' (spike ports: " + (names.empty() ? "none" : names) + ")";
+    return false;
+  }
+  if (weights.size() != 1 && weights.size() != indices.size()) {
+    error = "give one weight, or one per injected spike (" + std::to_string(indices.size()) + "), not " +
+            std::to_string(weights.size());
+    return false;
+  }
+  for (uint64_t i : indices)
+    if (i >= ps.n) {
+      error = "neuron " + std::to_string(i) + " is out of range for population '" + ps.pop->name + "' of " +
+              std::to_string(ps.n);
+      return false;
+    }
+  // The ring holds D slots: step step_ + d for d < D.
+  if (delaySteps >= ps.D) {
+    error = "a delay of " + std::to_string(delaySteps) + " steps does not fit population '" + ps.pop->name +
+            "''s delay buffer (at most " + std::to_string(ps.D - 1) + " steps)";
+    return false;
+  }
+  const size_t base = (size_t((step_ + delaySteps) % ps.D) * ps.ports + ps.exec->portSlot(*pi)) * ps.n;
+  for (size_t e = 0; e < indices.size(); ++e) {
+    ps.ringSum[base + indices[e]] += weights.size() == 1 ? weights[0] : weights[e];
+    ps.ringCount[base + indices[e]] += 1;
+  }
+  return true;
+}
+
 } // namespace nsc::network

@@ -122,6 +122,8 @@ public:
   std::optional<uint32_t> population(const std::string &name) const override;
   bool getValues(uint32_t population, const std::string &variable, std::vector<double> &out,
                  std::string &error) const override;
+  bool injectSpikes(uint32_t population, const std::string &port, const std::vector<uint64_t> &indices,
+                    const std::vector<double> &weights, uint32_t delaySteps, std::string &error) override;
   bool setValues(uint32_t population, const std::string &variable, const std::vector<double> &values,
                  std::string &error) override;
   // Plastic projections (Access.cpp).

@@ -147,6 +147,21 @@ public:
   virtual bool setValues(uint32_t population, const std::string &variable, const std::vector<double> &values,
                          std::string &error) = 0;
 
+  /// Closed-loop input between steps: spike events into spike port `port`
+  /// of model population `population`, one per entry of `indices` (a
+  /// neuron may appear several times; its weights add up), with `weights`
+  /// in the port's unit (one weight for all, or one per event). They
+  /// arrive `delaySteps` steps after the next step begins (0: the next
+  /// step reads them), added after the projections' deliveries to the same
+  /// slot. False with `error` set (nothing injected) for an unknown port,
+  /// an index out of range or a delay beyond the population's ring buffer.
+  virtual bool injectSpikes(uint32_t population, const std::string &port, const std::vector<uint64_t> &indices,
+                            const std::vector<double> &weights, uint32_t delaySteps, std::string &error) {
+    (void)population, (void)port, (void)indices, (void)weights, (void)delaySteps;
+    error = "this simulation does not take injected spikes";
+    return false;
+  }
+
   /// Projection index (declaration order) by its name (`connect NAME: ...`).
   virtual std::optional<uint32_t> projection(const std::string &name) const {
     (void)name;
