@@ -61,6 +61,7 @@ const std::vector<Target> &targetTable() {
                       "(docs/loihi.md)";
       loihi.executes = true;
       loihi.runsPipeline = false; // it maps the ODE form itself (docs/loihi.md)
+      loihi.ownOptions = {"--chips"};
       loihi.unavailable = available;
       loihi.main = loihiMain;
       loihi.verifyRun = verifyOnLoihi;

@@ -26,6 +26,7 @@
 
 #include "Subcommands.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -177,6 +178,19 @@ int checkTargetOptions(Options &opts, const std::string &emit,
                    opts.target);
     opts.emit = Emit::Target;
     opts.targetEmit = emit;
+  }
+  // Options one target owns (the table's ownOptions) are refused elsewhere.
+  std::vector<std::string> given;
+  if (opts.chips)
+    given.push_back("--chips");
+  for (const std::string &option : given) {
+    auto owns = [&](const nsc::targets::Target &t) {
+      return std::find(t.ownOptions.begin(), t.ownOptions.end(), option) != t.ownOptions.end();
+    };
+    const nsc::targets::Target *chosen = nsc::targets::findTarget(opts.target);
+    if (!chosen || !owns(*chosen))
+      return usage(option + " applies to --target=" + nsc::targets::targetNames(owns) +
+                   (opts.target.empty() ? "" : ", not --target=" + opts.target));
   }
   if (opts.target.empty()) {
     if (!opts.runReq.duration.empty())

@@ -54,6 +54,9 @@ struct Target {
   bool executes = false;        // --run
   bool runsPipeline = true;     // honours --passes, --print-after, --log-passes, ...
   std::vector<std::string> emits; // --emit kinds it produces
+  /// Driver options that only this target takes ("--chips"): given with
+  /// another target they are refused, never ignored.
+  std::vector<std::string> ownOptions;
   /// Empty when this build (and machine) can use the target; else why not,
   /// completing "target 'NAME' is not available: ...".
   std::function<std::string()> unavailable;
