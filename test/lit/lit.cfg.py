@@ -19,5 +19,6 @@ llvm_bin = os.path.dirname(config.filecheck)
 config.environment["PATH"] = os.pathsep.join(
     [config.nsc_tools_dir, llvm_bin, config.environment.get("PATH", os.environ.get("PATH", ""))])
 config.substitutions.append(("%examples", os.path.join(config.nsc_source_dir, "examples")))
+config.substitutions.append(("%python_env", config.python_env))
 config.substitutions.append(("%python", config.python))
 config.environment["NSC_NO_COLOR"] = "1"

@@ -13,6 +13,18 @@ namespace nsc::eval {
 using namespace ir;
 
 namespace {
+/// `l OP r` for a comparison operator (integers or reals alike).
+template <class T> bool compareValues(BinaryOp op, T l, T r) {
+  switch (op) {
+  case BinaryOp::Lt: return l < r;
+  case BinaryOp::Le: return l <= r;
+  case BinaryOp::Gt: return l > r;
+  case BinaryOp::Ge: return l >= r;
+  case BinaryOp::Eq: return l == r;
+  default: return l != r;
+  }
+}
+
 /// A `while` that runs this often in one step is reported and stopped.
 constexpr uint64_t kMaxLoopIterations = 100000000;
 } // namespace
@@ -217,15 +229,8 @@ Value ModelExecutor::evalComparison(const Binary &b, NeuronFrame &f) {
     return out;
   }
   if (lt.kind == TypeKind::Int && rt.kind == TypeKind::Int) {
-    int64_t l = eval(*b.lhs, f).i, r = eval(*b.rhs, f).i;
-    switch (b.op) {
-    case BinaryOp::Lt: out.b = l < r; break;
-    case BinaryOp::Le: out.b = l <= r; break;
-    case BinaryOp::Gt: out.b = l > r; break;
-    case BinaryOp::Ge: out.b = l >= r; break;
-    case BinaryOp::Eq: out.b = l == r; break;
-    default: out.b = l != r; break;
-    }
+    int64_t l = eval(*b.lhs, f).i, r = eval(*b.rhs, f).i; // left first: random draws keep their order
+    out.b = compareValues(b.op, l, r);
     return out;
   }
   if (!startup_ && isFixed(lt) && isFixed(rt)) {
@@ -234,14 +239,7 @@ Value ModelExecutor::evalComparison(const Binary &b, NeuronFrame &f) {
     return out;
   }
   double l = evalReal(*b.lhs, f), r = evalReal(*b.rhs, f);
-  switch (b.op) {
-  case BinaryOp::Lt: out.b = l < r; break;
-  case BinaryOp::Le: out.b = l <= r; break;
-  case BinaryOp::Gt: out.b = l > r; break;
-  case BinaryOp::Ge: out.b = l >= r; break;
-  case BinaryOp::Eq: out.b = l == r; break;
-  default: out.b = l != r; break;
-  }
+  out.b = compareValues(b.op, l, r);
   return out;
 }
 
