@@ -38,6 +38,10 @@ namespace {
 
 enum class Emit { Check, Tokens, Ast, Ir, IrJson, Target };
 
+/// The front end's --emit kinds; the targets' kinds come from the table.
+const std::vector<std::pair<std::string, Emit>> kFrontEndEmits = {
+    {"tokens", Emit::Tokens}, {"ast", Emit::Ast}, {"ir", Emit::Ir}, {"ir-json", Emit::IrJson}};
+
 struct Options {
   std::vector<std::string> inputs;
   std::vector<std::string> includeDirs;
@@ -164,9 +168,8 @@ int checkTargetOptions(Options &opts, const std::string &emit,
     std::cerr << "nsc: error: " << msg << "\n";
     return 2;
   };
-  static const std::map<std::string, Emit> frontEnd = {
-      {"tokens", Emit::Tokens}, {"ast", Emit::Ast}, {"ir", Emit::Ir}, {"ir-json", Emit::IrJson}};
-  if (auto it = frontEnd.find(emit); it != frontEnd.end())
+  if (auto it = std::find_if(kFrontEndEmits.begin(), kFrontEndEmits.end(), [&](const auto &e) { return e.first == emit; });
+      it != kFrontEndEmits.end())
     opts.emit = it->second;
   if (auto it = emitOwner.find(emit); it != emitOwner.end()) {
     // --emit=llvm alone means the cpu target, --emit=cuda the cuda target, ...
@@ -238,7 +241,9 @@ int main(int argc, char **argv) {
   app.add_option("files", opts.inputs, "Model and network files (.nrn, .nestml)")
       ->required();
   // Front-end outputs, then every kind a target of the table emits.
-  std::vector<std::string> emitKinds = {"tokens", "ast", "ir", "ir-json"};
+  std::vector<std::string> emitKinds;
+  for (const auto &[kind, what] : kFrontEndEmits)
+    emitKinds.push_back(kind);
   std::map<std::string, const nsc::targets::Target *> emitOwner;
   std::string emitHelp = "What to print: tokens, ast, ir, ir-json";
   std::vector<std::string> targetNames;
