@@ -1,0 +1,124 @@
+//===- SpikeDetector.cpp - Per-channel MAD threshold spike detection ------===//
+#include "nsc/loop/SpikeDetector.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nsc::loop {
+
+const char *polarityName(Polarity p) {
+  switch (p) {
+  case Polarity::Negative:
+    return "negative";
+  case Polarity::Positive:
+    return "positive";
+  case Polarity::Both:
+    return "both";
+  }
+  return "negative";
+}
+
+bool parsePolarity(const std::string &text, Polarity &out) {
+  for (Polarity p : {Polarity::Negative, Polarity::Positive, Polarity::Both})
+    if (text == polarityName(p)) {
+      out = p;
+      return true;
+    }
+  return false;
+}
+
+std::string checkDetectorConfig(const DetectorConfig &c) {
+  if (c.channels == 0)
+    return "the number of channels must be at least 1";
+  if (!std::isfinite(c.alpha) || !(c.alpha > 0))
+    return "the threshold factor alpha must be a positive number";
+  if (c.noiseFrames == 0 || c.noiseFrames > 4096)
+    return "the noise window must be 1 to 4096 frames";
+  return "";
+}
+
+double medianInPlace(std::vector<double> &values) {
+  size_t n = values.size();
+  if (n == 0)
+    return 0;
+  auto mid = values.begin() + std::ptrdiff_t(n / 2);
+  std::nth_element(values.begin(), mid, values.end());
+  double upper = *mid;
+  if (n % 2)
+    return upper;
+  // The lower middle is the largest value below `mid`.
+  double lower = *std::max_element(values.begin(), mid);
+  return 0.5 * (lower + upper);
+}
+
+MadSpikeDetector::MadSpikeDetector(const DetectorConfig &config) : config_(config) { reset(); }
+
+void MadSpikeDetector::reset() {
+  const uint32_t C = config_.channels;
+  seen_ = 0;
+  frames_ = 0;
+  medians_.assign(size_t(C) * config_.noiseFrames, 0.0);
+  theta_.assign(C, 0.0);
+  sigma_.assign(C, 0.0);
+  previous_.assign(C, 0.0);
+  lastDetection_.assign(C, 0);
+  detected_.assign(C, 0);
+}
+
+bool MadSpikeDetector::beyond(double v, double theta) const {
+  switch (config_.polarity) {
+  case Polarity::Negative:
+    return v < -theta;
+  case Polarity::Positive:
+    return v > theta;
+  case Polarity::Both:
+    return std::fabs(v) > theta;
+  }
+  return false;
+}
+
+void MadSpikeDetector::detect(const double *frame, uint64_t samples, std::vector<DetectedSpike> &out) {
+  if (samples == 0)
+    return;
+  const uint32_t C = config_.channels, M = config_.noiseFrames;
+  const size_t first = out.size();
+  const uint32_t window = uint32_t(std::min<uint64_t>(frames_ + 1, M));
+  const size_t slot = size_t(frames_ % M);
+  column_.resize(samples);
+  for (uint32_t c = 0; c < C; ++c) {
+    // This frame's median |V|, then σ from the last M frames' medians.
+    for (uint64_t t = 0; t < samples; ++t)
+      column_[t] = std::fabs(frame[t * C + c]);
+    double *ring = &medians_[size_t(c) * M];
+    ring[slot] = medianInPlace(column_);
+    scratch_.assign(ring, ring + window);
+    sigma_[c] = medianInPlace(scratch_) / 0.6745;
+    const double theta = config_.alpha * sigma_[c];
+    theta_[c] = theta;
+    if (!(theta > 0)) {
+      previous_[c] = frame[(samples - 1) * C + c];
+      continue;
+    }
+    double prev = previous_[c];
+    bool prevBeyond = seen_ > 0 && beyond(prev, theta);
+    for (uint64_t t = 0; t < samples; ++t) {
+      double v = frame[t * C + c];
+      bool now = beyond(v, theta);
+      uint64_t s = seen_ + t;
+      if (now && !prevBeyond && (!detected_[c] || s - lastDetection_[c] >= config_.refractorySamples)) {
+        out.push_back({c, s, v});
+        lastDetection_[c] = s;
+        detected_[c] = 1;
+      }
+      prevBeyond = now;
+    }
+    previous_[c] = frame[(samples - 1) * C + c];
+  }
+  std::sort(out.begin() + std::ptrdiff_t(first), out.end(), [](const DetectedSpike &a, const DetectedSpike &b) {
+    return a.sample != b.sample ? a.sample < b.sample : a.channel < b.channel;
+  });
+  seen_ += samples;
+  ++frames_;
+}
+
+} // namespace nsc::loop
