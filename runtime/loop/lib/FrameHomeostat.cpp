@@ -11,15 +11,24 @@ bool FrameHomeostat::init(const FrameHomeostatConfig &c, double frame_ms, const 
     error = "the homeostat's bounds must satisfy -32768 <= theta_min <= theta_max <= 32767 (Q8.8)";
     return false;
   }
-  hw_ = hw::HomeostatConfig();
-  hw_.thetaMin = c.thetaMin;
-  hw_.thetaMax = c.thetaMax;
-  hw_.mode = c.mode;
-  if (!hw::computeHomeostatConstants(c.targetRate_hz, c.tau_s, frame_ms, 1, hw_, error))
+  config_ = c;
+  if (!retime(frame_ms, error))
     return false;
   neurons_.clear();
   for (double v : thresholds)
     neurons_.push_back(hw::homeostatInit(hw_, int64_t(std::llround(v * 256.0))));
+  return true;
+}
+
+bool FrameHomeostat::retime(double frame_ms, std::string &error) {
+  hw::HomeostatConfig h;
+  h.thetaMin = config_.thetaMin;
+  h.thetaMax = config_.thetaMax;
+  h.mode = config_.mode;
+  if (!hw::computeHomeostatConstants(config_.targetRate_hz, config_.tau_s, frame_ms, 1, h, error))
+    return false;
+  hw_ = h;
+  frame_ms_ = frame_ms;
   return true;
 }
 

@@ -35,6 +35,10 @@ public:
   /// clipped). False with `error` set when the constants cannot be made.
   bool init(const FrameHomeostatConfig &config, double frame_ms, const std::vector<double> &thresholds,
             std::string &error);
+  /// Recomputes K_h and B_h for frames of `frame_ms` (a frame of another
+  /// length), keeping every accumulator. False with `error` set as init.
+  bool retime(double frame_ms, std::string &error);
+  double frame_ms() const { return frame_ms_; }
   /// One window: `counts[n]` spikes of neuron n in the frame. Writes the
   /// new threshold values (θ/256) to `thresholds`.
   void update(const std::vector<uint32_t> &counts, std::vector<double> &thresholds);
@@ -44,6 +48,8 @@ public:
 
 private:
   hw::HomeostatConfig hw_;
+  FrameHomeostatConfig config_;
+  double frame_ms_ = 0;
   std::vector<hw::HomeostatNeuron> neurons_;
 };
 
