@@ -225,6 +225,19 @@ int readRecording(const LoopOptions &o, runtime::NpyArray &a, std::vector<double
 
 std::string us(double v) { return fmt::format("{:.1f}", v); }
 
+/// An API error as `nsc loop: error: ...` lines (source diagnostics as the
+/// compiler prints them).
+void printError(const Error &e) {
+  for (const Message &d : e.diagnostics()) {
+    if (d.file.empty() && d.severity == Message::Severity::Error)
+      std::cerr << "nsc loop: error: " << d.message << "\n";
+    else
+      std::cerr << d.text;
+  }
+  if (e.diagnostics().empty())
+    std::cerr << "nsc loop: error: " << e.what() << "\n";
+}
+
 } // namespace
 
 int loopMain(int argc, char **argv) {
@@ -258,10 +271,7 @@ int loopMain(int argc, char **argv) {
     std::cerr << e.what();
     return 1;
   } catch (const Error &e) {
-    std::string text = e.what();
-    if (text.rfind("nsc", 0) != 0 && text.find(": error: ") == std::string::npos)
-      text = "nsc loop: error: " + text + "\n";
-    std::cerr << text;
+    printError(e);
     return 1;
   }
 
@@ -282,7 +292,7 @@ int loopMain(int argc, char **argv) {
         frames += (frameCount > 1 ? ",\n" : "\n") + r.toJson();
     }
   } catch (const Error &e) {
-    std::cerr << "nsc loop: error: " << e.what() << (std::string(e.what()).back() == '\n' ? "" : "\n");
+    printError(e);
     return 1;
   }
   frames += "\n]";
@@ -291,10 +301,10 @@ int loopMain(int argc, char **argv) {
   const double frameMs = double(o.frameSamples) * 1000.0 / so.sampleRate_hz;
   std::cout << fmt::format("nsc loop: {}, {} channels at {:g} Hz, {} frames of {:g} ms ({} samples)\n", o.file,
                            so.channels, so.sampleRate_hz, frameCount, frameMs, o.frameSamples);
-  std::cout << fmt::format("input {}.{} ({} events of weight {:g}), readout {} ({} sites, {} pulses)\n",
+  const Simulation &sim = session->simulation();
+  std::cout << fmt::format("input {}.{} ({} events of weight {:g}), readout {} ({} neurons, {} pulses)\n",
                            so.inputPopulation, so.inputPort, events, so.inputWeight, so.readoutPopulation,
-                           so.readoutPopulation.empty() ? 0 : session->simulation().populations()[session->simulation().populationIndex(so.readoutPopulation)].size,
-                           so.pulseMode == PulseMode::Mean ? "mean" : "per-neuron");
+                           sim.populations()[sim.populationIndex(so.readoutPopulation)].size, o.pulseMode);
   std::cout << fmt::format("detected {} spikes; model spikes {} (readout {})\n", detected, modelSpikes, readoutSpikes);
   std::cout << fmt::format("latency per frame (us)  {:>9} {:>9} {:>9}\n", "p50", "p99", "max");
   for (const StageSummary &st : lat.stages)
