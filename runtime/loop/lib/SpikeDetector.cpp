@@ -51,6 +51,34 @@ double medianInPlace(std::vector<double> &values) {
   return 0.5 * (lower + upper);
 }
 
+double medianAbsWithGuess(const double *data, uint64_t n, uint64_t stride, double guess,
+                          std::vector<double> &scratch, std::vector<double> &band) {
+  if (n == 0)
+    return 0;
+  const double lo = 0.9 * guess, hi = 1.1 * guess;
+  scratch.resize(n);
+  band.resize(n);
+  uint64_t below = 0, inBand = 0;
+  for (uint64_t t = 0; t < n; ++t) {
+    double a = std::fabs(data[t * stride]);
+    scratch[t] = a;
+    below += a < lo;
+    band[inBand] = a;
+    inBand += (a >= lo) & (a <= hi);
+  }
+  // The middle ranks: k (and k - 1 for an even count), 0-based.
+  const uint64_t k = n / 2, first = n % 2 ? k : k - 1;
+  if (!(guess > 0) || first < below || k >= below + inBand)
+    return medianInPlace(scratch);
+  auto begin = band.begin(), mid = begin + std::ptrdiff_t(k - below), end = begin + std::ptrdiff_t(inBand);
+  std::nth_element(begin, mid, end);
+  double upper = *mid;
+  if (n % 2)
+    return upper;
+  double lower = *std::max_element(begin, mid); // first >= below: the left part is not empty
+  return 0.5 * (lower + upper);
+}
+
 MadSpikeDetector::MadSpikeDetector(const DetectorConfig &config) : config_(config) { reset(); }
 
 void MadSpikeDetector::reset() {
@@ -65,16 +93,24 @@ void MadSpikeDetector::reset() {
   detected_.assign(C, 0);
 }
 
-bool MadSpikeDetector::beyond(double v, double theta) const {
-  switch (config_.polarity) {
-  case Polarity::Negative:
-    return v < -theta;
-  case Polarity::Positive:
-    return v > theta;
-  case Polarity::Both:
-    return std::fabs(v) > theta;
+template <class Beyond>
+void MadSpikeDetector::crossings(const double *frame, uint64_t samples, uint32_t c, Beyond beyond,
+                                 std::vector<DetectedSpike> &out) {
+  const uint32_t C = config_.channels;
+  bool prevBeyond = seen_ > 0 && beyond(previous_[c]);
+  for (uint64_t t = 0; t < samples; ++t) {
+    const double v = frame[t * C + c];
+    const bool now = beyond(v);
+    if (now && !prevBeyond) {
+      const uint64_t s = seen_ + t;
+      if (!detected_[c] || s - lastDetection_[c] >= config_.refractorySamples) {
+        out.push_back({c, s, v});
+        lastDetection_[c] = s;
+        detected_[c] = 1;
+      }
+    }
+    prevBeyond = now;
   }
-  return false;
 }
 
 void MadSpikeDetector::detect(const double *frame, uint64_t samples, std::vector<DetectedSpike> &out) {
@@ -84,13 +120,11 @@ void MadSpikeDetector::detect(const double *frame, uint64_t samples, std::vector
   const size_t first = out.size();
   const uint32_t window = uint32_t(std::min<uint64_t>(frames_ + 1, M));
   const size_t slot = size_t(frames_ % M);
-  column_.resize(samples);
   for (uint32_t c = 0; c < C; ++c) {
     // This frame's median |V|, then σ from the last M frames' medians.
-    for (uint64_t t = 0; t < samples; ++t)
-      column_[t] = std::fabs(frame[t * C + c]);
     double *ring = &medians_[size_t(c) * M];
-    ring[slot] = medianInPlace(column_);
+    const double guess = frames_ ? ring[(frames_ - 1) % M] : 0.0;
+    ring[slot] = medianAbsWithGuess(frame + c, samples, C, guess, column_, band_);
     scratch_.assign(ring, ring + window);
     sigma_[c] = medianInPlace(scratch_) / 0.6745;
     const double theta = config_.alpha * sigma_[c];
@@ -99,18 +133,16 @@ void MadSpikeDetector::detect(const double *frame, uint64_t samples, std::vector
       previous_[c] = frame[(samples - 1) * C + c];
       continue;
     }
-    double prev = previous_[c];
-    bool prevBeyond = seen_ > 0 && beyond(prev, theta);
-    for (uint64_t t = 0; t < samples; ++t) {
-      double v = frame[t * C + c];
-      bool now = beyond(v, theta);
-      uint64_t s = seen_ + t;
-      if (now && !prevBeyond && (!detected_[c] || s - lastDetection_[c] >= config_.refractorySamples)) {
-        out.push_back({c, s, v});
-        lastDetection_[c] = s;
-        detected_[c] = 1;
-      }
-      prevBeyond = now;
+    switch (config_.polarity) { // one loop per polarity: the test inlines
+    case Polarity::Negative:
+      crossings(frame, samples, c, [theta](double v) { return v < -theta; }, out);
+      break;
+    case Polarity::Positive:
+      crossings(frame, samples, c, [theta](double v) { return v > theta; }, out);
+      break;
+    case Polarity::Both:
+      crossings(frame, samples, c, [theta](double v) { return std::fabs(v) > theta; }, out);
+      break;
     }
     previous_[c] = frame[(samples - 1) * C + c];
   }

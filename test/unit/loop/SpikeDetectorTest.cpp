@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 using namespace nsc::loop;
 
@@ -178,4 +179,29 @@ TEST(LoopDetector, ConfigurationChecks) {
   c.alpha = 5;
   c.noiseFrames = 0;
   EXPECT_NE(checkDetectorConfig(c).find("noise window"), std::string::npos);
+}
+
+TEST(LoopMedian, TheGuessOnlyNarrowsTheSearch) {
+  // Against medianInPlace for good, poor and absent guesses, odd and even
+  // counts, duplicates, and a stride (one channel of a frame).
+  std::vector<double> scratch, band;
+  uint32_t x = 12345;
+  std::vector<double> frame;
+  for (int n = 0; n < 2 * 251; ++n) {
+    x = x * 1664525u + 1013904223u;
+    frame.push_back((double(x >> 8) / double(1 << 24) - 0.5) * 20.0);
+  }
+  frame[6] = frame[8] = frame[10] = 3.0; // duplicates on channel 0
+  for (uint64_t n : {1, 2, 3, 10, 11, 250, 251}) {
+    std::vector<double> column;
+    for (uint64_t t = 0; t < n; ++t)
+      column.push_back(std::fabs(frame[2 * t]));
+    std::vector<double> copy = column;
+    double want = medianInPlace(copy);
+    for (double guess : {0.0, want, want * 1.05, want * 0.95, want * 3, want / 3})
+      EXPECT_EQ(medianAbsWithGuess(frame.data(), n, 2, guess, scratch, band), want) << n << " " << guess;
+  }
+  std::vector<double> dup = {-3, 3, 3, 1, 5, 3};
+  EXPECT_EQ(medianAbsWithGuess(dup.data(), 6, 1, 3.0, scratch, band), 3.0);
+  EXPECT_EQ(medianAbsWithGuess(dup.data(), 0, 1, 3.0, scratch, band), 0.0);
 }
