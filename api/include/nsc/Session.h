@@ -38,7 +38,8 @@
 //
 // The session owns its Simulation (simulation()): values may be read and
 // set between frames; the session clears the simulation's spike list after
-// every frame to keep memory bounded.
+// every frame to keep memory bounded. A Session is used from one thread at
+// a time; distinct sessions may run on different threads.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
