@@ -7,9 +7,9 @@ violations and detection recall/precision, as JSON.
     /usr/bin/python3 bench/closed_loop/run.py [--duration 10] [--repeats 3]
         [--fifo PRIORITY] [--nsc build/tools/nsc/nsc] [-o bench/results/closed_loop.json]
 
---fifo runs `nsc loop` under `chrt -f PRIORITY` (SCHED_FIFO, as a closed
-loop on a shared machine would run; needs the right to do so), so that
-other processes' load does not preempt a frame.
+--fifo runs the frames with `nsc loop --realtime=PRIORITY` (SCHED_FIFO, as
+a closed loop on a shared machine would run; needs the right to do so), so
+that other processes' load does not preempt a frame.
 
 Each repeat is one `nsc loop` run over the same recording (a fresh process:
 JIT cache warm after the first); the summary keeps every repeat and the
@@ -55,7 +55,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--duration", type=float, default=10.0, help="seconds of recording (default 10)")
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--fifo", type=int, metavar="PRIORITY", help="run nsc loop under chrt -f PRIORITY")
+    p.add_argument("--fifo", type=int, metavar="PRIORITY", help="nsc loop --realtime=PRIORITY")
     p.add_argument("--nsc", default=os.path.join(ROOT, "build", "tools", "nsc", "nsc"))
     p.add_argument("-o", "--output", default=os.path.join(ROOT, "bench", "results", "closed_loop.json"))
     a = p.parse_args()
@@ -67,11 +67,12 @@ def main():
         synthetic_mea.write(rec, v, truth)
         command = [a.nsc, "loop", os.path.join(ROOT, "examples", "closed_loop.nrn"), "--mea=" + rec,
                    "--sample-rate=25kHz", "--frame=10ms", "--budget=1ms"]
-        prefix = ["chrt", "-f", str(a.fifo)] if a.fifo else []
+        if a.fifo:
+            command.append(f"--realtime={a.fifo}")
         runs = []
         for i in range(a.repeats):
             report = os.path.join(tmp, f"loop{i}.json")
-            subprocess.run(prefix + command + ["--report=" + report], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(command + ["--report=" + report], check=True, stdout=subprocess.DEVNULL)
             with open(report) as f:
                 r = json.load(f)
             frames = r["frames"]
@@ -93,7 +94,7 @@ def main():
                       "spikes": len(truth["sample"])},
         "model": {"file": "examples/closed_loop.nrn", "neurons": 1000},
         "frame_ms": 10, "budget_us": 1000,
-        "scheduling": f"SCHED_FIFO priority {a.fifo} (chrt -f)" if a.fifo else "default (SCHED_OTHER)",
+        "scheduling": f"SCHED_FIFO priority {a.fifo} (--realtime)" if a.fifo else "default (SCHED_OTHER)",
         "machine": start_machine, "load_average_at_end": list(os.getloadavg()),
         "nsc_git_rev": git_rev(),
         "runs": runs,

@@ -20,9 +20,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <iostream>
+#include <sched.h>
 
 namespace nsc::driver {
 
@@ -39,6 +42,7 @@ struct LoopOptions {
   uint64_t frameSamples = 0;
   double scale_uv = 1.0;
   bool scaleGiven = false;
+  int realtime = 0; // SCHED_FIFO priority while frames run; 0: unchanged
 };
 
 int usage(const std::string &msg) {
@@ -123,6 +127,9 @@ void addOptions(CLI::App &app, LoopOptions &o) {
   app.add_option("--homeostat-rate", o.homeostatRate, "The homeostat's target rate (default 10Hz)");
   app.add_option("--homeostat-tau", o.homeostatTau, "The homeostat's time constant (default 10s)");
   app.add_option("--homeostat-theta", o.homeostatTheta, "The homeostat's Q8.8 bounds MIN,MAX (default 64,512)");
+  app.add_option("--realtime", o.realtime,
+                 "Process the frames under SCHED_FIFO with this priority (1-99), as a closed loop on a shared "
+                 "machine must run; an error when the system refuses it");
   app.add_option("-I", o.includeDirs, "Add a directory to the import search path")->allow_extra_args(false);
 }
 
@@ -182,6 +189,8 @@ int checkOptions(LoopOptions &o, CLI::App &app) {
   if (!parseIn(o.homeostatTau, "s", v, err))
     return usage("--homeostat-tau: " + err);
   s.homeostatTau_s = v;
+  if (app.count("--realtime") && (o.realtime < 1 || o.realtime > 99))
+    return usage("--realtime: the SCHED_FIFO priority must be 1 to 99");
   if (!o.homeostatTheta.empty()) {
     long long lo = 0, hi = 0;
     char tail = 0;
@@ -275,6 +284,20 @@ int loopMain(int argc, char **argv) {
     return 1;
   }
 
+  // Real-time priority for the frames only: building and writing are not
+  // part of the loop.
+  sched_param normal{};
+  int normalPolicy = sched_getscheduler(0);
+  sched_getparam(0, &normal);
+  if (o.realtime) {
+    sched_param fifo{};
+    fifo.sched_priority = o.realtime;
+    if (sched_setscheduler(0, SCHED_FIFO, &fifo) != 0) {
+      std::cerr << "nsc loop: error: --realtime: the system refused SCHED_FIFO priority " << o.realtime << ": "
+                << std::strerror(errno) << " (it needs CAP_SYS_NICE or an rtprio limit; run without --realtime)\n";
+      return 1;
+    }
+  }
   const SessionOptions &so = session->options();
   std::string frames = "[";
   uint64_t detected = 0, events = 0, modelSpikes = 0, readoutSpikes = 0, frameCount = 0;
@@ -296,6 +319,8 @@ int loopMain(int argc, char **argv) {
     return 1;
   }
   frames += "\n]";
+  if (o.realtime)
+    sched_setscheduler(0, normalPolicy, &normal);
   LatencySummary lat = session->latency();
 
   const double frameMs = double(o.frameSamples) * 1000.0 / so.sampleRate_hz;
@@ -309,6 +334,8 @@ int loopMain(int argc, char **argv) {
   std::cout << fmt::format("latency per frame (us)  {:>9} {:>9} {:>9}\n", "p50", "p99", "max");
   for (const StageSummary &st : lat.stages)
     std::cout << fmt::format("  {:<20}  {:>9} {:>9} {:>9}\n", st.stage, us(st.p50_us), us(st.p99_us), us(st.max_us));
+  if (o.realtime)
+    std::cout << fmt::format("scheduling: SCHED_FIFO priority {}\n", o.realtime);
   if (lat.budget_us > 0)
     std::cout << fmt::format("budget {} us: {} of {} frames over\n", us(lat.budget_us), lat.violations, lat.frames);
   else
@@ -323,6 +350,7 @@ int loopMain(int argc, char **argv) {
     head["channels"] = so.channels;
     head["frame_samples"] = o.frameSamples;
     head["frame_ms"] = frameMs;
+    head["scheduling"] = o.realtime ? fmt::format("SCHED_FIFO priority {}", o.realtime) : "default";
     head["dt_ms"] = session->simulation().dt_ms();
     head["input"] = {{"population", so.inputPopulation}, {"port", so.inputPort}, {"weight", so.inputWeight},
                      {"channel_map", so.channelMap},      {"tick_hz", so.tick_hz}};
