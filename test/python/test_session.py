@@ -181,3 +181,18 @@ def test_simulation_schedule_aer_and_spikes_since(closed_loop):
     assert set(sim.spikes_since(29)) == set(sim.populations)
     with pytest.raises(nsc.ArgumentError, match="in the past"):
         sim.schedule_spikes("mea_in", "spikes", [3], [0])
+
+
+def test_the_closed_loop_example_runs(tmp_path):
+    """examples/python/closed_loop.py, as docs/closed-loop.md shows it."""
+    import os
+    import subprocess
+
+    script = ROOT / "examples" / "python" / "closed_loop.py"
+    result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
+                            env=dict(os.environ), timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "100 frames:" in result.stdout and "recall" in result.stdout
+    recall = float(result.stdout.split("recall ")[1].split(",")[0])
+    assert recall >= 0.95
+    assert "  total " in result.stdout
