@@ -189,8 +189,10 @@ def test_the_closed_loop_example_runs(tmp_path):
     import subprocess
 
     script = ROOT / "examples" / "python" / "closed_loop.py"
+    # The package under test by an absolute path, whatever PYTHONPATH was relative to.
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(nsc.__file__)))
     result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
-                            env=dict(os.environ), timeout=300)
+                            env=dict(os.environ, PYTHONPATH=package_parent), timeout=300)
     assert result.returncode == 0, result.stderr
     assert "100 frames:" in result.stdout and "recall" in result.stdout
     recall = float(result.stdout.split("recall ")[1].split(",")[0])
