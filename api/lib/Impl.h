@@ -16,6 +16,7 @@
 #include "nsc/network/Simulation.h"
 #include "nsc/targets/Target.h"
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,6 +51,20 @@ struct SimulationImpl {
   std::vector<Spike> spikes;
   double buildMs = 0;
   unsigned threads = 1;
+
+  /// Spikes scheduled for later steps (scheduleSpikes), by step; within a
+  /// step in the order they were scheduled.
+  struct ScheduledSpike {
+    uint32_t population = 0;
+    std::string port;
+    uint64_t index = 0;
+    double weight = 0;
+  };
+  std::multimap<uint64_t, ScheduledSpike> scheduled;
+
+  /// Advances `n` steps, delivering the scheduled spikes of each step
+  /// right before it (the engine runs uninterrupted between them).
+  bool advance(uint64_t n);
 
   /// Moves the spikes the engine collected since the last call into
   /// `spikes`, in canonical order.

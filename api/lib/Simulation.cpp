@@ -8,8 +8,10 @@
 //===----------------------------------------------------------------------===//
 #include "Impl.h"
 
+#include "nsc/loop/AerEvents.h"
 #include "nsc/support/Units.h"
 #include "nsc/runtime/Recording.h"
+#include "nsc/runtime/Schedule.h"
 
 #include <algorithm>
 #include <cmath>
@@ -49,6 +51,45 @@ void SimulationImpl::throwRunError(const std::string &fallback) {
     diags.push_back(std::move(d));
   }
   throw SimulationError("", std::move(diags));
+}
+
+bool SimulationImpl::advance(uint64_t n) {
+  const uint64_t end = sim->currentStep() + n;
+  while (sim->currentStep() < end) {
+    const uint64_t now = sim->currentStep();
+    // Deliver this step's events, grouped by population and port.
+    auto [first, last] = scheduled.equal_range(now);
+    while (first != last) {
+      const ScheduledSpike &head = first->second;
+      std::vector<uint64_t> indices;
+      std::vector<double> weights;
+      for (auto it = first; it != last; ++it)
+        if (it->second.population == head.population && it->second.port == head.port) {
+          indices.push_back(it->second.index);
+          weights.push_back(it->second.weight);
+        }
+      std::string error;
+      if (!sim->injectSpikes(head.population, head.port, indices, weights, 0, error)) {
+        diags->error({}, "delivering scheduled spikes: " + error);
+        return false;
+      }
+      uint32_t population = head.population;
+      std::string port = head.port;
+      for (auto it = first; it != last;) {
+        if (it->second.population == population && it->second.port == port)
+          it = scheduled.erase(it);
+        else
+          ++it;
+      }
+      std::tie(first, last) = scheduled.equal_range(now);
+    }
+    uint64_t next = scheduled.empty() ? end : std::min(end, scheduled.begin()->first);
+    if (next <= now)
+      next = now + 1;
+    if (!sim->step(next - now, result))
+      return false;
+  }
+  return n != 0 || sim->step(0, result);
 }
 
 uint32_t SimulationImpl::modelPopulation(const std::string &name) const {
@@ -129,13 +170,25 @@ SimulationImpl *Simulation::impl() const {
 void Simulation::run(double duration_ms) {
   if (!std::isfinite(duration_ms) || duration_ms < 0)
     throwArgumentError("the run duration must be a finite, non-negative time in ms");
+  if (!impl()->scheduled.empty()) {
+    // Scheduled spikes cut the run into pieces; R3's rounding as run().
+    std::optional<int64_t> n = runtime::timeToSteps(duration_ms, impl()->sim->dtMs());
+    if (!n)
+      throwArgumentError("the run duration is too long for the step");
+    step(uint64_t(*n));
+    return;
+  }
   network::RunOptions opt;
   opt.durationMs = duration_ms;
   guarded(*impl(), "run", [&] { return impl()->sim->run(opt, impl()->result); });
 }
 
 void Simulation::step(uint64_t n) {
-  guarded(*impl(), "step", [&] { return impl()->sim->step(n, impl()->result); });
+  if (impl()->scheduled.empty()) {
+    guarded(*impl(), "step", [&] { return impl()->sim->step(n, impl()->result); });
+    return;
+  }
+  guarded(*impl(), "step", [&] { return impl()->advance(n); });
 }
 
 uint64_t Simulation::steps() const { return impl()->sim->currentStep(); }
@@ -146,6 +199,7 @@ void Simulation::reset(bool keepParameters) {
   // A fresh result: the engine sets its recorders up again on the next call.
   impl()->result = network::RunResult();
   impl()->spikes.clear();
+  impl()->scheduled.clear();
   guarded(*impl(), "reset", [&] {
     return impl()->sim->reset(keepParameters) && impl()->sim->step(0, impl()->result);
   });
@@ -235,6 +289,66 @@ void Simulation::injectSpikes(const std::string &population, const std::string &
     throwArgumentError(error);
 }
 
+void Simulation::scheduleSpikes(const std::string &population, const std::string &port,
+                                const std::vector<uint64_t> &steps, const std::vector<uint64_t> &indices,
+                                const std::vector<double> &weights) {
+  uint32_t p = impl()->modelPopulation(population);
+  if (steps.size() != indices.size())
+    throwArgumentError("give one step per scheduled spike: " + std::to_string(steps.size()) + " steps for " +
+                       std::to_string(indices.size()) + " neurons");
+  for (double w : weights)
+    if (!std::isfinite(w))
+      throwArgumentError("non-finite weight given for scheduled spikes");
+  // The port, the weights' count and the indices are checked by the
+  // engine's own test: an injection of no events with a matching weight.
+  std::string error;
+  std::vector<double> probe = weights.size() == 1 ? weights : std::vector<double>{};
+  if (!impl()->sim->injectSpikes(p, port, {}, probe, 0, error))
+    throwArgumentError(error);
+  if (weights.size() != 1 && weights.size() != indices.size())
+    throwArgumentError("give one weight, or one per scheduled spike (" + std::to_string(indices.size()) +
+                       "), not " + std::to_string(weights.size()));
+  const uint64_t now = impl()->sim->currentStep(), size = impl()->populations[p].size;
+  for (size_t e = 0; e < indices.size(); ++e) {
+    if (indices[e] >= size)
+      throwArgumentError("neuron " + std::to_string(indices[e]) + " is out of range for population '" +
+                         population + "' of " + std::to_string(size));
+    if (steps[e] < now)
+      throwArgumentError("a spike scheduled for step " + std::to_string(steps[e]) +
+                         " is in the past (the simulation is at step " + std::to_string(now) + ")");
+  }
+  for (size_t e = 0; e < indices.size(); ++e)
+    impl()->scheduled.emplace(steps[e], SimulationImpl::ScheduledSpike{p, port, indices[e],
+                                                                       weights.size() == 1 ? weights[0] : weights[e]});
+}
+
+void Simulation::injectAer(const std::string &population, const std::string &port, const std::vector<AerEvent> &events,
+                           double tick_hz, double weight) {
+  if (!std::isfinite(tick_hz) || !(tick_hz > 0))
+    throwArgumentError("the AER clock (tick rate) must be a positive frequency");
+  std::vector<uint64_t> steps, indices;
+  steps.reserve(events.size());
+  indices.reserve(events.size());
+  for (const AerEvent &e : events) {
+    steps.push_back(loop::stepOfTick(e.tick, tick_hz, dt_ms()));
+    indices.push_back(e.id);
+  }
+  scheduleSpikes(population, port, steps, indices, {weight});
+}
+
+uint64_t Simulation::scheduledSpikes() const { return impl()->scheduled.size(); }
+
+std::vector<std::string> Simulation::spikePorts(const std::string &population) const {
+  uint32_t p = impl()->modelPopulation(population);
+  const ir::Module &mod = *impl()->model->session->module();
+  const ir::Model &m = *mod.models[impl()->network->populations[p].model];
+  std::vector<std::string> out;
+  for (const ir::Port &port : m.ports)
+    if (port.kind == ir::PortKind::Spike && !port.vectorSize)
+      out.push_back(port.name);
+  return out;
+}
+
 std::vector<std::string> Simulation::plasticProjections() const {
   std::vector<std::string> out;
   for (const ir::Projection &p : impl()->network->projections)
@@ -264,6 +378,12 @@ SynapseValues Simulation::synapses(const std::string &projection, const std::str
 }
 
 const std::vector<Spike> &Simulation::spikes() const { return impl()->spikes; }
+
+std::vector<Spike> Simulation::spikesSince(uint64_t step) const {
+  const std::vector<Spike> &all = impl()->spikes;
+  auto first = std::lower_bound(all.begin(), all.end(), step, [](const Spike &s, uint64_t k) { return s.step < k; });
+  return std::vector<Spike>(first, all.end());
+}
 
 void Simulation::clearSpikes() {
   impl()->spikes.clear();

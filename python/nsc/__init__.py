@@ -12,6 +12,7 @@ See docs/python.md. Built with pybind11 over libnsc (docs/embedding.md).
 from ._nsc import (ArgumentError, CompileError, Diagnostic, Error, PopulationInfo,
                    SimulationError, VariableInfo, version)
 from ._module import Module, compile, targets
+from ._session import FrameResult, Session
 from ._simulation import Simulation
 from ._units import ms, s, us
 from ._verify import verify
@@ -19,7 +20,7 @@ from ._verify import verify
 __version__ = version()
 
 __all__ = [
-    "ArgumentError", "CompileError", "Diagnostic", "Error", "Module", "PopulationInfo",
-    "Simulation", "SimulationError", "VariableInfo", "compile", "ms", "s", "targets", "us",
+    "ArgumentError", "CompileError", "Diagnostic", "Error", "FrameResult", "Module", "PopulationInfo",
+    "Session", "Simulation", "SimulationError", "VariableInfo", "compile", "ms", "s", "targets", "us",
     "verify", "version",
 ]

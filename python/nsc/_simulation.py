@@ -148,6 +148,45 @@ class Simulation:
             raise ValueError("delay_steps must be a non-negative integer")
         self._native.inject_spikes(population, port, idx.astype(np.uint64), w, int(delay_steps))
 
+    def schedule_spikes(self, population, port, steps, indices, weights=1.0):
+        """Spike events for later steps: event e goes to neuron indices[e]
+        and is read in absolute step steps[e] (>= self.steps); the events
+        wait until step()/run() reach them (reset() drops them)."""
+        st = np.asarray(steps)
+        idx = np.asarray(indices)
+        for name, a in (("steps", st), ("indices", idx)):
+            if a.ndim != 1 or (a.size and (not np.issubdtype(a.dtype, np.integer) or a.min() < 0)):
+                raise ValueError(f"{name} must be a 1-D array of non-negative integers")
+        w = np.atleast_1d(np.asarray(weights, dtype=np.float64))
+        self._native.schedule_spikes(population, port, st.astype(np.uint64), idx.astype(np.uint64), w)
+
+    def inject_aer(self, population, port, ids, ticks, tick_hz, weight=1.0):
+        """Address-events (ids[e], ticks[e]) of a clock of tick_hz into a
+        spike port: each is read in the step containing its time,
+        floor(tick / (tick_hz * dt)) (docs/closed-loop.md §2)."""
+        ids, ticks = np.asarray(ids), np.asarray(ticks)
+        for name, a in (("ids", ids), ("ticks", ticks)):
+            if a.ndim != 1 or (a.size and (not np.issubdtype(a.dtype, np.integer) or a.min() < 0)):
+                raise ValueError(f"{name} must be a 1-D array of non-negative integers")
+        self._native.inject_aer(population, port, ids.astype(np.uint64), ticks.astype(np.uint64),
+                                float(tick_hz), float(weight))
+
+    @property
+    def scheduled_spikes(self):
+        """Scheduled events not yet delivered."""
+        return self._native.scheduled_spikes
+
+    def spike_ports(self, population):
+        """The scalar spike ports of a model population (inject_spikes' ports)."""
+        return self._native.spike_ports(population)
+
+    def spikes_since(self, step, population=None):
+        """spikes() restricted to steps >= `step` (e.g. the last frame's:
+        spikes_since(steps_before_the_frame)); found by binary search."""
+        if population is None:
+            return dict(zip(self.populations, self._native.all_spikes_since(int(step))))
+        return self._native.spikes_since(int(step), self._native.population_index(population))
+
     @property
     def plastic_projections(self):
         """Names of the plastic projections (`connect NAME: ... synapse = ...`)."""

@@ -326,6 +326,46 @@ void bindSimulation(py::module_ &m) {
              std::vector<double> w = toVector(weights);
              s.locked([&](Sim &sim) { sim.injectSpikes(p, port, idx, w, delay); });
            })
+      .def("schedule_spikes",
+           [](PySimulation &s, const std::string &p, const std::string &port,
+              const py::array_t<uint64_t, py::array::c_style | py::array::forcecast> &steps,
+              const py::array_t<uint64_t, py::array::c_style | py::array::forcecast> &indices,
+              const py::array_t<double, py::array::c_style | py::array::forcecast> &weights) {
+             std::vector<uint64_t> st(steps.data(), steps.data() + steps.size());
+             std::vector<uint64_t> idx(indices.data(), indices.data() + indices.size());
+             std::vector<double> w = toVector(weights);
+             s.locked([&](Sim &sim) { sim.scheduleSpikes(p, port, st, idx, w); });
+           })
+      .def("inject_aer",
+           [](PySimulation &s, const std::string &p, const std::string &port,
+              const py::array_t<uint64_t, py::array::c_style | py::array::forcecast> &ids,
+              const py::array_t<uint64_t, py::array::c_style | py::array::forcecast> &ticks, double tickHz,
+              double weight) {
+             if (ids.size() != ticks.size())
+               throw nsc::ArgumentError("give one tick per event: " + std::to_string(ticks.size()) + " ticks for " +
+                                            std::to_string(ids.size()) + " ids",
+                                        {});
+             std::vector<nsc::AerEvent> events;
+             for (py::ssize_t i = 0; i < ids.size(); ++i) {
+               if (ids.data()[i] > UINT32_MAX)
+                 throw nsc::ArgumentError("an AER id is a 32-bit neuron address", {});
+               events.push_back({uint32_t(ids.data()[i]), ticks.data()[i]});
+             }
+             s.locked([&](Sim &sim) { sim.injectAer(p, port, events, tickHz, weight); });
+           })
+      .def_property_readonly("scheduled_spikes",
+                             [](PySimulation &s) { return s.locked([](Sim &sim) { return sim.scheduledSpikes(); }); })
+      .def("spike_ports",
+           [](PySimulation &s, const std::string &p) { return s.locked([&](Sim &sim) { return sim.spikePorts(p); }); })
+      .def("spikes_since",
+           [](PySimulation &s, uint64_t step, uint32_t population) {
+             return s.locked([&](Sim &sim) { return spikesOf(sim.spikesSince(step), population); });
+           })
+      .def("all_spikes_since",
+           [](PySimulation &s, uint64_t step) {
+             return s.locked(
+                 [&](Sim &sim) { return spikesOfAll(sim.spikesSince(step), sim.populations().size()); });
+           })
       .def_property_readonly("plastic_projections",
                              [](PySimulation &s) { return s.locked([](Sim &sim) { return sim.plasticProjections(); }); })
       .def("synapses",
@@ -350,6 +390,111 @@ void bindSimulation(py::module_ &m) {
            })
       .def("clear_traces", [](PySimulation &s) { s.locked([](Sim &sim) { sim.clearTraces(); }); })
       .def("stats", [](PySimulation &s) { return statsDict(s.locked([](Sim &sim) { return sim.stats(); })); });
+}
+
+// --- closed-loop sessions ----------------------------------------------------
+
+// nsc::Session, used from one thread at a time like PySimulation. Frame
+// results cross as JSON text (FrameResult::toJson), which nsc.FrameResult
+// turns into NumPy arrays: one format for Python, C++ and `nsc loop`.
+class PySession {
+public:
+  explicit PySession(nsc::Session session) : session_(std::move(session)) {}
+  template <typename F> auto unlocked(F &&f) {
+    std::unique_lock<std::mutex> lock(busy_, std::try_to_lock);
+    if (!lock.owns_lock())
+      throw std::runtime_error("this session is in use by another thread");
+    py::gil_scoped_release release;
+    return f(session_);
+  }
+
+private:
+  nsc::Session session_;
+  std::mutex busy_;
+};
+
+void bindSession(py::module_ &m) {
+  py::enum_<nsc::SpikePolarity>(m, "SpikePolarity")
+      .value("negative", nsc::SpikePolarity::Negative)
+      .value("positive", nsc::SpikePolarity::Positive)
+      .value("both", nsc::SpikePolarity::Both);
+  py::enum_<nsc::PulseMode>(m, "PulseMode")
+      .value("per_neuron", nsc::PulseMode::PerNeuron)
+      .value("mean", nsc::PulseMode::Mean);
+  using O = nsc::SessionOptions;
+  py::class_<O>(m, "SessionOptions")
+      .def(py::init<>())
+      .def_readwrite("network", &O::network)
+      .def_readwrite("sample_rate_hz", &O::sampleRate_hz)
+      .def_readwrite("channels", &O::channels)
+      .def_readwrite("input_population", &O::inputPopulation)
+      .def_readwrite("input_port", &O::inputPort)
+      .def_readwrite("channel_map", &O::channelMap)
+      .def_readwrite("input_weight", &O::inputWeight)
+      .def_readwrite("tick_hz", &O::tick_hz)
+      .def_readwrite("readout_population", &O::readoutPopulation)
+      .def_readwrite("alpha", &O::alpha)
+      .def_readwrite("refractory_samples", &O::refractorySamples)
+      .def_readwrite("polarity", &O::polarity)
+      .def_readwrite("noise_frames", &O::noiseFrames)
+      .def_readwrite("bitstream_length", &O::bitstreamLength)
+      .def_readwrite("half_count", &O::halfCount)
+      .def_readwrite("seed", &O::seed)
+      .def_readwrite("max_intensity_mw_mm2", &O::maxIntensity_mw_mm2)
+      .def_readwrite("min_pulse_ms", &O::minPulse_ms)
+      .def_readwrite("max_pulse_ms", &O::maxPulse_ms)
+      .def_readwrite("wavelength_nm", &O::wavelength_nm)
+      .def_readwrite("pulse_mode", &O::pulseMode)
+      .def_readwrite("homeostat_population", &O::homeostatPopulation)
+      .def_readwrite("homeostat_threshold", &O::homeostatThreshold)
+      .def_readwrite("homeostat_target_hz", &O::homeostatTarget_hz)
+      .def_readwrite("homeostat_tau_s", &O::homeostatTau_s)
+      .def_readwrite("homeostat_theta_min", &O::homeostatThetaMin)
+      .def_readwrite("homeostat_theta_max", &O::homeostatThetaMax)
+      .def_readwrite("homeostat_plain_mode", &O::homeostatPlainMode)
+      .def_readwrite("budget_us", &O::budget_us);
+
+  py::class_<PySession>(m, "Session", "nsc::Session; see nsc.Session.")
+      .def(
+          "process_frame",
+          [](PySession &s, const py::array_t<double, py::array::c_style | py::array::forcecast> &v) {
+            if (v.size() == 0) // any empty array: an empty frame
+              return s.unlocked([&](nsc::Session &x) { return x.processFrame(nullptr, 0, 0).toJson(); });
+            if (v.ndim() != 2)
+              throw nsc::ArgumentError("a frame is a 2-D array (samples x channels), not an array of " +
+                                           std::to_string(v.ndim()) + " dimensions",
+                                       {});
+            const double *data = v.data();
+            uint64_t rows = uint64_t(v.shape(0));
+            uint32_t cols = uint32_t(v.shape(1));
+            return s.unlocked([&](nsc::Session &x) { return x.processFrame(data, rows, cols).toJson(); });
+          },
+          py::arg("voltages_uv"))
+      .def("latency_json", [](PySession &s) {
+        return s.unlocked([](nsc::Session &x) { return nsc::latencySummaryJson(x.latency()); });
+      })
+      .def_property_readonly("frames", [](PySession &s) { return s.unlocked([](nsc::Session &x) { return x.frames(); }); })
+      .def_property_readonly("options", [](PySession &s) { return s.unlocked([](nsc::Session &x) { return x.options(); }); })
+      .def_property_readonly("populations", [](PySession &s) {
+        return s.unlocked([](nsc::Session &x) { return x.simulation().populations(); });
+      })
+      .def_property_readonly("dt_ms", [](PySession &s) {
+        return s.unlocked([](nsc::Session &x) { return x.simulation().dt_ms(); });
+      })
+      .def("get",
+           [](PySession &s, const std::string &p, const std::string &v) {
+             return arrayOwning(s.unlocked([&](nsc::Session &x) { return x.simulation().get(p, v); }));
+           })
+      .def("set", [](PySession &s, const std::string &p, const std::string &v,
+                     const py::array_t<double, py::array::c_style | py::array::forcecast> &values) {
+        std::vector<double> copy = values.ndim() == 0 ? std::vector<double>{*values.data()} : toVector(values);
+        s.unlocked([&](nsc::Session &x) {
+          if (copy.size() == 1)
+            x.simulation().set(p, v, copy[0]);
+          else
+            x.simulation().set(p, v, copy);
+        });
+      });
 }
 
 // --- compiling ---------------------------------------------------------------
@@ -419,7 +564,17 @@ void bindCompiler(py::module_ &m) {
             return std::make_unique<PySimulation>(std::move(sim));
           },
           py::arg("model"), py::arg("n"), py::arg("initial_values"), py::arg("spike_inputs"),
-          py::arg("current_inputs"));
+          py::arg("current_inputs"))
+      .def(
+          "session",
+          [](const nsc::Model &model, const nsc::SessionOptions &options) {
+            nsc::Session session = [&] {
+              py::gil_scoped_release release;
+              return nsc::Session(model, options);
+            }();
+            return std::make_unique<PySession>(std::move(session));
+          },
+          py::arg("options"));
 }
 
 } // namespace
@@ -429,5 +584,6 @@ PYBIND11_MODULE(_nsc, m) {
   bindExceptions(m);
   bindStructs(m);
   bindSimulation(m);
+  bindSession(m);
   bindCompiler(m);
 }

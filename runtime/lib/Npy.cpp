@@ -104,8 +104,8 @@ bool readNpy(std::istream &in, NpyArray &out, std::string &error) {
   static const std::regex descrRe("'descr'\\s*:\\s*'([^']*)'");
   static const std::regex fortranRe("'fortran_order'\\s*:\\s*(True|False)");
   static const std::regex shapeRe("'shape'\\s*:\\s*\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,?\\s*\\)");
-  if (!std::regex_search(dict, m, descrRe) || (m[1] != "<f8" && m[1] != "<i8")) {
-    error = "unsupported .npy dtype (only '<f8' and '<i8')";
+  if (!std::regex_search(dict, m, descrRe) || (m[1] != "<f8" && m[1] != "<i8" && m[1] != "<f4" && m[1] != "<i2")) {
+    error = "unsupported .npy dtype (only '<f8', '<i8', '<f4' and '<i2')";
     return false;
   }
   out.descr = m[1];
@@ -123,26 +123,41 @@ bool readNpy(std::istream &in, NpyArray &out, std::string &error) {
     error = ".npy array too large";
     return false;
   }
-  uint64_t count = out.rows * out.cols;
-  std::vector<unsigned char> raw(8 * count);
+  const uint64_t count = out.rows * out.cols;
+  const unsigned size = out.descr == "<f4" ? 4 : out.descr == "<i2" ? 2 : 8;
+  std::vector<unsigned char> raw(size * count);
   if (count && !in.read(reinterpret_cast<char *>(raw.data()), std::streamsize(raw.size()))) {
     error = "truncated .npy data";
     return false;
   }
-  std::vector<uint64_t> words(count);
-  for (uint64_t n = 0; n < count; ++n) {
+  // Little-endian words whatever the host, then their bits as the type.
+  auto word = [&](uint64_t n) {
     uint64_t u = 0;
-    for (int b = 0; b < 8; ++b)
-      u |= uint64_t(raw[8 * n + b]) << (8 * b);
-    words[n] = u;
+    for (unsigned b = 0; b < size; ++b)
+      u |= uint64_t(raw[size * n + b]) << (8 * b);
+    return u;
+  };
+  if (size == 8) {
+    std::vector<uint64_t> words(count);
+    for (uint64_t n = 0; n < count; ++n)
+      words[n] = word(n);
+    if (out.descr == "<f8")
+      out.f8.resize(count);
+    else
+      out.i8.resize(count);
+    if (count) // memcpy wants non-null pointers even for zero bytes
+      std::memcpy(out.descr == "<f8" ? static_cast<void *>(out.f8.data()) : out.i8.data(), words.data(), 8 * count);
+  } else if (size == 4) {
+    out.f4.resize(count);
+    for (uint64_t n = 0; n < count; ++n) {
+      uint32_t u = uint32_t(word(n));
+      std::memcpy(&out.f4[n], &u, 4);
+    }
+  } else {
+    out.i2.resize(count);
+    for (uint64_t n = 0; n < count; ++n)
+      out.i2[n] = int16_t(uint16_t(word(n)));
   }
-  if (out.descr == "<f8")
-    out.f8.resize(count);
-  else
-    out.i8.resize(count);
-  if (count) // memcpy wants non-null pointers even for zero bytes
-    std::memcpy(out.descr == "<f8" ? static_cast<void *>(out.f8.data()) : out.i8.data(),
-                words.data(), 8 * count);
   return true;
 }
 

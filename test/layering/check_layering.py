@@ -103,6 +103,10 @@ LAYERS = {
     # The Loihi emulator (CoreConfig.h, Emulator.h): no compiler dependency.
     "loihi-runtime": dict(dirs=["runtime/loihi"], prefixes=["nsc/loihi/"],
                           may_include=COMPILER_FREE),
+    # The closed loop's stages (detection, AER, bitstreams, pulses): built
+    # on the compiler-free runtime base only; the API's Session drives them.
+    "loop": dict(dirs=["runtime/loop"], prefixes=["nsc/loop/"],
+                 may_include=COMPILER_FREE),
     # Backends: everything below them, never another backend, the frontend,
     # targets/, tools/ or api/.
     "backend-interp": dict(dirs=["backends/interp"], prefixes=["nsc/interp/"],
@@ -128,7 +132,7 @@ LAYERS = {
     "api": dict(dirs=["api"], prefixes=[],
                 headers=["nsc/nsc.h", "nsc/Compiler.h", "nsc/Error.h",
                          "nsc/Export.h", "nsc/Model.h", "nsc/Simulation.h",
-                         "nsc/Target.h"],
+                         "nsc/Session.h", "nsc/Target.h"],
                 may_include=None),
     "tools": dict(dirs=["tools"], prefixes=[], may_include=None),
     "test": dict(dirs=["test"], prefixes=[], may_include=None),

@@ -20,5 +20,8 @@ config.environment["PATH"] = os.pathsep.join(
     [config.nsc_tools_dir, llvm_bin, config.environment.get("PATH", os.environ.get("PATH", ""))])
 config.substitutions.append(("%examples", os.path.join(config.nsc_source_dir, "examples")))
 config.substitutions.append(("%python_env", config.python_env))
+# Debian's interpreter, the one the nsc package is built for: it has NumPy
+# (scripts that write or read .npy files: test/lit/loop).
+config.substitutions.append(("%numpy_python", "/usr/bin/python3"))
 config.substitutions.append(("%python", config.python))
 config.environment["NSC_NO_COLOR"] = "1"

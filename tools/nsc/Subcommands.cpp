@@ -1,6 +1,7 @@
 //===- Subcommands.cpp - The table of `nsc NAME ...` commands -------------===//
 #include "Subcommands.h"
 
+#include "LoopCommand.h"
 #include "PlotCommand.h"
 #include "VerifyCommand.h"
 
@@ -20,6 +21,8 @@ const std::vector<Subcommand> &subcommands() {
          verifyMain},
         {"plot", "draw a raster, rates or traces of a run's results (.npz, .h5, CSV folder) to an image",
          plotMain},
+        {"loop", "replay an MEA recording through the closed loop: spike detection, the model, light pulses",
+         loopMain},
     };
     for (const targets::Target &target : targets::targetTable())
       for (const targets::Subcommand &s : target.subcommands)

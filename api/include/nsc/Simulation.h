@@ -55,6 +55,14 @@ struct Spike {
   uint64_t index = 0;
 };
 
+/// One address-event as the generated Verilog AER encoder emits it
+/// (docs/verilog.md §3): neuron address `id`, timestamp `tick` in ticks of
+/// a hardware clock, counted from t = 0.
+struct AerEvent {
+  uint32_t id = 0;
+  uint64_t tick = 0;
+};
+
 /// The samples of one `record VAR, ... from POP[a:b] every T as LABEL`
 /// statement of the network: one row per sampled neuron per sample time.
 struct Trace {
@@ -194,6 +202,28 @@ public:
   void injectSpikes(const std::string &population, const std::string &port, const std::vector<uint64_t> &indices,
                     const std::vector<double> &weights = {1.0}, uint32_t delaySteps = 0);
 
+  /// Spike events read in later steps: event e goes into spike port `port`
+  /// of neuron `indices[e]` and is read by the neurons in step `steps[e]`
+  /// (absolute: a step >= steps(); injectSpikes with delay 0 right before
+  /// that step), with `weights` as for injectSpikes. The events wait in a
+  /// queue until run()/step() reach their steps; reset() drops them.
+  /// Throws ArgumentError (nothing scheduled) for an unknown port, an
+  /// index out of range, a step in the past or mismatched sizes.
+  void scheduleSpikes(const std::string &population, const std::string &port, const std::vector<uint64_t> &steps,
+                      const std::vector<uint64_t> &indices, const std::vector<double> &weights = {1.0});
+  /// Address-events into a spike port: event (id, tick) of a clock of
+  /// `tick_hz` is read in the step containing its time, step =
+  /// floor(tick / (tick_hz · dt)) (docs/closed-loop.md §2); the id is the
+  /// neuron index. Refused like scheduleSpikes (a tick before the current
+  /// step included).
+  void injectAer(const std::string &population, const std::string &port, const std::vector<AerEvent> &events,
+                 double tick_hz, double weight = 1.0);
+  /// Events scheduled and not yet delivered.
+  uint64_t scheduledSpikes() const;
+  /// Scalar spike input ports of a model population's neuron model, the
+  /// ports injectSpikes and scheduleSpikes take.
+  std::vector<std::string> spikePorts(const std::string &population) const;
+
   /// Names of the network's plastic projections, those declared as
   /// `connect NAME: A -> B: ..., synapse = MODEL(...)`.
   std::vector<std::string> plasticProjections() const;
@@ -209,6 +239,9 @@ public:
   /// the last reset or the last clearSpikes(), ordered by step, then
   /// population, then neuron index.
   const std::vector<Spike> &spikes() const;
+  /// The spikes of spikes() emitted in step `step` or later (e.g. the last
+  /// frame's: spikesSince(stepsBeforeTheFrame)), found by binary search.
+  std::vector<Spike> spikesSince(uint64_t step) const;
   /// Forgets the spikes collected so far (the counts in stats() remain).
   /// Long-running loops call this to keep memory bounded.
   void clearSpikes();

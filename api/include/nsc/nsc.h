@@ -16,6 +16,7 @@
 // Compiler.h   options (target, threads, include dirs, passes), compiling
 // Model.h      a compiled source: its models and networks, building simulations
 // Simulation.h run/step/reset, values by name, spikes, recorder traces, stats
+// Session.h    the closed loop: MEA frames -> spikes -> model -> light pulses
 // Error.h      the exceptions and the diagnostics they carry
 //
 // CMake:  find_package(nsc REQUIRED)
@@ -28,5 +29,6 @@
 #include "nsc/Compiler.h"
 #include "nsc/Error.h"
 #include "nsc/Model.h"
+#include "nsc/Session.h"
 #include "nsc/Simulation.h"
 #include "nsc/Target.h"

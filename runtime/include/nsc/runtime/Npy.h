@@ -2,7 +2,8 @@
 //
 // Two-dimensional, C-order, little-endian float64 ('<f8') or int64 ('<i8')
 // arrays: what the recording writers produce, and a reader so tests and
-// tools can check files without NumPy.
+// tools can check files without NumPy. The reader also takes float32
+// ('<f4') and int16 ('<i2'), the sample formats of MEA recordings.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -21,13 +22,16 @@ void writeNpy(std::ostream &out, const double *data, uint64_t rows, uint64_t col
 void writeNpy(std::ostream &out, const int64_t *data, uint64_t rows, uint64_t cols);
 
 struct NpyArray {
-  std::string descr; // "<f8" or "<i8"
+  std::string descr; // "<f8", "<i8", "<f4" or "<i2"
   uint64_t rows = 0, cols = 0;
   std::vector<double> f8;  // when descr is "<f8"
   std::vector<int64_t> i8; // when descr is "<i8"
+  std::vector<float> f4;   // when descr is "<f4"
+  std::vector<int16_t> i2; // when descr is "<i2"
 };
 
-/// Reads a 2-D '<f8' or '<i8' C-order .npy file (version 1.0 or 2.0).
+/// Reads a 2-D '<f8', '<i8', '<f4' or '<i2' C-order .npy file (version
+/// 1.0 or 2.0).
 /// Returns false with a message for anything else or a truncated file.
 bool readNpy(std::istream &in, NpyArray &out, std::string &error);
 
