@@ -188,8 +188,11 @@ std::string identityDifference(const CheckpointIdentity &f, const CheckpointIden
              " differs from the checkpoint's";
   }
   if (f.networkHash != h.networkHash)
-    return "network '" + h.network +
-           "' differs from the checkpoint's (its sources, inputs, initial values or recorders changed)";
+    return h.singleModel ? "the single-model run differs from the checkpoint's (--n, --param, --spike-input or "
+                           "--current-input changed)"
+                         : "network '" + h.network +
+                               "' differs from the checkpoint's (its sources, inputs, initial values or recorders "
+                               "changed)";
   if (f.traceVariables != h.traceVariables)
     return "it records --trace=" + joined(f.traceVariables) + "; this run asks for --trace=" +
            joined(h.traceVariables);
