@@ -98,3 +98,13 @@ def test_command_line_checkpoint_resumes_in_python(cuba, nsc_cli, tmp_path):
         expected = [r for r in rows if r["population"] == population]
         np.testing.assert_array_equal(times, [float(r["t_ms"]) for r in expected])
         np.testing.assert_array_equal(indices, [int(r["index"]) for r in expected])
+
+
+def test_example_script(tmp_path):
+    """examples/python/checkpoint_resume.py runs and finds the resumed run identical."""
+    import os
+    import sys
+    script = EXAMPLES / "python" / "checkpoint_resume.py"
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=os.environ.copy())
+    assert r.returncode == 0, r.stderr + r.stdout
+    assert "resumed run identical: spikes True, weights True, V_m traces True" in r.stdout
