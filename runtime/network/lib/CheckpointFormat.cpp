@@ -91,6 +91,8 @@ bool Writer::flushBuffer() {
 }
 
 void Writer::bytes(const void *data, size_t n) {
+  if (n == 0)
+    return;
   if (inSection_)
     crc_ = crc32(data, n, crc_);
   offset_ += n;

@@ -125,6 +125,8 @@ public:
   bool atEnd() const { return p_ == end_; }
 
   void bytes(void *out, size_t n) {
+    if (n == 0)
+      return; // an empty vector's data() may be null: no memcpy at all
     if (failed_ || size_t(end_ - p_) < n) {
       failed_ = true;
       std::memset(out, 0, n);
