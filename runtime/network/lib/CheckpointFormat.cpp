@@ -111,6 +111,7 @@ void Writer::beginSection(const char *tag) {
   sectionStart_ = offset_;
   char header[kSectionHeader] = {};
   std::strncpy(header, tag, 4);
+  std::memcpy(tagOf_, header, 4);
   bytes(header, sizeof header); // CRC and length patched by endSection
   inSection_ = true;
   crc_ = 0;
@@ -119,6 +120,11 @@ void Writer::beginSection(const char *tag) {
 void Writer::endSection() {
   inSection_ = false;
   uint64_t length = offset_ - sectionStart_ - kSectionHeader;
+  // The CRC covers the payload, then the tag and the length.
+  char tag[4];
+  std::memcpy(tag, tagOf_, 4);
+  crc_ = crc32(tag, 4, crc_);
+  crc_ = crc32(&length, 8, crc_);
   // The header may still be in the buffer, or already in the file.
   char patch[12];
   std::memcpy(patch, &crc_, 4);
@@ -216,7 +222,10 @@ bool Reader::open(const std::string &path, std::string &error) {
     if (s.size > bytes_.size() - at - kSectionHeader)
       break; // truncated
     s.data = bytes_.data() + at + kSectionHeader;
-    if (crc32(s.data, size_t(s.size)) != crc) {
+    uint32_t computed = crc32(s.data, size_t(s.size));
+    computed = crc32(bytes_.data() + at, 4, computed);     // tag
+    computed = crc32(bytes_.data() + at + 8, 8, computed); // length
+    if (computed != crc) {
       error = what + "is corrupt: the checksum of its section '" + s.tag + "' (at byte " + std::to_string(at) +
               ") does not match";
       return false;

@@ -8,8 +8,9 @@
 //   offset 12  u32      0x01020304 written natively: a file from a machine
 //                       of the other byte order is refused
 //   offset 16  sections, each:
-//                char[4] tag, u32 CRC-32 of the payload, u64 payload length,
-//                payload
+//                char[4] tag, u32 CRC-32, u64 payload length, payload;
+//                the CRC is of the payload followed by the tag and the
+//                length bytes, so a damaged header is caught too
 //   last       the section "END\0", whose payload is the u64 offset at
 //              which it starts (a truncated file has no END)
 //
@@ -91,6 +92,7 @@ private:
   uint64_t offset_ = 0;        // bytes written to the file (buffer included)
   uint64_t sectionStart_ = 0;  // offset of the current section's header
   uint32_t crc_ = 0;
+  char tagOf_[4] = {};
   bool inSection_ = false;
   std::vector<char> buffer_;
 };

@@ -25,6 +25,11 @@ def sections(data):
         at += 16 + size
 
 
+def section_crc(data, at, size):
+    """CRC-32 of the payload, then the tag and the length bytes."""
+    return zlib.crc32(bytes(data[at + 16:at + 16 + size]) + bytes(data[at:at + 4]) + bytes(data[at + 8:at + 16]))
+
+
 def main():
     cmd, path = sys.argv[1], sys.argv[2]
     data = bytearray(open(path, "rb").read())
@@ -33,7 +38,7 @@ def main():
         print(f"format {version} byte-order {order:#010x}")
         for tag, at, crc, size in sections(data):
             payload = bytes(data[at + 16:at + 16 + size])
-            ok = "crc-ok" if zlib.crc32(payload) == crc else "crc-BAD"
+            ok = "crc-ok" if section_crc(data, at, size) == crc else "crc-BAD"
             print(f"{tag} {ok}" + (f" end-at-ok" if tag == "END" and struct.unpack("<Q", payload)[0] == at else ""))
         return
     if cmd == "flip":
@@ -50,13 +55,14 @@ def main():
             (n,) = struct.unpack_from("<Q", payload, 0)
             new = sys.argv[3].encode()
             payload = struct.pack("<Q", len(new)) + new + payload[8 + n:]
-            data[at:at + 16 + size] = tag.encode() + struct.pack("<IQ", zlib.crc32(payload), len(payload)) + payload
+            data[at:at + 16 + size] = tag.encode() + struct.pack("<IQ", 0, len(payload)) + payload
+            struct.pack_into("<I", data, at + 4, section_crc(data, at, len(payload)))
             break
         # The END section records where it starts.
         for tag, at, crc, size in sections(data):
             if tag == "END":
-                payload = struct.pack("<Q", at)
-                data[at + 4:at + 24] = struct.pack("<IQ", zlib.crc32(payload), 8) + payload
+                struct.pack_into("<Q", data, at + 16, at)
+                struct.pack_into("<I", data, at + 4, section_crc(data, at, 8))
     else:
         sys.exit(f"unknown command {cmd}")
     open(path, "wb").write(data)
