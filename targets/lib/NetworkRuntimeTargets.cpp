@@ -218,8 +218,7 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
     if (!sim->restoreCheckpoint(r.resume, r.target, r.trace, res, err))
       return bad("--resume: " + err);
     resumedAt = sim->currentStep();
-    if (resumedAt > uint64_t(*totalSteps))
-    {
+    if (resumedAt > uint64_t(*totalSteps)) {
       char t[64];
       std::snprintf(t, sizeof t, "%.10g", double(resumedAt) * sim->dtMs());
       return bad("--resume: checkpoint '" + r.resume + "' is at t = " + t + " ms, past the end of --run=" +
@@ -278,7 +277,6 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
     return InterruptGuard::exitStatus(signal);
   return ok && !diags.hasErrors() ? 0 : 1;
 }
-
 
 NetworkBackend interpBackend() { return {interp::interpreterKernels(), nullptr}; }
 
