@@ -494,4 +494,38 @@ Stats Simulation::stats() const {
   return st;
 }
 
+void Simulation::saveCheckpoint(const std::string &path) const {
+  SimulationImpl &s = *impl();
+  // The engine's recording is empty between calls (takeSpikes moves its
+  // spikes out): lend it the API's for the write.
+  std::vector<runtime::SpikeRecording::Event> &events = s.result.spikes.events;
+  events.reserve(s.spikes.size());
+  for (const Spike &sp : s.spikes)
+    events.push_back({sp.step, sp.population, sp.index});
+  std::string error;
+  bool ok = false;
+  try {
+    ok = s.sim->saveCheckpoint(path, targetName(s.model->options.target), s.result, error);
+  } catch (...) {
+    events.clear();
+    throw;
+  }
+  events.clear();
+  if (!ok)
+    throwArgumentError("cannot save the checkpoint: " + error);
+}
+
+void Simulation::restoreCheckpoint(const std::string &path) {
+  SimulationImpl &s = *impl();
+  std::string error;
+  if (!s.sim->restoreCheckpoint(path, targetName(s.model->options.target), {}, s.result, error)) {
+    if (s.diags->hasErrors())
+      s.throwRunError(error);
+    throwArgumentError(error);
+  }
+  s.spikes.clear();
+  // Zero steps: moves the restored spikes out and fills in the figures.
+  guarded(s, "restoreCheckpoint", [&] { return s.sim->step(0, s.result); });
+}
+
 } // namespace nsc

@@ -275,6 +275,24 @@ class Simulation:
 
         io.save(self, path)
 
+    # --- checkpoints (docs/checkpoints.md) ------------------------------------
+
+    def save_checkpoint(self, path):
+        """Writes the complete state (neuron and synapse values, delay
+        buffers, plastic and homeostatic state, the step) and the spikes and
+        recorder samples held now to `path`, atomically (a temporary file,
+        fsync'd and renamed). Raises nsc.ArgumentError when it cannot."""
+        self._native.save_checkpoint(str(path))
+
+    def restore_checkpoint(self, path):
+        """Continues from a checkpoint: state, spikes and recorder samples
+        become the checkpoint's, so running on gives bit for bit what the
+        simulation that saved it gives. Raises nsc.ArgumentError (nothing
+        changed) for a corrupt or truncated file, or one of another nsc
+        version, target, network, model, dt, seed or precision; the message
+        says what differs."""
+        self._native.restore_checkpoint(str(path))
+
 
 def _trace_shape(trace):
     """(n_neurons, n_samples) of a trace whose rows are sample-major."""

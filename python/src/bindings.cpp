@@ -389,7 +389,13 @@ void bindSimulation(py::module_ &m) {
              return traceDict(s.locked([&](Sim &sim) { return sim.trace(label); }));
            })
       .def("clear_traces", [](PySimulation &s) { s.locked([](Sim &sim) { sim.clearTraces(); }); })
-      .def("stats", [](PySimulation &s) { return statsDict(s.locked([](Sim &sim) { return sim.stats(); })); });
+      .def("stats", [](PySimulation &s) { return statsDict(s.locked([](Sim &sim) { return sim.stats(); })); })
+      .def("save_checkpoint",
+           [](PySimulation &s, const std::string &path) { s.unlocked([&](Sim &sim) { sim.saveCheckpoint(path); }); },
+           py::arg("path"))
+      .def("restore_checkpoint",
+           [](PySimulation &s, const std::string &path) { s.unlocked([&](Sim &sim) { sim.restoreCheckpoint(path); }); },
+           py::arg("path"));
 }
 
 // --- closed-loop sessions ----------------------------------------------------

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <unistd.h>
 #include <fstream>
 #include <stdexcept>
 
@@ -56,13 +57,24 @@ std::string writeFile(const std::string &path,
   std::optional<RecordingFormat> format = recordingFormatFor(path, error);
   if (!format)
     return error;
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  // A temporary sibling renamed into place: a reader (or a run killed
+  // while writing) never sees a partial file (docs/checkpoints.md).
+  std::string temporary = path + ".tmp" + std::to_string(::getpid());
+  std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
   if (!out)
     return "cannot open '" + path + "' for writing: " + std::strerror(errno);
   emit(rec, *format, out);
   out.flush();
-  if (!out)
+  out.close();
+  if (!out) {
+    std::remove(temporary.c_str());
     return "error writing '" + path + "'";
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::string e = std::strerror(errno);
+    std::remove(temporary.c_str());
+    return "cannot write '" + path + "': " + e;
+  }
   return {};
 }
 

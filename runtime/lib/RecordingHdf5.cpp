@@ -73,8 +73,20 @@ private:
   herr_t (*close_)(hid_t);
 };
 
+/// Object creation properties without modification times: libhdf5 stamps
+/// groups and datasets with the wall clock by default, which would make
+/// two identical runs (or a resumed run and the uninterrupted one,
+/// docs/checkpoints.md) write different bytes.
+Handle untimedCreation(hid_t propertyClass) {
+  Handle p(H5Pcreate(propertyClass), H5Pclose, "cannot make HDF5 creation properties");
+  if (H5Pset_obj_track_times(p.get(), 0) < 0)
+    fail("cannot turn off HDF5 time stamps");
+  return p;
+}
+
 Handle makeGroup(hid_t parent, const std::string &name) {
-  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+  Handle properties = untimedCreation(H5P_GROUP_CREATE);
+  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, properties.get(), H5P_DEFAULT), H5Gclose,
                 "cannot create group '" + name + "'");
 }
 
@@ -124,7 +136,8 @@ Handle writeDataset(hid_t parent, const std::string &name, hid_t fileType, hid_t
                     const std::vector<hsize_t> &dims, const void *data) {
   Handle space(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose,
                "cannot make a dataspace for '" + name + "'");
-  Handle set(H5Dcreate2(parent, name.c_str(), fileType, space.get(), H5P_DEFAULT, H5P_DEFAULT,
+  Handle properties = untimedCreation(H5P_DATASET_CREATE);
+  Handle set(H5Dcreate2(parent, name.c_str(), fileType, space.get(), H5P_DEFAULT, properties.get(),
                         H5P_DEFAULT),
              H5Dclose, "cannot create dataset '" + name + "'");
   hsize_t elements = 1;

@@ -6,11 +6,13 @@
 // build it with their kernels and write the run's outputs.
 //
 //===----------------------------------------------------------------------===//
+#include "Interruption.h"
 #include "TargetEntries.h"
 
 #include "nsc/cpu/CpuBackend.h"
 #include "nsc/interp/Interpreter.h"
 #include "nsc/network/Simulation.h"
+#include "nsc/runtime/Schedule.h"
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +23,9 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace nsc::targets {
@@ -68,36 +73,54 @@ std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, c
   return network::Simulation::forNetwork(*session.module(), *index, build, session.diagnostics());
 }
 
-int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const NetworkBackend &backend) {
-  DiagnosticEngine &diags = session.diagnostics();
+namespace {
+
+/// --checkpoint, --checkpoint-every and --resume of one run.
+struct CheckpointPlan {
+  std::string path;         // --checkpoint (empty: none)
+  uint64_t everySteps = 0;  // --checkpoint-every in steps (0: only at the end)
+  uint64_t written = UINT64_MAX; // the step of the last one written
+};
+
+/// Reads --checkpoint-every into steps of `dtMs`; false with `error` set.
+bool checkpointInterval(const RunRequest &r, double dtMs, uint64_t &steps, std::string &error) {
+  steps = 0;
+  if (r.checkpointEvery.empty())
+    return true;
+  double ms = 0;
+  if (!parseDurationMs(r.checkpointEvery, ms, error))
+    return false;
+  std::optional<int64_t> n = runtime::timeToSteps(ms, dtMs);
+  if (!n || *n < 1) {
+    char dt[64];
+    std::snprintf(dt, sizeof dt, "%g", dtMs);
+    error = "'" + r.checkpointEvery + "' is shorter than one step (dt = " + dt + " ms)";
+    return false;
+  }
+  steps = uint64_t(*n);
+  return true;
+}
+
+/// Whether a file can be created next to `path` (probed with a temporary
+/// sibling, removed again); false with `error` set.
+bool canCreate(const std::string &path, std::string &error) {
+  std::string probe = path + ".tmp" + std::to_string(::getpid());
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = "cannot write '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return true;
+}
+
+/// --spikes, --trace-out and --record-dir from the run's recordings.
+bool writeRunOutputs(const RunRequest &r, network::RunResult &res, DiagnosticEngine &diags) {
   auto bad = [&](const std::string &msg) {
     diags.error({}, msg);
-    return 1;
+    return false;
   };
-  const RunRequest &r = req;
-  double ms = 0;
-  std::string err;
-  if (!parseDurationMs(r.duration, ms, err))
-    return bad("--run: " + err);
-  auto buildStart = std::chrono::steady_clock::now();
-  std::unique_ptr<network::Simulation> sim = buildSimulation(session, req, backend, true);
-  if (!sim)
-    return 1;
-  unsigned threads = std::max(1u, r.threads);
-  double buildMs =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - buildStart).count();
-
-  network::RunOptions opt;
-  opt.durationMs = ms;
-  opt.traceVariables = r.trace;
-  ProgressBar bar(!r.quiet && isatty(STDERR_FILENO));
-  opt.progress = [&](double done) { bar.update(done); };
-  network::RunResult res;
-  bool ok = sim->run(opt, res);
-  bar.finish();
-  for (auto &[w, count] : res.warnings)
-    std::cerr << "nsc: warning: " << w << (count > 1 ? " (" + std::to_string(count) + " times)" : "")
-              << "\n";
   res.spikes.sortCanonical();
   if (!r.spikesOut.empty()) {
     std::string e = runtime::writeSpikes(res.spikes, r.spikesOut);
@@ -118,41 +141,142 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
         return bad("--record-dir: " + e);
     }
   }
-  if (r.stats) {
-    nlohmann::json j;
-    j["target"] = r.target;
-    j["compile_ms"] = r.compileMs;
-    j["build_ms"] = buildMs;
-    j["kernel"] = res.kernel;
-    j["threads"] = threads;
-    j["run_ms"] = res.runMs;
-    j["simulated_ms"] = double(res.steps) * res.spikes.dtMs;
-    j["dt_ms"] = res.spikes.dtMs;
-    j["steps"] = res.steps;
-    j["neurons"] = res.neurons;
-    j["synapses"] = res.synapses;
-    j["synapse_bytes"] = res.synapseMemory.bytes;
-    j["bytes_per_synapse"] = res.synapseMemory.bytesPerSynapse();
-    j["spikes"] = res.spikeCount;
-    uint64_t modelSpikes = 0;
-    nlohmann::json pops = nlohmann::json::array();
-    double seconds = double(res.steps) * res.spikes.dtMs / 1000.0;
-    for (auto &p : res.populations) {
-      double rate = seconds > 0 && p.size ? double(p.spikes) / double(p.size) / seconds : 0.0;
-      pops.push_back({{"name", p.name}, {"size", p.size}, {"spikes", p.spikes},
-                      {"rate_hz", rate}, {"source", p.isSource}});
-      if (!p.isSource)
-        modelSpikes += p.spikes;
-    }
-    j["mean_rate_hz"] = seconds > 0 && res.neurons ? double(modelSpikes) / double(res.neurons) / seconds : 0.0;
-    j["populations"] = pops;
-    if (backend.addStats)
-      backend.addStats(j);
-    std::cout << j.dump(2) << "\n";
-  }
-  return ok && !diags.hasErrors() ? 0 : 1;
+  return true;
 }
 
+void printRunStats(const RunRequest &r, const NetworkBackend &backend, const network::RunResult &res, double buildMs,
+                   int signal, uint64_t resumedAt) {
+  nlohmann::json j;
+  j["target"] = r.target;
+  j["compile_ms"] = r.compileMs;
+  j["build_ms"] = buildMs;
+  j["kernel"] = res.kernel;
+  j["threads"] = std::max(1u, r.threads);
+  j["run_ms"] = res.runMs;
+  j["simulated_ms"] = double(res.steps) * res.spikes.dtMs;
+  j["dt_ms"] = res.spikes.dtMs;
+  j["steps"] = res.steps;
+  if (signal)
+    j["interrupted"] = InterruptGuard::name(signal);
+  if (resumedAt != UINT64_MAX)
+    j["resumed_at_step"] = resumedAt;
+  j["neurons"] = res.neurons;
+  j["synapses"] = res.synapses;
+  j["synapse_bytes"] = res.synapseMemory.bytes;
+  j["bytes_per_synapse"] = res.synapseMemory.bytesPerSynapse();
+  j["spikes"] = res.spikeCount;
+  uint64_t modelSpikes = 0;
+  nlohmann::json pops = nlohmann::json::array();
+  double seconds = double(res.steps) * res.spikes.dtMs / 1000.0;
+  for (auto &p : res.populations) {
+    double rate = seconds > 0 && p.size ? double(p.spikes) / double(p.size) / seconds : 0.0;
+    pops.push_back({{"name", p.name}, {"size", p.size}, {"spikes", p.spikes},
+                    {"rate_hz", rate}, {"source", p.isSource}});
+    if (!p.isSource)
+      modelSpikes += p.spikes;
+  }
+  j["mean_rate_hz"] = seconds > 0 && res.neurons ? double(modelSpikes) / double(res.neurons) / seconds : 0.0;
+  j["populations"] = pops;
+  if (backend.addStats)
+    backend.addStats(j);
+  std::cout << j.dump(2) << "\n";
+}
+
+} // namespace
+
+int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const NetworkBackend &backend) {
+  DiagnosticEngine &diags = session.diagnostics();
+  auto bad = [&](const std::string &msg) {
+    diags.error({}, msg);
+    return 1;
+  };
+  const RunRequest &r = req;
+  double ms = 0;
+  std::string err;
+  if (!parseDurationMs(r.duration, ms, err))
+    return bad("--run: " + err);
+  auto buildStart = std::chrono::steady_clock::now();
+  std::unique_ptr<network::Simulation> sim = buildSimulation(session, req, backend, true);
+  if (!sim)
+    return 1;
+  double buildMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - buildStart).count();
+
+  // --run is the end time of the run: a resumed run does what is left.
+  std::optional<int64_t> totalSteps = runtime::timeToSteps(ms, sim->dtMs());
+  if (!totalSteps || *totalSteps < 0)
+    return bad("--run: the run duration must be a non-negative time");
+  CheckpointPlan plan;
+  plan.path = r.checkpoint;
+  if (!checkpointInterval(r, sim->dtMs(), plan.everySteps, err))
+    return bad("--checkpoint-every: " + err);
+  if (!plan.path.empty() && !canCreate(plan.path, err))
+    return bad("--checkpoint: " + err); // before the run, not after hours of it
+  network::RunResult res;
+  uint64_t resumedAt = UINT64_MAX;
+  if (!r.resume.empty()) {
+    if (!sim->restoreCheckpoint(r.resume, r.target, r.trace, res, err))
+      return bad("--resume: " + err);
+    resumedAt = sim->currentStep();
+    if (resumedAt > uint64_t(*totalSteps)) {
+      char t[64];
+      std::snprintf(t, sizeof t, "%.10g", double(resumedAt) * sim->dtMs());
+      return bad("--resume: checkpoint '" + r.resume + "' is at t = " + t + " ms, past the end of --run=" +
+                 r.duration);
+    }
+  }
+  auto saveCheckpoint = [&]() {
+    if (plan.written == sim->currentStep())
+      return true;
+    std::string e;
+    if (!sim->saveCheckpoint(plan.path, r.target, res, e)) {
+      diags.error({}, "--checkpoint: " + e);
+      return false;
+    }
+    plan.written = sim->currentStep();
+    return true;
+  };
+
+  network::RunOptions opt;
+  opt.durationMs = double(uint64_t(*totalSteps) - sim->currentStep()) * sim->dtMs();
+  opt.traceVariables = r.trace;
+  ProgressBar bar(!r.quiet && isatty(STDERR_FILENO));
+  opt.progress = [&](double done) { bar.update(done); };
+  if (!plan.path.empty() && plan.everySteps) {
+    opt.periodicSteps = plan.everySteps;
+    opt.periodic = saveCheckpoint;
+  }
+  bool ok;
+  int signal = 0;
+  {
+    // SIGINT/SIGTERM stop the run between steps; the guard stays while the
+    // checkpoint and the outputs are written (Interruption.h).
+    InterruptGuard interrupts;
+    opt.stop = interrupts.flag();
+    ok = sim->run(opt, res);
+    bar.finish();
+    signal = interrupts.signal();
+    for (auto &[w, count] : res.warnings)
+      std::cerr << "nsc: warning: " << w << (count > 1 ? " (" + std::to_string(count) + " times)" : "")
+                << "\n";
+    if (ok && !plan.path.empty())
+      ok = saveCheckpoint();
+    if (signal) {
+      char t[64];
+      std::snprintf(t, sizeof t, "%.10g", double(res.steps) * sim->dtMs());
+      std::cerr << "nsc: interrupted by " << InterruptGuard::name(signal) << ": stopped after step " << res.steps
+                << " of " << *totalSteps << " (t = " << t << " ms); the outputs hold the run up to there"
+                << (plan.written == res.steps ? "; checkpoint '" + plan.path + "' written" : std::string())
+                << "\n";
+    }
+    ok = writeRunOutputs(r, res, diags) && ok;
+    if (r.stats)
+      printRunStats(r, backend, res, buildMs, signal, resumedAt);
+  }
+  if (signal)
+    return InterruptGuard::exitStatus(signal);
+  return ok && !diags.hasErrors() ? 0 : 1;
+}
 
 NetworkBackend interpBackend() { return {interp::interpreterKernels(), nullptr}; }
 

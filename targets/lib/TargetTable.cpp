@@ -8,6 +8,10 @@ namespace nsc::targets {
 
 namespace {
 std::string available() { return {}; }
+/// The targets that run on the network runtime save and resume its state
+/// (docs/checkpoints.md); the cuda driver and the Loihi emulator keep
+/// theirs elsewhere and refuse these options.
+std::vector<std::string> checkpointOptions() { return {"--checkpoint", "--checkpoint-every", "--resume"}; }
 } // namespace
 
 const std::vector<Target> &targetTable() {
@@ -19,6 +23,7 @@ const std::vector<Target> &targetTable() {
       interp.summary = "the reference interpreter: runs the IR, the oracle every other target is compared with";
       interp.acceptsModel = true;
       interp.executes = true;
+      interp.ownOptions = checkpointOptions();
       interp.unavailable = available;
       interp.main = interpMain;
       interp.verifyRun = [](CompilerSession &s, const RunRequest &r, TargetRun &out) {
@@ -34,6 +39,7 @@ const std::vector<Target> &targetTable() {
       cpu.acceptsModel = true;
       cpu.executes = true;
       cpu.emits = {"llvm", "asm", "obj"};
+      cpu.ownOptions = checkpointOptions();
       cpu.unavailable = available;
       cpu.main = cpuMain;
       cpu.verifyRun = [](CompilerSession &s, const RunRequest &r, TargetRun &out) {

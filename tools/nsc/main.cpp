@@ -11,7 +11,8 @@
 // and prints only diagnostics. IR passes run after lowering when --passes
 // (or a flag that observes passes) is given; IR printed after passes and
 // the pass log go to stderr, like MLIR's, so stdout keeps the --emit output. Exit status: 0 success, 1 errors in the input,
-// 2 bad command line.
+// 2 bad command line, 3 internal error, 130 / 143 a run stopped by SIGINT / SIGTERM (its outputs written up to the
+// step it stopped at; docs/checkpoints.md).
 //
 //===----------------------------------------------------------------------===//
 #include "nsc/frontend/ASTPrinter.h"
@@ -186,6 +187,11 @@ int checkTargetOptions(Options &opts, const std::string &emit,
   std::vector<std::string> given;
   if (opts.chips)
     given.push_back("--chips");
+  const nsc::targets::RunRequest &rr = opts.runReq;
+  for (auto [option, value] : {std::pair{"--checkpoint", &rr.checkpoint}, {"--checkpoint-every", &rr.checkpointEvery},
+                               {"--resume", &rr.resume}})
+    if (!value->empty())
+      given.push_back(option);
   for (const std::string &option : given) {
     auto owns = [&](const nsc::targets::Target &t) {
       return std::find(t.ownOptions.begin(), t.ownOptions.end(), option) != t.ownOptions.end();
@@ -195,6 +201,11 @@ int checkTargetOptions(Options &opts, const std::string &emit,
       return usage(option + " applies to --target=" + nsc::targets::targetNames(owns) +
                    (opts.target.empty() ? "" : ", not --target=" + opts.target));
   }
+  if (!rr.checkpointEvery.empty() && rr.checkpoint.empty())
+    return usage("--checkpoint-every needs --checkpoint=FILE (where to save)");
+  if ((!rr.checkpoint.empty() || !rr.resume.empty()) && rr.duration.empty())
+    return usage(std::string(rr.resume.empty() ? "--checkpoint" : "--resume") +
+                 " needs --run=DURATION (the end time of the run)");
   if (opts.target.empty()) {
     if (!opts.runReq.duration.empty())
       return usage("--run needs a target that executes: --target=" +
@@ -281,6 +292,14 @@ int main(int argc, char **argv) {
   runGroup->add_option("--threads", rr.threads, "Worker threads for the neuron updates (default 1)")
       ->check(CLI::Range(1u, 1024u));
   runGroup->add_flag("--quiet", rr.quiet, "No progress bar (it is shown on a terminal for runs over a second)");
+  runGroup->add_option("--checkpoint", rr.checkpoint,
+                       "Save the complete state to FILE at the end of the run, when SIGINT/SIGTERM stop it, and "
+                       "every --checkpoint-every (docs/checkpoints.md)");
+  runGroup->add_option("--checkpoint-every", rr.checkpointEvery,
+                       "With --checkpoint: also save every DURATION of simulated time (100ms, 1s)");
+  runGroup->add_option("--resume", rr.resume,
+                       "Continue from a checkpoint FILE up to --run (the end time): the outputs are those of the "
+                       "uninterrupted run");
   app.add_option("-o,--output", opts.output, "Write the output here instead of stdout");
   app.add_option("-I", opts.includeDirs, "Add a directory to the import search path")
       ->allow_extra_args(false);

@@ -255,6 +255,23 @@ public:
 
   Stats stats() const;
 
+  // --- checkpoints (docs/checkpoints.md) --------------------------------------
+
+  /// Writes the complete state as of now — every neuron and synapse value,
+  /// the delay buffers with their pending and injected events, plastic and
+  /// homeostatic state, the step counter (the random streams' position) —
+  /// and the spikes and recorder samples held now, to `path` (written to a
+  /// temporary file, fsync'd and renamed, so `path` is never partial).
+  /// Throws ArgumentError when the file cannot be written.
+  void saveCheckpoint(const std::string &path) const;
+  /// Replaces the state, spikes() and the recorders' samples by those of a
+  /// checkpoint, so that running on gives bit for bit what the simulation
+  /// that saved it gives (for any thread count). Throws ArgumentError, the
+  /// simulation unchanged, for an unreadable, corrupt or truncated file,
+  /// or one written by another nsc version, target, network, model or
+  /// option (dt, seed, precision): the message says what differs.
+  void restoreCheckpoint(const std::string &path);
+
 private:
   friend class Model;
   explicit Simulation(std::unique_ptr<detail::SimulationImpl> impl);

@@ -5,7 +5,7 @@
 //   Step.cpp         one step, in the order of docs/semantics.md §2
 //   Recorders.cpp    --trace and the network's `record` statements
 //   Access.cpp       reading and writing values by name, reset
-//   SingleModel.cpp  `--model NAME --n N` runs
+//   Checkpoint.cpp   saving and restoring the complete state
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -96,7 +96,15 @@ struct ProjectionRuntime {
   int negativePort = -1; // split port (R15), or -1
   CompactSynapses synapses;
   std::unique_ptr<PlasticProjection> plastic;
+  mutable std::optional<uint64_t> digest; // of the connectivity, for checkpoints
 };
+
+struct CheckpointIdentity; // CheckpointIdentity.h
+struct StagedCheckpoint;   // Checkpoint.cpp
+namespace ckpt {
+class Reader;
+struct Section;
+} // namespace ckpt
 
 /// One `homeostasis for` block's run-time state (Homeostasis.cpp).
 struct HomeostatRuntime {
@@ -131,6 +139,12 @@ public:
   bool getSynapseValues(uint32_t projection, const std::string &variable, SynapseValues &out,
                         std::string &error) const override;
   bool exportNetwork(ExportedNetwork &out, std::string &error) const override; // Export.cpp
+  // Checkpoint.cpp
+  bool saveCheckpoint(const std::string &path, const std::string &target, const RunResult &recordings,
+                      std::string &error) override;
+  bool restoreCheckpoint(const std::string &path, const std::string &target,
+                         const std::vector<std::string> &traceVariables, RunResult &recordings,
+                         std::string &error) override;
 
 private:
   bool fail(SourceRange at, std::string msg);
@@ -141,7 +155,7 @@ private:
   /// Finds which parameters/internals are uniform in `ps` and binds the
   /// kernel specialised for that (making it on first use).
   bool bindKernel(PopulationRuntime &ps);
-  bool runSteps(uint64_t steps, RunResult &res, const std::function<void(double)> &progress);
+  bool runSteps(uint64_t steps, RunResult &res, const RunOptions &options);
   bool stepOnce(uint64_t k, RunResult &res);
   bool modelPhase(uint64_t k);
   void deliverStatic(ProjectionRuntime &pj, uint64_t k);
@@ -157,6 +171,14 @@ private:
   void ensureRecorders(RunResult &res);
   void sampleTraces(uint64_t k);
   void markTracedInputs();
+  // Checkpoint.cpp
+  CheckpointIdentity identity(const std::string &target, const std::vector<std::string> &traceVariables) const;
+  uint64_t connectivityDigest(const ProjectionRuntime &pj) const;
+  bool stageRun(const ckpt::Section &section, StagedCheckpoint &st, std::string &error) const;
+  bool stageState(const ckpt::Reader &file, StagedCheckpoint &st, std::string &error) const;
+  bool stageRecordings(const ckpt::Reader &file, const std::vector<std::string> &traceVariables,
+                       StagedCheckpoint &st, std::string &error) const;
+  void applyCheckpoint(StagedCheckpoint &st);
 
   struct TraceItem {
     ir::VarId var = ir::kNoVar;

@@ -4,6 +4,7 @@
 //   ModelSynapses.cpp   building: connectivity, initial values, storage
 //   PlasticStep.cpp     step k (R24): updates, handlers, emission; reading
 //   SynapseModelInfo.*  what the synapse model's code does
+//   SynapseCheckpoint.cpp  its state in checkpoints
 //
 // Storage. Synapses are kept in CSR by source neuron (rows in connection
 // order), the delivery order of R17. A synapse model's slots (ModelExecutor
@@ -52,6 +53,10 @@ public:
   bool reset(std::string &error) override;
   void drainWarnings(std::map<std::string, uint64_t> &into) override;
   bool values(uint64_t steps, const std::string &variable, SynapseValues &out, std::string &error) const override;
+  uint64_t digest() const override;
+  void getState(PlasticState &out) const override;
+  bool checkState(const PlasticState &state, std::string &error) const override;
+  void setState(PlasticState &&state) override;
 
 private:
   // --- building (ModelSynapses.cpp)

@@ -22,6 +22,16 @@ namespace nsc::network {
 struct PopulationRuntime;
 struct SynapseValues;
 
+/// A plastic projection's run-time state, as a checkpoint holds it: the
+/// synapse model's values (8-byte cells) and the lazy-update counters.
+struct PlasticState {
+  std::vector<uint64_t> shared, own;
+  std::vector<uint64_t> scratch; // the last synapse's row, locals included
+  std::vector<uint32_t> done;
+  uint64_t epoch = 0;
+  std::map<std::string, uint64_t> warnings;
+};
+
 class PlasticProjection {
 public:
   virtual ~PlasticProjection() = default;
@@ -45,6 +55,13 @@ public:
   /// connection order (the delivery order of R17).
   virtual bool values(uint64_t steps, const std::string &variable, SynapseValues &out,
                       std::string &error) const = 0;
+  // Checkpoints (SynapseCheckpoint.cpp).
+  /// A fingerprint of the connectivity (rows, targets, synapse indices).
+  virtual uint64_t digest() const = 0;
+  virtual void getState(PlasticState &out) const = 0;
+  /// False with `error` set, nothing changed, when `state` does not fit.
+  virtual bool checkState(const PlasticState &state, std::string &error) const = 0;
+  virtual void setState(PlasticState &&state) = 0;
 };
 
 /// The plastic projection `pr` (index `index`) over the synapses `list`

@@ -26,7 +26,7 @@ bool NetworkSimulation::run(const RunOptions &opt, RunResult &res) {
     return fail(net_.loc, "the run duration must be a non-negative time");
   if (!setupTraces(opt.traceVariables, res))
     return false;
-  bool ok = runSteps(uint64_t(*steps), res, opt.progress);
+  bool ok = runSteps(uint64_t(*steps), res, opt);
   finishResult(res, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   return ok;
 }
@@ -35,18 +35,25 @@ bool NetworkSimulation::step(uint64_t steps, RunResult &res) {
   auto t0 = std::chrono::steady_clock::now();
   if (!setupTraces({}, res))
     return false;
-  bool ok = runSteps(steps, res, {});
+  bool ok = runSteps(steps, res, RunOptions{});
   finishResult(res, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   return ok;
 }
 
-bool NetworkSimulation::runSteps(uint64_t steps, RunResult &res, const std::function<void(double)> &progress) {
+bool NetworkSimulation::runSteps(uint64_t steps, RunResult &res, const RunOptions &opt) {
+  res.stopped = false;
   uint64_t every = std::max<uint64_t>(1, steps / 100);
   for (uint64_t s = 0; s < steps; ++s) {
     if (!stepOnce(step_, res))
       return false;
-    if (progress && (s + 1) % every == 0)
-      progress(double(s + 1) / double(steps));
+    if (opt.progress && (s + 1) % every == 0)
+      opt.progress(double(s + 1) / double(steps));
+    if (opt.periodic && opt.periodicSteps && step_ % opt.periodicSteps == 0 && !opt.periodic())
+      return false;
+    if (opt.stop && opt.stop->load(std::memory_order_relaxed) && s + 1 < steps) {
+      res.stopped = true;
+      return true;
+    }
   }
   return true;
 }

@@ -3,7 +3,8 @@
 // Running a model or network, shared by every target that executes: what
 // to run (the file's network, or --n copies of --model as the network that
 // lowering adds for it), the inputs of a single-model run, and the outputs
-// (--spikes, --trace, --record-dir, --stats).
+// (--spikes, --trace, --record-dir, --stats), checkpoints (--checkpoint,
+// --resume; docs/checkpoints.md).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -33,6 +34,9 @@ struct RunRequest {
   bool stats = false;
   bool quiet = false;        // --quiet: no progress bar
   unsigned threads = 1;      // --threads
+  std::string checkpoint;    // --checkpoint=FILE: written at the end, when stopped, and every...
+  std::string checkpointEvery; // --checkpoint-every=DURATION of simulated time
+  std::string resume;        // --resume=FILE: continue from this checkpoint up to --run
   double compileMs = 0;
 };
 

@@ -16,7 +16,9 @@
 #include "nsc/network/PopulationKernel.h"
 #include "nsc/runtime/Recording.h"
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +38,14 @@ struct RunOptions {
   std::vector<std::string> traceVariables;
   /// Called about every 1% of the run with the fraction done (progress bars).
   std::function<void(double)> progress;
+  /// Read after every step: once it is true the run stops there, with
+  /// that step complete, and RunResult::stopped set (SIGINT, SIGTERM).
+  const std::atomic<bool> *stop = nullptr;
+  /// Called after every step whose number since t = 0 (currentStep()) is a
+  /// multiple of `periodicSteps` (> 0), between steps: periodic
+  /// checkpoints. Returning false ends the run as a failure.
+  uint64_t periodicSteps = 0;
+  std::function<bool()> periodic;
 };
 
 struct PopulationStats {
@@ -67,6 +77,8 @@ struct RunResult {
   /// Warnings the model raised at run time (rk45 giving up, ...), each
   /// with the number of times it occurred.
   std::vector<std::pair<std::string, uint64_t>> warnings;
+  /// The last run() or step() ended early because RunOptions::stop was set.
+  bool stopped = false;
 };
 
 /// The synapses of a plastic projection and one variable of their synapse
@@ -173,6 +185,28 @@ public:
                                 std::string &error) const {
     (void)projection, (void)variable, (void)out;
     error = "this simulation does not expose synapse values";
+    return false;
+  }
+  /// Checkpoints (docs/checkpoints.md, Checkpoint.cpp): writes the complete
+  /// state as of the current step, and the recordings of `recordings`
+  /// (spikes, --trace, the network's recorders), to `path` (a temporary
+  /// file, fsync'd and renamed). `target` names the kernels ("cpu"): a
+  /// checkpoint resumes only on its own target. False with `error` set.
+  virtual bool saveCheckpoint(const std::string &path, const std::string &target, const RunResult &recordings,
+                              std::string &error) {
+    (void)path, (void)target, (void)recordings;
+    error = "this simulation cannot write checkpoints";
+    return false;
+  }
+  /// Replaces the state by a checkpoint's and `recordings` by its
+  /// recordings (set up as run() would for `traceVariables`). A checkpoint
+  /// of another nsc, target, network, model or option, or a corrupt one, is
+  /// refused with `error` saying what differs, and nothing changes.
+  virtual bool restoreCheckpoint(const std::string &path, const std::string &target,
+                                 const std::vector<std::string> &traceVariables, RunResult &recordings,
+                                 std::string &error) {
+    (void)path, (void)target, (void)traceVariables, (void)recordings;
+    error = "this simulation cannot resume from checkpoints";
     return false;
   }
   /// The network as plain data (see ExportedNetwork), as of the current step.
