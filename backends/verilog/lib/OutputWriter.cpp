@@ -71,7 +71,7 @@ std::string testbench(const std::string &top, const std::vector<Port> &ports) {
 module tb;
   reg  clk = 1'b0;
 {decl}  reg [8*1024:1] path;
-  reg [8*256:1] header;
+  reg [8*4096:1] header;
   integer fd, r, cycle;
 
   {top} dut (.clk(clk), {conn});
@@ -97,7 +97,7 @@ module tb;
         #1;
         clk = 1'b0;
         cycle = cycle + 1;
-      end else if (r > 0) begin
+      end else if (r > 0 || !$feof(fd)) begin
         $display("ERROR: malformed vector line after cycle %0d", cycle);
         $finish;
       end

@@ -283,9 +283,9 @@ Quality detectionQuality(double snr, double seconds, uint64_t seed) {
 } // namespace
 
 TEST(SpikeDetector, DetectionQuality) {
-  std::printf("SNR  injected  recall  precision   (alpha 5, 60 channels x 10 s at 25 kHz)\n");
+  std::printf("SNR  injected  recall  precision   (alpha 5, 60 channels x 5 s at 25 kHz)\n");
   for (double snr : {4.0, 5.0, 6.0, 8.0, 10.0}) {
-    Quality q = detectionQuality(snr, 10, 11);
+    Quality q = detectionQuality(snr, 5, 11);
     std::printf("%3.0f %9zu %7.4f %10.4f\n", snr, q.injected, q.recall(), q.precision());
     if (snr == 8) {
       EXPECT_GE(q.recall(), 0.9);
