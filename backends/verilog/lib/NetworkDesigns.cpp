@@ -87,12 +87,12 @@ bool collectChains(const ir::Module &m, const ir::Network &net, Designs &out, Di
     std::string why;
     if (feed->conn.rule != ir::ConnectionRule::OneToOne || !whole)
       why = "channel c drives neuron c: the projection must be one_to_one over the whole populations";
+    else if (feed->hasSynapse)
+      why = "the core adds a constant weight to a port: the projection cannot have a synapse model";
     else if (!feed->weight || !ir::evaluateConstant(*feed->weight, w))
       why = "every event carries one weight: the projection's weight must be a constant";
     else if (feed->delaySteps != 1)
       why = "the step pacer delivers a window's spikes in the next step: the delay must be one step (dt)";
-    else if (feed->hasSynapse || feed->negativePort)
-      why = "the core adds the weight to one port: no synapse model, no split by sign";
     if (!why.empty()) {
       diags.error(feed->loc, fmt::format("no generated chain for '{}' from the detector of '{}': {}", dst.name,
                                          src.name, why));
