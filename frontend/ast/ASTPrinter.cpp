@@ -443,7 +443,10 @@ void Printer::printTopLevel(const Node *n, unsigned d) {
   case NodeKind::HardwareBlock: {
     auto *h = cast<HardwareBlock>(n);
     std::ostream &os = line(d);
-    os << (h->blockKind == HardwareBlock::BlockKind::Homeostasis ? "Homeostasis" : "Aer") << " for";
+    os << (h->blockKind == HardwareBlock::BlockKind::Homeostasis ? "Homeostasis"
+           : h->blockKind == HardwareBlock::BlockKind::Aer       ? "Aer"
+                                                                 : "Detector")
+       << " for";
     for (size_t i = 0; i < h->populations.size(); ++i)
       os << (i ? ", " : " ") << h->populations[i];
     os << ' ' << r << '\n';

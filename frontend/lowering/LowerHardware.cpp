@@ -1,4 +1,4 @@
-//===- LowerHardware.cpp - `homeostasis for` / `aer for` into the IR ------===//
+//===- LowerHardware.cpp - The hardware blocks into the IR ----------------===//
 //
 // Sema checked keys, units and ranges (HardwareChecker); here the values
 // become IR numbers, and `threshold = NAME` is resolved against the IR model
@@ -49,6 +49,49 @@ void NetworkLowerer::lowerHardware() {
           }
         }
         n.aerOutputs.push_back(a);
+        continue;
+      }
+      if (h->blockKind == A::HardwareBlock::BlockKind::Detector) {
+        SpikeDetector d;
+        d.population = *p;
+        d.loc = at;
+        for (const A::Setting &s : h->settings) {
+          double v = 0;
+          bool have = false;
+          if (s.key != "polarity" && s.key != "sample_rate")
+            if (auto o = value(s.value.get(), nullptr)) {
+              v = *o;
+              have = true;
+            }
+          if (s.key == "alpha" && have)
+            d.alpha = v;
+          else if (s.key == "refractory" && have)
+            d.refractory = uint32_t(v);
+          else if (s.key == "warmup" && have)
+            d.warmup = uint32_t(v);
+          else if (s.key == "step_bits" && have)
+            d.stepBits = unsigned(v);
+          else if (s.key == "sample_bits" && have)
+            d.sampleBits = unsigned(v);
+          else if (s.key == "sample_rate") {
+            if (auto hz = value(s.value.get(), "Hz")) {
+              double perStep = *hz * n.semantics.dtMs * 1e-3;
+              double whole = std::nearbyint(perStep);
+              if (std::fabs(perStep - whole) > 1e-9 * std::max(1.0, perStep) || whole < 1 || whole > 65536) {
+                diags_.error(s.value->range,
+                             fmt::format("sample_rate = {} Hz gives {} samples per step of {} ms; the detector "
+                                         "needs a whole number of sampling instants per step, 1 to 65536",
+                                         *hz, perStep, n.semantics.dtMs));
+                continue;
+              }
+              d.samplesPerStep = uint32_t(whole);
+            }
+          } else if (s.key == "polarity")
+            d.polarity = word(s.value.get()) == "positive" ? SpikeDetector::Polarity::Positive
+                         : word(s.value.get()) == "both"   ? SpikeDetector::Polarity::Both
+                                                           : SpikeDetector::Polarity::Negative;
+        }
+        n.detectors.push_back(d);
         continue;
       }
       Homeostasis hs;

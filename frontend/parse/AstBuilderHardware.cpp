@@ -1,7 +1,7 @@
-//===- AstBuilderHardware.cpp - `homeostasis for` / `aer for` blocks -------===//
+//===- AstBuilderHardware.cpp - `homeostasis/aer/detector for` blocks ------===//
 //
 // The block word is an ordinary name in the grammar (so `aer` stays usable
-// as a variable name); only `homeostasis` and `aer` make a block.
+// as a variable name); only `homeostasis`, `aer` and `detector` make a block.
 //
 //===----------------------------------------------------------------------===//
 #include "AstBuilder.h"
@@ -19,8 +19,11 @@ std::unique_ptr<HardwareBlock> AstBuilder::hardware(NscParser::HardwareBlockCont
     b->blockKind = HardwareBlock::BlockKind::Homeostasis;
   } else if (word == "aer") {
     b->blockKind = HardwareBlock::BlockKind::Aer;
+  } else if (word == "detector") {
+    b->blockKind = HardwareBlock::BlockKind::Detector;
   } else {
-    error(b->kindRange, "unknown network block '" + word + "'; expected 'homeostasis for POP:' or 'aer for POP:'");
+    error(b->kindRange, "unknown network block '" + word +
+                            "'; expected 'homeostasis for POP:', 'aer for POP:' or 'detector for POP:'");
     return nullptr;
   }
   // name(0) is the block word; the populations follow `for`.

@@ -1,4 +1,4 @@
-//===- HardwareChecker.cpp - `homeostasis for` / `aer for` blocks ---------===//
+//===- HardwareChecker.cpp - The hardware blocks of a network -------------===//
 #include "HardwareChecker.h"
 #include "ConstEval.h"
 #include "ExprChecker.h"
@@ -15,6 +15,8 @@ namespace {
 const std::vector<std::string> kHomeostasisKeys = {"threshold", "target_rate", "tau",  "theta_min",
                                                    "theta_max", "window",      "mode"};
 const std::vector<std::string> kAerKeys = {"timestamp_bits", "handshake"};
+const std::vector<std::string> kDetectorKeys = {"alpha",       "refractory", "warmup",     "step_bits",
+                                                "sample_bits", "polarity",   "sample_rate"};
 
 class HardwareChecker {
 public:
@@ -25,10 +27,11 @@ public:
 
   void run() {
     bool homeo = b_.blockKind == HardwareBlock::BlockKind::Homeostasis;
-    const char *blockName = homeo ? "homeostasis" : "aer";
+    bool detector = b_.blockKind == HardwareBlock::BlockKind::Detector;
+    const char *blockName = homeo ? "homeostasis" : detector ? "detector" : "aer";
     if (b_.populations.empty())
       diags_.error(b_.kindRange, std::string("'") + blockName + " for' needs at least one population");
-    auto &seen = homeo ? st_.homeostasisFor : st_.aerFor;
+    auto &seen = homeo ? st_.homeostasisFor : detector ? st_.detectorFor : st_.aerFor;
     for (size_t i = 0; i < b_.populations.size(); ++i) {
       const std::string &p = b_.populations[i];
       SourceRange r = b_.populationRanges[i];
@@ -45,6 +48,10 @@ public:
       if (homeo && !it->second.isModel)
         diags_.error(r, "'homeostasis for' needs a model population; '" + p + "' is a stimulus source")
             .note(it->second.range, "'" + p + "' declared here");
+      if (detector && !it->second.isSpikeSource)
+        diags_.error(r, "'detector for' needs a spike source population (its channels, e.g. "
+                        "'mea = spike_generator[60](...)'); '" + p + "' is not one")
+            .note(it->second.range, "'" + p + "' declared here");
       if (auto s = seen.find(p); s != seen.end())
         diags_.error(r, std::string("population '") + p + "' already has a '" + blockName + "' block")
             .note(s->second, "previous block is here");
@@ -52,7 +59,7 @@ public:
         seen[p] = b_.kindRange;
     }
     std::map<std::string, SourceRange> keys;
-    const auto &allowed = homeo ? kHomeostasisKeys : kAerKeys;
+    const auto &allowed = homeo ? kHomeostasisKeys : detector ? kDetectorKeys : kAerKeys;
     for (Setting &s : b_.settings) {
       if (auto it = keys.find(s.key); it != keys.end()) {
         diags_.error(s.keyRange, "duplicate setting '" + s.key + "'").note(it->second, "previous value is here");
@@ -102,10 +109,28 @@ private:
       word(v, s.key, {"accumulator", "plain"});
     } else if (s.key == "handshake") {
       word(v, s.key, {"valid_ready", "four_phase"});
+    } else if (s.key == "polarity") {
+      word(v, s.key, {"negative", "positive", "both"});
+    } else if (s.key == "alpha") {
+      if (auto c = constant(v, s.key))
+        if (!c->unit.isDimensionless() || !(c->value > 0) || !(c->value <= 100))
+          diags_.error(v->range, "'alpha' must be a number of standard deviations in (0, 100]");
+    } else if (s.key == "refractory") {
+      integer(v, s.key, 0, 65535, "a number of samples in [0, 65535]");
+    } else if (s.key == "warmup") {
+      integer(v, s.key, 0, 1 << 20, "a number of samples in [0, 1048576]");
+    } else if (s.key == "step_bits") {
+      integer(v, s.key, 0, 12, "a bit count in [0, 12] (the median moves 2^-step_bits LSB per sample)");
+    } else if (s.key == "sample_bits") {
+      integer(v, s.key, 2, 24, "a bit count in [2, 24]");
     } else if (s.key == "target_rate") {
       if (auto c = quantity(v, s.key, "Hz", "a rate such as '10 Hz'"))
         if (!(*c >= 0) || !std::isfinite(*c))
           diags_.error(v->range, "'target_rate' must be a finite non-negative rate");
+    } else if (s.key == "sample_rate") {
+      if (auto c = quantity(v, s.key, "Hz", "a rate such as '20 kHz'"))
+        if (!(*c > 0) || !std::isfinite(*c))
+          diags_.error(v->range, "'sample_rate' must be a positive rate");
     } else if (s.key == "tau") {
       if (auto c = quantity(v, s.key, "s", "a time such as '10 s'"))
         if (!(*c > 0) || !std::isfinite(*c))

@@ -89,7 +89,8 @@ public:
   void checkHardware(HardwareBlock &h) {
     if (hardware_.populations.empty())
       for (auto &[name, info] : pops_)
-        hardware_.populations[name] = {popRanges_[name], info.model != nullptr || !info.valid};
+        hardware_.populations[name] = {popRanges_[name], info.model != nullptr || !info.valid,
+                                       (info.source && info.source->spikes) || !info.valid};
     checkHardwareBlock(ctx_, h, hardware_);
   }
 

@@ -43,8 +43,8 @@ int verilogMain(CompilerSession &session, const Invocation &inv) {
     return 1;
   if (ds.empty()) {
     diags.error(net->loc, "network '" + net->name +
-                              "' has no hardware blocks: add 'homeostasis for POP:' or 'aer for POP:' "
-                              "(docs/verilog.md)");
+                              "' has no hardware blocks: add 'homeostasis for POP:', 'aer for POP:' or "
+                              "'detector for POP:' (docs/verilog.md)");
     return 1;
   }
   if (inv.emit == "verilog" || inv.output.empty() || inv.output == "-") {

@@ -10,7 +10,8 @@ verify/MODULE/run.sh: verilator --lint-only -Wall, the Verilator harness
 replay of the first M cycles under Icarus Verilog, Yosys synthesis with
 check -assert and no latches. With --expect-mismatch the harness is built
 with the reference model's floor turned into round-to-nearest
-(NSC_WRONG_ROUNDING) and the check passes only if the harness then FAILS
+(NSC_WRONG_ROUNDING; for the spike detector a refractory period one sample
+short) and the check passes only if the harness then FAILS
 with a mismatch. A missing verilator/iverilog/yosys fails the test (it
 is not skipped): scripts/install-deps installs them.
 """

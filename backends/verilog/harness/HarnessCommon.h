@@ -102,6 +102,17 @@ template <class W> auto setPort(W &port, const std::vector<uint64_t> &w) -> decl
   }
 }
 
+/// Reads a Verilator port of any width into little-endian 64-bit words.
+template <class T> std::enable_if_t<std::is_integral_v<T>, std::vector<uint64_t>> getPort(T &port) {
+  return {uint64_t(port)};
+}
+template <class W> auto getPort(W &port) -> decltype(port[0] = 0u, std::vector<uint64_t>()) {
+  std::vector<uint64_t> w((sizeof(port) / 4 + 1) / 2, 0);
+  for (size_t i = 0; i < sizeof(port) / 4; ++i)
+    w[i / 2] |= uint64_t(port[i]) << (i % 2 ? 32 : 0);
+  return w;
+}
+
 /// Writes the vector file: one line per cycle, inputs then expected outputs.
 class Vectors {
 public:

@@ -1,11 +1,12 @@
 //===- NetworkDesigns.cpp - A network's hardware blocks as designs --------===//
 //
-// From the IR's `homeostasis for` / `aer for` blocks to HomeostatDesign /
-// AerDesign: sizes from the populations, constants from
+// From the IR's `homeostasis for` / `aer for` / `detector for` blocks to
+// HomeostatDesign / AerDesign / DetectorDesign: sizes from the populations, constants from
 // hw::computeHomeostatConstants (the runtime's function), widths from both.
 //
 //===----------------------------------------------------------------------===//
 #include "nsc/verilog/VerilogBackend.h"
+#include "nsc/ir/FixedPoint.h"
 
 #include <fmt/format.h>
 
@@ -33,6 +34,89 @@ std::optional<double> initialValue(const ir::Module &m, const ir::Population &po
   if (v.init && ir::evaluateConstant(*v.init, x))
     return x;
   return std::nullopt;
+}
+template <class T> int indexOf(const std::vector<T> &v, const std::string &population) {
+  for (size_t i = 0; i < v.size(); ++i)
+    if (v[i].population == population)
+      return int(i);
+  return -1;
+}
+
+/// A core population fed by a detector's channels gets the chain
+/// (docs/verilog.md §7.5): channel c drives neuron c, so the projection
+/// must be one_to_one over whole populations with a constant weight and a
+/// delay of one step (the pacer's). Other projections into the population
+/// have no path in the chain: a warning names each.
+bool collectChains(const ir::Module &m, const ir::Network &net, Designs &out, DiagnosticEngine &diags) {
+  bool ok = true;
+  for (size_t ci = 0; ci < out.cores.size(); ++ci) {
+    const CoreDesign &core = out.cores[ci];
+    const ir::Projection *feed = nullptr;
+    std::vector<const ir::Projection *> others;
+    for (const ir::Projection &pr : net.projections) {
+      if (net.populations[pr.target.population].name != core.population)
+        continue;
+      const ir::Population &src = net.populations[pr.source.population];
+      if (indexOf(out.detectors, src.name) < 0) {
+        others.push_back(&pr);
+        continue;
+      }
+      if (feed) {
+        diags.error(pr.loc, fmt::format("'{}' is fed by two spike detectors; the generated chain takes one",
+                                        core.population));
+        ok = false;
+        continue;
+      }
+      feed = &pr;
+    }
+    if (!feed)
+      continue;
+    const ir::Population &src = net.populations[feed->source.population];
+    const ir::Population &dst = net.populations[feed->target.population];
+    const int enc = indexOf(out.encoders, src.name);
+    if (enc < 0) {
+      diags.error(feed->loc, fmt::format("the chain from the detector of '{0}' to the neuron core of '{1}' sends "
+                                         "the detected spikes as address-events: add 'aer for {0}:'",
+                                         src.name, dst.name));
+      ok = false;
+      continue;
+    }
+    double w = 0;
+    const bool whole = feed->source.begin == 0 && feed->source.end == src.size && feed->target.begin == 0 &&
+                       feed->target.end == dst.size;
+    std::string why;
+    if (feed->conn.rule != ir::ConnectionRule::OneToOne || !whole)
+      why = "channel c drives neuron c: the projection must be one_to_one over the whole populations";
+    else if (feed->hasSynapse)
+      why = "the core adds a constant weight to a port: the projection cannot have a synapse model";
+    else if (!feed->weight || !ir::evaluateConstant(*feed->weight, w))
+      why = "every event carries one weight: the projection's weight must be a constant";
+    else if (feed->delaySteps != 1)
+      why = "the step pacer delivers a window's spikes in the next step: the delay must be one step (dt)";
+    if (!why.empty()) {
+      diags.error(feed->loc, fmt::format("no generated chain for '{}' from the detector of '{}': {}", dst.name,
+                                         src.name, why));
+      ok = false;
+      continue;
+    }
+    for (const ir::Projection *pr : others)
+      diags.warning(pr->loc, fmt::format("the generated chain nsc_chain_{} delivers only the detector's spikes "
+                                         "of '{}'; this projection's events reach the core only through "
+                                         "nsc_top_{}'s input port",
+                                         dst.name, src.name, dst.name));
+    ChainDesign ch;
+    ch.module = "nsc_chain_" + dst.name;
+    ch.detector = indexOf(out.detectors, src.name);
+    ch.sourceEncoder = enc;
+    ch.core = int(ci);
+    ch.port = feed->port;
+    const ir::Model &model = *m.models[dst.model];
+    ch.weightRaw = ir::fx::fromDouble(w, model.ports[feed->port].type.precision);
+    ch.samplesPerStep = out.detectors[size_t(ch.detector)].samplesPerStep;
+    ch.pacerBits = unsignedBits(ch.samplesPerStep);
+    out.chains.push_back(ch);
+  }
+  return ok;
 }
 } // namespace
 
@@ -97,6 +181,40 @@ bool collectDesigns(const ir::Module &m, const ir::Network &net, Designs &out, D
     d.fourPhase = a.fourPhase;
     out.encoders.push_back(std::move(d));
   }
+  for (const ir::SpikeDetector &sd : net.detectors) {
+    const ir::Population &pop = net.populations[sd.population];
+    if (pop.size > kMaxAerNeurons) {
+      diags.error(sd.loc, fmt::format("population '{}' has {} channels; the spike detector's frames take at most {} "
+                                      "(the frame feeds the AER encoder)",
+                                      pop.name, pop.size, kMaxAerNeurons));
+      ok = false;
+      continue;
+    }
+    DetectorDesign d;
+    d.module = "nsc_detector_" + pop.name;
+    d.population = pop.name;
+    d.channels = uint32_t(pop.size);
+    d.alpha = sd.alpha;
+    d.samplesPerStep = sd.samplesPerStep;
+    d.config.sampleBits = sd.sampleBits;
+    d.config.stepBits = sd.stepBits;
+    d.config.refractory = sd.refractory;
+    d.config.warmup = sd.warmup;
+    d.config.polarity = sd.polarity == ir::SpikeDetector::Polarity::Positive ? hw::DetectorPolarity::Positive
+                        : sd.polarity == ir::SpikeDetector::Polarity::Both   ? hw::DetectorPolarity::Both
+                                                                             : hw::DetectorPolarity::Negative;
+    std::string error;
+    if (!hw::computeDetectorGain(sd.alpha, d.config, error)) {
+      diags.error(sd.loc, "detector for '" + pop.name + "': " + error);
+      ok = false;
+      continue;
+    }
+    for (const AerDesign &a : out.encoders)
+      if (a.population == pop.name)
+        d.timeBits = a.timeBits;
+    d.computeWidths();
+    out.detectors.push_back(std::move(d));
+  }
   // A fixed-point model population with an encoder gets a neuron core
   // (docs/verilog.md §6); it reads its threshold from the homeostat.
   for (size_t e = 0; ok && e < out.encoders.size(); ++e) {
@@ -128,6 +246,8 @@ bool collectDesigns(const ir::Module &m, const ir::Network &net, Designs &out, D
     c.config.timeBits = a.timeBits;
     out.cores.push_back(std::move(c));
   }
+  if (ok)
+    ok = collectChains(m, net, out, diags);
   return ok;
 }
 
@@ -140,9 +260,16 @@ std::string emitAll(const Designs &ds) {
     if (a.fourPhase)
       s += "\n" + emitAer4Phase(a) + "\n" + emitAerLink(a);
   }
+  for (const DetectorDesign &d : ds.detectors)
+    s += "\n" + emitDetector(d);
   for (const CoreDesign &c : ds.cores)
     s += "\n" + emitCore(c) + "\n" +
          emitCoreTop(c, ds.homeostats[size_t(c.homeostat)], ds.encoders[size_t(c.encoder)]);
+  for (const ChainDesign &ch : ds.chains) {
+    const CoreDesign &c = ds.cores[size_t(ch.core)];
+    s += "\n" + emitChain(ch, ds.detectors[size_t(ch.detector)], ds.encoders[size_t(ch.sourceEncoder)], c,
+                          ds.encoders[size_t(c.encoder)]);
+  }
   return s;
 }
 

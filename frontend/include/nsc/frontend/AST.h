@@ -510,13 +510,13 @@ struct Recorder : Node {
   std::string label; // `as NAME`, optional
 };
 
-/// `homeostasis for exc:` / `aer for exc:` with `key = value` settings
-/// (docs/verilog.md): hardware of the Verilog target that the network
-/// runtime also models (the homeostatic threshold rule).
+/// `homeostasis for exc:` / `aer for exc:` / `detector for mea:` with
+/// `key = value` settings (docs/verilog.md): hardware of the Verilog target
+/// (the network runtime also models the homeostatic threshold rule).
 struct HardwareBlock : Node {
   NSC_AST_CLASSOF(HardwareBlock)
   HardwareBlock() : Node(NodeKind::HardwareBlock) {}
-  enum class BlockKind { Homeostasis, Aer };
+  enum class BlockKind { Homeostasis, Aer, Detector };
   BlockKind blockKind = BlockKind::Homeostasis;
   SourceRange kindRange;
   std::vector<std::string> populations;

@@ -144,6 +144,23 @@ struct AerOutput {
   SourceRange loc;
 };
 
+/// `detector for POP:` (docs/verilog.md §7): in hardware, the spikes of
+/// spike source POP come from a MAD-threshold spike detector over POP.size
+/// sampled channels (nsc::hw::SpikeDetectorConfig; the gain follows from
+/// alpha by nsc::hw::computeDetectorGain).
+struct SpikeDetector {
+  enum class Polarity { Negative, Positive, Both };
+  uint32_t population = 0;
+  double alpha = 5;         // θ = alpha·median|x|/0.6745
+  uint32_t refractory = 30; // samples
+  uint32_t warmup = 2048;   // samples
+  unsigned stepBits = 4;    // median step 2^-stepBits LSB
+  unsigned sampleBits = 16; // signed samples
+  Polarity polarity = Polarity::Negative;
+  uint32_t samplesPerStep = 1; // sample_rate · dt (default one sampling instant per step)
+  SourceRange loc;
+};
+
 struct Network {
   std::string name;
   /// Added by lowering for a single-model run (nsc/frontend/SingleModelNetwork.h),
@@ -156,6 +173,7 @@ struct Network {
   std::vector<Recorder> recorders;
   std::vector<Homeostasis> homeostats; // at most one per population
   std::vector<AerOutput> aerOutputs;
+  std::vector<SpikeDetector> detectors; // at most one per population
   SourceRange loc;
   std::optional<uint32_t> findPopulation(const std::string &name) const;
 };

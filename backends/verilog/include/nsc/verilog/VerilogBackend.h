@@ -15,6 +15,7 @@
 #include "nsc/hw/FixedProgram.h"
 #include "nsc/hw/Homeostat.h"
 #include "nsc/hw/NeuronCoreModel.h"
+#include "nsc/hw/SpikeDetectorModel.h"
 #include "nsc/ir/IR.h"
 
 #include <string>
@@ -53,6 +54,23 @@ struct AerDesign {
   bool fourPhase = false;
 };
 
+/// The MAD-threshold spike detector of a spike source population
+/// (docs/verilog.md §7): time-multiplexed over its channels, one sample per
+/// cycle, spike frames out for the population's AER encoder.
+struct DetectorDesign {
+  std::string module;     // nsc_detector_POP
+  std::string population;
+  uint32_t channels = 1;
+  hw::SpikeDetectorConfig config;
+  double alpha = 5;       // for comments
+  unsigned timeBits = 16; // frame_time: the population's aer timestamp_bits, else 16
+  uint32_t samplesPerStep = 1; // sampling instants per network step (a chain's pacer)
+
+  // Widths derived from the above (computeWidths).
+  unsigned channelBits = 1, medianBits = 1, holdBits = 1, gainBits = 1, productBits = 1, thetaBits = 1;
+  void computeWidths();
+};
+
 /// The fixed-point neuron core of a population (docs/verilog.md §6): the
 /// model's step as an FxProgram, time-multiplexed one neuron per cycle, and
 /// the generated top level wiring it to the population's homeostat and AER
@@ -78,13 +96,28 @@ struct CoreDesign {
   std::string top() const { return "nsc_top_" + population; }
 };
 
+/// The generated chain of a core population driven by a detector's
+/// channels (docs/verilog.md §7.5): detector -> AER encoder -> step pacer
+/// -> nsc_top_POP (neuron core -> homeostat -> AER encoder). Channel c is
+/// neuron c (a one_to_one projection, one step of delay).
+struct ChainDesign {
+  std::string module; // nsc_chain_POP
+  int detector = -1, sourceEncoder = -1, core = -1; // indices into Designs
+  uint32_t port = 0;                                // the core's input port
+  int64_t weightRaw = 0;                            // in the port's format
+  uint32_t samplesPerStep = 1;
+  unsigned pacerBits = 1;
+};
+
 /// The hardware of one network.
 struct Designs {
   std::string network;
   std::vector<HomeostatDesign> homeostats;
   std::vector<AerDesign> encoders;
   std::vector<CoreDesign> cores;
-  bool empty() const { return homeostats.empty() && encoders.empty(); }
+  std::vector<DetectorDesign> detectors;
+  std::vector<ChainDesign> chains;
+  bool empty() const { return homeostats.empty() && encoders.empty() && detectors.empty(); }
 };
 
 /// Builds the neuron core of population `popIndex` (a fixed-point model)
@@ -103,9 +136,13 @@ std::string emitAerEncoder(const AerDesign &d);
 std::string emitAer4Phase(const AerDesign &d);
 /// Encoder + bridge in one module (what the four-phase harness tests).
 std::string emitAerLink(const AerDesign &d);
+std::string emitDetector(const DetectorDesign &d);
 std::string emitCore(const CoreDesign &c);
 /// core -> homeostat -> encoder (+ bridge).
 std::string emitCoreTop(const CoreDesign &c, const HomeostatDesign &h, const AerDesign &a);
+/// detector -> encoder -> pacer -> core top level.
+std::string emitChain(const ChainDesign &ch, const DetectorDesign &d, const AerDesign &src, const CoreDesign &c,
+                      const AerDesign &out);
 /// Every module of the designs, one after the other (--emit=verilog).
 std::string emitAll(const Designs &ds);
 
