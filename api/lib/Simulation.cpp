@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "Impl.h"
 
+#include "nsc/targets/RunPreflight.h"
+
 #include "nsc/support/Units.h"
 #include "nsc/runtime/Recording.h"
 
@@ -78,7 +80,9 @@ template <class Fn> void guarded(SimulationImpl &impl, const char *what, Fn fn) 
   } catch (const Error &) {
     throw;
   } catch (const std::bad_alloc &) {
-    throw;
+    impl.diags->error({}, std::string("out of memory in ") + what + " (at step " +
+                              std::to_string(impl.sim->currentStep()) +
+                              "; spikes and samples are kept until clearSpikes() or the end)");
   } catch (const std::exception &e) {
     impl.diags->error({}, std::string("internal error in ") + what + ": " + e.what());
   }
@@ -129,6 +133,9 @@ SimulationImpl *Simulation::impl() const {
 void Simulation::run(double duration_ms) {
   if (!std::isfinite(duration_ms) || duration_ms < 0)
     throwArgumentError("the run duration must be a finite, non-negative time in ms");
+  std::string tooLong;
+  if (!targets::runSteps(duration_ms, impl()->sim->dtMs(), tooLong))
+    throwArgumentError("the run duration " + tooLong);
   network::RunOptions opt;
   opt.durationMs = duration_ms;
   guarded(*impl(), "run", [&] { return impl()->sim->run(opt, impl()->result); });
@@ -206,7 +213,7 @@ void Simulation::set(const std::string &population, const std::string &variable,
   try {
     ok = impl()->sim->setValues(p, variable, values, error);
   } catch (const std::bad_alloc &) {
-    throw;
+    impl()->throwRunError("out of memory in set");
   } catch (const std::exception &e) {
     impl()->throwRunError(std::string("internal error in set: ") + e.what());
   }

@@ -11,6 +11,8 @@
 #include "nsc/cpu/CpuBackend.h"
 #include "nsc/interp/Interpreter.h"
 #include "nsc/network/Simulation.h"
+#include "nsc/support/SystemMemory.h"
+#include "nsc/targets/RunPreflight.h"
 
 #include <nlohmann/json.hpp>
 
@@ -59,13 +61,47 @@ private:
 
 std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, const RunRequest &req,
                                                      const NetworkBackend &backend, bool acceptsModel) {
+  DiagnosticEngine &diags = session.diagnostics();
   std::optional<uint32_t> index = selectRunNetwork(session, req, acceptsModel);
   if (!index)
+    return nullptr;
+  const ir::Module &mod = *session.module();
+  const ir::Network &net = *mod.networks[*index];
+  // Before anything is allocated: the run's length, then its memory.
+  MemoryCheck check;
+  std::string err;
+  if (!parseDurationMs(req.duration, check.request.durationMs, err)) {
+    diags.error({}, "--run: " + err);
+    return nullptr;
+  }
+  if (!runSteps(check.request.durationMs, net.semantics.dtMs, err)) {
+    diags.error({}, "--run=" + req.duration + ": " + err);
+    return nullptr;
+  }
+  check.request.traceVariables = req.trace;
+  check.request.compiledKernels = backend.compiles;
+  if (!req.maxMemory.empty()) {
+    std::optional<uint64_t> limit = parseMemorySize(req.maxMemory, err);
+    if (!limit) {
+      diags.error({}, "--max-memory: " + err);
+      return nullptr;
+    }
+    check.maxMemory = *limit;
+  }
+  if (req.dryRun)
+    check.dryRun = &std::cout;
+  if (!checkMemory(mod, *index, check, diags) || req.dryRun)
     return nullptr;
   network::BuildOptions build;
   build.kernels = backend.kernels;
   build.threads = std::max(1u, req.threads);
-  return network::Simulation::forNetwork(*session.module(), *index, build, session.diagnostics());
+  try {
+    return network::Simulation::forNetwork(mod, *index, build, diags);
+  } catch (const std::bad_alloc &) {
+    diags.error(net.loc, "out of memory while building network '" + net.name +
+                             "' (the estimate was within the limit; `--dry-run` shows it part by part)");
+    return nullptr;
+  }
 }
 
 int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const NetworkBackend &backend) {
@@ -79,10 +115,12 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
   std::string err;
   if (!parseDurationMs(r.duration, ms, err))
     return bad("--run: " + err);
+  if (!checkRunOutputs(r, diags))
+    return 1;
   auto buildStart = std::chrono::steady_clock::now();
   std::unique_ptr<network::Simulation> sim = buildSimulation(session, req, backend, true);
   if (!sim)
-    return 1;
+    return req.dryRun && !diags.hasErrors() ? 0 : 1;
   unsigned threads = std::max(1u, r.threads);
   double buildMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - buildStart).count();
@@ -93,7 +131,14 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
   ProgressBar bar(!r.quiet && isatty(STDERR_FILENO));
   opt.progress = [&](double done) { bar.update(done); };
   network::RunResult res;
-  bool ok = sim->run(opt, res);
+  bool ok = false;
+  try {
+    ok = sim->run(opt, res);
+  } catch (const std::bad_alloc &) {
+    bar.finish();
+    return bad("out of memory while running (at step " + std::to_string(sim->currentStep()) +
+               "; recorded spikes and samples are kept in memory until the run ends)");
+  }
   bar.finish();
   for (auto &[w, count] : res.warnings)
     std::cerr << "nsc: warning: " << w << (count > 1 ? " (" + std::to_string(count) + " times)" : "")
@@ -111,7 +156,10 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
       return bad("--trace-out: " + e);
   }
   if (!r.recordDir.empty()) {
-    std::filesystem::create_directories(r.recordDir);
+    std::error_code ec; // made by checkRunOutputs; only gone if removed since
+    std::filesystem::create_directories(r.recordDir, ec);
+    if (ec)
+      return bad("--record-dir: cannot create directory '" + r.recordDir + "': " + ec.message());
     for (auto &[label, tr] : res.recorded) {
       std::string e = runtime::writeTraces(tr, r.recordDir + "/" + label + ".csv");
       if (!e.empty())
@@ -162,6 +210,7 @@ NetworkBackend cpuBackend() {
   NetworkBackend b;
   network::KernelFactory inner = cpu::cpuKernels(stats.get());
   b.kernels = [stats, inner](auto &&...args) { return inner(std::forward<decltype(args)>(args)...); };
+  b.compiles = true;
   b.addStats = [stats](nlohmann::json &j) {
     j["codegen_ms"] = stats->codegenMs;
     j["jit_ms"] = stats->jitMs;

@@ -19,6 +19,7 @@ const std::vector<Target> &targetTable() {
       interp.summary = "the reference interpreter: runs the IR, the oracle every other target is compared with";
       interp.acceptsModel = true;
       interp.executes = true;
+      interp.ownOptions = {"--dry-run", "--max-memory"}; // the network runtime's memory estimate
       interp.unavailable = available;
       interp.main = interpMain;
       interp.verifyRun = [](CompilerSession &s, const RunRequest &r, TargetRun &out) {
@@ -34,6 +35,7 @@ const std::vector<Target> &targetTable() {
       cpu.acceptsModel = true;
       cpu.executes = true;
       cpu.emits = {"llvm", "asm", "obj"};
+      cpu.ownOptions = {"--dry-run", "--max-memory"};
       cpu.unavailable = available;
       cpu.main = cpuMain;
       cpu.verifyRun = [](CompilerSession &s, const RunRequest &r, TargetRun &out) {

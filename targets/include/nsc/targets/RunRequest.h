@@ -33,6 +33,8 @@ struct RunRequest {
   bool stats = false;
   bool quiet = false;        // --quiet: no progress bar
   unsigned threads = 1;      // --threads
+  bool dryRun = false;       // --dry-run: print the memory estimate, build nothing
+  std::string maxMemory;     // --max-memory=SIZE (empty: what the process may still use)
   double compileMs = 0;
 };
 
