@@ -79,6 +79,7 @@ std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, c
     return nullptr;
   }
   check.request.traceVariables = req.trace;
+  check.request.traceOut = req.traceOut;
   check.request.compiledKernels = backend.compiles;
   if (!req.maxMemory.empty()) {
     std::optional<uint64_t> limit = parseMemorySize(req.maxMemory, err);

@@ -331,9 +331,23 @@ private:
         if (all)
           neurons += double(pop.size);
       }
-      double row = kSampleRow + 8 * double(req_.traceVariables.size());
-      add("--trace", count(neurons) + " neurons x " + count(steps) + " steps x " + count(row) + " B",
-          neurons * steps * row, {});
+      double vars = double(req_.traceVariables.size()), row = kSampleRow + 8 * vars, rows = neurons * steps;
+      add("--trace", count(neurons) + " neurons x " + count(steps) + " steps x " + count(row) + " B", rows * row, {});
+      // The writers of these formats build the whole table in memory
+      // first (runtime/lib/Recording.cpp, RecordingHdf5.cpp; libhdf5 and
+      // nlohmann::json add their own copies: per row measured with
+      // /usr/bin/time on 3 million rows, docs/reliability.md); CSV streams.
+      std::string ignored;
+      std::optional<runtime::RecordingFormat> format =
+          runtime::recordingFormatFor(req_.traceOut.empty() ? "trace.csv" : req_.traceOut, ignored);
+      double perRow = !format ? 0
+                      : *format == runtime::RecordingFormat::Npy  ? (3 + vars) * 8
+                      : *format == runtime::RecordingFormat::Hdf5 ? vars * 16 + 28
+                      : *format == runtime::RecordingFormat::Json ? (3 + vars) * 50
+                                                                   : 0;
+      if (perRow > 0)
+        add("--trace-out, while written", count(rows) + " rows x " + count(perRow) + " B (the table built to write it)",
+            rows * perRow, {}, true);
     }
     for (const Recorder &r : net_.recorders) {
       double values = 0;

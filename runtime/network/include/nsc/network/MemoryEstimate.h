@@ -34,6 +34,7 @@ namespace nsc::network {
 struct MemoryRequest {
   double durationMs = 0;                   // the run (recorders' samples)
   std::vector<std::string> traceVariables; // --trace
+  std::string traceOut;                    // --trace-out: .npy, .json and .h5 are built in memory to write
   bool compiledKernels = false;            // the cpu target: LLVM code generation and JIT
 };
 
