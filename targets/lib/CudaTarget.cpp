@@ -241,7 +241,10 @@ int reportGpuRun(const CudaRequest &req, const nsc_cuda::LaunchResult &lr, doubl
                       {"spikes", lr.populationSpikes[p]},
                       {"source", bool(lr.isSource[p])}});
     j["populations"] = pops;
-    std::cout << j.dump(2) << "\n";
+    if (!(std::cout << j.dump(2) << "\n" << std::flush)) {
+      diags.error({}, "--stats: cannot write to standard output");
+      return 1;
+    }
   }
   return 0;
 }

@@ -149,7 +149,8 @@ int loihiMain(CompilerSession &session, const Invocation &inv) {
   }
   if (req.stats) {
     stats["map_ms"] = mapMs;
-    std::cout << stats.dump(2) << "\n";
+    if (!(std::cout << stats.dump(2) << "\n" << std::flush))
+      return bad("--stats: cannot write to standard output");
   }
   return diags.hasErrors() ? 1 : 0;
 }
@@ -226,8 +227,10 @@ int loihiRunConfigMain(int argc, char **argv) {
     std::cerr << "nsc: error: " << err << "\n";
     return 1;
   }
-  if (r.stats)
-    std::cout << stats.dump(2) << "\n";
+  if (r.stats && !(std::cout << stats.dump(2) << "\n" << std::flush)) {
+    std::cerr << "nsc: error: --stats: cannot write to standard output\n";
+    return 1;
+  }
   return 0;
 }
 

@@ -91,8 +91,13 @@ std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, c
   }
   if (req.dryRun)
     check.dryRun = &std::cout;
-  if (!checkMemory(mod, *index, check, diags) || req.dryRun)
+  if (!checkMemory(mod, *index, check, diags))
     return nullptr;
+  if (req.dryRun) {
+    if (!(std::cout << std::flush))
+      diags.error({}, "--dry-run: cannot write to standard output");
+    return nullptr;
+  }
   network::BuildOptions build;
   build.kernels = backend.kernels;
   build.threads = std::max(1u, req.threads);
@@ -197,7 +202,9 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
     j["populations"] = pops;
     if (backend.addStats)
       backend.addStats(j);
-    std::cout << j.dump(2) << "\n";
+    std::cout << j.dump(2) << "\n" << std::flush;
+    if (!std::cout)
+      return bad("--stats: cannot write to standard output");
   }
   return ok && !diags.hasErrors() ? 0 : 1;
 }
