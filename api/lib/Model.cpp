@@ -1,6 +1,8 @@
 //===- Model.cpp - Building simulations of a compiled source --------------===//
 #include "Impl.h"
 
+#include "nsc/targets/RunPreflight.h"
+
 #include "nsc/frontend/SingleModelNetwork.h"
 
 #include <chrono>
@@ -73,12 +75,20 @@ std::unique_ptr<SimulationImpl> buildSimulation(const std::shared_ptr<ModelImpl>
       ir::Module &mod = *model->session->module();
       if (std::optional<uint32_t> index = select(mod, *impl->diags)) {
         impl->network = mod.networks[*index].get();
-        impl->sim = network::Simulation::forNetwork(mod, *index, build, *impl->diags);
+        // Refused before allocating when the estimate exceeds the memory
+        // available (or options.maxMemoryBytes), as on the command line.
+        targets::MemoryCheck check;
+        check.request.compiledKernels = impl->backend.compiles;
+        check.maxMemory = model->options.maxMemoryBytes;
+        if (targets::checkMemory(mod, *index, check, *impl->diags))
+          impl->sim = network::Simulation::forNetwork(mod, *index, build, *impl->diags);
       }
     } catch (const Error &) {
       throw;
     } catch (const std::bad_alloc &) {
-      throw;
+      impl->sim.reset();
+      impl->diags->error(impl->network ? impl->network->loc : SourceRange{},
+                         "out of memory while building the simulation");
     } catch (const std::exception &e) {
       impl->diags->error({}, std::string("internal error while building the simulation: ") + e.what());
     }

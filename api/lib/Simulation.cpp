@@ -9,6 +9,7 @@
 #include "Impl.h"
 
 #include "nsc/loop/AerEvents.h"
+#include "nsc/targets/RunPreflight.h"
 #include "nsc/support/Units.h"
 #include "nsc/runtime/Recording.h"
 #include "nsc/runtime/Schedule.h"
@@ -119,7 +120,9 @@ template <class Fn> void guarded(SimulationImpl &impl, const char *what, Fn fn) 
   } catch (const Error &) {
     throw;
   } catch (const std::bad_alloc &) {
-    throw;
+    impl.diags->error({}, std::string("out of memory in ") + what + " (at step " +
+                              std::to_string(impl.sim->currentStep()) +
+                              "; spikes and samples are kept until clearSpikes() or the end)");
   } catch (const std::exception &e) {
     impl.diags->error({}, std::string("internal error in ") + what + ": " + e.what());
   }
@@ -170,6 +173,9 @@ SimulationImpl *Simulation::impl() const {
 void Simulation::run(double duration_ms) {
   if (!std::isfinite(duration_ms) || duration_ms < 0)
     throwArgumentError("the run duration must be a finite, non-negative time in ms");
+  std::string tooLong;
+  if (!targets::runSteps(duration_ms, impl()->sim->dtMs(), tooLong))
+    throwArgumentError("the run duration " + tooLong);
   if (!impl()->scheduled.empty()) {
     // Scheduled spikes cut the run into pieces; R3's rounding as run().
     std::optional<int64_t> n = runtime::timeToSteps(duration_ms, impl()->sim->dtMs());
@@ -260,7 +266,7 @@ void Simulation::set(const std::string &population, const std::string &variable,
   try {
     ok = impl()->sim->setValues(p, variable, values, error);
   } catch (const std::bad_alloc &) {
-    throw;
+    impl()->throwRunError("out of memory in set");
   } catch (const std::exception &e) {
     impl()->throwRunError(std::string("internal error in set: ") + e.what());
   }

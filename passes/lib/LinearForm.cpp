@@ -165,8 +165,12 @@ private:
                                [&](const LinearTerm &x) { return x.var == t.var; });
         if (it == l->terms.end())
           l->terms.push_back({t.var, sub ? b_.neg(std::move(t.coeff)) : std::move(t.coeff)});
-        else
-          it->coeff = b_.binary(e.op, std::move(it->coeff), b_.coerce(std::move(t.coeff), it->coeff->type));
+        else {
+          // The coerced operand first: a call's arguments may be built in
+          // any order, and building the first moves it->coeff out (clang).
+          ExprPtr rhs = b_.coerce(std::move(t.coeff), it->coeff->type);
+          it->coeff = b_.binary(e.op, std::move(it->coeff), std::move(rhs));
+        }
       }
       if (r->offset) {
         if (!l->offset)

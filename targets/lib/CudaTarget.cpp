@@ -17,6 +17,7 @@
 
 #include "nsc/cuda/CudaBackend.h"
 #include "nsc/runtime/Recording.h"
+#include "nsc/targets/RunPreflight.h"
 
 #ifdef NSC_HAVE_CUDA_RUNNER
 #include "nsc_cuda_launcher.h"
@@ -202,7 +203,12 @@ int reportGpuRun(const CudaRequest &req, const nsc_cuda::LaunchResult &lr, doubl
     }
   }
   if (!req.run.recordDir.empty()) {
-    fs::create_directories(req.run.recordDir);
+    std::error_code ec;
+    fs::create_directories(req.run.recordDir, ec);
+    if (ec) {
+      diags.error({}, "--record-dir: cannot create directory '" + req.run.recordDir + "': " + ec.message());
+      return 1;
+    }
     for (const nsc_cuda::TraceOutput &t : lr.traces) {
       runtime::TraceRecording tr;
       tr.dtMs = lr.dtMs;
@@ -235,7 +241,10 @@ int reportGpuRun(const CudaRequest &req, const nsc_cuda::LaunchResult &lr, doubl
                       {"spikes", lr.populationSpikes[p]},
                       {"source", bool(lr.isSource[p])}});
     j["populations"] = pops;
-    std::cout << j.dump(2) << "\n";
+    if (!(std::cout << j.dump(2) << "\n" << std::flush)) {
+      diags.error({}, "--stats: cannot write to standard output");
+      return 1;
+    }
   }
   return 0;
 }
@@ -308,6 +317,12 @@ int runCuda(CompilerSession &session, const CudaRequest &req) {
     diags.error({}, "--run: " + error);
     return 1;
   }
+  if (!runSteps(ms, sim->dtMs(), error)) {
+    diags.error({}, "--run=" + req.run.duration + ": " + error);
+    return 1;
+  }
+  if (!checkRunOutputs(req.run, diags))
+    return 1;
   nsc_cuda::LaunchOptions lo;
   lo.image = (dir / "network.nscimg").string();
   lo.module = (dir / (name + ".cu")).string();

@@ -13,6 +13,7 @@
 #include "nsc/loihi/Mapping.h"
 #include "nsc/loihi/Placement.h"
 #include "nsc/loihi/Run.h"
+#include "nsc/targets/RunPreflight.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -35,7 +36,10 @@ std::string writeOutputs(const RunRequest &r, const loihi::LoihiRunResult &res, 
     if (std::string e = runtime::writeTraces(res.traces, r.traceOut.empty() ? "trace.csv" : r.traceOut); !e.empty())
       return "--trace-out: " + e;
   if (!r.recordDir.empty()) {
-    std::filesystem::create_directories(r.recordDir);
+    std::error_code ec;
+    std::filesystem::create_directories(r.recordDir, ec);
+    if (ec)
+      return "--record-dir: cannot create directory '" + r.recordDir + "': " + ec.message();
     for (auto &[label, tr] : res.recorded)
       if (std::string e = runtime::writeTraces(tr, r.recordDir + "/" + label + ".csv"); !e.empty())
         return "--record-dir: " + e;
@@ -130,6 +134,10 @@ int loihiMain(CompilerSession &session, const Invocation &inv) {
     loihi::LoihiRunOptions opt;
     if (!parseDurationMs(req.duration, opt.durationMs, err))
       return bad("--run: " + err);
+    if (!runSteps(opt.durationMs, res.config.dtMs, err))
+      return bad("--run=" + req.duration + ": " + err);
+    if (!checkRunOutputs(req, diags))
+      return 1;
     opt.traceVariables = req.trace;
     if (!loihi::runConfigOnLoihi(res.config, opt, res, err))
       return bad(err);
@@ -141,7 +149,8 @@ int loihiMain(CompilerSession &session, const Invocation &inv) {
   }
   if (req.stats) {
     stats["map_ms"] = mapMs;
-    std::cout << stats.dump(2) << "\n";
+    if (!(std::cout << stats.dump(2) << "\n" << std::flush))
+      return bad("--stats: cannot write to standard output");
   }
   return diags.hasErrors() ? 1 : 0;
 }
@@ -199,6 +208,18 @@ int loihiRunConfigMain(int argc, char **argv) {
     std::cerr << "nsc: error: --run: " << err << "\n";
     return 2;
   }
+  if (!runSteps(opt.durationMs, res.config.dtMs, err)) {
+    std::cerr << "nsc: error: --run=" << r.duration << ": " << err << "\n";
+    return 1;
+  }
+  {
+    SourceManager sources;
+    DiagnosticEngine outputs(sources);
+    bool writable = checkRunOutputs(r, outputs);
+    outputs.flush(std::cerr);
+    if (!writable)
+      return 1;
+  }
   opt.traceVariables = r.trace;
   nlohmann::json stats;
   if (!loihi::runConfigOnLoihi(res.config, opt, res, err) ||
@@ -206,8 +227,10 @@ int loihiRunConfigMain(int argc, char **argv) {
     std::cerr << "nsc: error: " << err << "\n";
     return 1;
   }
-  if (r.stats)
-    std::cout << stats.dump(2) << "\n";
+  if (r.stats && !(std::cout << stats.dump(2) << "\n" << std::flush)) {
+    std::cerr << "nsc: error: --stats: cannot write to standard output\n";
+    return 1;
+  }
   return 0;
 }
 

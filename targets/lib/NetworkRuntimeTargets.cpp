@@ -13,6 +13,8 @@
 #include "nsc/interp/Interpreter.h"
 #include "nsc/network/Simulation.h"
 #include "nsc/runtime/Schedule.h"
+#include "nsc/support/SystemMemory.h"
+#include "nsc/targets/RunPreflight.h"
 
 #include <nlohmann/json.hpp>
 
@@ -64,13 +66,53 @@ private:
 
 std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, const RunRequest &req,
                                                      const NetworkBackend &backend, bool acceptsModel) {
+  DiagnosticEngine &diags = session.diagnostics();
   std::optional<uint32_t> index = selectRunNetwork(session, req, acceptsModel);
   if (!index)
     return nullptr;
+  const ir::Module &mod = *session.module();
+  const ir::Network &net = *mod.networks[*index];
+  // Before anything is allocated: the run's length, then its memory.
+  MemoryCheck check;
+  std::string err;
+  if (!parseDurationMs(req.duration, check.request.durationMs, err)) {
+    diags.error({}, "--run: " + err);
+    return nullptr;
+  }
+  if (!runSteps(check.request.durationMs, net.semantics.dtMs, err)) {
+    diags.error({}, "--run=" + req.duration + ": " + err);
+    return nullptr;
+  }
+  check.request.traceVariables = req.trace;
+  check.request.traceOut = req.traceOut;
+  check.request.compiledKernels = backend.compiles;
+  if (!req.maxMemory.empty()) {
+    std::optional<uint64_t> limit = parseMemorySize(req.maxMemory, err);
+    if (!limit) {
+      diags.error({}, "--max-memory: " + err);
+      return nullptr;
+    }
+    check.maxMemory = *limit;
+  }
+  if (req.dryRun)
+    check.dryRun = &std::cout;
+  if (!checkMemory(mod, *index, check, diags))
+    return nullptr;
+  if (req.dryRun) {
+    if (!(std::cout << std::flush))
+      diags.error({}, "--dry-run: cannot write to standard output");
+    return nullptr;
+  }
   network::BuildOptions build;
   build.kernels = backend.kernels;
   build.threads = std::max(1u, req.threads);
-  return network::Simulation::forNetwork(*session.module(), *index, build, session.diagnostics());
+  try {
+    return network::Simulation::forNetwork(mod, *index, build, diags);
+  } catch (const std::bad_alloc &) {
+    diags.error(net.loc, "out of memory while building network '" + net.name +
+                             "' (the estimate was within the limit; `--dry-run` shows it part by part)");
+    return nullptr;
+  }
 }
 
 namespace {
@@ -134,7 +176,10 @@ bool writeRunOutputs(const RunRequest &r, network::RunResult &res, DiagnosticEng
       return bad("--trace-out: " + e);
   }
   if (!r.recordDir.empty()) {
-    std::filesystem::create_directories(r.recordDir);
+    std::error_code ec; // made by checkRunOutputs; only gone if removed since
+    std::filesystem::create_directories(r.recordDir, ec);
+    if (ec)
+      return bad("--record-dir: cannot create directory '" + r.recordDir + "': " + ec.message());
     for (auto &[label, tr] : res.recorded) {
       std::string e = runtime::writeTraces(tr, r.recordDir + "/" + label + ".csv");
       if (!e.empty())
@@ -144,7 +189,8 @@ bool writeRunOutputs(const RunRequest &r, network::RunResult &res, DiagnosticEng
   return true;
 }
 
-void printRunStats(const RunRequest &r, const NetworkBackend &backend, const network::RunResult &res, double buildMs,
+/// --stats as JSON on standard output; false when it cannot be written.
+bool printRunStats(const RunRequest &r, const NetworkBackend &backend, const network::RunResult &res, double buildMs,
                    int signal, uint64_t resumedAt) {
   nlohmann::json j;
   j["target"] = r.target;
@@ -179,7 +225,8 @@ void printRunStats(const RunRequest &r, const NetworkBackend &backend, const net
   j["populations"] = pops;
   if (backend.addStats)
     backend.addStats(j);
-  std::cout << j.dump(2) << "\n";
+  std::cout << j.dump(2) << "\n" << std::flush;
+  return bool(std::cout);
 }
 
 } // namespace
@@ -195,10 +242,12 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
   std::string err;
   if (!parseDurationMs(r.duration, ms, err))
     return bad("--run: " + err);
+  if (!checkRunOutputs(r, diags))
+    return 1;
   auto buildStart = std::chrono::steady_clock::now();
   std::unique_ptr<network::Simulation> sim = buildSimulation(session, req, backend, true);
   if (!sim)
-    return 1;
+    return req.dryRun && !diags.hasErrors() ? 0 : 1;
   double buildMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - buildStart).count();
 
@@ -253,7 +302,13 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
     // checkpoint and the outputs are written (Interruption.h).
     InterruptGuard interrupts;
     opt.stop = interrupts.flag();
-    ok = sim->run(opt, res);
+    try {
+      ok = sim->run(opt, res);
+    } catch (const std::bad_alloc &) {
+      bar.finish();
+      return bad("out of memory while running (at step " + std::to_string(sim->currentStep()) +
+                 "; recorded spikes and samples are kept in memory until the run ends)");
+    }
     bar.finish();
     signal = interrupts.signal();
     for (auto &[w, count] : res.warnings)
@@ -270,8 +325,8 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
                 << "\n";
     }
     ok = writeRunOutputs(r, res, diags) && ok;
-    if (r.stats)
-      printRunStats(r, backend, res, buildMs, signal, resumedAt);
+    if (r.stats && !printRunStats(r, backend, res, buildMs, signal, resumedAt))
+      ok = bad("--stats: cannot write to standard output") == 0;
   }
   if (signal)
     return InterruptGuard::exitStatus(signal);
@@ -286,6 +341,7 @@ NetworkBackend cpuBackend() {
   NetworkBackend b;
   network::KernelFactory inner = cpu::cpuKernels(stats.get());
   b.kernels = [stats, inner](auto &&...args) { return inner(std::forward<decltype(args)>(args)...); };
+  b.compiles = true;
   b.addStats = [stats](nlohmann::json &j) {
     j["codegen_ms"] = stats->codegenMs;
     j["jit_ms"] = stats->jitMs;

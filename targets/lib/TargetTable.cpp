@@ -11,7 +11,11 @@ std::string available() { return {}; }
 /// The targets that run on the network runtime save and resume its state
 /// (docs/checkpoints.md); the cuda driver and the Loihi emulator keep
 /// theirs elsewhere and refuse these options.
-std::vector<std::string> checkpointOptions() { return {"--checkpoint", "--checkpoint-every", "--resume"}; }
+/// Options of the targets that run on the network runtime: checkpoints and
+/// the memory estimate (docs/checkpoints.md, docs/reliability.md).
+std::vector<std::string> networkRuntimeOptions() {
+  return {"--checkpoint", "--checkpoint-every", "--resume", "--dry-run", "--max-memory"};
+}
 } // namespace
 
 const std::vector<Target> &targetTable() {
@@ -23,7 +27,7 @@ const std::vector<Target> &targetTable() {
       interp.summary = "the reference interpreter: runs the IR, the oracle every other target is compared with";
       interp.acceptsModel = true;
       interp.executes = true;
-      interp.ownOptions = checkpointOptions();
+      interp.ownOptions = networkRuntimeOptions();
       interp.unavailable = available;
       interp.main = interpMain;
       interp.verifyRun = [](CompilerSession &s, const RunRequest &r, TargetRun &out) {
@@ -39,7 +43,7 @@ const std::vector<Target> &targetTable() {
       cpu.acceptsModel = true;
       cpu.executes = true;
       cpu.emits = {"llvm", "asm", "obj"};
-      cpu.ownOptions = checkpointOptions();
+      cpu.ownOptions = networkRuntimeOptions();
       cpu.unavailable = available;
       cpu.main = cpuMain;
       cpu.verifyRun = [](CompilerSession &s, const RunRequest &r, TargetRun &out) {

@@ -25,3 +25,7 @@ config.substitutions.append(("%python_env", config.python_env))
 config.substitutions.append(("%numpy_python", "/usr/bin/python3"))
 config.substitutions.append(("%python", config.python))
 config.environment["NSC_NO_COLOR"] = "1"
+# Tests that cannot run instrumented (ASan reserves terabytes of address
+# space, so `ulimit -v` stops it) say `UNSUPPORTED: sanitizer`.
+if getattr(config, "nsc_sanitize", "OFF") in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("sanitizer")

@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 namespace nsc::driver {
@@ -43,6 +44,12 @@ bool dispatchSubcommand(int argc, char **argv, int &status) {
     args[0] = prog.data();
     try {
       status = s.main(int(args.size()), args.data());
+    } catch (const std::bad_alloc &) {
+      std::cerr << "nsc " << s.name << ": error: out of memory\n";
+      status = 1;
+    } catch (const std::filesystem::filesystem_error &e) {
+      std::cerr << "nsc " << s.name << ": error: " << e.what() << "\n";
+      status = 1;
     } catch (const std::exception &e) {
       // As in main(): a bug in nsc, never the user's fault.
       std::cerr << "nsc: internal error: " << e.what() << "\n";

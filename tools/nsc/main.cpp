@@ -4,6 +4,7 @@
 //       [--passes=a,b|default] [--print-after=PASS]... [--print-after-all]
 //       [--log-passes] [--propagate-parameters] [--list-passes]
 //   nsc FILE --target=NAME [--run=DURATION] [--emit=KIND] [-o OUT] [options]
+//       [--dry-run] [--max-memory=SIZE]
 //
 // Targets come from the target table (nsc/targets/Target.h): the driver
 // checks what a target accepts (--run, its --emit kinds, the pass options)
@@ -29,6 +30,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -192,6 +194,11 @@ int checkTargetOptions(Options &opts, const std::string &emit,
                                {"--resume", &rr.resume}})
     if (!value->empty())
       given.push_back(option);
+
+  if (opts.runReq.dryRun)
+    given.push_back("--dry-run");
+  if (!opts.runReq.maxMemory.empty())
+    given.push_back("--max-memory");
   for (const std::string &option : given) {
     auto owns = [&](const nsc::targets::Target &t) {
       return std::find(t.ownOptions.begin(), t.ownOptions.end(), option) != t.ownOptions.end();
@@ -206,6 +213,10 @@ int checkTargetOptions(Options &opts, const std::string &emit,
   if ((!rr.checkpoint.empty() || !rr.resume.empty()) && rr.duration.empty())
     return usage(std::string(rr.resume.empty() ? "--checkpoint" : "--resume") +
                  " needs --run=DURATION (the end time of the run)");
+
+  if ((opts.runReq.dryRun || !opts.runReq.maxMemory.empty()) && opts.runReq.duration.empty())
+    return usage(std::string(opts.runReq.dryRun ? "--dry-run" : "--max-memory") +
+                 " applies to a run: give --run=DURATION");
   if (opts.target.empty()) {
     if (!opts.runReq.duration.empty())
       return usage("--run needs a target that executes: --target=" +
@@ -300,6 +311,12 @@ int main(int argc, char **argv) {
   runGroup->add_option("--resume", rr.resume,
                        "Continue from a checkpoint FILE up to --run (the end time): the outputs are those of the "
                        "uninterrupted run");
+
+  runGroup->add_flag("--dry-run", rr.dryRun,
+                     "Print the run's memory estimate, part by part, and exit without building (docs/running.md)");
+  runGroup->add_option("--max-memory", rr.maxMemory,
+                       "Refuse a run whose estimate exceeds SIZE (8G, 512M; default: the memory available, "
+                       "ulimit -v and the cgroup's limit included)");
   app.add_option("-o,--output", opts.output, "Write the output here instead of stdout");
   app.add_option("-I", opts.includeDirs, "Add a directory to the import search path")
       ->allow_extra_args(false);
@@ -339,6 +356,14 @@ int main(int argc, char **argv) {
     return rc;
   try {
     return run(opts);
+  } catch (const std::bad_alloc &) {
+    // The runs check their memory first and name what they were building;
+    // this is what is left (a huge --emit output, the front end).
+    std::cerr << "nsc: error: out of memory\n";
+    return 1;
+  } catch (const std::filesystem::filesystem_error &e) {
+    std::cerr << "nsc: error: " << e.what() << "\n";
+    return 1;
   } catch (const std::exception &e) {
     // A bug in nsc, never the user's fault: say so instead of aborting.
     std::cerr << "nsc: internal error: " << e.what() << "\n";

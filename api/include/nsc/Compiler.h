@@ -23,6 +23,7 @@
 #include "nsc/Model.h"
 #include "nsc/Target.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,12 @@ struct CompilerOptions {
   bool propagateParameters = false;
   /// Treat warnings as errors (`nsc --Werror`).
   bool warningsAsErrors = false;
+  /// simulate()/simulateModel() refuse (SimulationError naming the
+  /// estimate and its largest part) a network whose estimated memory
+  /// exceeds this many bytes; 0: the memory this process may still use
+  /// (MemAvailable, ulimit -v/-d, the cgroup's memory.max), as `nsc
+  /// --max-memory` (docs/reliability.md).
+  uint64_t maxMemoryBytes = 0;
 };
 
 class NSC_API Compiler {

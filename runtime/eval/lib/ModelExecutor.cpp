@@ -357,23 +357,30 @@ Value ModelExecutor::call(const Call &c, NeuronFrame &f) {
   // Arguments left to right (R33: nested draws consume the stream in
   // source order), then the draw: C++ leaves the order of arg(0), arg(1)
   // in one call unspecified.
-  case Builtin::RandomNormal: {
-    double a = arg(0), b = arg(1);
-    v = rng(f).normal(a, b);
+  // A draw the stream cannot make (a negative Poisson mean, more draws in
+  // one step than a per-step stream holds) stops the run with an error, as
+  // in compiled code (backends/cpu/lib/RuntimeSupport.cpp).
+  case Builtin::RandomNormal:
+  case Builtin::RandomUniform:
+  case Builtin::RandomLognormal:
+  case Builtin::RandomExponential:
+  case Builtin::RandomPoisson:
+    try {
+      double a = arg(0), b = c.args.size() > 1 ? arg(1) : 0.0;
+      switch (c.builtin) {
+      case Builtin::RandomNormal: v = rng(f).normal(a, b); break;
+      case Builtin::RandomUniform: v = rng(f).uniform(a, b); break;
+      case Builtin::RandomLognormal: v = rng(f).lognormal(a, b); break;
+      case Builtin::RandomExponential: v = rng(f).exponential(a); break;
+      default: out.i = int64_t(rng(f).poisson(a)); return out;
+      }
+    } catch (const std::exception &e) {
+      if (fatal_.empty())
+        fatal_ = std::string(builtinName(c.builtin)) + " in model '" + model().name + "' failed: " + e.what();
+      out.i = 0;
+      return out;
+    }
     break;
-  }
-  case Builtin::RandomUniform: {
-    double a = arg(0), b = arg(1);
-    v = rng(f).uniform(a, b);
-    break;
-  }
-  case Builtin::RandomLognormal: {
-    double a = arg(0), b = arg(1);
-    v = rng(f).lognormal(a, b);
-    break;
-  }
-  case Builtin::RandomExponential: v = rng(f).exponential(arg(0)); break;
-  case Builtin::RandomPoisson: out.i = int64_t(rng(f).poisson(arg(0))); return out;
   case Builtin::Print:
   case Builtin::Println:
   case Builtin::Info:

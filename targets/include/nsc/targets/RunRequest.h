@@ -37,6 +37,9 @@ struct RunRequest {
   std::string checkpoint;    // --checkpoint=FILE: written at the end, when stopped, and every...
   std::string checkpointEvery; // --checkpoint-every=DURATION of simulated time
   std::string resume;        // --resume=FILE: continue from this checkpoint up to --run
+
+  bool dryRun = false;       // --dry-run: print the memory estimate, build nothing
+  std::string maxMemory;     // --max-memory=SIZE (empty: what the process may still use)
   double compileMs = 0;
 };
 

@@ -28,6 +28,8 @@ namespace nsc::targets {
 struct NetworkBackend {
   network::KernelFactory kernels;
   std::function<void(nlohmann::json &)> addStats;
+  /// Kernels are generated and JIT-compiled (counted in the memory estimate).
+  bool compiles = false;
 };
 
 /// Everything `nsc FILE --target=NAME ...` asks of a target.
