@@ -21,7 +21,7 @@ const std::vector<std::string> kDetectorKeys = {"alpha",       "refractory", "wa
 class HardwareChecker {
 public:
   HardwareChecker(SemaContext &ctx, HardwareBlock &b, HardwareCheckState &st)
-      : ctx_(ctx), diags_(ctx.diags), b_(b), st_(st), ec_(ctx, nullptr) {
+      : diags_(ctx.diags), b_(b), st_(st), ec_(ctx, nullptr) {
     ec_.region = Region::Network;
   }
 
@@ -198,7 +198,6 @@ private:
     return (long long)c->value;
   }
 
-  SemaContext &ctx_;
   DiagnosticEngine &diags_;
   HardwareBlock &b_;
   HardwareCheckState &st_;
