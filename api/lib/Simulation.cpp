@@ -12,7 +12,6 @@
 #include "nsc/targets/RunPreflight.h"
 #include "nsc/support/Units.h"
 #include "nsc/runtime/Recording.h"
-#include "nsc/runtime/Schedule.h"
 
 #include <algorithm>
 #include <cmath>
@@ -174,14 +173,12 @@ void Simulation::run(double duration_ms) {
   if (!std::isfinite(duration_ms) || duration_ms < 0)
     throwArgumentError("the run duration must be a finite, non-negative time in ms");
   std::string tooLong;
-  if (!targets::runSteps(duration_ms, impl()->sim->dtMs(), tooLong))
+  std::optional<uint64_t> steps = targets::runSteps(duration_ms, impl()->sim->dtMs(), tooLong);
+  if (!steps)
     throwArgumentError("the run duration " + tooLong);
   if (!impl()->scheduled.empty()) {
     // Scheduled spikes cut the run into pieces; R3's rounding as run().
-    std::optional<int64_t> n = runtime::timeToSteps(duration_ms, impl()->sim->dtMs());
-    if (!n)
-      throwArgumentError("the run duration is too long for the step");
-    step(uint64_t(*n));
+    step(*steps);
     return;
   }
   network::RunOptions opt;
