@@ -3,12 +3,14 @@
 
     check_design.py --nsc NSC --input FILE --top MODULE --work DIR
                     [--cycles N] [--vector-cycles M] [--seed S] [--expect-mismatch]
+                    [--synth full|coarse]
 
 Generates FILE with `nsc --target=verilog -o DIR`, then runs the design's
 verify/MODULE/run.sh: verilator --lint-only -Wall, the Verilator harness
 (N random cycles, every output against the C++ model on every cycle), the
 replay of the first M cycles under Icarus Verilog, Yosys synthesis with
-check -assert and no latches. With --expect-mismatch the harness is built
+check -assert and no latches (--synth coarse stops before gate mapping:
+NSC_SYNTH=coarse in run.sh). With --expect-mismatch the harness is built
 with the reference model's floor turned into round-to-nearest
 (NSC_WRONG_ROUNDING; for the spike detector a refractory period one sample
 short) and the check passes only if the harness then FAILS
@@ -32,6 +34,8 @@ def main():
     ap.add_argument("--vector-cycles", type=int, default=200000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--expect-mismatch", action="store_true")
+    ap.add_argument("--synth", choices=("full", "coarse"), default="full",
+                    help="Yosys depth: full gate mapping, or coarse (stops before it; CI)")
     a = ap.parse_args()
 
     missing = [t for t in ("verilator", "iverilog", "vvp", "yosys") if shutil.which(t) is None]
@@ -49,6 +53,7 @@ def main():
         print("FAIL: nsc generated no design '%s'" % a.top)
         return 1
     env = dict(os.environ)
+    env["NSC_SYNTH"] = a.synth
     if a.expect_mismatch:
         env["NSC_WRONG_ROUNDING"] = "1"
     run = subprocess.run([script, str(a.cycles), str(a.seed), str(a.vector_cycles)], capture_output=True,
@@ -64,7 +69,7 @@ def main():
     if run.returncode != 0:
         print("FAIL: run.sh exited %d" % run.returncode)
         return 1
-    for needed in ("lint: clean", "PASS " + a.top + ":", "replayed under Icarus", "yosys: no latches"):
+    for needed in ("lint: clean", "PASS " + a.top + ":", "replayed under Icarus", "yosys (%s synth): no latches" % a.synth):
         if needed not in out:
             print("FAIL: expected '%s' in the output" % needed)
             return 1
