@@ -216,6 +216,10 @@ void checkSemanticsBlock(SemaContext &ctx, SemanticsBlock &block,
       continue;
     }
     seen[s.key] = r;
+    if (s.key == "seed" && !block.populations.empty())
+      // R38: one seed per network keys every population's streams.
+      diags.error(r, "'seed' cannot be set per population: every population's random streams are keyed by "
+                     "the network's seed (docs/semantics.md R38); set 'seed' in the network's semantics block");
     checker.setting(s);
   }
 }
