@@ -1,5 +1,6 @@
 //===- Model.cpp - Building simulations of a compiled source --------------===//
 #include "Impl.h"
+#include "nsc/support/Suggest.h"
 
 #include "nsc/targets/RunPreflight.h"
 
@@ -130,7 +131,8 @@ Simulation Model::simulateModel(const std::string &model, const ModelSetup &setu
   ir::Module &mod = *impl()->session->module();
   auto mi = mod.findModel(model);
   if (!mi || mod.models[*mi]->kind != ir::ModelKind::Neuron || !mod.models[*mi]->specializationOf.empty())
-    throwArgumentError("no neuron model named '" + model + "' (models: " + joinNames(models()) + ")");
+    throwArgumentError("no neuron model named '" + model + "'" + didYouMean(model, models()) + " (models: " +
+                       joinNames(models()) + ")");
   if (setup.n == 0 || setup.n >= (uint64_t(1) << 32))
     throwArgumentError("the number of neurons must be between 1 and 2^32 - 1");
   const ir::Model &m = *mod.models[*mi];
@@ -139,7 +141,14 @@ Simulation Model::simulateModel(const std::string &model, const ModelSetup &setu
   for (const auto &iv : setup.initialValues) {
     auto v = m.findVariable(iv.first);
     if (!v || (m.variables[*v].role != ir::VarRole::Parameter && m.variables[*v].role != ir::VarRole::State))
-      throwArgumentError("model '" + model + "' has no parameter or state variable '" + iv.first + "'");
+    {
+      std::vector<std::string> names;
+      for (const ir::Variable &var : m.variables)
+        if (var.role == ir::VarRole::Parameter || var.role == ir::VarRole::State)
+          names.push_back(var.name);
+      throwArgumentError("model '" + model + "' has no parameter or state variable '" + iv.first + "'" +
+                         didYouMean(iv.first, names));
+    }
     if (m.variables[*v].vectorSize)
       throwArgumentError("'" + iv.first + "' is a vector variable; only scalars can be set");
   }

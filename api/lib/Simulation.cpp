@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Impl.h"
+#include "nsc/support/Suggest.h"
 
 #include "nsc/loop/AerEvents.h"
 #include "nsc/targets/RunPreflight.h"
@@ -99,9 +100,13 @@ uint32_t SimulationImpl::modelPopulation(const std::string &name) const {
   auto p = sim->population(name);
   if (!p) {
     std::string names;
-    for (const PopulationInfo &pi : populations)
+    std::vector<std::string> list;
+    for (const PopulationInfo &pi : populations) {
       names += (names.empty() ? "'" : ", '") + pi.name + "'";
-    throwArgumentError("no population named '" + name + "' (populations: " + names + ")");
+      list.push_back(pi.name);
+    }
+    throwArgumentError("no population named '" + name + "'" + didYouMean(name, list) + " (populations: " + names +
+                       ")");
   }
   if (populations[*p].isSource)
     throwArgumentError("population '" + name + "' is a " + populations[*p].model +
@@ -369,7 +374,8 @@ SynapseValues Simulation::synapses(const std::string &projection, const std::str
     std::string names;
     for (const std::string &n : plasticProjections())
       names += (names.empty() ? "'" : ", '") + n + "'";
-    throwArgumentError("no plastic projection named '" + projection + "' (plastic projections: " +
+    throwArgumentError("no plastic projection named '" + projection + "'" +
+                       didYouMean(projection, plasticProjections()) + " (plastic projections: " +
                        (names.empty() ? "none" : names) + ")");
   }
   network::SynapseValues v;

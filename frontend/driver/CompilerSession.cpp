@@ -124,6 +124,7 @@ bool CompilerSession::analyze() {
     return false;
   if (stage_ >= Stage::Analyzed)
     return true;
+  program_.importDirs = includeDirs_;
   if (!analyzeProgram(program_, diags_) || diags_.hasErrors()) {
     stage_ = Stage::Failed;
     return false;

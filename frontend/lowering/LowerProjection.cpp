@@ -210,6 +210,30 @@ void NetworkLowerer::lowerWeight(const ProjectionSettings &s, const Port &tport,
   } else if (!s.synapse) {
     proj.weight = values_->builder().real(1.0, weightType.unit);
   }
+  scaleCurrentToPort(tport, proj);
+}
+
+void NetworkLowerer::scaleCurrentToPort(const Port &tport, Projection &proj) {
+  // A current source delivers picoamperes (its amplitudes are lowered in
+  // pA); a port declared in nA reads the value in its own unit, so the
+  // gain carries the conversion. Sema checked that the port is a current.
+  if (tport.kind != PortKind::Continuous || !tport.type.isNumeric() || !proj.weight)
+    return;
+  static const units::Unit pA = *units::lookupUnit("pA");
+  if (tport.type.unit.dim != pA.dim)
+    return;
+  double factor = conversionFactor(pA, tport.type.unit), w;
+  if (factor == 1.0)
+    return;
+  if (!evaluateConstant(*proj.weight, w)) {
+    diags_.error(proj.weight->loc, "a random gain into continuous port '" + tport.name + "' (in '" +
+                                       units::formatUnit(tport.type.unit) +
+                                       "') is not supported; declare the port in 'pA' or use a constant gain");
+    return;
+  }
+  SourceRange loc = proj.weight->loc;
+  proj.weight = values_->builder().real(w * factor);
+  proj.weight->loc = loc;
 }
 
 void NetworkLowerer::lowerDelay(const A::NamedArg *delay, Projection &proj) {

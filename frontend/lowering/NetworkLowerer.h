@@ -71,6 +71,7 @@ private:
   std::optional<TargetPorts> targetPorts(const ast::Projection &pr, const ast::NamedArg *port,
                                          const ir::Population &src, const ir::Population &tgt,
                                          const ir::Model &tmodel);
+  void scaleCurrentToPort(const ir::Port &tport, ir::Projection &proj);
   void lowerWeight(const ProjectionSettings &s, const ir::Port &tport, ir::Projection &proj);
   void lowerDelay(const ast::NamedArg *delay, ir::Projection &proj);
   bool lowerSynapse(const ast::Projection &pr, const ProjectionSettings &s, ir::Projection &proj);

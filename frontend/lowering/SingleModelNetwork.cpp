@@ -2,6 +2,7 @@
 #include "nsc/frontend/SingleModelNetwork.h"
 
 #include "nsc/ir/Builder.h"
+#include "nsc/support/Suggest.h"
 
 namespace nsc {
 
@@ -20,6 +21,22 @@ bool convertTo(double &value, const units::Unit &unit, bool hasUnit, const units
   return true;
 }
 
+std::vector<std::string> settableNames(const Model &m) {
+  std::vector<std::string> out;
+  for (const Variable &v : m.variables)
+    if (v.role == VarRole::Parameter || v.role == VarRole::State)
+      out.push_back(v.name);
+  return out;
+}
+
+std::vector<std::string> portNames(const Model &m, PortKind kind) {
+  std::vector<std::string> out;
+  for (const Port &p : m.ports)
+    if (p.kind == kind)
+      out.push_back(p.name);
+  return out;
+}
+
 class SingleModelLowerer {
 public:
   SingleModelLowerer(Module &module, const SingleModelSetup &setup, DiagnosticEngine &diags)
@@ -29,10 +46,14 @@ public:
     auto mi = module_.findModel(setup_.model);
     if (!mi || module_.models[*mi]->kind != ModelKind::Neuron) {
       std::string names;
+      std::vector<std::string> list;
       for (auto &m : module_.models)
-        if (m->kind == ModelKind::Neuron && m->specializationOf.empty())
+        if (m->kind == ModelKind::Neuron && m->specializationOf.empty()) {
           names += (names.empty() ? "'" : ", '") + m->name + "'";
-      return fail("no neuron model named '" + setup_.model + "' (models: " + names + ")");
+          list.push_back(m->name);
+        }
+      return fail("no neuron model named '" + setup_.model + "'" + didYouMean(setup_.model, list) + " (models: " +
+                  names + ")");
     }
     modelIndex_ = *mi;
     const Model &m = model();
@@ -67,7 +88,8 @@ private:
     for (const SingleModelSetup::Param &p : setup_.params) {
       auto v = m.findVariable(p.name);
       if (!v || (m.variables[*v].role != VarRole::Parameter && m.variables[*v].role != VarRole::State))
-        return bool(fail("--param: model '" + m.name + "' has no parameter or state variable '" + p.name + "'"));
+        return bool(fail("--param: model '" + m.name + "' has no parameter or state variable '" + p.name + "'" +
+                         didYouMean(p.name, settableNames(m))));
       const Type &t = m.variables[*v].type;
       double value = p.value;
       if (!convertTo(value, p.unit, p.hasUnit, t.unit))
@@ -78,7 +100,8 @@ private:
     for (const SingleModelSetup::CurrentInput &ci : setup_.currentInputs) {
       auto port = m.findPort(ci.port);
       if (!port || m.ports[*port].kind != PortKind::Continuous)
-        return bool(fail("--current-input: model '" + m.name + "' has no continuous input port '" + ci.port + "'"));
+        return bool(fail("--current-input: model '" + m.name + "' has no continuous input port '" + ci.port + "'" +
+                         didYouMean(ci.port, portNames(m, PortKind::Continuous))));
       double value = ci.value;
       const units::Unit &pu = m.ports[*port].type.unit;
       if (!convertTo(value, ci.unit, ci.hasUnit, pu))
@@ -96,7 +119,8 @@ private:
     for (const SingleModelSetup::SpikeInput &in : setup_.spikeInputs) {
       auto port = m.findPort(in.port);
       if (!port || m.ports[*port].kind != PortKind::Spike)
-        return bool(fail("--spike-input: model '" + m.name + "' has no spike input port '" + in.port + "'"));
+        return bool(fail("--spike-input: model '" + m.name + "' has no spike input port '" + in.port + "'" +
+                         didYouMean(in.port, portNames(m, PortKind::Spike))));
       double w = in.weight;
       const units::Unit &pu = m.ports[*port].type.unit;
       if (!convertTo(w, in.weightUnit, in.hasUnit, pu))

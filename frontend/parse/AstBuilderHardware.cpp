@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "AstBuilder.h"
+#include "nsc/support/Suggest.h"
 
 using namespace nsc::ast;
 
@@ -22,8 +23,8 @@ std::unique_ptr<HardwareBlock> AstBuilder::hardware(NscParser::HardwareBlockCont
   } else if (word == "detector") {
     b->blockKind = HardwareBlock::BlockKind::Detector;
   } else {
-    error(b->kindRange, "unknown network block '" + word +
-                            "'; expected 'homeostasis for POP:', 'aer for POP:' or 'detector for POP:'");
+    error(b->kindRange, "unknown network block '" + word + "'" +
+                            didYouMean(word, {"homeostasis", "aer", "detector"}) + "; expected 'homeostasis for POP:', 'aer for POP:' or 'detector for POP:'");
     return nullptr;
   }
   // name(0) is the block word; the populations follow `for`.

@@ -3,6 +3,8 @@
 
 #include "NscLexer.h"
 
+#include <cctype>
+
 using antlr4::Token;
 using nsc::antlr::NscLexer;
 
@@ -31,6 +33,21 @@ static bool isSoftKeyword(size_t t) {
   default:
     return false;
   }
+}
+
+/// A reserved word (docs/language.md §1): a token spelled like a name that
+/// the lexer made a keyword. Soft keywords are names where a name fits.
+static bool isReservedWord(DecodedSource &src, Token *t) {
+  size_t type = t->getType();
+  if (type == NscLexer::NAME || type == Token::EOF || isSoftKeyword(type) || t->getStopIndex() < t->getStartIndex())
+    return false;
+  std::string text = src.bytes(t->getStartIndex(), t->getStopIndex() + 1);
+  if (text.empty() || !(std::isalpha((unsigned char)text[0]) || text[0] == '_'))
+    return false;
+  for (char c : text)
+    if (!(std::isalnum((unsigned char)c) || c == '_'))
+      return false;
+  return true;
 }
 
 /// Tokens that must be followed by an operand.
@@ -147,7 +164,13 @@ void SyntaxErrorStrategy::report(antlr4::Parser *p, Token *offending,
 
   std::string after = prev ? " after " + tokenText(source_, prev) : std::string();
   std::string msg;
-  if (ot == NscLexer::INDENT) {
+  bool keywordAsName = (name || expression) && isReservedWord(source_, offending);
+  if (keywordAsName && offending->getTokenIndex() != INVALID_INDEX && offending->getTokenIndex() + 1 < ts->size())
+    keywordAsName = ts->get(offending->getTokenIndex() + 1)->getType() != NscLexer::COLON; // a block header
+  if (keywordAsName) {
+    // `step integer = 0`, `x = in + 1`: say why the word is not a name.
+    msg = tokenText(source_, offending) + " is a keyword and cannot be used as a name";
+  } else if (ot == NscLexer::INDENT) {
     msg = "unexpected indentation";
   } else if (expression && prev && needsOperand(prev->getType())) {
     // Prediction sets after an operator list everything that may follow the

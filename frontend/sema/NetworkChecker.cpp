@@ -215,6 +215,7 @@ private:
       for (const SourceInfo &s : sources())
         names.push_back(s.name);
       suggestName(d, mr, p.model, names);
+      suggestImport(ctx_, d, mr, p.model);
     }
     if (p.size) {
       auto c = constantOf(p.size.get(), "population size");
@@ -427,6 +428,20 @@ private:
     return nullptr;
   }
 
+  /// A current source delivers picoamperes: the continuous port must hold
+  /// a current (a voltage or dimensionless port would silently take the
+  /// number in its own unit).
+  void checkCurrentPort(const PopInfo &src, const InputPort &port, SourceRange at) {
+    const ir::Type &t = port.resolvedType;
+    static const units::Unit pA = *units::lookupUnit("pA");
+    if (t.isError() || (t.isNumeric() && t.unit.dim == pA.dim))
+      return;
+    diags_.error(at, "'" + src.pop->model + "' produces a current ('pA'); continuous port '" + port.name +
+                         "' has type '" + typeStr(t) + "'")
+        .note(port.nameRange, "'" + port.name + "' declared here; a current source needs a port with a "
+                              "current unit such as 'pA'");
+  }
+
   void checkProjection(Projection &pr) {
     long long nSrc = 0, nDst = 0;
     const PopInfo *src = checkPopRef(pr.source, nSrc);
@@ -506,12 +521,19 @@ private:
     } else if (dstOk && dst->model && src && src->valid) {
       port = defaultPort(*src, *dst, pr.target.range);
     }
+    if (current && port && !port->isSpike) {
+      NamedArg *pa = settings.count("port") ? settings["port"] : nullptr;
+      checkCurrentPort(*src, *port, pa && pa->value ? pa->value->range : pr.target.range);
+    }
 
-    // Weight: in the port's declared unit, any unit when the port has none.
+    // Weight: in the port's declared unit, any unit when the port has none;
+    // from a current source, a dimensionless gain (lowering's reading).
     if (NamedArg *w = settings.count("weight") ? settings["weight"] : nullptr) {
       if (w->value) {
         ir::Type t = checkValue(w->value.get());
-        if (!t.isError() && port && port->type && !port->resolvedType.isError())
+        if (!t.isError() && current)
+          checkAgainst(ir::Type::real(), w->value.get(), "the gain ('weight') of a current source");
+        else if (!t.isError() && port && port->type && !port->resolvedType.isError())
           checkAgainst(port->resolvedType, w->value.get(),
                        "weight for port '" + port->name + "'");
       }
@@ -555,6 +577,7 @@ private:
         if (isSynapseModel(*kv.second))
           names.push_back(kv.first);
       suggestName(d, r, name, names);
+      suggestImport(ctx_, d, r, name);
       return;
     }
     const ModelInfo *m = ctx_.infoFor(it->second);

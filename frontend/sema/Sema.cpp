@@ -18,6 +18,7 @@ using namespace sema;
 bool analyzeProgram(ast::Program &program, DiagnosticEngine &diags) {
   unsigned errorsBefore = diags.errorCount();
   SemaContext ctx(diags);
+  ctx.importDirs = program.importDirs;
 
   for (auto &file : program.files) {
     if (!file)

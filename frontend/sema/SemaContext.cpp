@@ -4,57 +4,34 @@
 #include "nsc/support/Units.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <cctype>
 
 namespace nsc::sema {
-
-/// Edit distance in half-edits: a substitution that only changes case costs
-/// 1, every other edit 2.
-static unsigned weightedDistance(const std::string &a, const std::string &b) {
-  std::vector<unsigned> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j)
-    prev[j] = 2 * j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = 2 * i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      unsigned sub = 2;
-      if (a[i - 1] == b[j - 1])
-        sub = 0;
-      else if (std::tolower((unsigned char)a[i - 1]) == std::tolower((unsigned char)b[j - 1]))
-        sub = 1;
-      cur[j] = std::min({prev[j] + 2, cur[j - 1] + 2, prev[j - 1] + sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-std::optional<std::string> closestName(const std::string &name,
-                                       const std::vector<std::string> &candidates) {
-  if (name.empty())
-    return std::nullopt;
-  // Up to a third of the name may be wrong (at least one edit).
-  unsigned limit = 2 * std::max<size_t>(1, name.size() / 3);
-  unsigned best = limit + 1;
-  const std::string *bestName = nullptr;
-  for (const std::string &c : candidates) {
-    if (c == name || c.empty())
-      continue;
-    unsigned d = weightedDistance(name, c);
-    if (d < best) {
-      best = d;
-      bestName = &c;
-    }
-  }
-  if (!bestName)
-    return std::nullopt;
-  return *bestName;
-}
 
 void suggestName(DiagnosticEngine::Builder &diag, SourceRange range,
                  const std::string &name, const std::vector<std::string> &candidates) {
   if (auto s = closestName(name, candidates))
     diag.note(range, "did you mean '" + *s + "'?");
+}
+
+void suggestImport(const SemaContext &ctx, DiagnosticEngine::Builder &diag, SourceRange at,
+                   const std::string &name) {
+  namespace fs = std::filesystem;
+  if (name.empty() || !at.valid())
+    return;
+  std::vector<fs::path> dirs{fs::path(ctx.diags.sourceManager().path(at.begin.file)).parent_path()};
+  for (const std::string &d : ctx.importDirs)
+    dirs.emplace_back(d);
+  for (const fs::path &d : dirs)
+    for (const char *ext : {".nrn", ".nestml"}) {
+      std::error_code ec;
+      fs::path file = d / (name + ext);
+      if (fs::is_regular_file(file, ec)) {
+        diag.note(at, "'" + file.string() + "' exists; add 'import " + name + "' to use its models");
+        return;
+      }
+    }
 }
 
 const std::vector<std::string> &knownUnitNames() {

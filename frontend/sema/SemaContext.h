@@ -13,6 +13,7 @@
 
 #include "nsc/frontend/AST.h"
 #include "nsc/support/Diagnostics.h"
+#include "nsc/support/Suggest.h"
 
 #include <map>
 #include <memory>
@@ -51,6 +52,8 @@ public:
   explicit SemaContext(DiagnosticEngine &d) : diags(d) {}
 
   DiagnosticEngine &diags;
+  /// The -I path (ast::Program::importDirs).
+  std::vector<std::string> importDirs;
   /// Every model of the program by name (first declaration wins).
   std::map<std::string, ast::Model *> models;
   std::map<const ast::Model *, std::unique_ptr<ModelInfo>> modelInfo;
@@ -65,15 +68,15 @@ public:
 // Small helpers used by several checkers
 //===----------------------------------------------------------------------===//
 
-/// Closest candidate to `name` for a "did you mean" note, or nullopt when
-/// nothing is close enough. A difference in case only counts half an edit,
-/// so 'mv' finds 'mV' before 'm'.
-std::optional<std::string> closestName(const std::string &name,
-                                       const std::vector<std::string> &candidates);
-
 /// Attaches "did you mean 'X'?" to `diag` when a candidate is close.
 void suggestName(DiagnosticEngine::Builder &diag, SourceRange range,
                  const std::string &name, const std::vector<std::string> &candidates);
+
+/// For an unknown model `name` used at `at`: when NAME.nrn or NAME.nestml
+/// exists next to that file or on the -I path (where `import NAME` would
+/// find it), a note "add `import NAME`".
+void suggestImport(const SemaContext &ctx, DiagnosticEngine::Builder &diag, SourceRange at,
+                   const std::string &name);
 
 /// Unit names offered as suggestions for misspelt units (every prefixed
 /// form that lookupUnit accepts of the units neuroscience uses).

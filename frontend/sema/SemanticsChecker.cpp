@@ -16,7 +16,7 @@ static const std::vector<std::string> kSolvers = {"auto", "exact", "exp_euler",
 static const std::vector<std::string> kRoundings = {"nearest_even", "toward_zero", "floor"};
 static const std::vector<std::string> kOverflows = {"saturate", "wrap"};
 static const std::vector<std::string> kFixedFormats = {"uniform", "per_variable"};
-static const std::vector<std::string> kSpikeModes = {"event", "rate"};
+static const std::vector<std::string> kSpikeModes = {"event"};
 
 static std::string joinNames(const std::vector<std::string> &names) {
   std::string s;
@@ -149,7 +149,17 @@ public:
     } else if (s.key == "precision") {
       precision(v);
     } else if (s.key == "spikes") {
-      word(v, "spikes", kSpikeModes);
+      // `rate` is reserved (docs/language.md §10) but no target runs
+      // rate-coded spike trains; accepting it would change nothing.
+      auto *n = dyn_cast<NameRef>(v);
+      if (n && !n->index && !n->diffOrder && n->name == "rate") {
+        n->resolution = NameRef::Resolution::Predefined;
+        n->type = ir::Type::string();
+        diags_.error(v->range, "'spikes = rate' (rate-coded spike trains) is not supported by any target; "
+                               "the supported value is 'event'");
+      } else {
+        word(v, "spikes", kSpikeModes);
+      }
     } else if (s.key == "seed") {
       auto c = constant(v, "seed");
       if (c && (!c->isInteger() || !c->unit.isDimensionless() || c->value < 0))
@@ -206,6 +216,10 @@ void checkSemanticsBlock(SemaContext &ctx, SemanticsBlock &block,
       continue;
     }
     seen[s.key] = r;
+    if (s.key == "seed" && !block.populations.empty())
+      // R38: one seed per network keys every population's streams.
+      diags.error(r, "'seed' cannot be set per population: every population's random streams are keyed by "
+                     "the network's seed (docs/semantics.md R38); set 'seed' in the network's semantics block");
     checker.setting(s);
   }
 }

@@ -9,15 +9,42 @@ using namespace ast;
 
 static std::string quote(const ir::Type &t) { return "'" + typeStr(t) + "'"; }
 
+static const char *contextName(DeclContext c) {
+  switch (c) {
+  case DeclContext::State: return "state variable";
+  case DeclContext::Parameter: return "parameter";
+  case DeclContext::Internal: return "internal";
+  default: return "variable";
+  }
+}
+
+/// A local declaration may hide a parameter, state variable or internal of
+/// the model (not another local or a function parameter).
+static bool hidesModelVariable(const VarDecl &decl, const Symbol &prev, const Scope &scope) {
+  if (decl.context != DeclContext::Local || prev.kind != SymbolKind::Variable ||
+      scope.lookupLocal(prev.name) == &prev)
+    return false;
+  return prev.context == DeclContext::State || prev.context == DeclContext::Parameter ||
+         prev.context == DeclContext::Internal;
+}
+
 void declareVariables(DiagnosticEngine &diags, Scope &scope, VarDecl &decl, unsigned *order) {
   for (unsigned i = 0; i < decl.names.size(); ++i) {
     const DeclaredName &dn = decl.names[i];
     if (dn.name.empty())
       continue;
     if (const Symbol *prev = scope.lookup(dn.name)) {
-      diags.error(dn.range, "redeclaration of '" + dn.name + "'")
-          .note(prev->range, "previous declaration is here");
-      continue;
+      if (hidesModelVariable(decl, *prev, scope)) {
+        // NESTML's scoping: the local hides the model variable until the end
+        // of its block (docs/language.md §3.1).
+        diags.warning(dn.range, "local variable '" + dn.name + "' hides the " + contextName(prev->context) +
+                                    " '" + dn.name + "' until the end of its block")
+            .note(prev->range, "'" + dn.name + "' declared here");
+      } else {
+        diags.error(dn.range, "redeclaration of '" + dn.name + "'")
+            .note(prev->range, "previous declaration is here");
+        continue;
+      }
     }
     Symbol s;
     s.kind = SymbolKind::Variable;
@@ -227,8 +254,14 @@ void StmtChecker::checkFor(For *f) {
   const Symbol *sym = f->var.empty() ? nullptr : ec_.lookup(f->var);
   ir::Type varType = ir::Type::error();
   if (!sym) {
-    diags_.error(f->varRange, "use of undeclared loop variable '" + f->var + "'")
-        .note(f->varRange, "declare it before the loop, e.g. '" + f->var + " integer = 0'");
+    auto d = diags_.error(f->varRange, "use of undeclared loop variable '" + f->var + "'");
+    std::vector<std::string> names;
+    if (ec_.scope)
+      ec_.scope->collectNames(names);
+    if (auto close = closestName(f->var, names))
+      d.note(f->varRange, "did you mean '" + *close + "'?");
+    else
+      d.note(f->varRange, "declare it before the loop, e.g. '" + f->var + " integer = 0'");
   } else if (sym->kind != SymbolKind::Variable || sym->isVector || !sym->type.isNumeric()) {
     diags_.error(f->varRange, "loop variable '" + f->var + "' must be a numeric scalar variable")
         .note(sym->range, "'" + sym->name + "' declared here");

@@ -1,5 +1,6 @@
 //===- Module.cpp - Models, networks, modules: lookups and names ----------===//
 #include "nsc/ir/IR.h"
+#include "nsc/support/Suggest.h"
 
 #include <fmt/format.h>
 
@@ -144,10 +145,13 @@ std::optional<uint32_t> Module::findNetwork(const std::string &name, std::string
       return fail("the input has no network");
     return fail("the input has several networks (" + names + "): choose one by name");
   }
-  for (uint32_t i : source)
+  std::vector<std::string> list;
+  for (uint32_t i : source) {
     if (networks[i]->name == name)
       return i;
-  return fail("no network named '" + name + "' (networks: " + (names.empty() ? "none" : names) + ")");
+    list.push_back(networks[i]->name);
+  }
+  return fail("no network named '" + name + "'" + didYouMean(name, list) + " (networks: " + (names.empty() ? "none" : names) + ")");
 }
 
 Model &Module::addModel(std::unique_ptr<Model> m) {

@@ -3,6 +3,7 @@
 
 #include "nsc/ir/Printer.h"
 #include "nsc/ir/Verifier.h"
+#include "nsc/support/Suggest.h"
 
 #include <algorithm>
 #include <ostream>
@@ -17,6 +18,14 @@ void PassContext::changed(unsigned count, const std::string &verb, const std::st
 std::vector<std::string> PassContext::takeChanges() {
   std::vector<std::string> out;
   out.swap(changes_);
+  return out;
+}
+
+static std::vector<std::string> knownPassNames() {
+  std::vector<std::string> out;
+  for (const PassInfo &p : registeredPasses())
+    out.push_back(p.name);
+  out.push_back("default");
   return out;
 }
 
@@ -67,7 +76,8 @@ bool PassManager::addPipeline(const std::string &spec, DiagnosticEngine &diags) 
           .note({}, "known passes: " + knownPassList());
       ok = false;
     } else if (!findPass(n)) {
-      diags.error({}, "unknown pass '" + n + "'").note({}, "known passes: " + knownPassList());
+      diags.error({}, "unknown pass '" + n + "'" + didYouMean(n, knownPassNames()))
+          .note({}, "known passes: " + knownPassList());
       ok = false;
     }
   }
@@ -80,7 +90,7 @@ bool PassManager::addPipeline(const std::string &spec, DiagnosticEngine &diags) 
 
 bool PassManager::addPrintAfter(const std::string &name, DiagnosticEngine &diags) {
   if (!findPass(name)) {
-    diags.error({}, "unknown pass '" + name + "' in --print-after")
+    diags.error({}, "unknown pass '" + name + "' in --print-after" + didYouMean(name, knownPassNames()))
         .note({}, "known passes: " + knownPassList());
     return false;
   }

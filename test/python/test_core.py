@@ -77,6 +77,27 @@ def test_numeric_trouble_is_a_simulation_error(target):
     np.testing.assert_array_equal(sim.get("blowup", "x"), [1.0, 1.0])
 
 
+GUARDED = """model g:
+    parameters:
+        tau_m ms = 10 ms [[tau_m > 0 ms]]
+    state:
+        V_m mV = -70 mV
+    equations:
+        V_m' = (-70 mV - V_m) / tau_m
+    update:
+        integrate_odes()
+"""
+
+
+def test_set_refuses_a_value_that_breaks_a_guard():
+    sim = nsc.compile(GUARDED, "interp").model("g", n=2)
+    with pytest.raises(nsc.ArgumentError, match=r"parameter 'tau_m' of population 'g' \(neuron 0\) is -5"):
+        sim.set("g", "tau_m", -5.0)
+    np.testing.assert_array_equal(sim.get("g", "tau_m"), [10.0, 10.0])
+    sim.set("g", "tau_m", 5.0)
+    np.testing.assert_array_equal(sim.get("g", "tau_m"), [5.0, 5.0])
+
+
 def test_compile_options_are_checked():
     with pytest.raises(ValueError, match="this build runs cpu"):
         nsc.compile(str(EXAMPLES / "cuba.nrn"), target="cuda")

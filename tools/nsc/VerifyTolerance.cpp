@@ -1,5 +1,6 @@
 //===- VerifyTolerance.cpp - nsc verify --tolerance=... -------------------===//
 #include "VerifyTolerance.h"
+#include "nsc/support/Suggest.h"
 
 #include "nsc/targets/RunRequest.h"
 
@@ -96,7 +97,9 @@ bool VerifyTolerance::parse(const std::string &text, std::string &error) {
       }
       (key == "trace_max" ? traceMax : traceRms) = limit;
     } else {
-      error = "unknown measure '" + key + "' (count, vp, vp_max, vr, vr_max, diverge, trace_max, trace_rms)";
+      error = "unknown measure '" + key + "'" +
+              didYouMean(key, {"count", "vp", "vp_max", "vr", "vr_max", "diverge", "trace_max", "trace_rms"}) +
+              " (count, vp, vp_max, vr, vr_max, diverge, trace_max, trace_rms)";
       return false;
     }
   }

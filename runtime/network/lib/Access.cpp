@@ -1,6 +1,8 @@
 //===- Access.cpp - Values by name, reset ---------------------------------===//
 #include "Engine.h"
 
+#include "nsc/support/Suggest.h"
+
 #include <cmath>
 
 namespace nsc::network {
@@ -18,7 +20,11 @@ namespace {
 const Variable *findReadable(const Model &m, const std::string &name, std::string &error) {
   auto v = m.findVariable(name);
   if (!v) {
-    error = "model '" + m.name + "' has no variable '" + name + "'";
+    std::vector<std::string> names;
+    for (const Variable &v : m.variables)
+      if (v.role != VarRole::Local && v.role != VarRole::Argument)
+        names.push_back(v.name);
+    error = "model '" + m.name + "' has no variable '" + name + "'" + didYouMean(name, names);
     return nullptr;
   }
   const Variable &var = m.variables[*v];
@@ -71,13 +77,26 @@ bool NetworkSimulation::setValues(uint32_t p, const std::string &variable, const
       error = "NaN given for '" + variable + "'";
       return false;
     }
+  // Guards (Guards.cpp) are checked on the new values, and on the internals
+  // recomputed from them; a violation restores this copy and refuses.
+  std::vector<Value> before = ps.state;
+  auto refuseOnGuard = [&]() {
+    auto g = findGuardViolation(ps, step_, false);
+    if (!g)
+      return false;
+    ps.state = std::move(before);
+    error = "set '" + variable + "' refused: " + g->message;
+    return true;
+  };
   for (uint64_t i = 0; i < ps.n; ++i) {
     NeuronFrame f = ps.frame(i, step_, dt_);
     ps.exec->store(var->id, values.size() == 1 ? values[0] : values[i], f);
   }
-  if (var->role != VarRole::Parameter)
+  if (var->role != VarRole::Parameter) {
+    if (refuseOnGuard())
+      return false;
     return var->role != VarRole::Internal || bindKernel(ps);
-  overrides_.emplace_back(p, var->id, values);
+  }
   // A parameter change recalibrates: internals are computed again from
   // their definitions, then `prepare` (propagators).
   const Model &m = *ps.model;
@@ -93,6 +112,9 @@ bool NetworkSimulation::setValues(uint32_t p, const std::string &variable, const
         f.cell(ps.exec->slotOf(v)) = ps.exec->evalAs(*iv.init, iv.type, f);
     }
   }
+  if (refuseOnGuard())
+    return false;
+  overrides_.emplace_back(p, var->id, values);
   if (!runPrepare(ps)) {
     error = "recomputing the model's propagators failed";
     return false;

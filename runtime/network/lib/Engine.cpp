@@ -125,6 +125,7 @@ bool NetworkSimulation::buildPopulation(uint32_t p) {
       if (v.role == VarRole::State && v.type.kind == TypeKind::Real)
         ps.realStates.push_back(v.id);
     ps.spiked.assign(ps.n, 0);
+    ps.stateGuards = hasStateGuards(m);
     ps.neuronRngKey = runtime::deriveStreamKey(seed, p, runtime::Stream::NeuronRandom);
     break;
   }
@@ -284,7 +285,7 @@ bool NetworkSimulation::initialise(bool keepParameters) {
         }
       }
     }
-    if (!setupHomeostats(ps) || !runPrepare(ps) || !bindKernel(ps))
+    if (!setupHomeostats(ps) || !runPrepare(ps) || !checkInitialGuards(ps) || !bindKernel(ps))
       return false;
   }
   return true;

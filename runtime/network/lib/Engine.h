@@ -48,6 +48,7 @@ struct PopulationRuntime {
   runtime::PhiloxKey neuronRngKey{};
   std::vector<bool> uniform;           // by VarId: see KernelRequest
   std::vector<Value> uniformValues;    // by slot
+  bool stateGuards = false;            // the model guards a state variable (Guards.cpp)
   bool inputsTraced = false;           // an inline recorder reads this step's inputs
   std::vector<double> tracedInputs;    // then: this step's port values, kept for it
   // Sources.
@@ -97,6 +98,13 @@ struct ProjectionRuntime {
   CompactSynapses synapses;
   std::unique_ptr<PlasticProjection> plastic;
   mutable std::optional<uint64_t> digest; // of the connectivity, for checkpoints
+};
+
+/// A guard `[[...]]` that does not hold (Guards.cpp).
+struct GuardViolation {
+  SourceRange at;    // the guard
+  SourceRange setAt; // the network's value for the variable, if it sets one
+  std::string message;
 };
 
 struct CheckpointIdentity; // CheckpointIdentity.h
@@ -165,6 +173,11 @@ private:
   bool setupHomeostats(PopulationRuntime &ps);
   void stepHomeostats(uint64_t k);
   bool reportNonFinite(PopulationRuntime &ps, uint64_t k);
+  // Guards.cpp
+  static bool hasStateGuards(const ir::Model &m);
+  std::optional<GuardViolation> findGuardViolation(PopulationRuntime &ps, uint64_t k, bool statesOnly);
+  bool checkInitialGuards(PopulationRuntime &ps);
+  bool checkStateGuards(uint64_t k);
   void finishResult(RunResult &res, double ms);
   // Recorders.cpp
   bool setupTraces(const std::vector<std::string> &variables, RunResult &res);

@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Engine.h"
+#include "nsc/support/Suggest.h"
 #include "ModelSynapses.h"
 
 #include "nsc/runtime/Schedule.h"
@@ -259,7 +260,11 @@ bool ModelSynapses::values(uint64_t steps, const std::string &variable, SynapseV
   const Model &m = *m_;
   auto id = m.findVariable(variable);
   if (!id) {
-    error = "synapse model '" + m.name + "' has no variable '" + variable + "'";
+    std::vector<std::string> names;
+    for (const Variable &v : m.variables)
+      if (v.role != VarRole::Local && v.role != VarRole::Argument)
+        names.push_back(v.name);
+    error = "synapse model '" + m.name + "' has no variable '" + variable + "'" + didYouMean(variable, names);
     return false;
   }
   const Variable &var = m.variables[*id];

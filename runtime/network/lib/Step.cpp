@@ -122,7 +122,7 @@ bool NetworkSimulation::stepOnce(uint64_t k, RunResult &res) {
         const_cast<double *>(tgt.portValue[slot])[pj.synapses.target(at)] += w * I;
       }
   }
-  if (!modelPhase(k))
+  if (!modelPhase(k) || !checkStateGuards(k))
     return false;
   stepHomeostats(k); // after phase 4: this step's spikes (docs/verilog.md §2)
   // Sources emit (stamped t_{k+1}).

@@ -31,7 +31,7 @@ template <class Fn> void expectArgumentError(Fn fn, const std::string &text) {
 TEST(ApiErrors, UnknownNetworkAndModel) {
   nsc::Model m = compileSmall();
   expectArgumentError([&] { m.simulate("big"); }, "no network named 'big' (networks: 'small')");
-  expectArgumentError([&] { m.simulateModel("iaf"); }, "no neuron model named 'iaf' (models: 'lif')");
+  expectArgumentError([&] { m.simulateModel("iaf"); }, "no neuron model named 'iaf' (did you mean 'lif'?) (models: 'lif')");
   expectArgumentError([&] { m.simulateModel("lif", 0); }, "number of neurons");
 }
 

@@ -271,4 +271,45 @@ TEST(ApiSimulation, StatsAfterARun) {
   EXPECT_NEAR(st.populations[0].rate_hz, 50.0, 15.0); // the Poisson sources
 }
 
+// Guards (docs/semantics.md R39): a value set through the API that breaks
+// one is refused with a message naming it, and nothing changes.
+TEST(ApiSimulation, SetRefusesValuesThatBreakAGuard) {
+  const char *src = R"(model g:
+    parameters:
+        tau_m ms = 10 ms [[tau_m > 0 ms]]
+    state:
+        V_m mV = -70 mV [[V_m >= -90 mV]]
+    equations:
+        V_m' = (-70 mV - V_m) / tau_m
+    update:
+        integrate_odes()
+
+network net:
+    a = g[3]
+)";
+  nsc::CompilerOptions o;
+  o.target = nsc::Target::Interp;
+  nsc::Simulation sim = nsc::Compiler(o).compileString(src, "guards.nrn").simulate();
+  auto refused = [&](const char *variable, const std::vector<double> &values) -> std::string {
+    try {
+      sim.set("a", variable, values);
+    } catch (const nsc::ArgumentError &e) {
+      return e.what();
+    }
+    return "";
+  };
+  std::string m = refused("tau_m", {-5.0});
+  EXPECT_NE(m.find("parameter 'tau_m' of population 'a' (neuron 0) is -5"), std::string::npos) << m;
+  EXPECT_NE(m.find("[[tau_m > 0 ms]]"), std::string::npos) << m;
+  EXPECT_EQ(sim.get("a", "tau_m"), std::vector<double>(3, 10.0));
+  m = refused("V_m", {-70.0, -80.0, -95.0});
+  EXPECT_NE(m.find("state variable 'V_m' of population 'a' (neuron 2) is -95"), std::string::npos) << m;
+  EXPECT_EQ(sim.get("a", "V_m"), std::vector<double>(3, -70.0));
+  // Values within the guards are taken.
+  sim.set("a", "tau_m", 20.0);
+  sim.set("a", "V_m", {-70.0, -80.0, -85.0});
+  sim.run(1.0);
+  EXPECT_EQ(sim.steps(), 10u);
+}
+
 } // namespace

@@ -36,7 +36,7 @@ TEST(FindNetwork, ByNameAmongSourceNetworks) {
   EXPECT_EQ(m.findNetwork("b"), 2u);
   std::string error;
   EXPECT_FALSE(m.findNetwork("c", &error));
-  EXPECT_EQ(error, "no network named 'c' (networks: 'a', 'b')");
+  EXPECT_EQ(error, "no network named 'c' (did you mean 'a'?) (networks: 'a', 'b')");
   // Single-model networks are neither found by name nor counted.
   EXPECT_FALSE(m.findNetwork("single_lif"));
   EXPECT_FALSE(m.findNetwork(""));

@@ -105,14 +105,26 @@ TEST_F(NameResolution, LocalsAreBlockScoped) {
   expectError("use of undeclared variable 'y'", 7, 13);
 }
 
-TEST_F(NameResolution, LocalRedeclarationOfModelName) {
-  EXPECT_FALSE(analyze(R"(model m1:
+TEST_F(NameResolution, LocalHidesModelNameWithAWarning) {
+  // NESTML's scoping: the local hides the state variable in its block.
+  EXPECT_TRUE(analyze(R"(model m1:
     state:
         x real = 0
     update:
         x real = 1
+        x += 1
+)")) << dump();
+  expectWarning("local variable 'x' hides the state variable 'x' until the end of its block", 5, 9);
+}
+
+TEST_F(NameResolution, LocalRedeclarationOfLocal) {
+  EXPECT_FALSE(analyze(R"(model m1:
+    update:
+        x real = 1
+        if true:
+            x real = 2
 )"));
-  expectError("redeclaration of 'x'", 5, 9);
+  expectError("redeclaration of 'x'", 5, 13);
 }
 
 TEST_F(NameResolution, FunctionParametersMayHideModelNames) {

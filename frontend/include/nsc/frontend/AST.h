@@ -557,6 +557,8 @@ struct File : Node {
 /// Every file of one compilation, imports first (the driver orders them).
 struct Program {
   std::vector<std::unique_ptr<File>> files;
+  /// The -I path, for sema's "add `import NAME`" hint on an unknown model.
+  std::vector<std::string> importDirs;
 };
 
 #undef NSC_AST_CLASSOF
