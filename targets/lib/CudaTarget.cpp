@@ -282,7 +282,7 @@ int runCuda(CompilerSession &session, const CudaRequest &req) {
   if (!selectNetwork(session, req, net, sim))
     return 1;
   cuda::NetworkPlan plan;
-  if (net && !cuda::planNetwork(m, *net, plan, diags))
+  if (net && (!cuda::planNetwork(m, *net, plan, diags) || !refuseSynapseRecorders(*net, "cuda", diags)))
     return 1;
   std::string name = outputName(m, net);
   std::string source;

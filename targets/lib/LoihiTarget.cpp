@@ -139,7 +139,7 @@ int loihiMain(CompilerSession &session, const Invocation &inv) {
   mo.explain = inv.pipeline.options.explainQuantization ? &std::cerr : nullptr;
   mo.limits.maxChips = inv.chips;
   auto config = loihi::mapNetwork(mod, index, mo, diags);
-  if (!config)
+  if (!config || !refuseSynapseRecorders(*mod.networks[index], "loihi", diags))
     return 1;
   loihi::PlacementError pe;
   if (!loihi::placeNetwork(*config, pe)) {

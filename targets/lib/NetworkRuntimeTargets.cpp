@@ -238,6 +238,14 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
     return bad("--checkpoint-every: " + err);
   if (!plan.path.empty() && !canCreate(plan.path, err))
     return bad("--checkpoint: " + err); // before the run, not after hours of it
+  if (const ir::Network &net = *session.module()->networks[networkIndex];
+      (!plan.path.empty() || !r.resume.empty()) && !net.synapseRecorders.empty()) {
+    const ir::SynapseRecorder &sr = net.synapseRecorders.front();
+    diags.error(sr.loc, std::string(plan.path.empty() ? "--resume" : "--checkpoint") +
+                            ": checkpoints do not hold synapse recordings yet (recorder '" + sr.label +
+                            "'); run this network without checkpoints");
+    return 1;
+  }
   network::RunResult res;
   uint64_t resumedAt = UINT64_MAX;
   if (!r.resume.empty()) {

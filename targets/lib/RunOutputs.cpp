@@ -58,6 +58,15 @@ runtime::SpikeRecording spikesOf(const ir::Recorder &r, const runtime::SpikeReco
 
 } // namespace
 
+bool refuseSynapseRecorders(const ir::Network &net, const std::string &target, DiagnosticEngine &diags) {
+  if (net.synapseRecorders.empty())
+    return true;
+  const ir::SynapseRecorder &r = net.synapseRecorders.front();
+  diags.error(r.loc, "--target=" + target + " cannot record synapse variables (recorder '" + r.label +
+                         "'); record them on --target=cpu or --target=interp");
+  return false;
+}
+
 std::string recordExtension(const RunRequest &r) {
   return "." + (r.recordFormat.empty() ? std::string("csv") : r.recordFormat);
 }
@@ -111,11 +120,13 @@ std::string writeRunFiles(const RunRequest &r, const RunRecordings &rec, size_t 
 void printRunSummary(const RunRequest &r, const RunSummary &s) {
   if (r.stats || r.quiet)
     return;
+  auto count = [](uint64_t n, const char *what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
   char line[400];
-  std::snprintf(line, sizeof line,
-                "nsc: %.10g ms simulated in %.3g s: %llu neurons, %llu synapses, %llu spikes (%.4g Hz mean rate)",
-                s.simulatedMs, s.wallMs / 1000.0, (unsigned long long)s.neurons, (unsigned long long)s.synapses,
-                (unsigned long long)s.spikes, s.meanRateHz);
+  std::snprintf(line, sizeof line, "nsc: %.10g ms simulated in %.3g s: %s, %s, %s (%.4g Hz mean rate)", s.simulatedMs,
+                s.wallMs / 1000.0, count(s.neurons, "neuron").c_str(), count(s.synapses, "synapse").c_str(),
+                count(s.spikes, "spike").c_str(), s.meanRateHz);
   std::cerr << line;
   if (s.files)
     std::cerr << "; " << s.files << (s.files == 1 ? " file" : " files") << " written";

@@ -12,6 +12,7 @@
 
 #include "nsc/ir/Network.h"
 #include "nsc/runtime/Recording.h"
+#include "nsc/support/Diagnostics.h"
 #include "nsc/targets/RunRequest.h"
 
 #include <string>
@@ -35,6 +36,11 @@ struct RunRecordings {
 /// option and file, and then no file of the run was created or replaced.
 /// `written` (optional) gets the number of files written.
 std::string writeRunFiles(const RunRequest &r, const RunRecordings &rec, size_t *written = nullptr);
+
+/// Targets that cannot sample synapse variables (loihi, cuda) refuse a
+/// network's `record VAR from PROJECTION` statements: false after an error
+/// at the first one, naming `target`.
+bool refuseSynapseRecorders(const ir::Network &net, const std::string &target, DiagnosticEngine &diags);
 
 /// --record-format's file extension (".csv", ".json", ".npy").
 std::string recordExtension(const RunRequest &r);
