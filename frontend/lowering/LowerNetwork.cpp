@@ -231,10 +231,74 @@ void NetworkLowerer::lowerRecorders() {
     auto *rec = A::dyn_cast<A::Recorder>(member.get());
     if (!rec)
       continue;
+    if (rec->synapses) {
+      SynapseRecorder r;
+      if (lowerSynapseRecorder(*rec, r))
+        network_.synapseRecorders.push_back(std::move(r));
+      continue;
+    }
     Recorder r;
     if (lowerRecorder(*rec, r))
       network_.recorders.push_back(std::move(r));
   }
+}
+
+bool NetworkLowerer::recordInterval(const A::Recorder &rec, double &ms, uint64_t &stepsOut) {
+  // Sema checked that the interval is a positive time constant.
+  ExprPtr iv = hostValues_.exprAs(rec.interval.get(), msType(), "the recording interval");
+  if (iv->type.isError() || !evaluateConstant(*iv, ms) || !(ms > 0))
+    return false;
+  int64_t steps = stepsOf(ms, rec.interval->range, "recording interval");
+  if (steps < 1) {
+    diags_.error(rec.interval->range,
+                 fmt::format("recording interval of {} ms is shorter than one time step "
+                             "(dt = {} ms)",
+                             ms, dt_));
+    return false;
+  }
+  stepsOut = static_cast<uint64_t>(steps);
+  return true;
+}
+
+bool NetworkLowerer::lowerSynapseRecorder(const A::Recorder &rec, SynapseRecorder &r) {
+  // Sema checked the projection (named, plastic), the variables and the slice.
+  r.loc = rec.range;
+  std::optional<uint32_t> q;
+  for (uint32_t i = 0; i < network_.projections.size(); ++i)
+    if (network_.projections[i].name == rec.target.name)
+      q = i;
+  if (!q || !network_.projections[*q].hasSynapse)
+    return false;
+  r.projection = *q;
+  const Projection &pr = network_.projections[*q];
+  // The slice's bounds count neurons of the target population.
+  auto bound = [&](const A::ExprPtr &e) -> std::optional<uint64_t> {
+    return e ? constInt(e.get(), "a slice bound") : std::nullopt;
+  };
+  uint64_t size = network_.populations[pr.target.population].size;
+  r.targetBegin = 0;
+  r.targetEnd = size;
+  if (rec.target.begin) {
+    std::optional<uint64_t> b = bound(rec.target.begin);
+    std::optional<uint64_t> e = !rec.target.isSlice ? (b ? std::optional<uint64_t>(*b + 1) : std::nullopt)
+                                : rec.target.end    ? bound(rec.target.end)
+                                                    : std::optional<uint64_t>(size);
+    if (!b || !e || *b >= *e || *e > size)
+      return false;
+    r.targetBegin = *b;
+    r.targetEnd = *e;
+  }
+  r.variables = rec.what;
+  if (rec.interval && !recordInterval(rec, r.intervalMs, r.intervalSteps))
+    return false;
+  if (!rec.label.empty()) {
+    r.label = rec.label;
+  } else {
+    r.label = pr.name;
+    for (const std::string &w : rec.what)
+      r.label += "_" + w;
+  }
+  return true;
 }
 
 bool NetworkLowerer::lowerRecorder(const A::Recorder &rec, Recorder &r) {
@@ -265,23 +329,8 @@ bool NetworkLowerer::lowerRecorder(const A::Recorder &rec, Recorder &r) {
   }
   if (!ok)
     return false;
-  if (rec.interval) {
-    // Sema checked that the interval is a positive time constant.
-    ExprPtr iv = hostValues_.exprAs(rec.interval.get(), msType(), "the recording interval");
-    double ms;
-    if (iv->type.isError() || !evaluateConstant(*iv, ms) || !(ms > 0))
-      return false;
-    int64_t steps = stepsOf(ms, rec.interval->range, "recording interval");
-    if (steps < 1) {
-      diags_.error(rec.interval->range,
-                   fmt::format("recording interval of {} ms is shorter than one time step "
-                               "(dt = {} ms)",
-                               ms, dt_));
-      return false;
-    }
-    r.intervalMs = ms;
-    r.intervalSteps = static_cast<uint64_t>(steps);
-  }
+  if (rec.interval && !recordInterval(rec, r.intervalMs, r.intervalSteps))
+    return false;
   if (!rec.label.empty()) {
     r.label = rec.label;
   } else {

@@ -79,6 +79,9 @@ private:
   // Recorders (LowerNetwork.cpp)
   void lowerRecorders();
   bool lowerRecorder(const ast::Recorder &rec, ir::Recorder &r);
+  bool lowerSynapseRecorder(const ast::Recorder &rec, ir::SynapseRecorder &r);
+  /// A recorder's `every T` in ms and steps (false after a diagnostic).
+  bool recordInterval(const ast::Recorder &rec, double &ms, uint64_t &steps);
 
   // `homeostasis for` / `aer for` blocks (LowerHardware.cpp)
   void lowerHardware();

@@ -74,6 +74,9 @@ public:
     for (auto &m : net_.members)
       if (auto *p = dyn_cast<Population>(m.get()))
         checkPopulation(*p);
+    for (auto &m : net_.members)
+      if (auto *pr = dyn_cast<Projection>(m.get()); pr && !pr->name.empty())
+        projections_.emplace(pr->name, pr);
     for (auto &m : net_.members) {
       if (auto *pr = dyn_cast<Projection>(m.get()))
         checkProjection(*pr);
@@ -614,7 +617,125 @@ private:
 
   // --- recorders ----------------------------------------------------------
 
+  /// The synapse model a projection names (`synapse = stdp_synapse(...)`), or null.
+  const ModelInfo *synapseModelOf(const Projection &pr) {
+    for (const NamedArg &na : pr.settings) {
+      if (na.name != "synapse" || !na.value)
+        continue;
+      std::string name;
+      if (auto *call = dyn_cast<Call>(na.value.get()))
+        name = call->callee;
+      else if (auto *n = dyn_cast<NameRef>(na.value.get()))
+        name = n->name;
+      auto it = ctx_.models.find(name);
+      const ModelInfo *m = it == ctx_.models.end() ? nullptr : ctx_.infoFor(it->second);
+      return m && m->isSynapse ? m : nullptr;
+    }
+    return nullptr;
+  }
+
+  /// `record w from ee[a:b] every T`: variables of a plastic projection's
+  /// synapses; the slice selects the synapses onto target neurons a..b-1.
+  void checkSynapseRecorder(Recorder &r, const Projection &pr) {
+    r.synapses = true;
+    bool hasSynapse = false;
+    for (const NamedArg &na : pr.settings)
+      hasSynapse = hasSynapse || na.name == "synapse";
+    const ModelInfo *m = synapseModelOf(pr);
+    if (!hasSynapse) {
+      diags_.error(r.target.range, "projection '" + pr.name +
+                                       "' has static synapses, whose weights never change; only the synapses "
+                                       "of a plastic projection ('synapse = MODEL(...)') can be recorded")
+          .note(pr.range, "'" + pr.name + "' declared here");
+      return;
+    }
+    if (!m)
+      return; // the projection's own check reports its synapse model
+    for (size_t i = 0; i < r.what.size(); ++i) {
+      const std::string &what = r.what[i];
+      SourceRange wr = i < r.whatRanges.size() ? r.whatRanges[i] : r.range;
+      const Symbol *sym = m->scope->lookupLocal(what);
+      if (sym && sym->kind == SymbolKind::Variable && !sym->isVector &&
+          (sym->context == DeclContext::State || sym->context == DeclContext::Parameter ||
+           sym->context == DeclContext::Internal))
+        continue;
+      if (what == "spikes") {
+        diags_.error(wr, "synapses do not spike: record 'spikes' from a population, or a variable of "
+                         "synapse model '" + m->model->name + "' from projection '" + pr.name + "'");
+        continue;
+      }
+      auto d = diags_.error(wr, "synapse model '" + m->model->name + "' of projection '" + pr.name +
+                                    "' has no state variable or parameter '" + what + "'");
+      std::vector<std::string> names;
+      for (const Symbol *s : m->scope->symbols())
+        if (s->kind == SymbolKind::Variable && !s->isVector && s->context != DeclContext::Local &&
+            s->context != DeclContext::FunctionParam)
+          names.push_back(s->name);
+      suggestName(d, wr, what, names);
+    }
+    // The slice counts neurons of the projection's target population.
+    auto pit = pops_.find(pr.target.name);
+    if (r.target.begin && pit != pops_.end()) {
+      long long size = pit->second.size;
+      auto index = [&](Expr *e) -> std::optional<long long> {
+        auto c = e ? constantOf(e, "neuron index") : std::nullopt;
+        if (c && (!c->isInteger() || !c->unit.isDimensionless())) {
+          diags_.error(e->range, "neuron index must be an integer");
+          return std::nullopt;
+        }
+        return c ? std::optional<long long>((long long)std::max(-9e18, std::min(c->value, 9e18))) : std::nullopt;
+      };
+      auto a = index(r.target.begin.get());
+      auto b = !r.target.isSlice ? (a ? std::optional<long long>(*a + 1) : std::nullopt)
+               : r.target.end   ? index(r.target.end.get())
+                                : std::optional<long long>(size);
+      if (a && b && (*a < 0 || *a >= *b || *b > size))
+        diags_.error(r.target.range, "neurons [" + std::to_string(*a) + ":" + std::to_string(*b) +
+                                         "] are out of range for target population '" + pr.target.name +
+                                         "' of size " + std::to_string(size) + " (a slice of projection '" +
+                                         pr.name + "' selects the synapses onto those neurons)");
+    }
+    if (r.interval) {
+      auto c = constantOf(r.interval.get(), "recording interval");
+      if (c && (c->unit.dim != units::Dimension::time() || !(c->value > 0)))
+        diags_.error(r.interval->range, "recording interval must be a positive time, e.g. '1 ms'");
+    }
+  }
+
+  /// Each recorder writes the file named by its label: two with one label
+  /// would overwrite each other.
+  void checkRecorderLabel(const Recorder &r) {
+    std::string label = r.label;
+    if (label.empty()) {
+      label = r.target.name;
+      for (const std::string &w : r.what)
+        label += "_" + w;
+    }
+    auto [it, fresh] = recorderLabels_.emplace(label, r.range);
+    if (!fresh)
+      diags_.error(r.range, "two recorders are labelled '" + label + "' (each writes the file of its label)")
+          .note(it->second, "the other is here; give one a label of its own with 'as NAME'");
+  }
+
   void checkRecorder(Recorder &r) {
+    checkRecorderLabel(r);
+    if (!pops_.count(r.target.name)) {
+      if (auto it = projections_.find(r.target.name); it != projections_.end())
+        return checkSynapseRecorder(r, *it->second);
+      auto d = diags_.error(r.target.range, "unknown population or projection '" + r.target.name + "'");
+      std::vector<std::string> names;
+      for (auto &kv : pops_)
+        names.push_back(kv.first);
+      for (auto &kv : projections_)
+        names.push_back(kv.first);
+      suggestName(d, r.target.range, r.target.name, names);
+      return;
+    }
+    bool onlySpikes = !r.what.empty();
+    for (const std::string &w : r.what)
+      onlySpikes = onlySpikes && w == "spikes";
+    if (onlySpikes && r.interval)
+      diags_.warning(r.interval->range, "'every' has no effect on 'spikes': every spike is recorded");
     long long count = 0;
     const PopInfo *p = checkPopRef(r.target, count);
     for (size_t i = 0; i < r.what.size(); ++i) {
@@ -674,6 +795,8 @@ private:
   ExprChecker ec_;
   std::map<std::string, SourceRange> popRanges_;
   std::map<std::string, PopInfo> pops_;
+  std::map<std::string, const Projection *> projections_; // by `connect NAME:`
+  std::map<std::string, SourceRange> recorderLabels_;
   HardwareCheckState hardware_;
 };
 

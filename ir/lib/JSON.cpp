@@ -384,6 +384,12 @@ static json networkToJSON(const Network &n) {
                     {"interval_ms", number(r.intervalMs)}, {"interval_steps", r.intervalSteps}});
   }
   j["recorders"] = recs;
+  json synRecs = json::array();
+  for (const SynapseRecorder &r : n.synapseRecorders)
+    synRecs.push_back({{"label", r.label}, {"projection", r.projection}, {"variables", r.variables},
+                       {"target_begin", r.targetBegin}, {"target_end", r.targetEnd},
+                       {"interval_ms", number(r.intervalMs)}, {"interval_steps", r.intervalSteps}});
+  j["synapse_recorders"] = synRecs;
   return j;
 }
 

@@ -513,6 +513,20 @@ void printNetwork(const Network &n, const Module &mod, std::ostream &os) {
     top.line(1, fmt::format("record {} : {} from {} {}", quote(r.label), what,
                             sliceText(n, r.target), every));
   }
+  for (const SynapseRecorder &r : n.synapseRecorders) {
+    std::string what;
+    for (const std::string &v : r.variables)
+      what += (what.empty() ? "%" : ", %") + v;
+    std::string every = r.intervalMs > 0
+                            ? fmt::format("every {} ms ({} step{})", formatReal(r.intervalMs),
+                                          r.intervalSteps, r.intervalSteps == 1 ? "" : "s")
+                            : "every step";
+    std::string proj = r.projection < n.projections.size() ? n.projections[r.projection].name : "?";
+    PopulationSlice onto{r.projection < n.projections.size() ? n.projections[r.projection].target.population : 0,
+                         r.targetBegin, r.targetEnd};
+    top.line(1, fmt::format("record {} : {} from synapses {} onto {} {}", quote(r.label), what, proj,
+                            sliceText(n, onto), every));
+  }
   top.line(0, "}");
 }
 

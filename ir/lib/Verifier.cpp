@@ -657,6 +657,19 @@ void verifyNetwork(const Module &mod, const Network &n, std::vector<Violation> &
     if (r.intervalSteps == 0)
       fail(r.loc, fmt::format("recorder '{}' samples every 0 steps", r.label));
   }
+  for (const SynapseRecorder &r : n.synapseRecorders) {
+    if (r.projection >= n.projections.size() || !n.projections[r.projection].hasSynapse) {
+      fail(r.loc, fmt::format("synapse recorder '{}' names no plastic projection", r.label));
+      continue;
+    }
+    const PopulationSlice &t = n.projections[r.projection].target;
+    if (t.population < n.populations.size() &&
+        !(r.targetBegin < r.targetEnd && r.targetEnd <= n.populations[t.population].size))
+      fail(r.loc, fmt::format("synapse recorder '{}' selects target neurons [{}, {}) outside the population",
+                              r.label, r.targetBegin, r.targetEnd));
+    if (r.intervalSteps == 0)
+      fail(r.loc, fmt::format("recorder '{}' samples every 0 steps", r.label));
+  }
 }
 
 void verifyAll(const Module &m, std::vector<Violation> &out) {

@@ -372,35 +372,57 @@ def _read_hdf5(path):
 def load_csv_dir(directory, dt_ms=None):
     """A :class:`Results` from a directory of the CLI's CSV outputs.
 
-    Every ``*.csv`` in `directory` is read: the one whose header is exactly
-    ``t_ms,population,index`` holds the spikes (``--spikes=DIR/F.csv``; at
-    most one such file); one with more columns (``t_ms,population,index,VAR,
+    Every ``*.csv`` in `directory` is read: those whose header is exactly
+    ``t_ms,population,index`` hold spikes (``--spikes=DIR/F.csv`` and the
+    ``record spikes from ...`` files of ``--record-dir``); several are merged
+    (a spike two files hold, such as ``exc_spikes.csv`` and ``--spikes``, is
+    counted once); one with more columns (``t_ms,population,index,VAR,
     ...``, as ``--record-dir`` and ``--trace-out`` write) is a recorder named
     by the file's stem, or ``<stem>.<population>`` for each population of a
-    file that holds several. CSVs carry no time step: pass `dt_ms` to have it.
-    Only populations that spiked are known without a spikes file's context.
+    file that holds several. Synapse recordings (``t_ms,source,target,VAR``,
+    ``record w from ee``) are not traces of neurons and are skipped: read
+    them with ``numpy.loadtxt``/``csv``. CSVs carry no time step: pass
+    `dt_ms` to have it. Only populations that spiked are known without a
+    spikes file's context.
     """
     if not os.path.isdir(directory):
         raise NotADirectoryError(f"'{directory}' is not a directory")
     names = sorted(n for n in os.listdir(directory) if n.lower().endswith(".csv"))
     if not names:
         raise ValueError(f"'{directory}' holds no .csv files of an nsc run")
-    spikes, spike_file = {}, None
+    events = {}  # population -> {(t, index): count}, the largest count of any file
     traces, owners, node_ids = {}, {}, {}
     for name in names:
         path = os.path.join(directory, name)
         header, rows = _read_csv(path)
+        if header[:3] == ["t_ms", "source", "target"]:
+            continue  # a synapse recording (see above)
         if header[:3] != ["t_ms", "population", "index"]:
             raise ValueError(f"'{path}': header {','.join(header)} is not an nsc spike or "
                              "trace file (t_ms,population,index[,VAR...])")
         if len(header) == 3:
-            if spike_file is not None:
-                raise ValueError(f"two spike files in '{directory}': {spike_file} and {name}")
-            spike_file = name
-            spikes = _spikes_from_rows(path, rows)
+            _merge_spikes(events, _spikes_from_rows(path, rows))
         else:
             _add_recorders(path, header[3:], rows, traces, owners, node_ids)
+    spikes = {}
+    for pop, counts in events.items():
+        ordered = sorted(counts.items())
+        t = [ti for (ti, _i), n in ordered for _ in range(n)]
+        i = [ii for (_t, ii), n in ordered for _ in range(n)]
+        spikes[pop] = (np.array(t, dtype=np.float64), np.array(i, dtype=np.int64))
     return Results(spikes, traces, dt_ms, None, owners, node_ids)
+
+
+def _merge_spikes(events, file_spikes):
+    """Adds one file's spikes: a (time, neuron) pair keeps the largest count
+    any file has for it (files that overlap hold the same spikes)."""
+    for pop, (t, i) in file_spikes.items():
+        counts = {}
+        for key in zip(t.tolist(), i.tolist()):
+            counts[key] = counts.get(key, 0) + 1
+        merged = events.setdefault(pop, {})
+        for key, n in counts.items():
+            merged[key] = max(merged.get(key, 0), n)
 
 
 def _read_csv(path):

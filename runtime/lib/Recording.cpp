@@ -127,6 +127,13 @@ void TraceRecording::addRow(uint64_t k, uint32_t p, uint64_t i, const double *va
   values.insert(values.end(), vals, vals + variables.size());
 }
 
+void SynapseRecording::addRow(uint64_t k, uint32_t s, uint32_t t, const double *vals) {
+  step.push_back(k);
+  source.push_back(s);
+  target.push_back(t);
+  values.insert(values.end(), vals, vals + variables.size());
+}
+
 void writeSpikes(const SpikeRecording &rec, RecordingFormat format, std::ostream &out) {
   std::string scratch;
   switch (format) {
@@ -224,6 +231,78 @@ void writeTraces(const TraceRecording &rec, RecordingFormat format, std::ostream
   case RecordingFormat::Hdf5:
     throw std::invalid_argument(hdf5NeedsAPath);
   }
+}
+
+void writeSynapses(const SynapseRecording &rec, RecordingFormat format, std::ostream &out) {
+  const size_t nv = rec.variables.size();
+  switch (format) {
+  case RecordingFormat::Csv:
+    out << "t_ms,source,target";
+    for (const auto &v : rec.variables)
+      out << ',' << v;
+    out << '\n';
+    for (size_t r = 0; r < rec.rows(); ++r) {
+      out << timeText(rec.step[r], rec.dtMs) << ',' << rec.source[r] << ',' << rec.target[r];
+      for (size_t v = 0; v < nv; ++v)
+        out << ',' << valueText(rec.values[r * nv + v]);
+      out << '\n';
+    }
+    break;
+  case RecordingFormat::Json: {
+    nlohmann::json t = nlohmann::json::array(), src = nlohmann::json::array(),
+                   tgt = nlohmann::json::array(), values = nlohmann::json::object();
+    for (size_t r = 0; r < rec.rows(); ++r) {
+      t.push_back(labelTimeMs(rec.step[r], rec.dtMs));
+      src.push_back(rec.source[r]);
+      tgt.push_back(rec.target[r]);
+    }
+    for (size_t v = 0; v < nv; ++v) {
+      nlohmann::json col = nlohmann::json::array();
+      for (size_t r = 0; r < rec.rows(); ++r)
+        col.push_back(number(rec.values[r * nv + v]));
+      values[rec.variables[v]] = std::move(col);
+    }
+    nlohmann::json j = {{"dt_ms", rec.dtMs},
+                        {"projection", rec.projection},
+                        {"source_population", rec.sourcePopulation},
+                        {"target_population", rec.targetPopulation},
+                        {"variables", rec.variables},
+                        {"t_ms", std::move(t)},
+                        {"source", std::move(src)},
+                        {"target", std::move(tgt)},
+                        {"values", std::move(values)}};
+    out << j.dump() << '\n';
+    break;
+  }
+  case RecordingFormat::Npy: {
+    const size_t cols = 3 + nv;
+    std::vector<double> data;
+    data.reserve(cols * rec.rows());
+    for (size_t r = 0; r < rec.rows(); ++r) {
+      data.push_back(labelTimeMs(rec.step[r], rec.dtMs));
+      data.push_back(double(rec.source[r]));
+      data.push_back(double(rec.target[r]));
+      for (size_t v = 0; v < nv; ++v)
+        data.push_back(rec.values[r * nv + v]);
+    }
+    writeNpy(out, data.data(), rec.rows(), cols);
+    break;
+  }
+  case RecordingFormat::Hdf5:
+    throw std::invalid_argument("synapse recordings have no HDF5 layout: write .csv, .json or .npy");
+  }
+}
+
+std::string writeSynapses(const SynapseRecording &rec, const std::string &path) {
+  std::string error;
+  if (recordingFormatFor(path, error) == RecordingFormat::Hdf5)
+    return "cannot write '" + path + "': synapse recordings are written as .csv, .json or .npy";
+  return writeFile(
+      path,
+      [](const void *r, RecordingFormat f, std::ostream &o) {
+        writeSynapses(*static_cast<const SynapseRecording *>(r), f, o);
+      },
+      &rec);
 }
 
 std::string writeSpikes(const SpikeRecording &rec, const std::string &path) {

@@ -13,6 +13,7 @@
 // target — and writes it as the image the launcher loads.
 //
 //===----------------------------------------------------------------------===//
+#include "RunOutputs.h"
 #include "TargetEntries.h"
 
 #include "nsc/cuda/CudaBackend.h"
@@ -176,7 +177,7 @@ std::string outputName(const ir::Module &m, const ir::Network *net) {
 /// The launcher's results: nsc verify's TargetRun, or --spikes,
 /// --record-dir and --stats. Returns the exit status.
 int reportGpuRun(const CudaRequest &req, const nsc_cuda::LaunchResult &lr, double compileMs,
-                 DiagnosticEngine &diags) {
+                 const ir::Network *network, uint64_t synapses, DiagnosticEngine &diags) {
   for (const std::string &w : lr.warnings)
     std::cerr << "nsc: warning: " << (req.verifyOut ? "[cuda] " : "") << w << "\n";
   if (req.verifyOut) {
@@ -195,33 +196,41 @@ int reportGpuRun(const CudaRequest &req, const nsc_cuda::LaunchResult &lr, doubl
   spikes.populations = lr.populations;
   for (const nsc_cuda::SpikeEvent &e : lr.spikes)
     spikes.add(e.step, e.population, e.index, e.multiplicity);
-  if (!req.run.spikesOut.empty()) {
-    std::string e = runtime::writeSpikes(spikes, req.run.spikesOut);
-    if (!e.empty()) {
-      diags.error({}, "--spikes: " + e);
-      return 1;
-    }
+  std::vector<std::pair<std::string, runtime::TraceRecording>> recorded;
+  for (const nsc_cuda::TraceOutput &t : lr.traces) {
+    runtime::TraceRecording tr;
+    tr.dtMs = lr.dtMs;
+    tr.populations = lr.populations;
+    tr.variables = t.variables;
+    for (size_t r = 0; r < t.step.size(); ++r)
+      tr.addRow(t.step[r], t.population, t.index[r], t.values.data() + r * t.variables.size());
+    recorded.emplace_back(t.label, std::move(tr));
   }
-  if (!req.run.recordDir.empty()) {
-    std::error_code ec;
-    fs::create_directories(req.run.recordDir, ec);
-    if (ec) {
-      diags.error({}, "--record-dir: cannot create directory '" + req.run.recordDir + "': " + ec.message());
-      return 1;
-    }
-    for (const nsc_cuda::TraceOutput &t : lr.traces) {
-      runtime::TraceRecording tr;
-      tr.dtMs = lr.dtMs;
-      tr.populations = lr.populations;
-      tr.variables = t.variables;
-      for (size_t r = 0; r < t.step.size(); ++r)
-        tr.addRow(t.step[r], t.population, t.index[r], t.values.data() + r * t.variables.size());
-      std::string e = runtime::writeTraces(tr, req.run.recordDir + "/" + t.label + ".csv");
-      if (!e.empty()) {
-        diags.error({}, "--record-dir: " + e);
-        return 1;
+  RunRecordings rec;
+  rec.spikes = &spikes;
+  rec.network = network;
+  rec.variables = &recorded;
+  size_t files = 0;
+  if (std::string e = writeRunFiles(req.run, rec, &files); !e.empty()) {
+    diags.error({}, e);
+    return 1;
+  }
+  {
+    RunSummary sum;
+    sum.simulatedMs = double(lr.steps) * lr.dtMs;
+    sum.wallMs = lr.runMs;
+    sum.files = files;
+    for (size_t p = 0; p < lr.populations.size(); ++p)
+      if (!lr.isSource[p]) {
+        sum.neurons += lr.populationSize[p];
+        sum.spikes += lr.populationSpikes[p];
       }
-    }
+    if (network)
+      sum.synapses = synapses;
+    sum.meanRateHz = sum.simulatedMs > 0 && sum.neurons
+                         ? double(sum.spikes) / double(sum.neurons) / (sum.simulatedMs / 1000.0)
+                         : 0.0;
+    printRunSummary(req.run, sum);
   }
   if (req.run.stats) {
     nlohmann::json j;
@@ -258,6 +267,11 @@ int runCuda(CompilerSession &session, const CudaRequest &req) {
   ir::Module &m = *session.module();
   double compileMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   bool running = !req.run.duration.empty();
+  if (running && !req.verifyOut && (!req.run.trace.empty() || !req.run.traceEvery.empty())) {
+    diags.error({}, "--trace is not supported by --target=cuda yet; sample variables with the network's `record "
+                    "VAR from POP` statements and --record-dir, or trace on --target=cpu");
+    return 1;
+  }
   if (running && !cudaRunnerBuilt()) {
     diags.error({}, "--target=cuda --run needs the cuda runner, which this nsc was built without (no CUDA "
                     "headers at configure time); use --target=cuda -o DIR and build its driver on a GPU machine");
@@ -268,7 +282,7 @@ int runCuda(CompilerSession &session, const CudaRequest &req) {
   if (!selectNetwork(session, req, net, sim))
     return 1;
   cuda::NetworkPlan plan;
-  if (net && !cuda::planNetwork(m, *net, plan, diags))
+  if (net && (!cuda::planNetwork(m, *net, plan, diags) || !refuseSynapseRecorders(*net, "cuda", diags)))
     return 1;
   std::string name = outputName(m, net);
   std::string source;
@@ -323,6 +337,13 @@ int runCuda(CompilerSession &session, const CudaRequest &req) {
   }
   if (!checkRunOutputs(req.run, diags))
     return 1;
+  uint64_t synapseCount = 0;
+  {
+    network::RunResult figures; // zero steps: the built network's counts
+    network::RunOptions none;
+    if (sim && sim->run(none, figures))
+      synapseCount = figures.synapses;
+  }
   nsc_cuda::LaunchOptions lo;
   lo.image = (dir / "network.nscimg").string();
   lo.module = (dir / (name + ".cu")).string();
@@ -338,7 +359,7 @@ int runCuda(CompilerSession &session, const CudaRequest &req) {
     diags.error({}, error);
     return st == nsc_cuda::kLaunchNoDevice ? 2 : 1;
   }
-  return reportGpuRun(req, lr, compileMs, diags);
+  return reportGpuRun(req, lr, compileMs, net, synapseCount, diags);
 #else
   (void)compileMs;
   (void)tempDir;

@@ -8,11 +8,13 @@
 //   nsc run net.json [--run=DURATION] [outputs]      emulate a saved configuration
 //
 //===----------------------------------------------------------------------===//
+#include "RunOutputs.h"
 #include "TargetEntries.h"
 
 #include "nsc/loihi/Mapping.h"
 #include "nsc/loihi/Placement.h"
 #include "nsc/loihi/Run.h"
+#include "nsc/network/TraceSelection.h"
 #include "nsc/targets/RunPreflight.h"
 
 #include <CLI/CLI.hpp>
@@ -26,23 +28,50 @@ namespace nsc::targets {
 
 namespace {
 
-/// --spikes, --trace-out, --record-dir and --stats of a finished run.
-/// Returns an error message or "".
-std::string writeOutputs(const RunRequest &r, const loihi::LoihiRunResult &res, nlohmann::json *stats) {
-  if (!r.spikesOut.empty())
-    if (std::string e = runtime::writeSpikes(res.spikes, r.spikesOut); !e.empty())
-      return "--spikes: " + e;
-  if (!r.trace.empty())
-    if (std::string e = runtime::writeTraces(res.traces, r.traceOut.empty() ? "trace.csv" : r.traceOut); !e.empty())
-      return "--trace-out: " + e;
-  if (!r.recordDir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(r.recordDir, ec);
-    if (ec)
-      return "--record-dir: cannot create directory '" + r.recordDir + "': " + ec.message();
-    for (auto &[label, tr] : res.recorded)
-      if (std::string e = runtime::writeTraces(tr, r.recordDir + "/" + label + ".csv"); !e.empty())
-        return "--record-dir: " + e;
+/// The emulator samples whole variables every step: --trace selections
+/// and --trace-every are refused, not ignored. Returns an error or "".
+std::string unsupportedTraceOptions(const RunRequest &r) {
+  network::TraceSelection selection;
+  std::string error;
+  if (network::parseTraceSelection(r.trace, selection, error) && !selection.neurons.empty())
+    return "--trace: selections of neurons ('" + selection.neurons.front().text +
+           "') are not supported by the Loihi emulator yet; trace whole variables (--trace=" +
+           selection.variables.front() + ") or run on --target=cpu";
+  if (!r.traceEvery.empty())
+    return "--trace-every is not supported by the Loihi emulator yet (it samples every step)";
+  return {};
+}
+
+/// --spikes, --trace-out, --record-dir (all or nothing) and --stats of a
+/// finished run; `network`: the IR network it ran (its `record spikes`
+/// statements), null for a saved configuration. Returns an error or "".
+std::string writeOutputs(const RunRequest &r, const loihi::LoihiRunResult &res, const ir::Network *network,
+                         nlohmann::json *stats) {
+  RunRecordings rec;
+  rec.spikes = &res.spikes;
+  rec.trace = &res.traces;
+  rec.network = network;
+  rec.variables = &res.recorded;
+  size_t files = 0;
+  if (std::string e = writeRunFiles(r, rec, &files); !e.empty())
+    return e;
+  {
+    const loihi::CoreConfig &c = res.config;
+    RunSummary sum;
+    sum.simulatedMs = double(res.steps) * c.dtMs;
+    sum.wallMs = res.runMs;
+    sum.files = files;
+    for (const loihi::Population &pp : c.populations)
+      if (pp.kind == loihi::Population::Kind::Compartments)
+        sum.neurons += pp.size;
+    for (auto &s : c.synapses)
+      sum.synapses += s.size();
+    for (auto &e : res.spikes.events)
+      sum.spikes += c.populations[e.population].kind == loihi::Population::Kind::Compartments;
+    sum.meanRateHz = sum.simulatedMs > 0 && sum.neurons
+                         ? double(sum.spikes) / double(sum.neurons) / (sum.simulatedMs / 1000.0)
+                         : 0.0;
+    printRunSummary(r, sum);
   }
   if (stats) {
     nlohmann::json &j = *stats;
@@ -110,7 +139,7 @@ int loihiMain(CompilerSession &session, const Invocation &inv) {
   mo.explain = inv.pipeline.options.explainQuantization ? &std::cerr : nullptr;
   mo.limits.maxChips = inv.chips;
   auto config = loihi::mapNetwork(mod, index, mo, diags);
-  if (!config)
+  if (!config || !refuseSynapseRecorders(*mod.networks[index], "loihi", diags))
     return 1;
   loihi::PlacementError pe;
   if (!loihi::placeNetwork(*config, pe)) {
@@ -138,10 +167,12 @@ int loihiMain(CompilerSession &session, const Invocation &inv) {
       return bad("--run=" + req.duration + ": " + err);
     if (!checkRunOutputs(req, diags))
       return 1;
+    if (std::string e = unsupportedTraceOptions(req); !e.empty())
+      return bad(e);
     opt.traceVariables = req.trace;
     if (!loihi::runConfigOnLoihi(res.config, opt, res, err))
       return bad(err);
-    if (std::string e = writeOutputs(req, res, req.stats ? &stats : nullptr); !e.empty())
+    if (std::string e = writeOutputs(req, res, mod.networks[index].get(), req.stats ? &stats : nullptr); !e.empty())
       return bad(e);
   } else if (req.stats) {
     stats["target"] = "loihi";
@@ -190,8 +221,12 @@ int loihiRunConfigMain(int argc, char **argv) {
   app.add_option("--spikes", r.spikesOut, "Write all spikes (t_ms,population,index) to FILE.csv/.json/.npy/.h5");
   app.add_option("--trace", r.trace, "Sample these variables every step (comma-separated)")->delimiter(',');
   app.add_option("--trace-out", r.traceOut, "Where --trace goes (default trace.csv)");
-  app.add_option("--record-dir", r.recordDir, "Write the configuration's recorders here, one CSV per recorder");
+  app.add_option("--record-dir", r.recordDir,
+                 "Write the configuration's recorders of variables here, one file per recorder");
+  app.add_option("--record-format", r.recordFormat, "The format of the --record-dir files: csv (default), json, npy")
+      ->check(CLI::IsMember({"csv", "json", "npy"}));
   app.add_flag("--stats", r.stats, "Print run statistics as JSON on stdout");
+  app.add_flag("--quiet", r.quiet, "No one-line run summary on stderr");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
@@ -220,10 +255,14 @@ int loihiRunConfigMain(int argc, char **argv) {
     if (!writable)
       return 1;
   }
+  if (std::string e = unsupportedTraceOptions(r); !e.empty()) {
+    std::cerr << "nsc: error: " << e << "\n";
+    return 1;
+  }
   opt.traceVariables = r.trace;
   nlohmann::json stats;
   if (!loihi::runConfigOnLoihi(res.config, opt, res, err) ||
-      !(err = writeOutputs(r, res, r.stats ? &stats : nullptr)).empty()) {
+      !(err = writeOutputs(r, res, nullptr, r.stats ? &stats : nullptr)).empty()) {
     std::cerr << "nsc: error: " << err << "\n";
     return 1;
   }

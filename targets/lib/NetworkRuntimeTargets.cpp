@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Interruption.h"
+#include "RunOutputs.h"
 #include "TargetEntries.h"
 
 #include "nsc/cpu/CpuBackend.h"
@@ -65,11 +66,14 @@ private:
 } // namespace
 
 std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, const RunRequest &req,
-                                                     const NetworkBackend &backend, bool acceptsModel) {
+                                                     const NetworkBackend &backend, bool acceptsModel,
+                                                     uint32_t *networkIndex) {
   DiagnosticEngine &diags = session.diagnostics();
   std::optional<uint32_t> index = selectRunNetwork(session, req, acceptsModel);
   if (!index)
     return nullptr;
+  if (networkIndex)
+    *networkIndex = *index;
   const ir::Module &mod = *session.module();
   const ir::Network &net = *mod.networks[*index];
   // Before anything is allocated: the run's length, then its memory.
@@ -84,6 +88,10 @@ std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, c
     return nullptr;
   }
   check.request.traceVariables = req.trace;
+  if (!traceEverySteps(req, net.semantics.dtMs, check.request.traceEverySteps, err)) {
+    diags.error({}, err);
+    return nullptr;
+  }
   check.request.traceOut = req.traceOut;
   check.request.compiledKernels = backend.compiles;
   if (!req.maxMemory.empty()) {
@@ -157,38 +165,6 @@ bool canCreate(const std::string &path, std::string &error) {
   return true;
 }
 
-/// --spikes, --trace-out and --record-dir from the run's recordings.
-bool writeRunOutputs(const RunRequest &r, network::RunResult &res, DiagnosticEngine &diags) {
-  auto bad = [&](const std::string &msg) {
-    diags.error({}, msg);
-    return false;
-  };
-  res.spikes.sortCanonical();
-  if (!r.spikesOut.empty()) {
-    std::string e = runtime::writeSpikes(res.spikes, r.spikesOut);
-    if (!e.empty())
-      return bad("--spikes: " + e);
-  }
-  if (!r.trace.empty()) {
-    std::string path = r.traceOut.empty() ? "trace.csv" : r.traceOut;
-    std::string e = runtime::writeTraces(res.traces, path);
-    if (!e.empty())
-      return bad("--trace-out: " + e);
-  }
-  if (!r.recordDir.empty()) {
-    std::error_code ec; // made by checkRunOutputs; only gone if removed since
-    std::filesystem::create_directories(r.recordDir, ec);
-    if (ec)
-      return bad("--record-dir: cannot create directory '" + r.recordDir + "': " + ec.message());
-    for (auto &[label, tr] : res.recorded) {
-      std::string e = runtime::writeTraces(tr, r.recordDir + "/" + label + ".csv");
-      if (!e.empty())
-        return bad("--record-dir: " + e);
-    }
-  }
-  return true;
-}
-
 /// --stats as JSON on standard output; false when it cannot be written.
 bool printRunStats(const RunRequest &r, const NetworkBackend &backend, const network::RunResult &res, double buildMs,
                    int signal, uint64_t resumedAt) {
@@ -245,7 +221,8 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
   if (!checkRunOutputs(r, diags))
     return 1;
   auto buildStart = std::chrono::steady_clock::now();
-  std::unique_ptr<network::Simulation> sim = buildSimulation(session, req, backend, true);
+  uint32_t networkIndex = 0;
+  std::unique_ptr<network::Simulation> sim = buildSimulation(session, req, backend, true, &networkIndex);
   if (!sim)
     return req.dryRun && !diags.hasErrors() ? 0 : 1;
   double buildMs =
@@ -261,6 +238,14 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
     return bad("--checkpoint-every: " + err);
   if (!plan.path.empty() && !canCreate(plan.path, err))
     return bad("--checkpoint: " + err); // before the run, not after hours of it
+  if (const ir::Network &net = *session.module()->networks[networkIndex];
+      (!plan.path.empty() || !r.resume.empty()) && !net.synapseRecorders.empty()) {
+    const ir::SynapseRecorder &sr = net.synapseRecorders.front();
+    diags.error(sr.loc, std::string(plan.path.empty() ? "--resume" : "--checkpoint") +
+                            ": checkpoints do not hold synapse recordings yet (recorder '" + sr.label +
+                            "'); run this network without checkpoints");
+    return 1;
+  }
   network::RunResult res;
   uint64_t resumedAt = UINT64_MAX;
   if (!r.resume.empty()) {
@@ -289,6 +274,8 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
   network::RunOptions opt;
   opt.durationMs = double(uint64_t(*totalSteps) - sim->currentStep()) * sim->dtMs();
   opt.traceVariables = r.trace;
+  if (!traceEverySteps(r, sim->dtMs(), opt.traceEverySteps, err))
+    return bad(err);
   ProgressBar bar(!r.quiet && isatty(STDERR_FILENO));
   opt.progress = [&](double done) { bar.update(done); };
   if (!plan.path.empty() && plan.everySteps) {
@@ -324,9 +311,31 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
                 << (plan.written == res.steps ? "; checkpoint '" + plan.path + "' written" : std::string())
                 << "\n";
     }
-    ok = writeRunOutputs(r, res, diags) && ok;
+    // A run that failed writes no output file (a partial one would look
+    // like a result); an interrupted one writes what it ran (docs/running.md).
+    size_t files = 0;
+    if (ok) {
+      res.spikes.sortCanonical();
+      RunRecordings rec;
+      rec.spikes = &res.spikes;
+      rec.trace = &res.traces;
+      rec.network = session.module()->networks[networkIndex].get();
+      rec.variables = &res.recorded;
+      rec.synapses = &res.synapsesRecorded;
+      if (std::string e = writeRunFiles(r, rec, &files); !e.empty())
+        ok = bad(e) == 0;
+    }
     if (r.stats && !printRunStats(r, backend, res, buildMs, signal, resumedAt))
       ok = bad("--stats: cannot write to standard output") == 0;
+    if (ok) {
+      double seconds = double(res.steps) * sim->dtMs() / 1000.0;
+      uint64_t modelSpikes = 0;
+      for (const network::PopulationStats &p : res.populations)
+        modelSpikes += p.isSource ? 0 : p.spikes;
+      printRunSummary(r, {res.neurons, res.synapses, modelSpikes, double(res.steps) * sim->dtMs(), res.runMs,
+                          seconds > 0 && res.neurons ? double(modelSpikes) / double(res.neurons) / seconds : 0.0,
+                          files});
+    }
   }
   if (signal)
     return InterruptGuard::exitStatus(signal);

@@ -1,6 +1,7 @@
 //===- RunPreflight.cpp - Checks before a network is built ----------------===//
 #include "nsc/targets/RunPreflight.h"
 
+#include "nsc/network/TraceSelection.h"
 #include "nsc/runtime/Recording.h"
 #include "nsc/support/SystemMemory.h"
 #include "nsc/targets/RunRequest.h"
@@ -83,6 +84,20 @@ bool checkRunOutputs(const RunRequest &req, DiagnosticEngine &diags) {
     return true;
   };
   bool ok = true;
+  if (req.recordFormat != "csv" && req.recordFormat != "json" && req.recordFormat != "npy") {
+    diags.error({}, "--record-format: '" + req.recordFormat + "' is not csv, json or npy");
+    ok = false;
+  }
+  if (!req.traceEvery.empty() && req.trace.empty()) {
+    diags.error({}, "--trace-every needs --trace (the variables to sample)");
+    ok = false;
+  }
+  network::TraceSelection selection;
+  std::string selectionError;
+  if (!network::parseTraceSelection(req.trace, selection, selectionError)) {
+    diags.error({}, selectionError);
+    ok = false;
+  }
   if (!req.spikesOut.empty())
     ok &= file("--spikes", req.spikesOut);
   if (!req.trace.empty())

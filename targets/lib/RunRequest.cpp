@@ -5,6 +5,7 @@
 #include "nsc/targets/Target.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace nsc::targets {
@@ -134,6 +135,34 @@ bool parseDurationMs(const std::string &text, double &ms, std::string &error) {
     error = "the duration must be a finite, non-negative time";
     return false;
   }
+  return true;
+}
+
+bool traceEverySteps(const RunRequest &r, double dtMs, uint64_t &steps, std::string &error) {
+  steps = 1;
+  if (r.traceEvery.empty())
+    return true;
+  double ms = 0;
+  if (!parseDurationMs(r.traceEvery, ms, error)) {
+    error = "--trace-every: " + error;
+    return false;
+  }
+  double n = std::nearbyint(ms / dtMs);
+  if (!(n >= 1) || !std::isfinite(n)) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "--trace-every=%s is shorter than one step (dt = %g ms)", r.traceEvery.c_str(),
+                  dtMs);
+    error = buf;
+    return false;
+  }
+  if (std::fabs(ms / dtMs - n) > 1e-9 * n) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "--trace-every=%s is not a whole number of steps of dt = %g ms", r.traceEvery.c_str(),
+                  dtMs);
+    error = buf;
+    return false;
+  }
+  steps = uint64_t(n);
   return true;
 }
 

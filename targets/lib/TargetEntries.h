@@ -23,7 +23,8 @@ bool verifyOnNetworkRuntime(CompilerSession &session, const RunRequest &req, con
                             TargetRun &out);
 /// Builds the network `req` selects on `backend`; null after diagnostics.
 std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, const RunRequest &req,
-                                                     const NetworkBackend &backend, bool acceptsModel);
+                                                     const NetworkBackend &backend, bool acceptsModel,
+                                                     uint32_t *networkIndex = nullptr);
 /// Runs the lowered, pass-processed module; the exit status.
 int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const NetworkBackend &backend);
 

@@ -172,6 +172,21 @@ def test_load_csv_dir_reads_spikes_and_recorders(tmp_path):
     np.testing.assert_array_equal(results.trace_node_ids("vm", "g"), [2, 4])
 
 
+def test_load_csv_dir_merges_record_dir_spike_files(tmp_path):
+    # --record-dir writes one spike file per `record spikes` statement, and
+    # synapse recordings (t_ms,source,target,w) next to them.
+    (tmp_path / "exc_spikes.csv").write_text("t_ms,population,index\n0.1,exc,3\n0.5,exc,1\n")
+    (tmp_path / "first.csv").write_text("t_ms,population,index\n0.1,exc,3\n")
+    (tmp_path / "inh_spikes.csv").write_text("t_ms,population,index\n0.2,inh,0\n")
+    (tmp_path / "ee_w.csv").write_text("t_ms,source,target,w\n25,0,1,40\n")
+    results = nsc_io.load_csv_dir(tmp_path)
+    assert sorted(results.populations) == ["exc", "inh"]
+    np.testing.assert_array_equal(results.spikes("exc")[0], [0.1, 0.5])
+    np.testing.assert_array_equal(results.spikes("exc")[1], [3, 1])
+    np.testing.assert_array_equal(results.spikes("inh")[1], [0])
+    assert results.recorders == []
+
+
 def test_load_csv_dir_refuses_ragged_traces_and_bad_files(tmp_path):
     (tmp_path / "vm.csv").write_text(CLI_TRACE.rsplit("0.2,exc,4", 1)[0])
     with pytest.raises(ValueError, match="not sampled at the same times"):

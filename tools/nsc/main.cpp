@@ -208,6 +208,9 @@ int checkTargetOptions(Options &opts, const std::string &emit,
       return usage(option + " applies to --target=" + nsc::targets::targetNames(owns) +
                    (opts.target.empty() ? "" : ", not --target=" + opts.target));
   }
+  if (!rr.traceEvery.empty() && (!rr.checkpoint.empty() || !rr.resume.empty()))
+    return usage("--trace-every does not combine with --checkpoint or --resume yet (a checkpoint does not record "
+                 "the interval)");
   if (!rr.checkpointEvery.empty() && rr.checkpoint.empty())
     return usage("--checkpoint-every needs --checkpoint=FILE (where to save)");
   if ((!rr.checkpoint.empty() || !rr.resume.empty()) && rr.duration.empty())
@@ -296,13 +299,22 @@ int main(int argc, char **argv) {
   runGroup->add_option("--spike-input", rr.spikeInputs, "PORT=t1,t2,...[@weight]: spikes into a port (times in ms or with units; repeatable)");
   runGroup->add_option("--current-input", rr.currentInputs, "PORT=VALUE[unit]: a constant input on a continuous port (repeatable)");
   runGroup->add_option("--spikes", rr.spikesOut, "Write all spikes (t_ms,population,index) to FILE.csv/.json/.npy/.h5");
-  runGroup->add_option("--trace", rr.trace, "Sample these variables every step (comma-separated)")->delimiter(',');
+  runGroup->add_option("--trace", rr.trace,
+                       "Sample these variables (comma-separated), of every model population that has them or of "
+                       "the neurons given: V_m[exc], V_m[exc[3]], V_m[exc[0:10]]")
+      ->delimiter(',');
+  runGroup->add_option("--trace-every", rr.traceEvery, "--trace samples every DURATION (1ms; default every step)");
   runGroup->add_option("--trace-out", rr.traceOut, "Where --trace goes: FILE.csv/.json/.npy/.h5 (default trace.csv)");
-  runGroup->add_option("--record-dir", rr.recordDir, "Write the network's own recorders here, one CSV per recorder");
+  runGroup->add_option("--record-dir", rr.recordDir,
+                       "Write one file per `record` statement of the network here (spikes, variables, synapses)");
+  runGroup->add_option("--record-format", rr.recordFormat, "The format of the --record-dir files: csv (default), json, npy")
+      ->check(CLI::IsMember({"csv", "json", "npy"}));
   runGroup->add_flag("--stats", rr.stats, "Print run statistics as JSON on stdout");
   runGroup->add_option("--threads", rr.threads, "Worker threads for the neuron updates (default 1)")
       ->check(CLI::Range(1u, 1024u));
-  runGroup->add_flag("--quiet", rr.quiet, "No progress bar (it is shown on a terminal for runs over a second)");
+  runGroup->add_flag("--quiet", rr.quiet,
+                     "No progress bar (shown on a terminal for runs over a second) and no one-line run summary "
+                     "(stderr)");
   runGroup->add_option("--checkpoint", rr.checkpoint,
                        "Save the complete state to FILE at the end of the run, when SIGINT/SIGTERM stop it, and "
                        "every --checkpoint-every (docs/checkpoints.md)");

@@ -29,6 +29,7 @@
 //===----------------------------------------------------------------------===//
 #include "CheckpointIdentity.h"
 #include "Engine.h"
+#include "nsc/network/TraceSelection.h"
 
 #ifndef NSC_VERSION_STRING
 #define NSC_VERSION_STRING "unknown"
@@ -141,11 +142,18 @@ bool NetworkSimulation::saveCheckpoint(const std::string &path, const std::strin
   // Warnings the kernels hold belong to the steps done so far.
   for (auto &[model, kernel] : kernels_)
     kernel->drainWarnings(warnings_);
+  if (!net_.synapseRecorders.empty()) {
+    const SynapseRecorder &r = net_.synapseRecorders.front();
+    error = "checkpoints do not hold synapse recordings yet: the network records synapse variables ('" + r.label +
+            "', line " + std::to_string(r.loc.begin.line) + "); run it without a checkpoint";
+    return false;
+  }
   ckpt::Writer w;
   if (!w.open(path, error))
     return false;
   w.beginSection("IDNT");
-  identity(target, rec.traces.variables).write(w);
+  // The --trace entries as given (selections included), as resuming passes them.
+  identity(target, recordersFor_ == &rec ? traceEntries_ : rec.traces.variables).write(w);
   w.endSection();
 
   w.beginSection("RUNS");
@@ -359,7 +367,10 @@ bool NetworkSimulation::stageRecordings(const ckpt::Reader &file, const std::vec
     return st.fail(error, "its spikes do not parse");
 
   ckpt::Cursor tc(*trace[0]);
-  if (!readTraceRecording(tc, st.trace) || st.trace.variables != traceVariables)
+  TraceSelection selection;
+  std::string ignored; // the identity compared the --trace entries already
+  parseTraceSelection(traceVariables, selection, ignored);
+  if (!readTraceRecording(tc, st.trace) || st.trace.variables != selection.variables)
     return st.fail(error, "its --trace recording does not parse");
   // The recordings setupTraces makes: one per `record` statement that
   // samples variables, in order.

@@ -180,9 +180,12 @@ private:
   bool checkStateGuards(uint64_t k);
   void finishResult(RunResult &res, double ms);
   // Recorders.cpp
-  bool setupTraces(const std::vector<std::string> &variables, RunResult &res);
+  bool setupTraces(const std::vector<std::string> &variables, RunResult &res, uint64_t every = 1);
+  bool setupTraceSelection(const std::vector<std::string> &entries, uint64_t every, RunResult &res);
+  void setupSynapseRecorders(RunResult &res);
   void ensureRecorders(RunResult &res);
-  void sampleTraces(uint64_t k);
+  bool sampleTraces(uint64_t k);
+  bool sampleSynapses(uint64_t k);
   void markTracedInputs();
   // Checkpoint.cpp
   CheckpointIdentity identity(const std::string &target, const std::vector<std::string> &traceVariables) const;
@@ -223,6 +226,13 @@ private:
   std::vector<PopulationRuntime> pops_;
   std::vector<ProjectionRuntime> projs_;
   std::vector<TraceSpec> traces_;
+  struct SynapseTrace {
+    const ir::SynapseRecorder *decl;
+    runtime::SynapseRecording *out;
+  };
+  std::vector<SynapseTrace> synapseTraces_;
+  std::vector<std::string> traceEntries_; // --trace as given (setupTraces compares it)
+  uint64_t traceEvery_ = 1;
   std::vector<HomeostatRuntime> homeostats_;
   RunResult *recordersFor_ = nullptr; // the result the recorders write into
   std::map<std::pair<const ir::Model *, std::vector<bool>>, std::unique_ptr<PopulationKernel>> kernels_;

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nsc/network/MemoryEstimate.h"
+#include "nsc/network/TraceSelection.h"
 
 #include "SynapseModelInfo.h"
 #include "nsc/hw/Homeostat.h"
@@ -268,12 +269,15 @@ private:
   }
 
   void markTracedInputs() {
+    TraceSelection sel;
+    std::string ignored;
+    parseTraceSelection(req_.traceVariables, sel, ignored);
     for (uint32_t p = 0; p < net_.populations.size(); ++p) {
       const Population &pop = net_.populations[p];
       if (pop.kind != PopulationKind::Model)
         continue;
       const Model &m = *mod_.models[pop.model];
-      for (const std::string &v : req_.traceVariables)
+      for (const std::string &v : sel.variables)
         if (!m.findVariable(v) && m.findInline(v))
           inputsTraced_[p] = true;
     }
@@ -319,20 +323,29 @@ private:
 
   void recorders() {
     double steps = double(out_.steps);
-    if (!req_.traceVariables.empty()) {
+    TraceSelection sel;
+    std::string selError; // reported when the run sets its traces up
+    if (!req_.traceVariables.empty() && parseTraceSelection(req_.traceVariables, sel, selError)) {
       double neurons = 0;
       for (const Population &pop : net_.populations) {
         if (pop.kind != PopulationKind::Model)
           continue;
         const Model &m = *mod_.models[pop.model];
         bool all = true;
-        for (const std::string &v : req_.traceVariables)
+        for (const std::string &v : sel.variables)
           all = all && (m.findVariable(v) || m.findInline(v));
-        if (all)
+        if (all && sel.neurons.empty())
           neurons += double(pop.size);
+        for (const TraceSelection::Neurons &n : sel.neurons) {
+          uint64_t b = 0, e = 0;
+          if (all && n.population == pop.name && resolveTraceNeurons(n, pop.size, b, e, selError))
+            neurons += double(e - b);
+        }
       }
-      double vars = double(req_.traceVariables.size()), row = kSampleRow + 8 * vars, rows = neurons * steps;
-      add("--trace", count(neurons) + " neurons x " + count(steps) + " steps x " + count(row) + " B", rows * row, {});
+      double samples = std::floor(steps / double(std::max<uint64_t>(1, req_.traceEverySteps)));
+      double vars = double(sel.variables.size()), row = kSampleRow + 8 * vars, rows = neurons * samples;
+      add("--trace", count(neurons) + " neurons x " + count(samples) + " samples x " + count(row) + " B", rows * row,
+          {});
       // The writers of these formats build the whole table in memory
       // first (runtime/lib/Recording.cpp, RecordingHdf5.cpp; libhdf5 and
       // nlohmann::json add their own copies: per row measured with
@@ -360,6 +373,16 @@ private:
       add("recorder '" + r.label + "'", count(neurons) + " neurons x " + count(samples) + " samples x " +
                                             count(row) + " B",
           neurons * samples * row, r.loc);
+    }
+    for (const SynapseRecorder &r : net_.synapseRecorders) {
+      const Projection &pr = net_.projections[r.projection];
+      double targets = sliceSize(pr.target), onto = double(r.targetEnd - r.targetBegin);
+      double synapses = expectedSynapses(pr) * (targets > 0 ? std::min(1.0, onto / targets) : 0.0);
+      double samples = std::floor(steps / double(std::max<uint64_t>(1, r.intervalSteps)));
+      double row = kSampleRow + 8 * double(r.variables.size());
+      add("recorder '" + r.label + "'", count(synapses) + " synapses x " + count(samples) + " samples x " +
+                                            count(row) + " B",
+          synapses * samples * row, r.loc);
     }
     // Spikes are kept until the run ends; sources' counts are known.
     double sourceSpikes = 0;

@@ -24,7 +24,7 @@ bool NetworkSimulation::run(const RunOptions &opt, RunResult &res) {
   auto steps = runtime::timeToSteps(opt.durationMs, dt_);
   if (!steps || *steps < 0)
     return fail(net_.loc, "the run duration must be a non-negative time");
-  if (!setupTraces(opt.traceVariables, res))
+  if (!setupTraces(opt.traceVariables, res, std::max<uint64_t>(1, opt.traceEverySteps)))
     return false;
   bool ok = runSteps(uint64_t(*steps), res, opt);
   finishResult(res, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
@@ -162,7 +162,8 @@ bool NetworkSimulation::stepOnce(uint64_t k, RunResult &res) {
       deliverStatic(pj, k);
     }
   }
-  sampleTraces(k);
+  if (!sampleTraces(k))
+    return false;
   // The slot read this step is free again (R5); recorders above still saw
   // this step's inputs.
   for (PopulationRuntime &ps : pops_)

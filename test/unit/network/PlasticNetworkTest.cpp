@@ -249,4 +249,47 @@ network signed:
   EXPECT_EQ(run.synapses(0, "w").value[0], -5.0);
 }
 
+
+// `record w from plastic[2:5] every 1 ms`: every sample holds the synapses
+// onto target neurons 2..4, in the order getSynapseValues gives them, with
+// the values the synapses have after that step — for lazily updated
+// synapses the same bits as for ones stepped every step.
+TEST(PlasticNetwork, SynapseRecordersSampleTheValuesOfThatStep) {
+  const std::string recorder = "    record w, pre_trace from plastic[2:5] every 1 ms as onto\n";
+  NetworkRun lazy, eager;
+  ASSERT_TRUE(lazy.build(network("fast_synapse", 4, recorder))) << lazy.errors();
+  ASSERT_TRUE(eager.build(network("eager_synapse", 4, recorder))) << eager.errors();
+  ASSERT_TRUE(lazy.steps(300)) << lazy.errors();
+  ASSERT_TRUE(eager.steps(300)) << eager.errors();
+  ASSERT_EQ(lazy.result.synapsesRecorded.size(), 1u);
+  const runtime::SynapseRecording &a = lazy.result.synapsesRecorded[0].second;
+  const runtime::SynapseRecording &b = eager.result.synapsesRecorded[0].second;
+  EXPECT_EQ(lazy.result.synapsesRecorded[0].first, "onto");
+  EXPECT_EQ(a.projection, "plastic");
+  EXPECT_EQ(a.variables, (std::vector<std::string>{"w", "pre_trace"}));
+  // 3 targets x 12 synapses each, 30 samples (after steps 9, 19, ..., 299).
+  ASSERT_EQ(a.rows(), 30u * 36u);
+  EXPECT_EQ(a.step.front(), 9u);
+  EXPECT_EQ(a.step.back(), 299u);
+  for (uint32_t t : a.target)
+    EXPECT_TRUE(t >= 2 && t < 5) << t;
+  EXPECT_EQ(a.step, b.step);
+  EXPECT_EQ(a.source, b.source);
+  EXPECT_EQ(a.target, b.target);
+  EXPECT_TRUE(sameBits(a.values, b.values));
+  // The last sample is what the synapses hold now.
+  network::SynapseValues w = lazy.synapses(1, "w");
+  std::vector<double> onto;
+  for (size_t s = 0; s < w.value.size(); ++s)
+    if (w.target[s] >= 2 && w.target[s] < 5)
+      onto.push_back(w.value[s]);
+  ASSERT_EQ(onto.size(), 36u);
+  bool moved = false;
+  for (size_t r = a.rows() - 36, s = 0; r < a.rows(); ++r, ++s) {
+    EXPECT_EQ(a.values[2 * r], onto[s]) << s;
+    moved = moved || a.values[2 * r] != a.values[2 * (r - 36 * 29)];
+  }
+  EXPECT_TRUE(moved) << "the weights should change over 30 ms of STDP";
+}
+
 } // namespace

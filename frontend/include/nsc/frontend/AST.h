@@ -508,6 +508,9 @@ struct Recorder : Node {
   PopulationRef target;
   ExprPtr interval; // null = every step
   std::string label; // `as NAME`, optional
+  /// Sema: `target` names a projection (`connect ee: ...`), not a
+  /// population; `what` are synapse-model variables.
+  bool synapses = false;
 };
 
 /// `homeostasis for exc:` / `aer for exc:` / `detector for mea:` with

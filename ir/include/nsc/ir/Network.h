@@ -121,6 +121,20 @@ struct Recorder {
   SourceRange loc;
 };
 
+/// `record w from ee every 100 ms`: variables of the synapses of a plastic
+/// projection (one named with `connect ee: ...`), sampled every
+/// `intervalSteps` steps. `ee[a:b]` keeps the synapses onto neurons a..b-1
+/// of the projection's target population ([targetBegin, targetEnd)).
+struct SynapseRecorder {
+  std::string label; // `as NAME`, or generated: "<projection>_<what>"
+  uint32_t projection = 0; // index into Network::projections
+  std::vector<std::string> variables; // of the projection's synapse model
+  uint64_t targetBegin = 0, targetEnd = 0;
+  double intervalMs = 0; // 0: every step
+  uint64_t intervalSteps = 1;
+  SourceRange loc;
+};
+
 /// `homeostasis for POP:` (docs/verilog.md §2): the integer homeostatic
 /// threshold rule applied to a model parameter of every neuron of a
 /// population. The integer constants (K, B) follow from these values by
@@ -171,6 +185,7 @@ struct Network {
   std::vector<Population> populations;
   std::vector<Projection> projections;
   std::vector<Recorder> recorders;
+  std::vector<SynapseRecorder> synapseRecorders;
   std::vector<Homeostasis> homeostats; // at most one per population
   std::vector<AerOutput> aerOutputs;
   std::vector<SpikeDetector> detectors; // at most one per population

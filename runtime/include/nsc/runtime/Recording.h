@@ -88,15 +88,39 @@ struct TraceRecording {
   void addRow(uint64_t step, uint32_t population, uint64_t index, const double *vals);
 };
 
+/// Samples of synapse variables of one projection (`record w from ee every
+/// 100 ms`): one row per sample of one synapse, taken after step k
+/// (labelled t_{k+1}); `source` and `target` are the neuron indices in the
+/// projection's source and target populations. Written as
+///   .csv   header `t_ms,source,target,VAR1,...`;
+///   .json  "dt_ms", "projection", "source_population",
+///          "target_population", "variables", "t_ms", "source", "target",
+///          "values": {VAR: [...]};
+///   .npy   (n, 3 + #variables) '<f8': t_ms, source, target, VAR1, ...
+/// (no HDF5 layout: writeSynapses refuses .h5).
+struct SynapseRecording {
+  double dtMs = 0.1;
+  std::string projection, sourcePopulation, targetPopulation;
+  std::vector<std::string> variables;
+  std::vector<uint64_t> step;
+  std::vector<uint32_t> source, target;
+  std::vector<double> values; // row-major, variables.size() per row
+
+  size_t rows() const { return step.size(); }
+  void addRow(uint64_t step, uint32_t source, uint32_t target, const double *vals);
+};
+
 /// Write to `path` in the format its extension names. Return an empty
 /// string on success, else a message naming the file.
 std::string writeSpikes(const SpikeRecording &rec, const std::string &path);
 std::string writeTraces(const TraceRecording &rec, const std::string &path);
+std::string writeSynapses(const SynapseRecording &rec, const std::string &path);
 
 /// The same on an open stream (binary mode for .npy). HDF5 needs a file
 /// (libhdf5 writes it itself): RecordingFormat::Hdf5 throws
 /// std::invalid_argument here; use the path overloads.
 void writeSpikes(const SpikeRecording &rec, RecordingFormat format, std::ostream &out);
 void writeTraces(const TraceRecording &rec, RecordingFormat format, std::ostream &out);
+void writeSynapses(const SynapseRecording &rec, RecordingFormat format, std::ostream &out);
 
 } // namespace nsc::runtime

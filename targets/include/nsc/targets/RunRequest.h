@@ -28,11 +28,13 @@ struct RunRequest {
   uint64_t n = 1;            // --n
   std::vector<std::string> params, spikeInputs, currentInputs;
   std::string spikesOut;     // --spikes=FILE
-  std::vector<std::string> trace; // --trace=VAR,...
+  std::vector<std::string> trace; // --trace=VAR[POP[a:b]],... (nsc/network/TraceSelection.h)
+  std::string traceEvery;    // --trace-every=DURATION (empty: every step)
   std::string traceOut;      // --trace-out=FILE
   std::string recordDir;     // --record-dir: the network's recorders
+  std::string recordFormat = "csv"; // --record-format: csv, json or npy
   bool stats = false;
-  bool quiet = false;        // --quiet: no progress bar
+  bool quiet = false;        // --quiet: no progress bar, no run summary
   unsigned threads = 1;      // --threads
   std::string checkpoint;    // --checkpoint=FILE: written at the end, when stopped, and every...
   std::string checkpointEvery; // --checkpoint-every=DURATION of simulated time
@@ -60,6 +62,10 @@ struct TargetRun {
 
 /// "1s", "250 ms", "100" (ms) to milliseconds; false with `error` set.
 bool parseDurationMs(const std::string &text, double &ms, std::string &error);
+
+/// --trace-every in steps of `dtMs` (1 when not given); false with `error`
+/// set ("--trace-every: ...") when it is not a time of at least one step.
+bool traceEverySteps(const RunRequest &r, double dtMs, uint64_t &steps, std::string &error);
 
 /// "12.5 mV", "-3", "1e-3 nS": a number and an optional unit.
 bool parseQuantity(const std::string &text, double &value, units::Unit &unit, bool &hasUnit, std::string &error);

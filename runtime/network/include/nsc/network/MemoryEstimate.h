@@ -33,7 +33,8 @@ namespace nsc::network {
 
 struct MemoryRequest {
   double durationMs = 0;                   // the run (recorders' samples)
-  std::vector<std::string> traceVariables; // --trace
+  std::vector<std::string> traceVariables; // --trace (with selections, nsc/network/TraceSelection.h)
+  uint64_t traceEverySteps = 1;            // --trace-every in steps
   std::string traceOut;                    // --trace-out: .npy, .json and .h5 are built in memory to write
   bool compiledKernels = false;            // the cpu target: LLVM code generation and JIT
 };

@@ -33,9 +33,12 @@ struct BuildOptions {
 
 struct RunOptions {
   double durationMs = 0;
-  /// Variables (or recordable inlines) sampled every step from every neuron
-  /// of every model population that has them (--trace).
+  /// Variables (or recordable inlines) sampled from every neuron of every
+  /// model population that has them, or from the neurons the entries
+  /// select (--trace; nsc/network/TraceSelection.h).
   std::vector<std::string> traceVariables;
+  /// --trace samples after every `traceEverySteps`-th step (>= 1).
+  uint64_t traceEverySteps = 1;
   /// Called about every 1% of the run with the fraction done (progress bars).
   std::function<void(double)> progress;
   /// Read after every step: once it is true the run stops there, with
@@ -66,8 +69,10 @@ struct SynapseMemory {
 struct RunResult {
   runtime::SpikeRecording spikes;   // every spike of every population
   runtime::TraceRecording traces;   // --trace
-  /// The network's own recorders, by label.
+  /// The network's own recorders of variables, by label.
   std::vector<std::pair<std::string, runtime::TraceRecording>> recorded;
+  /// Its recorders of synapse variables (`record w from ee`), by label.
+  std::vector<std::pair<std::string, runtime::SynapseRecording>> synapsesRecorded;
   std::vector<PopulationStats> populations;
   uint64_t steps = 0, neurons = 0, synapses = 0, spikeCount = 0;
   double runMs = 0;
