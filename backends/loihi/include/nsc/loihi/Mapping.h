@@ -41,6 +41,17 @@ struct MappingOptions {
   std::ostream *explain = nullptr;
 };
 
+/// The network's settings that the Loihi target refuses rather than
+/// ignore (docs/loihi.md §2): a `homeostasis for POP:` block (a Loihi
+/// compartment group shares one threshold register and has no controller
+/// to move it per neuron) and fixed-point precision (the target quantizes
+/// the real-valued model into its own registers; a model's Qm.n arithmetic
+/// cannot act). Each gets an error naming the block or setting and what to
+/// do; float32 precision gets a warning (it does not act either, and is
+/// within the float64 model's rounding). True when nothing is refused.
+/// mapNetwork runs it first.
+bool checkLoihiSettings(const ir::Module &module, uint32_t networkIndex, DiagnosticEngine &diags);
+
 /// Maps network `networkIndex` of the lowered `module` (before solve-odes;
 /// the ODE-preserving passes are run here). Not placed yet (Placement.h).
 /// nullopt after reporting through `diags`.
