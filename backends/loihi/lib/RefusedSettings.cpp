@@ -30,9 +30,10 @@ bool checkLoihiSettings(const ir::Module &module, uint32_t networkIndex, Diagnos
       continue;
     const ir::Model &m = *module.models[p.model];
     const ir::Precision &pr = m.semantics.precision;
+    const std::string &modelName = m.specializationOf.empty() ? m.name : m.specializationOf;
     if (pr.kind == ir::Precision::Fixed) {
       std::string q = "Q" + std::to_string(pr.intBits) + "." + std::to_string(pr.fracBits);
-      diags.error(p.loc, "'precision = fixed(" + q + ")' of model '" + m.name + "' (population '" +
+      diags.error(p.loc, "'precision = fixed(" + q + ")' of model '" + modelName + "' (population '" +
                              p.name + "') cannot act on the Loihi target: it maps the real-valued model into its "
                              "own 24-bit registers (docs/loihi.md section 3), not into the model's " + q + " arithmetic")
           .note(p.loc, "run the fixed-point model on --target=cpu, interp or verilog; for Loihi drop the "
@@ -40,7 +41,7 @@ bool checkLoihiSettings(const ir::Module &module, uint32_t networkIndex, Diagnos
                        "real-valued mapping with the fixed-point model)");
       ok = false;
     } else if (pr.kind == ir::Precision::F32) {
-      diags.warning(p.loc, "'precision = float32' of model '" + m.name + "' (population '" + p.name +
+      diags.warning(p.loc, "'precision = float32' of model '" + modelName + "' (population '" + p.name +
                                "') does not act on the Loihi target: it maps the real-valued model into its own "
                                "24-bit registers (docs/loihi.md section 3)");
     }
