@@ -310,7 +310,8 @@ bool Mapper::registerValues(uint32_t p, const LifStructure &lif, InitialState &s
   }
   for (const LifStructure::PortInput &in : lif.portInputs)
     if (in.toVoltage() && pm.refr > 0) {
-      diags_.warning(in.loc, "spikes on '" + m.ports[in.port].name + "' jump '" + m.variables[lif.V].name +
+      SourceRange at = in.loc.valid() ? in.loc : m.odes.equationFor(lif.V)->loc; // a lowered delta kernel
+      diags_.warning(at, "spikes on '" + m.ports[in.port].name + "' jump '" + m.variables[lif.V].name +
                                  "' directly: on Loihi those that arrive while the neuron is refractory are "
                                  "discarded (its voltage is held at the reset), while the float model adds "
                                  "them to the held voltage")
