@@ -230,6 +230,15 @@ void Mapper::recordPopulationParameters(const Model &m, InitialState &s, PopMap 
   }
 }
 
+/// The IR printer's text as the source spells it (no % and @ sigils).
+static std::string withoutSigils(const std::string &t) {
+  std::string out;
+  for (char ch : t)
+    if (ch != '%' && ch != '@')
+      out += ch;
+  return out;
+}
+
 bool Mapper::uniformValue(uint32_t p, const Expr &e, const char *what, InitialState &s, double &out) {
   // Register values must be one per population: compare every neuron's.
   const ir::Population &pop = net_.populations[p];
@@ -280,7 +289,7 @@ bool Mapper::registerValues(uint32_t p, const LifStructure &lif, InitialState &s
       if (!uniformValue(p, *e, "weight divisor", s, x))
         return false;
       if (x == 0)
-        return fail(e->loc, "weight divisor '" + printExprSafe(*e, m) + "' is 0");
+        return fail(e->loc, "weight divisor '" + withoutSigils(printExprSafe(*e, m)) + "' is 0");
       f /= x;
     }
     pm.inputFactor.push_back(f);
