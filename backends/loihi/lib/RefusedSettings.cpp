@@ -24,6 +24,16 @@ bool checkLoihiSettings(const ir::Module &module, uint32_t networkIndex, Diagnos
                      "block to map it to Loihi with the fixed threshold '" + h.thresholdName + "'");
     ok = false;
   }
+  // Interface blocks of the Verilog design: no effect on what runs, as on
+  // the cpu targets (docs/verilog.md), but said rather than passed over.
+  for (const ir::AerOutput &a : net.aerOutputs)
+    diags.warning(a.loc, "'aer for " + net.populations[a.population].name +
+                             "' describes the Verilog design's address-event output (docs/verilog.md); it has no "
+                             "effect on the Loihi target, whose spikes travel over its own mesh");
+  for (const ir::SpikeDetector &d : net.detectors)
+    diags.warning(d.loc, "'detector for " + net.populations[d.population].name +
+                             "' describes the Verilog design's spike detector (docs/verilog.md section 7); on the "
+                             "Loihi target, as on cpu, the source's own spikes stand in for the detected ones");
   std::set<uint32_t> seen;
   for (const ir::Population &p : net.populations) {
     if (p.kind != ir::PopulationKind::Model || !seen.insert(p.model).second)

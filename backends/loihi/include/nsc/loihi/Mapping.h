@@ -48,7 +48,9 @@ struct MappingOptions {
 /// the real-valued model into its own registers; a model's Qm.n arithmetic
 /// cannot act). Each gets an error naming the block or setting and what to
 /// do; float32 precision gets a warning (it does not act either, and is
-/// within the float64 model's rounding). True when nothing is refused.
+/// within the float64 model's rounding), and so do the Verilog interface
+/// blocks `aer for` and `detector for` (no effect, as on cpu). True when
+/// nothing is refused.
 /// mapNetwork runs it first.
 bool checkLoihiSettings(const ir::Module &module, uint32_t networkIndex, DiagnosticEngine &diags);
 
