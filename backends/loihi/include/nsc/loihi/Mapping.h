@@ -3,8 +3,10 @@
 // Recognises current-based LIF models by the structure of their IR (not by
 // names): a membrane variable V compared against a threshold in the spike
 // condition and reset to a constant, K synaptic variables with pure
-// exponential decay that spike ports add to, V' linear in V, the synaptic
-// variables and constants, an optional refractory counter. Each population
+// exponential decay that spike ports add to (times constants, NESTML 8's
+// `* pA * s`), delta synapses that jump V, V' linear in V, the synaptic
+// variables and constants, an optional refractory counter (integer steps,
+// or NESTML 8's timer `refr_t`). Each population
 // of such a model becomes compartment groups (one soma, and one dendrite
 // per distinct synaptic time constant when there are several), each
 // projection a synapse group with quantized weights; Poisson and
