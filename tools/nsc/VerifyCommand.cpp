@@ -299,6 +299,7 @@ struct Done {
 /// compilation. Returns -1 when all ran, else the exit status. `what`
 /// names what runs (for the report).
 int runTargets(VerifyOptions &o, std::vector<Done> &runs, std::string &what, nlohmann::json &skipped) {
+  std::set<std::string> shown; // diagnostics already printed for an earlier target
   for (size_t i = 0; i < o.specs.size(); ++i) {
     auto session = std::make_unique<CompilerSession>();
     DiagnosticEngine &diags = session->diagnostics();
@@ -319,9 +320,12 @@ int runTargets(VerifyOptions &o, std::vector<Done> &runs, std::string &what, nlo
                                                : std::string();
     }
     bool ran = compiled && o.specs[i].target->verifyRun(*session, r, run);
-    // Every target compiles the same file: its warnings are shown once.
-    if (i == 0 || diags.hasErrors())
-      diags.flush(std::cerr);
+    // Every target compiles the same file: its warnings are shown once;
+    // what a target adds (the Loihi mapping's warnings about saturation
+    // or discarded delta inputs) is shown for that target.
+    for (const Diagnostic &d : diags.diagnostics())
+      if (std::string text = diags.format(d); shown.insert(text).second)
+        std::cerr << text;
     if (!compiled)
       return 1;
     if (!ran || diags.hasErrors()) {
