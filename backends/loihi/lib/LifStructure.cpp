@@ -3,10 +3,12 @@
 // The checks run in the order a reader would explain the model: the spike
 // condition names the membrane variable; its equation must be linear in
 // itself and in synaptic variables; each synaptic variable must decay
-// exponentially on its own and receive spikes by `x += port`; `update:`
-// integrates (holding V while a refractory counter runs); the spike block
-// resets V to a constant. The first construct that breaks this gets the
-// diagnostic, with the reason in Loihi terms.
+// exponentially on its own and receive spikes by `x += port` (times
+// constants: NESTML 8's `x += port * pA * s`), or V jumps by them (a delta
+// synapse); `update:` integrates (holding V while a refractory counter, or
+// NESTML 8's timer `refr_t`, runs); the spike block resets V to a
+// constant. The first construct that breaks this gets the diagnostic, with
+// the reason in Loihi terms and the form that maps.
 //
 //===----------------------------------------------------------------------===//
 #include "LifStructure.h"
