@@ -192,6 +192,17 @@ bool verifyOnLoihi(CompilerSession &session, const RunRequest &req, TargetRun &o
   if (!index)
     return false;
   DiagnosticEngine &diags = session.diagnostics();
+  {
+    // Settings the target refuses (homeostasis, fixed point): skip it
+    // with the reason rather than compare a run that ignored them.
+    DiagnosticEngine refused(session.sources());
+    refused.setColors(false);
+    if (!loihi::checkLoihiSettings(*session.module(), *index, refused)) {
+      for (const Diagnostic &d : refused.diagnostics())
+        out.skipped += refused.format(d);
+      return true;
+    }
+  }
   loihi::LoihiRunOptions opt;
   std::string err;
   if (!parseDurationMs(req.duration, opt.durationMs, err)) {

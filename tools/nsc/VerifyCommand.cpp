@@ -298,7 +298,8 @@ struct Done {
 /// single-model run adds its network to the module, so each gets its own
 /// compilation. Returns -1 when all ran, else the exit status. `what`
 /// names what runs (for the report).
-int runTargets(const VerifyOptions &o, std::vector<Done> &runs, std::string &what) {
+int runTargets(VerifyOptions &o, std::vector<Done> &runs, std::string &what, nlohmann::json &skipped) {
+  std::set<std::string> shown; // diagnostics already printed for an earlier target
   for (size_t i = 0; i < o.specs.size(); ++i) {
     auto session = std::make_unique<CompilerSession>();
     DiagnosticEngine &diags = session->diagnostics();
@@ -319,16 +320,37 @@ int runTargets(const VerifyOptions &o, std::vector<Done> &runs, std::string &wha
                                                : std::string();
     }
     bool ran = compiled && o.specs[i].target->verifyRun(*session, r, run);
-    // Every target compiles the same file: its warnings are shown once.
-    if (i == 0 || diags.hasErrors())
-      diags.flush(std::cerr);
+    // Every target compiles the same file: its warnings are shown once;
+    // what a target adds (the Loihi mapping's warnings about saturation
+    // or discarded delta inputs) is shown for that target.
+    for (const Diagnostic &d : diags.diagnostics())
+      if (std::string text = diags.format(d); shown.insert(text).second)
+        std::cerr << text;
     if (!compiled)
       return 1;
     if (!ran || diags.hasErrors()) {
       std::cerr << "nsc verify: error: the run on target '" << o.specs[i].label << "' failed\n";
       return 1;
     }
+    if (!run.skipped.empty()) {
+      // The target refuses a setting of this network (its diagnostics
+      // say which): no comparison with it, rather than a meaningless one.
+      std::cerr << "nsc verify: skipping target '" << o.specs[i].label << "': it cannot run this network as written:\n"
+                << run.skipped;
+      skipped.push_back({{"target", o.specs[i].label}, {"reason", run.skipped}});
+      if (i == 0) {
+        std::cerr << "nsc verify: error: the reference target '" << o.specs[0].label << "' was skipped\n";
+        return 1;
+      }
+      o.specs.erase(o.specs.begin() + std::ptrdiff_t(i));
+      --i;
+      continue;
+    }
     runs.push_back({std::move(run), std::move(session)});
+  }
+  if (runs.size() < 2) {
+    std::cerr << "nsc verify: error: nothing left to compare: every target but the reference was skipped\n";
+    return 1;
   }
   return -1;
 }
@@ -468,7 +490,8 @@ int verifyMain(int argc, char **argv) {
     return rc;
   std::vector<Done> runs;
   std::string what;
-  if (int rc = runTargets(o, runs, what); rc >= 0)
+  nlohmann::json skipped = nlohmann::json::array();
+  if (int rc = runTargets(o, runs, what, skipped); rc >= 0)
     return rc;
 
   // Compare every target with the reference.
@@ -478,6 +501,9 @@ int verifyMain(int argc, char **argv) {
       popSpecs.push_back({p.name, p.size});
   std::ostringstream table;
   nlohmann::json report = reportHeader(o, runs, what, table);
+  report["skipped"] = skipped;
+  for (const nlohmann::json &sk : skipped)
+    table << "skipped: " << sk["target"].get<std::string>() << " (it refuses a setting of this network; see above)\n";
   bool exceeded = false;
   for (size_t i = 1; i < runs.size(); ++i) {
     nlohmann::json c;

@@ -3,15 +3,18 @@
 // The checks run in the order a reader would explain the model: the spike
 // condition names the membrane variable; its equation must be linear in
 // itself and in synaptic variables; each synaptic variable must decay
-// exponentially on its own and receive spikes by `x += port`; `update:`
-// integrates (holding V while a refractory counter runs); the spike block
-// resets V to a constant. The first construct that breaks this gets the
-// diagnostic, with the reason in Loihi terms.
+// exponentially on its own and receive spikes by `x += port` (times
+// constants: NESTML 8's `x += port * pA * s`), or V jumps by them (a delta
+// synapse); `update:` integrates (holding V while a refractory counter, or
+// NESTML 8's timer `refr_t`, runs); the spike block resets V to a
+// constant. The first construct that breaks this gets the diagnostic, with
+// the reason in Loihi terms and the form that maps.
 //
 //===----------------------------------------------------------------------===//
 #include "LifStructure.h"
 
 #include "nsc/ir/Builder.h"
+#include "nsc/ir/IRWalk.h"
 #include "nsc/ir/Printer.h"
 #include "nsc/passes/LinearForm.h"
 
@@ -42,6 +45,12 @@ const Expr *peel(const Expr *e, double *factor = nullptr) {
   return e;
 }
 
+/// A constant 0 (integer or real, in any unit).
+bool isZero(const Expr *e) {
+  auto *c = dyn_cast<Constant>(peel(e));
+  return c && (c->type.kind == TypeKind::Int ? c->integer == 0 : c->type.kind == TypeKind::Real && c->real == 0);
+}
+
 bool isRef(const Expr *e, VarId v) {
   auto *r = dyn_cast<VarRef>(peel(e));
   return r && r->var == v && !r->index;
@@ -66,7 +75,8 @@ public:
     if (badTerm_)
       return fail(badTerm_->loc, "spike condition term '" + text(*badTerm_) +
                                      "' cannot map: a Loihi soma spikes when its voltage exceeds a constant "
-                                     "threshold (outside an optional integer refractory count)");
+                                     "threshold, outside an optional refractory period ('refr_count == 0' "
+                                     "for an integer step count, 'refr_t <= 0 ms' for a timer)");
     if (!currents() || !receives() || !update() || !spikeBlock())
       return std::nullopt;
     return std::move(s_);
@@ -119,11 +129,18 @@ private:
       }
       if (b && (b->op == BinaryOp::Eq || b->op == BinaryOp::Le)) {
         auto *ref = dyn_cast<VarRef>(peel(b->lhs.get()));
-        auto *zero = dyn_cast<Constant>(peel(b->rhs.get()));
-        if (ref && isState(ref->var) && m_.variables[ref->var].type.kind == TypeKind::Int && zero &&
-            zero->integer == 0 && s_.counter == kNoVar) {
-          s_.counter = ref->var;
-          continue;
+        if (ref && isState(ref->var) && isZero(b->rhs.get()) && s_.counter == kNoVar) {
+          TypeKind k = m_.variables[ref->var].type.kind;
+          if (k == TypeKind::Int) {
+            s_.counter = ref->var;
+            continue;
+          }
+          // NESTML 8: `refr_t <= 0 ms`, a timer of the time left.
+          if (k == TypeKind::Real && b->op == BinaryOp::Le) {
+            s_.counter = ref->var;
+            s_.timer = true;
+            continue;
+          }
         }
       }
       if (!badTerm_)
@@ -205,34 +222,98 @@ private:
                                      "current input decays on its own (alpha-shaped or driven synapses cannot map)");
       c.rate = std::move(form->terms[0].coeff);
     }
-    for (const OdeEquation &e : m_.odes.equations)
-      if (e.var != s_.V && !s_.currentFor(e.var))
-        return bad(e.loc, "'" + name(e.var) + "' has an equation but is neither the membrane variable nor a "
-                                              "synaptic input of it: a Loihi compartment has no further state");
+    for (const OdeEquation &e : m_.odes.equations) {
+      if (e.var == s_.V || s_.currentFor(e.var))
+        continue;
+      if (s_.timer && e.var == s_.counter) {
+        // refr_t' = -1: a constant rate, whatever the unit conversions.
+        if (e.order != 1 || readsState(*e.rhs))
+          return bad(e.loc, "refractory timer '" + name(e.var) + "'' = " + text(*e.rhs) +
+                                " does not run down at a constant rate: Loihi counts its refractory delay in "
+                                "whole steps (write '" + name(e.var) + "' = -1')");
+        s_.timerRate = e.rhs.get();
+        continue;
+      }
+      std::string hint = readsState(*e.rhs) ? "" : " (a refractory timer is tested in the spike condition: '" +
+                                                       name(e.var) + " <= 0 ms and " + name(s_.V) + " >= ...')";
+      return bad(e.loc, "'" + name(e.var) + "' has an equation but is neither the membrane variable nor a "
+                                            "synaptic input of it: a Loihi compartment has no further state" +
+                                            hint);
+    }
     return true;
   }
 
-  // --- onReceive(port): x += port ---
+  // --- onReceive(port): x += port [* constants] (x a current, or V) ---
+  bool readsPort(const Expr &e) const {
+    if (isa<PortRef>(&e))
+      return true;
+    bool any = false;
+    forEachChild(e, [&](const Expr &c) { any = any || readsPort(c); });
+    return any;
+  }
+  /// `e` is the port times constant factors (NESTML 8's `spikes * pA * s`,
+  /// `spikes / ms`, unit conversions, a sign): fills in's factor, scale
+  /// and divisors.
+  bool portTerm(const Expr *e, uint32_t port, LifStructure::PortInput &in) const {
+    double f = 1;
+    e = peel(e, &f);
+    in.factor *= f;
+    if (auto *pr = dyn_cast<PortRef>(e))
+      return pr->port == port && !pr->index;
+    if (auto *u = dyn_cast<Unary>(e); u && u->op == UnaryOp::Neg) {
+      in.factor = -in.factor;
+      return portTerm(u->operand.get(), port, in);
+    }
+    auto *b = dyn_cast<Binary>(e);
+    if (!b || (b->op != BinaryOp::Mul && b->op != BinaryOp::Div))
+      return false;
+    auto constant = [&](const Expr &x) { return !readsState(x) && !readsPort(x); };
+    if (b->op == BinaryOp::Div) {
+      if (!constant(*b->rhs))
+        return false;
+      in.divisors.push_back(b->rhs.get());
+      return portTerm(b->lhs.get(), port, in);
+    }
+    if (constant(*b->rhs)) {
+      in.scale.push_back(b->rhs.get());
+      return portTerm(b->lhs.get(), port, in);
+    }
+    if (constant(*b->lhs)) {
+      in.scale.push_back(b->lhs.get());
+      return portTerm(b->rhs.get(), port, in);
+    }
+    return false;
+  }
   bool receives() {
     for (const OnReceive &h : m_.onReceive) {
+      const std::string &pn = m_.ports[h.port].name;
       for (const StmtPtr &st : h.body) {
         auto *as = dyn_cast<Assign>(st.get());
         const Binary *add = as && !as->index ? dyn_cast<Binary>(peel(as->value.get())) : nullptr;
         const LifStructure::Current *cur = as ? s_.currentFor(as->target) : nullptr;
-        if (add && cur && add->op == BinaryOp::Add) {
-          const Expr *other = isRef(add->lhs.get(), as->target) ? add->rhs.get()
-                              : isRef(add->rhs.get(), as->target) ? add->lhs.get()
-                                                                   : nullptr;
-          double factor = 1;
-          auto *port = other ? dyn_cast<PortRef>(peel(other, &factor)) : nullptr;
-          if (port && port->port == h.port && !port->index) {
-            s_.portInputs.push_back({h.port, size_t(cur - s_.currents.data()), factor});
+        bool toV = as && as->target == s_.V;
+        if (add && (cur || toV) && (add->op == BinaryOp::Add || add->op == BinaryOp::Sub)) {
+          bool leftIsTarget = isRef(add->lhs.get(), as->target);
+          const Expr *other = leftIsTarget ? add->rhs.get()
+                              : isRef(add->rhs.get(), as->target) && add->op == BinaryOp::Add ? add->lhs.get()
+                                                                                               : nullptr;
+          LifStructure::PortInput in;
+          in.port = h.port;
+          in.loc = st->loc;
+          in.current = toV ? LifStructure::kToVoltage : size_t(cur - s_.currents.data());
+          if (other && portTerm(other, h.port, in)) {
+            if (add->op == BinaryOp::Sub)
+              in.factor = -in.factor;
+            s_.portInputs.push_back(std::move(in));
             continue;
           }
         }
-        return bad(st->loc, "statement in onReceive(" + m_.ports[h.port].name +
-                                ") cannot map: a Loihi synapse only adds its weight to a synaptic current "
-                                "('x += " + m_.ports[h.port].name + "')");
+        std::string target = cur ? name(cur->var) : "I_syn";
+        return bad(st->loc, "statement in onReceive(" + pn +
+                                ") cannot map: a Loihi synapse adds its weight, times constants, to a synaptic "
+                                "current ('" + target + " += " + pn + "', '" + target + " += " + pn +
+                                " * pA * s') or, as a delta synapse, to the membrane variable ('" + name(s_.V) +
+                                " += " + pn + " * mV * s')");
       }
     }
     for (const Port &p : m_.ports)
@@ -274,38 +355,67 @@ private:
       if (auto *iff = dyn_cast<If>(st.get())) {
         auto *cmp = dyn_cast<Binary>(peel(iff->cond.get()));
         auto *ref = cmp ? dyn_cast<VarRef>(peel(cmp->lhs.get())) : nullptr;
-        auto *zero = cmp ? dyn_cast<Constant>(peel(cmp->rhs.get())) : nullptr;
-        bool counterTest = ref && (cmp->op == BinaryOp::Gt || cmp->op == BinaryOp::Ne) && zero && zero->integer == 0 &&
-                           (s_.counter == kNoVar || s_.counter == ref->var) &&
-                           m_.variables[ref->var].type.kind == TypeKind::Int && isState(ref->var);
-        if (!counterTest)
-          return bad(iff->cond->loc, "condition '" + text(*iff->cond) + "' in update cannot map" + why);
+        bool zero = cmp && isZero(cmp->rhs.get());
+        TypeKind kind = ref ? m_.variables[ref->var].type.kind : TypeKind::Error;
+        bool sameCounter = ref && (s_.counter == kNoVar || s_.counter == ref->var) && isState(ref->var);
+        bool counterTest = sameCounter && zero && kind == TypeKind::Int &&
+                           (cmp->op == BinaryOp::Gt || cmp->op == BinaryOp::Ne);
+        bool timerTest = sameCounter && zero && kind == TypeKind::Real && cmp->op == BinaryOp::Gt;
+        if (!counterTest && !timerTest)
+          return bad(iff->cond->loc, "condition '" + text(*iff->cond) + "' in update cannot map" + why +
+                                         "; the refractory test reads 'if refr_count > 0:' (integer steps) or "
+                                         "'if refr_t > 0 ms:' (a timer)");
         s_.counter = ref->var;
+        s_.timer = timerTest;
         bool dec = false, held = false;
         for (const StmtPtr &t : iff->thenBody) {
           auto *as = dyn_cast<Assign>(t.get());
-          auto *sub = as && as->target == s_.counter ? dyn_cast<Binary>(peel(as->value.get())) : nullptr;
-          auto *one = sub ? dyn_cast<Constant>(peel(sub->rhs.get())) : nullptr;
-          if (sub && sub->op == BinaryOp::Sub && isRef(sub->lhs.get(), s_.counter) && one && one->integer == 1) {
+          auto *sub = as && as->target == s_.counter && !as->index ? dyn_cast<Binary>(peel(as->value.get())) : nullptr;
+          bool subtracts = sub && sub->op == BinaryOp::Sub && isRef(sub->lhs.get(), s_.counter);
+          auto *one = subtracts ? dyn_cast<Constant>(peel(sub->rhs.get())) : nullptr;
+          if (!s_.timer && one && one->integer == 1) {
+            dec = true;
+            continue;
+          }
+          // refr_t -= resolution(): any decrement that reads no state.
+          if (s_.timer && subtracts && !readsState(*sub->rhs) && !s_.timerDecrement) {
+            s_.timerDecrement = sub->rhs.get();
             dec = true;
             continue;
           }
           if (auto *io = dyn_cast<IntegrateOdes>(t.get()); io && integratesCurrentsOnly(*io)) {
             held = true;
+            if (s_.timer && s_.timerRate &&
+                std::find(io->vars.begin(), io->vars.end(), s_.counter) != io->vars.end())
+              dec = true;
+            else if (s_.timer && s_.timerRate)
+              return bad(t->loc, "the refractory branch does not integrate the timer '" + name(s_.counter) +
+                                     "': it would never run down (write integrate_odes(..., " +
+                                     name(s_.counter) + "))");
             continue;
           }
           return bad(t->loc, "statement in the refractory branch of update cannot map" + std::string(why));
         }
         bool elseOk = iff->elseBody.size() == 1 && isa<IntegrateOdes>(iff->elseBody[0].get()) &&
                       integratesAll(*cast<IntegrateOdes>(iff->elseBody[0].get()));
+        std::string down = s_.timer ? "run the timer '" + name(s_.counter) + "' down (its ODE '" + name(s_.counter) +
+                                          "' = -1' integrated there, or '" + name(s_.counter) +
+                                          " -= resolution()')"
+                                    : "count '" + name(s_.counter) + "' down by one";
         if (!dec || !held || !elseOk)
-          return bad(iff->loc, "refractory branch must count '" + name(s_.counter) +
-                                   "' down by one and integrate only the synaptic currents, the other branch "
+          return bad(iff->loc, "refractory branch must " + down +
+                                   " and integrate only the synaptic currents, the other branch "
                                    "integrate everything" + why);
+        refractoryBranch_ = true;
         continue;
       }
       return bad(st->loc, "statement in update cannot map" + std::string(why));
     }
+    if (s_.timer && !refractoryBranch_)
+      return bad(m_.onCondition[0].cond->loc,
+                 "refractory timer '" + name(s_.counter) + "' is tested but update has no refractory branch: a "
+                 "Loihi soma holds its voltage while refractory ('if " + name(s_.counter) +
+                 " > 0 ms: integrate_odes(<currents>, " + name(s_.counter) + ")', else 'integrate_odes(...)')");
     return true;
   }
 
@@ -346,6 +456,7 @@ private:
   Builder b_;
   LifStructure s_;
   const Expr *badTerm_ = nullptr;
+  bool refractoryBranch_ = false;
   bool failed_ = false;
 };
 

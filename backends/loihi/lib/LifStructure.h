@@ -26,11 +26,20 @@ struct LifStructure {
     ir::ExprPtr gain;                    // coefficient c of x in V'
   };
   std::vector<Current> currents;
-  /// A spike port adds `factor * port` to currents[current].
+  /// A spike port adds `factor * port` to currents[current], or, for
+  /// current == kToVoltage, jumps V by it (a delta synapse). `factor` is
+  /// the product of the unit conversions around the port; `scale` the
+  /// constant expressions it is multiplied by (NESTML 8's `* pA * s`),
+  /// divisors the ones it is divided by: the mapping evaluates them per
+  /// population and folds them into the weights.
+  static constexpr size_t kToVoltage = SIZE_MAX;
   struct PortInput {
     uint32_t port = 0;
     size_t current = 0;
     double factor = 1;
+    std::vector<const ir::Expr *> scale, divisors;
+    SourceRange loc; // the handler's statement
+    bool toVoltage() const { return current == kToVoltage; }
   };
   std::vector<PortInput> portInputs;
   std::vector<uint32_t> continuousPorts; // read by V' (must stay unconnected)
@@ -39,6 +48,14 @@ struct LifStructure {
   const ir::Expr *reset = nullptr;       // V = reset in the spike block
   ir::VarId counter = ir::kNoVar;        // refractory counter, or none
   const ir::Expr *counterReset = nullptr; // counter = ... in the spike block
+  /// The counter is a real-valued timer (NESTML 8's `refr_t`: the time left,
+  /// `refr_t <= 0 ms` in the spike condition) rather than an integer step
+  /// count. It runs down either by its ODE (`refr_t' = -1`, integrated in
+  /// the refractory branch: timerRate is the right-hand side, per ms) or by
+  /// a statement there (`refr_t -= resolution()`: timerDecrement).
+  bool timer = false;
+  const ir::Expr *timerRate = nullptr;
+  const ir::Expr *timerDecrement = nullptr;
 
   const Current *currentFor(ir::VarId v) const {
     for (const Current &c : currents)

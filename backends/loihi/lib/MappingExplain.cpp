@@ -75,6 +75,24 @@ void Mapper::explain(std::ostream &os) {
       target->notes.push_back("'" + x.name + "': " + x.why + "; gain " + fmtNum(pm.kappa[j]) +
                               " (charge-preserving) per " + (vu.empty() ? "unit" : vu));
     }
+    if (pm.deltaGroup >= 0) {
+      // Delta inputs: u holds one step's jumps of V, no decay to quantize.
+      size_t dg = size_t(pm.deltaGroup);
+      ReportBlock *target = &local[0];
+      if (pm.groupCompartment[dg] != pm.soma) {
+        target = &local[1 + dg];
+        target->title = "compartment group '" + c_.groups[pm.groupCompartment[dg]].name +
+                        "' (delta inputs; dendrite joined ADD into '" + soma.name + "')";
+        target->rows.push_back({"dv", "4095 (+1)", "", "0..4095", "v = u", "0 (exact)"});
+      }
+      const BoundedVar &d = pm.deltaRange;
+      target->rows.push_back({"u (" + d.name + ")", "24-bit", withUnit(1 / pm.s, vu),
+                              rangeText(passes::Interval::of(-full / pm.s, full / pm.s), vu),
+                              rangeText(d.range, vu) + " " + passes::rangeKindName(d.kind), "0 (no memory)"});
+      target->rows.push_back({"du", "4095 (+1)", "", "0..4095", "u = this step's input", "0 (exact)"});
+      target->notes.push_back("'" + d.name + "': " + d.why + "; gain 1 (the jump is kept) per " +
+                              (vu.empty() ? "unit" : vu));
+    }
     local[0].notes.push_back("'" + V.name + "': " + V.why);
     for (ReportBlock &l : local)
       if (!l.title.empty())

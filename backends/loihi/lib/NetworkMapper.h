@@ -79,6 +79,18 @@ struct PopMap {
   LifRanges ranges;
   std::string limitedBy; // what chose the scale (the report)
   size_t currents() const { return rate.size(); }
+  // Port inputs (per lif->portInputs): the constant factor folded into
+  // the weights; delta inputs onto V share one memoryless group.
+  std::vector<double> inputFactor;
+  int deltaGroup = -1;
+  BoundedVar deltaRange; // the per-step jumps of V, for the delta group's u
+  bool deltaAssumed = false; // a Poisson source drives a delta input
+  std::vector<double> timer0; // per neuron: initial value of a refractory timer
+  size_t groupOfInput(const LifStructure::PortInput &in) const {
+    return in.toVoltage() ? size_t(deltaGroup) : groupOf[in.current];
+  }
+  /// Delta inputs keep their jump exactly (1 per unit of s).
+  double kappaOfInput(const LifStructure::PortInput &in) const { return in.toVoltage() ? 1.0 : kappa[in.current]; }
   uint32_t soma = 0;
   std::vector<uint32_t> groupCompartment; // config group per current group
 };
@@ -120,6 +132,8 @@ private:
   bool registerValues(uint32_t p, const LifStructure &lif, InitialState &s);
   bool uniformValue(uint32_t p, const Expr &e, const char *what, InitialState &s, double &out);
   void readInitialState(const Model &m, const LifStructure &lif, InitialState &s, PopMap &pm);
+  /// Initial refractory steps of a NESTML 8 timer (RefractoryTimer.h).
+  bool initialTimerSteps(uint32_t p, const LifStructure &lif);
   /// Current groups by decay rate, exact propagators and 12-bit decays.
   void fitDecays(PopMap &pm);
 

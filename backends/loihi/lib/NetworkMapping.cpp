@@ -8,8 +8,11 @@
 //===----------------------------------------------------------------------===//
 #include "NetworkMapper.h"
 
+#include "RefractoryTimer.h"
 #include "nsc/loihi/Mapping.h"
 #include "nsc/passes/PassManager.h"
+
+#include <algorithm>
 
 #include <sstream>
 
@@ -172,6 +175,8 @@ bool Mapper::evaluate(uint32_t p, const LifStructure &lif) {
   if (!registerValues(p, lif, s))
     return false;
   readInitialState(m, lif, s, pm);
+  if (!initialTimerSteps(p, lif))
+    return false;
   fitDecays(pm);
   return true;
 }
@@ -225,6 +230,15 @@ void Mapper::recordPopulationParameters(const Model &m, InitialState &s, PopMap 
   }
 }
 
+/// The IR printer's text as the source spells it (no % and @ sigils).
+static std::string withoutSigils(const std::string &t) {
+  std::string out;
+  for (char ch : t)
+    if (ch != '%' && ch != '@')
+      out += ch;
+  return out;
+}
+
 bool Mapper::uniformValue(uint32_t p, const Expr &e, const char *what, InitialState &s, double &out) {
   // Register values must be one per population: compare every neuron's.
   const ir::Population &pop = net_.populations[p];
@@ -263,16 +277,57 @@ bool Mapper::registerValues(uint32_t p, const LifStructure &lif, InitialState &s
     pm.rate.push_back(r);
     pm.gain.push_back(g);
   }
+  for (const LifStructure::PortInput &in : lif.portInputs) {
+    // NESTML 8's `spikes * pA * s`: the constants become part of the weight.
+    double f = in.factor, x = 0;
+    for (const Expr *e : in.scale) {
+      if (!uniformValue(p, *e, "weight factor", s, x))
+        return false;
+      f *= x;
+    }
+    for (const Expr *e : in.divisors) {
+      if (!uniformValue(p, *e, "weight divisor", s, x))
+        return false;
+      if (x == 0)
+        return fail(e->loc, "weight divisor '" + withoutSigils(printExprSafe(*e, m)) + "' is 0");
+      f /= x;
+    }
+    pm.inputFactor.push_back(f);
+  }
   if (lif.counterReset) {
     double r = 0;
-    if (!uniformValue(p, *lif.counterReset, "refractory count", s, r))
+    if (!uniformValue(p, *lif.counterReset, lif.timer ? "refractory period" : "refractory count", s, r))
       return false;
-    pm.refr = int64_t(r);
+    if (lif.timer) {
+      auto steps = timerHoldSteps(m, pm.params, lif.counter, {r}, c_.dtMs, kMaxRefractoryDelay, diags_);
+      if (!steps)
+        return false;
+      pm.refr = (*steps)[0];
+      if (pm.refr > int64_t(kMaxRefractoryDelay))
+        return fail(lif.counterReset->loc, "refractory period of " + fmtNum(r) + unitSuffix(m.variables[lif.counter].type.unit) +
+                                               " holds the voltage for more than " +
+                                               std::to_string(kMaxRefractoryDelay) + " steps of " + fmtNum(c_.dtMs) +
+                                               " ms: Loihi's refractory delay is 0.." +
+                                               std::to_string(kMaxRefractoryDelay) + " steps");
+    } else {
+      pm.refr = int64_t(r);
+    }
     if (pm.refr < 0 || pm.refr > int64_t(kMaxRefractoryDelay))
       return fail(lif.counterReset->loc, "refractory count of " + std::to_string(pm.refr) +
                                              " steps does not fit Loihi's refractory delay (0.." +
                                              std::to_string(kMaxRefractoryDelay) + " steps)");
   }
+  for (const LifStructure::PortInput &in : lif.portInputs)
+    if (in.toVoltage() && pm.refr > 0) {
+      SourceRange at = in.loc.valid() ? in.loc : m.odes.equationFor(lif.V)->loc; // a lowered delta kernel
+      diags_.warning(at, "spikes on '" + m.ports[in.port].name + "' jump '" + m.variables[lif.V].name +
+                                 "' directly: on Loihi those that arrive while the neuron is refractory are "
+                                 "discarded (its voltage is held at the reset), while the float model adds "
+                                 "them to the held voltage")
+          .note(net_.populations[p].loc, "'" + net_.populations[p].name + "' is refractory for " +
+                                             std::to_string(pm.refr) + " steps after each spike");
+      break;
+    }
   if (pm.a > 0)
     return fail(lif.leak->loc, "membrane variable '" + m.variables[lif.V].name +
                                    "' grows on its own (leak coefficient " + fmtNum(pm.a) +
@@ -291,8 +346,30 @@ void Mapper::readInitialState(const Model &m, const LifStructure &lif, InitialSt
     for (size_t j = 0; j < lif.currents.size(); ++j)
       pm.x0[j][i] = eval::ModelExecutor::asDouble(m.variables[lif.currents[j].var].type,
                                                     f.cell(s.ex.slotOf(lif.currents[j].var)));
-    pm.count0.push_back(lif.counter != kNoVar ? f.cell(s.ex.slotOf(lif.counter)).i : 0);
+    if (lif.timer)
+      pm.timer0.push_back(eval::ModelExecutor::asDouble(m.variables[lif.counter].type,
+                                                         f.cell(s.ex.slotOf(lif.counter))));
+    pm.count0.push_back(lif.counter != kNoVar && !lif.timer ? f.cell(s.ex.slotOf(lif.counter)).i : 0);
   }
+}
+
+bool Mapper::initialTimerSteps(uint32_t p, const LifStructure &lif) {
+  // Each neuron's initial time left, in the steps the float model holds V.
+  PopMap &pm = pops_[p];
+  if (!lif.timer || pm.timer0.empty())
+    return true;
+  std::vector<double> starts = pm.timer0;
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  const Model &m = *mod_.models[net_.populations[p].model];
+  auto steps = timerHoldSteps(m, pm.params, lif.counter, starts, c_.dtMs, kMaxRefractoryDelay, diags_);
+  if (!steps)
+    return false;
+  for (size_t i = 0; i < pm.timer0.size(); ++i) {
+    size_t k = size_t(std::lower_bound(starts.begin(), starts.end(), pm.timer0[i]) - starts.begin());
+    pm.count0[i] = std::min<int64_t>((*steps)[k], kMaxRefractoryDelay);
+  }
+  return true;
 }
 
 void Mapper::fitDecays(PopMap &pm) {
@@ -312,6 +389,14 @@ void Mapper::fitDecays(PopMap &pm) {
     }
     pm.groupOf.push_back(g);
   }
+  // Delta synapses: a memoryless group (du 4096: u holds one step's input)
+  // whose input v adds in the step it arrives.
+  for (const LifStructure::PortInput &in : pm.lif->portInputs)
+    if (in.toVoltage() && pm.deltaGroup < 0) {
+      pm.deltaGroup = int(pm.groupRate.size());
+      pm.groupRate.push_back(-INFINITY);
+      pm.duEff.push_back(4096);
+    }
   for (size_t j = 0; j < pm.rate.size(); ++j) {
     double lam = pm.rate[j], P = std::exp(lam * h);
     // Exact coefficient of x_j(t_k) in V(t_{k+1}) for V' = aV + c x, x' = lam x.
@@ -479,6 +564,8 @@ std::optional<CoreConfig> mapNetwork(ir::Module &module, uint32_t networkIndex, 
     if (!pm.addPipeline("inline-expressions,lower-kernels,fold-constants", diags) || !pm.run(module, ctx))
       return std::nullopt;
   }
+  if (!checkLoihiSettings(module, networkIndex, diags))
+    return std::nullopt;
   return detail::Mapper(module, *module.networks[networkIndex], options, diags).run();
 }
 

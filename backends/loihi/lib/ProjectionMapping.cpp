@@ -98,11 +98,16 @@ bool Mapper::projection(uint32_t q, RawProjection &r) {
     } else {
       (wv > 0 ? ps.first : ps.second)[t] += wv * mult;
     }
-    for (const LifStructure::PortInput &in : pm.lif->portInputs)
+    for (size_t k = 0; k < pm.lif->portInputs.size(); ++k) {
+      const LifStructure::PortInput &in = pm.lif->portInputs[k];
       if (in.port == port) {
-        pm.maxInput = std::max(pm.maxInput, std::fabs(pm.kappa[in.current] * in.factor * r.w[s]));
+        pm.maxInput = std::max(pm.maxInput, std::fabs(pm.kappaOfInput(in) * pm.inputFactor[k] * r.w[s]));
+        if (in.toVoltage()) {
+          pm.deltaAssumed = pm.deltaAssumed || assumed;
+          continue; // bounded through the port's per-step sums
+        }
         double P = std::exp(pm.rate[in.current] * c_.dtMs);
-        double x = in.factor * wv * (assumed ? 1.0 : mult) / (1 - std::pow(P, gap));
+        double x = pm.inputFactor[k] * wv * (assumed ? 1.0 : mult) / (1 - std::pow(P, gap));
         if (assumed) {
           auto &pw = poissonIn[{in.current, t}];
           pw.n += 1;
@@ -112,6 +117,7 @@ bool Mapper::projection(uint32_t q, RawProjection &r) {
         }
         pm.currentAssumed[in.current] = pm.currentAssumed[in.current] || assumed;
       }
+    }
   }
   double lambda = assumed ? c_.populations[pr.source.population].rateHz * c_.dtMs / 1000.0 : 0;
   for (auto &[key, pw] : poissonIn) {
@@ -150,9 +156,11 @@ bool Mapper::quantize(RawProjection &r) {
     for (size_t s = 0; s < r.sl.size(); ++s) {
       uint32_t port = portOf(pr, r.w[s]);
       double w = pr.negativePort && r.w[s] < 0 ? -r.w[s] : r.w[s];
-      for (const LifStructure::PortInput &in : pm.lif->portInputs)
-        if (in.port == port && pm.groupOf[in.current] == g)
-          act[s] += pm.s * pm.kappa[in.current] * in.factor * w / 64.0;
+      for (size_t k = 0; k < pm.lif->portInputs.size(); ++k) {
+        const LifStructure::PortInput &in = pm.lif->portInputs[k];
+        if (in.port == port && pm.groupOfInput(in) == g)
+          act[s] += pm.s * pm.kappaOfInput(in) * pm.inputFactor[k] * w / 64.0;
+      }
       maxW = std::max(maxW, act[s]);
       minW = std::min(minW, act[s]);
       any = any || act[s] != 0;
@@ -208,7 +216,9 @@ bool Mapper::quantize(RawProjection &r) {
         }
         sg.targets.push_back(uint32_t(r.sl.target[s] - 0));
         sg.weightMant.push_back(int16_t(mant));
-        sg.delay.push_back(uint8_t(r.d[s]));
+        // A delta input moves V in its delivery step, one step before an
+        // input through a current would (docs/loihi.md §2).
+        sg.delay.push_back(uint8_t(r.d[s] - (int(g) == pm.deltaGroup ? 1 : 0)));
       }
       sg.rowOffsets.push_back(sg.targets.size());
     }

@@ -76,6 +76,25 @@ bool Mapper::fitRanges(uint32_t p, double theta, double &s) {
     uMag[pm.groupOf[j]] += m;
     somaMag += m;
   }
+  if (pm.deltaGroup >= 0) {
+    // Delta inputs: u holds one step's jumps of V (kappa 1).
+    double mag = 0;
+    for (uint64_t i = 0; i < pop.size; ++i) {
+      double m = 0;
+      for (size_t k = 0; k < pm.lif->portInputs.size(); ++k) {
+        const LifStructure::PortInput &in = pm.lif->portInputs[k];
+        auto it = pm.portSum.find(in.port);
+        if (in.toVoltage() && it != pm.portSum.end())
+          m += std::fabs(pm.inputFactor[k]) * std::max(it->second.first[i], -it->second.second[i]);
+      }
+      mag = std::max(mag, m);
+    }
+    pm.deltaRange = {V.name + " jumps", vUnit, passes::Interval::of(-mag, mag),
+                     pm.deltaAssumed ? passes::RangeKind::Assumed : passes::RangeKind::Proven,
+                     "densest delta input the network can deliver in one step"};
+    uMag[size_t(pm.deltaGroup)] += mag;
+    somaMag += mag;
+  }
   // One need per compartment group, named after the current that
   // contributes most; assumed when any of its currents is.
   for (size_t g = 0; g < groups; ++g) {
@@ -100,6 +119,11 @@ bool Mapper::fitRanges(uint32_t p, double theta, double &s) {
     needs.push_back({&pm.ranges.currents[best], "current register u", need,
                      pm.ranges.currents[best].kind == passes::RangeKind::Override});
   }
+  if (pm.deltaGroup >= 0) {
+    double need = std::max(uMag[size_t(pm.deltaGroup)], groups > 1 ? somaMag : 0.0);
+    if (std::isfinite(need) && need > 0)
+      needs.push_back({&pm.deltaRange, "current register u", need, false});
+  }
   for (const Need &n : needs) {
     double sn = n.mag > 0 ? full / n.mag : INFINITY;
     if (sn >= s)
@@ -113,7 +137,7 @@ bool Mapper::fitRanges(uint32_t p, double theta, double &s) {
       continue;
     const BoundedVar &b = *n.var;
     bool isV = &b == &V;
-    double perLsb = isV ? 1 / s : 0;
+    double perLsb = isV || &b == &pm.deltaRange ? 1 / s : 0;
     if (!isV)
       for (size_t j = 0; j < pm.currents(); ++j)
         if (&pm.ranges.currents[j] == &b)

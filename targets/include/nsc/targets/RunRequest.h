@@ -58,6 +58,10 @@ struct TargetRun {
   runtime::SpikeRecording spikes;
   runtime::TraceRecording traces; // the variables of RunRequest::trace
   double runMs = 0;               // wall time of the simulation itself
+  /// Non-empty when the target refuses this network by design (a setting
+  /// it cannot honour): the diagnostics saying why; nothing ran, and
+  /// `nsc verify` skips the target instead of comparing.
+  std::string skipped;
 };
 
 /// "1s", "250 ms", "100" (ms) to milliseconds; false with `error` set.
