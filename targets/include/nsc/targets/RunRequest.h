@@ -61,6 +61,10 @@ struct TargetRun {
 /// "1s", "250 ms", "100" (ms) to milliseconds; false with `error` set.
 bool parseDurationMs(const std::string &text, double &ms, std::string &error);
 
+/// `--dt`: "0.05ms", "50 us" to milliseconds: a time with its unit, finite
+/// and positive; false with `error` set.
+bool parseTimeStepMs(const std::string &text, double &ms, std::string &error);
+
 /// "12.5 mV", "-3", "1e-3 nS": a number and an optional unit.
 bool parseQuantity(const std::string &text, double &value, units::Unit &unit, bool &hasUnit, std::string &error);
 
