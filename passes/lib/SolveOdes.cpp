@@ -269,39 +269,24 @@ private:
       numericVars = S;
       break;
     case Solver::Auto:
+      // Exact for the closed linear part; the rest with the adaptive
+      // integrator, as NEST and NESTML do (GSL RK45). Never exp_euler: a
+      // variable left here reads another one that moves within the step
+      // (HH's V_m <-> m, h, n; the conductances in V_m'), the time t or
+      // random numbers, which exp_euler would hold at their start-of-step
+      // values, a first-order error (docs/solvers.md: 5 % slow HH firing,
+      // 40 % too many iaf_cond_exp spikes with fast synapses).
       exactVars = L;
-      // exp_euler only where it is exact: x' = a·x + b with a and b constant
-      // over the step. A variable whose right-hand side reads another
-      // advancing variable (HH's V_m <-> m, h, n; a conductance's g in
-      // V_m') would see it frozen at its start-of-step value, a first-order
-      // error (docs/solvers.md: 5 % slow HH firing, 40 % too many
-      // iaf_cond_exp spikes under fast synapses), so the rest goes to the
-      // adaptive integrator, as NEST and NESTML do (GSL RK45).
-      if (!N.empty()) {
-        bool expEulerExact = !fixedPoint;
-        for (unsigned i : N)
-          expEulerExact = expEulerExact && conditionallyLinear(i, nullptr) && movingReads(i).empty() &&
-                          !callsBuiltin(*sys_.rhs[i], Builtin::Time);
-        if (expEulerExact) {
-          expEulerVars = N;
-        } else {
-          numeric = fixedPoint ? Solver::RK4 : Solver::RK45;
-          numericVars = N;
-        }
-      }
+      numeric = fixedPoint ? Solver::RK4 : Solver::RK45;
+      numericVars = N;
       break;
     }
 
     // Explanations.
     for (unsigned i : exactVars)
       choice[i] = {Solver::Exact, "linear with constant coefficients"};
-    for (unsigned i : expEulerVars) {
-      std::string r = solver == Solver::ExpEuler
-                          ? "requested by the model"
-                          : "not exact (" + whyNot[i].why + "), but linear in itself with coefficients "
-                                                            "constant over the step (exp_euler is exact)";
-      choice[i] = {Solver::ExpEuler, r};
-    }
+    for (unsigned i : expEulerVars)
+      choice[i] = {Solver::ExpEuler, "requested by the model"};
     for (unsigned i : numericVars) {
       std::string r;
       if (solver != Solver::Auto) {
@@ -321,9 +306,8 @@ private:
                (moving.size() == 1 ? "changes" : "change") + " within the step (exp_euler would hold " +
                (moving.size() == 1 ? "it" : "them") + " at the start-of-step value)";
         else if (callsBuiltin(*sys_.rhs[i], Builtin::Time))
-          r += "; not exp_euler (the right-hand side depends on the time t)";
-        else
-          r += "; integrated with the variables above";
+          r += "; not exp_euler (the right-hand side depends on the time t, which it would hold at the "
+               "start of the step)";
       }
       choice[i] = {numeric, r};
     }
