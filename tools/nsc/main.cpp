@@ -371,6 +371,11 @@ int main(int argc, char **argv) {
   }
   if (int rc = checkTargetOptions(opts, emit, emitOwner); rc >= 0)
     return rc;
+  if (!opts.dt.empty() && (opts.emit == Emit::Tokens || opts.emit == Emit::Ast)) {
+    std::cerr << "nsc: error: --dt acts on the lowered IR and on runs; --emit=" << emit
+              << " prints the source's " << emit << ", which --dt does not change\n";
+    return 2;
+  }
   try {
     return run(opts);
   } catch (const std::bad_alloc &) {
