@@ -13,9 +13,9 @@ values at grid points do not depend on dt), otherwise rk45 with
 rtol = atol = 1e-12 at the finest dt. Both are cross-checked (see
 `reference_check` in the JSON).
 
-The solver, dt and tolerances are set by writing a temporary copy of the
-model file whose model-level `semantics:` block is replaced (docs/semantics.md
-R36: the model's own block wins over file-level blocks).
+The solver and tolerances are set by writing a temporary copy of the model
+file whose model-level `semantics:` block is replaced (docs/semantics.md
+R36: the model's own block wins over file-level blocks); dt by `--dt`.
 
 Input spikes: `--spike-input PORT=t` stamps a spike at round(t/dt) steps and
 delivers it one step later (R21, R14). To make every dt see the jump at the
@@ -91,47 +91,72 @@ STUDIES = [
     },
     {
         "model": "izhikevich", "kind": "nonlinear (quadratic)",
-        "solvers": ["euler", "rk4", "rk45"],
+        "solvers": ["auto", "euler", "rk4", "rk45"],
         "window_ms": 20.0,
         "current": {"I_stim": "2pA"},
         "spikes": [("spikes", [2.0, 4.0], "3mV"), ("spikes", [9.0], "-3mV")],
+    },
+    {
+        # examples/coba.nrn's neuron alone (--model), with a weaker drive
+        # than the network's 200 pA so that it stays below threshold; the
+        # file asks for exp_euler, the rows show what each solver gives.
+        "model": "coba_neuron", "file": "coba",
+        "kind": "conductance-based, slow synapses (conditionally linear)",
+        "solvers": ["auto", "euler", "exp_euler", "rk4", "rk45"],
+        "window_ms": 20.0,
+        "current": {},
+        "params": {"I_b": "20pA"},
+        "spikes": [("exc_spikes", [2.0, 4.0], "2nS"),
+                   ("inh_spikes", [9.0], "20nS")],
     },
 ]
 
 
 def with_semantics(text, settings):
     """The model file text with its model-level `semantics:` block replaced
-    by one holding `settings`. The example files hold one model that ends
-    the file, so the new block is appended at model indentation."""
-    if sum(1 for l in text.splitlines() if l.startswith("model ")) != 1:
+    by one holding `settings` (it wins over a file-level block, R36). The
+    files hold one model; the new block goes at its end, before whatever
+    follows at the top level (coba.nrn's semantics and network)."""
+    lines = text.splitlines()
+    starts = [i for i, l in enumerate(lines) if l.startswith("model ")]
+    if len(starts) != 1:
         raise SystemExit("expected exactly one model per example file")
-    out, skipping = [], False
-    for line in text.splitlines():
+    end = next((i for i in range(starts[0] + 1, len(lines))
+                if lines[i].strip() and not lines[i][0].isspace()), len(lines))
+    body, skipping = [], False
+    for line in lines[starts[0]:end]:
         if line.startswith("    semantics:"):
             skipping = True
             continue
         if skipping and (line.startswith("        ") or not line.strip()):
             continue
         skipping = False
-        out.append(line)
+        body.append(line)
+    while body and not body[-1].strip():
+        body.pop()
     block = ["", "    semantics:"] + ["        %s = %s" % kv for kv in settings.items()]
-    return "\n".join(out).rstrip("\n") + "\n" + "\n".join(block) + "\n"
+    return "\n".join(lines[:starts[0]] + body + block + [""] + lines[end:]) + "\n"
 
 
 def run(nsc, study, settings, workdir, tag, align=True):
     """Runs one configuration; returns ({sample index: V_m}, [spike times]).
     align=False passes the spike times as written (arrival one step later)."""
     dt = float(settings["dt"].split()[0])
-    src = open(os.path.join(ROOT, "examples", study["model"] + ".nrn")).read()
+    src = open(os.path.join(ROOT, "examples", study.get("file", study["model"]) + ".nrn")).read()
     path = os.path.join(workdir, "%s_%s.nrn" % (study["model"], tag))
     with open(path, "w") as f:
-        f.write(with_semantics(src, settings))
+        # dt by --dt (it also sets the network's step, coba.nrn).
+        f.write(with_semantics(src, {k: v for k, v in settings.items() if k != "dt"}))
     trace = path[:-4] + ".trace.csv"
     spikes = path[:-4] + ".spikes.csv"
-    cmd = [nsc, path, "--target=interp", "--run=%rms" % study["window_ms"],
+    cmd = [nsc, path, "--target=interp", "--run=%rms" % study["window_ms"], "--dt=%rms" % dt,
            "--trace", "V_m", "--trace-out", trace, "--spikes", spikes]
     for port, value in study["current"].items():
         cmd += ["--current-input", "%s=%s" % (port, value)]
+    for name, value in study.get("params", {}).items():
+        cmd += ["--param", "%s=%s" % (name, value)]
+    if "file" in study:  # a file with a network: run its model alone
+        cmd += ["--model", study["model"]]
     for port, times, weight in study["spikes"]:
         shift = dt if align else 0.0
         shifted = ",".join(repr(t - shift) for t in times)  # arrive at t (see top)
@@ -184,7 +209,7 @@ def study_model(nsc, study, workdir, pool):
     for solver in study["solvers"]:
         for dt in DTS:
             s = settings_for(solver, dt)
-            if solver == "auto":  # auto picks rk45 for aeif: fixed tolerances
+            if solver == "auto":  # auto picks rk45 for the nonlinear part: fixed tolerances
                 s.update(RK45_FIXED)
             jobs[(solver, dt)] = pool.submit(run, nsc, study, s, workdir,
                                              "%s_%r" % (solver, dt))
@@ -226,13 +251,13 @@ def study_model(nsc, study, workdir, pool):
             ok = e1 > FLOOR_MV and e2 > FLOOR_MV
             orders.append(math.log2(e1 / e2) if ok else None)
         row = {"solver": solver, "max_abs_err_mV": errs, "observed_order": orders}
-        if solver == "rk45" or (solver == "auto" and study["model"] == "aeif_cond_exp"):
+        if solver in ("rk45", "auto"):  # auto: exact + rk45 at the default tolerances
             row.update({"rk45_rtol": float(RK45_FIXED["rk45_rtol"]),
                         "rk45_atol": float(RK45_FIXED["rk45_atol"])})
         rows.append(row)
     return {"model": study["model"], "kind": study["kind"],
             "window_ms": study["window_ms"],
-            "stimulus": {"current_input": study["current"],
+            "stimulus": {"current_input": study["current"], "params": study.get("params", {}),
                          "spikes_arriving_at_ms": [
                              {"port": p, "times_ms": t, "weight": w}
                              for p, t, w in study["spikes"]]},

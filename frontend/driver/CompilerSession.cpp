@@ -92,6 +92,7 @@ bool CompilerSession::parseRecursive(FileId file, std::vector<FileId> &stack) {
   std::unique_ptr<ast::File> ast = parseFile(sm_, diags_, file);
   bool ok = ast != nullptr;
   if (ast) {
+    ast->nestml = fs::path(sm_.path(file)).extension() == ".nestml";
     for (const auto &imp : ast->imports) {
       std::optional<FileId> dep = resolveImport(*imp, file);
       if (!dep) {
@@ -138,7 +139,7 @@ bool CompilerSession::lower() {
     return false;
   if (stage_ == Stage::Lowered)
     return true;
-  module_ = lowerToIR(program_, diags_);
+  module_ = lowerToIR(program_, diags_, lowering_);
   if (!module_ || diags_.hasErrors() || !ir::verifyModule(*module_, diags_)) {
     stage_ = Stage::Failed;
     return false;

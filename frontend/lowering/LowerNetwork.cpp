@@ -93,6 +93,7 @@ void NetworkLowerer::lowerSemanticsBlocks() {
     }
   fileOverrides_.applyTo(network_.semantics);
   networkOverrides_.applyTo(network_.semantics);
+  program_.applyCommandLine(network_.semantics);
   dt_ = network_.semantics.dtMs;
   values_.emplace(nullptr, network_.semantics, diags_, /*networkContext=*/true);
 }
@@ -103,6 +104,7 @@ Semantics NetworkLowerer::semanticsOf(const ModelEntry &entry) const {
   fileOverrides_.applyTo(sem);
   networkOverrides_.applyTo(sem);
   entry.modelOverrides.applyTo(sem);
+  program_.applyCommandLine(sem);
   return sem;
 }
 
@@ -178,6 +180,7 @@ bool NetworkLowerer::lowerModelPopulation(const A::Population &p, Population &po
     for (const std::string &name : blk->populations)
       if (name == p.name)
         o.applyTo(sem);
+  program_.applyCommandLine(sem);
   if (sem.dtMs != dt_) {
     diags_.error(pop.loc, fmt::format("population '{}' would run at dt = {} ms, but network '{}' "
                                       "steps at dt = {} ms; a network has one time step",

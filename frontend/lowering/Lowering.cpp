@@ -11,8 +11,18 @@ namespace nsc {
 namespace lowering {
 
 void ProgramLowering::run(const ast::Program &program) {
-  for (const auto &file : program.files)
-    fileOverrides_[file.get()] = readSemantics(file->semantics.get(), diags_);
+  for (const auto &file : program.files) {
+    SemanticsOverrides o;
+    if (file->nestml) {
+      // NESTML's defaults: what NESTML's NEST code generator gives a
+      // numerically integrated model (GSL's absolute and relative error
+      // tolerances 1e-6; docs/solvers.md, "nsc and NESTML defaults").
+      o.rk45Atol = 1e-6;
+      o.rk45Rtol = 1e-6;
+    }
+    o.mergeFrom(readSemantics(file->semantics.get(), diags_));
+    fileOverrides_[file.get()] = o;
+  }
   lowerModels(program);
   for (const auto &file : program.files)
     for (const auto &net : file->networks)
@@ -36,11 +46,17 @@ void ProgramLowering::lowerModels(const ast::Program &program) {
       ir::Semantics sem;
       e.fileOverrides.applyTo(sem);
       e.modelOverrides.applyTo(sem);
+      applyCommandLine(sem);
       e.index = static_cast<uint32_t>(module_.models.size());
       module_.addModel(ModelLowerer(m.get(), sem, diags_).run(m->name));
       models_.push_back(std::move(e));
     }
   }
+}
+
+void ProgramLowering::applyCommandLine(ir::Semantics &sem) const {
+  if (options_.dtOverrideMs)
+    sem.dtMs = *options_.dtOverrideMs;
 }
 
 const ModelEntry *ProgramLowering::entryFor(const ast::Model *decl, const std::string &name) const {
@@ -75,10 +91,11 @@ uint32_t ProgramLowering::modelFor(const ModelEntry &entry, const ir::Semantics 
 
 } // namespace lowering
 
-std::unique_ptr<ir::Module> lowerToIR(const ast::Program &program, DiagnosticEngine &diags) {
+std::unique_ptr<ir::Module> lowerToIR(const ast::Program &program, DiagnosticEngine &diags,
+                                      const LoweringOptions &options) {
   unsigned errorsBefore = diags.errorCount();
   auto module = std::make_unique<ir::Module>();
-  lowering::ProgramLowering(*module, diags).run(program);
+  lowering::ProgramLowering(*module, diags, options).run(program);
   // Lowering errors are reported; a module with errors is never handed on.
   if (diags.errorCount() != errorsBefore)
     return nullptr;

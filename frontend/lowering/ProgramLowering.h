@@ -12,6 +12,7 @@
 #include "LowerSemantics.h"
 
 #include "nsc/frontend/AST.h"
+#include "nsc/frontend/Lowering.h"
 #include "nsc/support/Diagnostics.h"
 #include "nsc/ir/IR.h"
 
@@ -30,7 +31,8 @@ struct ModelEntry {
 
 class ProgramLowering {
 public:
-  ProgramLowering(ir::Module &module, DiagnosticEngine &diags) : module_(module), diags_(diags) {}
+  ProgramLowering(ir::Module &module, DiagnosticEngine &diags, const LoweringOptions &options = {})
+      : module_(module), diags_(diags), options_(options) {}
 
   /// Lowers every model, then every network, of the program.
   void run(const ast::Program &program);
@@ -41,6 +43,8 @@ public:
   /// semantics agree, else a (cached) specialization.
   uint32_t modelFor(const ModelEntry &entry, const ir::Semantics &sem, const std::string &network,
                     const std::string &population);
+  /// Sets what the command line overrides (--dt) on merged semantics.
+  void applyCommandLine(ir::Semantics &sem) const;
 
 private:
   void lowerModels(const ast::Program &program);
@@ -49,6 +53,7 @@ private:
 
   ir::Module &module_;
   DiagnosticEngine &diags_;
+  LoweringOptions options_;
   std::vector<ModelEntry> models_;
   std::map<const ast::File *, SemanticsOverrides> fileOverrides_;
   struct Specialization {

@@ -4,6 +4,8 @@
 #include "nsc/frontend/SingleModelNetwork.h"
 #include "nsc/targets/Target.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -163,6 +165,28 @@ bool traceEverySteps(const RunRequest &r, double dtMs, uint64_t &steps, std::str
     return false;
   }
   steps = uint64_t(n);
+
+bool parseTimeStepMs(const std::string &text, double &ms, std::string &error) {
+  double v;
+  units::Unit u;
+  bool hasUnit;
+  if (!parseQuantity(text, v, u, hasUnit, error))
+    return false;
+  units::Unit msU = *units::lookupUnit("ms");
+  if (!hasUnit) {
+    error = "'" + text + "' has no unit; write a time step such as 0.05ms or 50us";
+    return false;
+  }
+  if (u.dim != msU.dim) {
+    error = "'" + text + "' is not a time; write a time step such as 0.05ms or 50us";
+    return false;
+  }
+  // 15 significant digits: 50us is 0.05 ms, not 0.049999999999999996.
+  ms = std::stod(fmt::format("{:.15g}", v * u.scale / msU.scale));
+  if (!(ms > 0) || !std::isfinite(ms)) {
+    error = "the time step must be positive and finite";
+    return false;
+  }
   return true;
 }
 

@@ -197,6 +197,7 @@ struct VerifyOptions {
   VerifyTolerance tolerance;
   runtime::SpikeMetricOptions metric;
   double runMs = 0;
+  double dtMs = 0; // --dt; 0: the semantics blocks' dt
   RunRequest req;
 };
 
@@ -233,7 +234,7 @@ int parseCommandLine(int argc, char **argv, VerifyOptions &o) {
                "The first target is the reference; every other is compared with it per population and "
                "overall (docs/verify.md). Exit status: 0 within tolerance, 1 errors in the input, "
                "2 bad command line, 3 internal error, 4 a --tolerance exceeded."};
-  std::string duration = "1s", vpQ = "1/ms", vrTau = "10ms";
+  std::string duration = "1s", vpQ = "1/ms", vrTau = "10ms", dt;
   std::vector<std::string> targets, tolerances;
   RunRequest &req = o.req;
   app.add_option("file", o.file, "The model or network file (.nrn, .nestml)")->required();
@@ -245,6 +246,7 @@ int parseCommandLine(int argc, char **argv, VerifyOptions &o) {
       targetHelp += " " + t.name + " (" + t.summary + (t.unavailable().empty() ? "" : "; not available here") + ")";
   app.add_option("--targets", targets, targetHelp)->required()->delimiter(',');
   app.add_option("--run", duration, "Simulate this long: 1s, 250ms, 100 (ms) (default 1s)");
+  app.add_option("--dt", dt, "Time step for every target, overriding the semantics blocks' dt (0.05ms, 50us)");
   app.add_option("--network", req.network, "The network to run when the file has several");
   app.add_option("--model", req.model, "Run --n copies of this neuron model (files without a network)");
   app.add_option("--n", req.n, "Number of copies of --model (default 1)")
@@ -278,6 +280,8 @@ int parseCommandLine(int argc, char **argv, VerifyOptions &o) {
       return usage("--tolerance: " + err);
   if (!targets::parseDurationMs(duration, o.runMs, err))
     return usage("--run: " + err);
+  if (!dt.empty() && !targets::parseTimeStepMs(dt, o.dtMs, err))
+    return usage("--dt=" + dt + ": " + err);
   if (int rc = parseMetricQuantity(vpQ, "1/ms", "--vp-q", o.metric.vpQPerMs))
     return rc;
   if (int rc = parseMetricQuantity(vrTau, "ms", "--vr-tau", o.metric.vrTauMs))
@@ -306,6 +310,8 @@ int runTargets(VerifyOptions &o, std::vector<Done> &runs, std::string &what, nlo
     diags.setColors(false);
     for (const std::string &dir : o.includeDirs)
       session->addIncludeDir(dir);
+    if (o.dtMs > 0)
+      session->setDtOverride(o.dtMs);
     RunRequest r = o.req;
     r.target = o.specs[i].label;
     TargetRun run;

@@ -63,6 +63,7 @@ struct Options {
   bool explainSolvers = false;
   bool explainQuantization = false;
   std::vector<std::string> ranges; // --range VAR=lo..hi (quantize pass, loihi mapping)
+  std::string dt;                  // --dt=0.05ms: overrides every semantics block's dt
   uint32_t chips = 0;              // --chips=N (loihi placement; 0: any)
   std::string targetEmit;          // --emit of a target's kind (llvm, cuda, verilog, ...)
   nsc::targets::RunRequest runReq;
@@ -108,6 +109,12 @@ int run(const Options &opts) {
   diags.setColors(useColor(opts.color));
   for (const std::string &dir : opts.includeDirs)
     session.addIncludeDir(dir);
+  if (!opts.dt.empty()) {
+    double ms = 0;
+    std::string error;
+    nsc::targets::parseTimeStepMs(opts.dt, ms, error); // checked in checkTargetOptions
+    session.setDtOverride(ms);
+  }
 
   auto finish = [&](bool ok) {
     diags.flush(std::cerr);
@@ -329,6 +336,9 @@ int main(int argc, char **argv) {
   runGroup->add_option("--max-memory", rr.maxMemory,
                        "Refuse a run whose estimate exceeds SIZE (8G, 512M; default: the memory available, "
                        "ulimit -v and the cgroup's limit included)");
+  app.add_option("--dt", opts.dt,
+                 "Time step for every model and network, overriding the semantics blocks' dt (0.05ms, 50us; "
+                 "delays and intervals are rounded to it, docs/semantics.md R3)");
   app.add_option("-o,--output", opts.output, "Write the output here instead of stdout");
   app.add_option("-I", opts.includeDirs, "Add a directory to the import search path")
       ->allow_extra_args(false);
@@ -364,8 +374,20 @@ int main(int argc, char **argv) {
   } catch (const CLI::ParseError &e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (double ms; !opts.dt.empty()) {
+    std::string error;
+    if (!nsc::targets::parseTimeStepMs(opts.dt, ms, error)) {
+      std::cerr << "nsc: error: --dt=" << opts.dt << ": " << error << "\n";
+      return 2;
+    }
+  }
   if (int rc = checkTargetOptions(opts, emit, emitOwner); rc >= 0)
     return rc;
+  if (!opts.dt.empty() && (opts.emit == Emit::Tokens || opts.emit == Emit::Ast)) {
+    std::cerr << "nsc: error: --dt acts on the lowered IR and on runs; --emit=" << emit
+              << " prints the source's " << emit << ", which --dt does not change\n";
+    return 2;
+  }
   try {
     return run(opts);
   } catch (const std::bad_alloc &) {

@@ -185,6 +185,13 @@ TEST(CodegenDifferential, ExamplesInFloat32MatchTheInterpreterBitForBit) {
   for (const char *name : {"cuba.nrn", "iaf_psc_exp.nrn", "iaf_cond_exp.nrn", "izhikevich.nrn",
                            "hh_psc_alpha.nrn", "aeif_cond_exp.nrn"}) {
     std::string src = asFloat32(readFile(examplePath(name)));
+    // Since issue 15 `auto` gives these two rk45, which in float32 at the
+    // default tolerances takes ~40x longer here (970 s against 24 s for the
+    // float64 test); they keep exp_euler, their former auto choice, and
+    // aeif_cond_exp covers rk45 in float32. (Open: rk45's default atol is
+    // below float32's resolution; docs/decisions.md.)
+    if (std::string(name) == "iaf_cond_exp.nrn" || std::string(name) == "hh_psc_alpha.nrn")
+      src += "    solver = exp_euler\n";
     checkProgram(examplePath(name), &src, DiffConfig{}, total, /*expectFloat32=*/true);
   }
   EXPECT_GT(total.spikes, 0u);

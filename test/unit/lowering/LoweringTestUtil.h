@@ -19,6 +19,7 @@ protected:
   DiagnosticEngine diags{sm};
   ast::Program program;
   std::unique_ptr<ir::Module> module;
+  LoweringOptions options; // what `nsc --dt` sets
 
   bool addFile(const std::string &src, const std::string &path = "test.nrn") {
     auto f = parseFile(sm, diags, sm.addBuffer(path, src));
@@ -38,7 +39,7 @@ protected:
       ADD_FAILURE() << "sema errors:\n" << dump();
       return false;
     }
-    module = lowerToIR(program, diags);
+    module = lowerToIR(program, diags, options);
     if (!module)
       return false;
     std::vector<std::string> errors;

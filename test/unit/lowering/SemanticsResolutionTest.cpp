@@ -75,6 +75,39 @@ network net:
   EXPECT_EQ(net.projections[0].delaySteps, 3);
 }
 
+TEST_F(LoweringTest, DtOverrideBeatsEveryBlock) {
+  // `nsc --dt`: above the file, network, model and population blocks; the
+  // delay is converted at the new step.
+  options.dtOverrideMs = 0.025;
+  std::string src = std::string(kNeuron) + R"(
+semantics:
+    dt = 0.5 ms
+network net:
+    a = n[2]
+    connect a -> a: all_to_all, weight = 1 mV, delay = 1 ms
+    semantics:
+        dt = 0.2 ms
+    semantics for a:
+        dt = 0.5 ms
+)";
+  ASSERT_TRUE(lower(src)) << dump();
+  const ir::Network &net = *module->networks[0];
+  EXPECT_DOUBLE_EQ(net.semantics.dtMs, 0.025);
+  EXPECT_DOUBLE_EQ(net.populations[0].semantics.dtMs, 0.025);
+  EXPECT_DOUBLE_EQ(model("n").semantics.dtMs, 0.025);
+  EXPECT_EQ(net.projections[0].delaySteps, 40);
+}
+
+TEST_F(LoweringTest, NestmlFileStartsFromNestmlTolerances) {
+  ASSERT_TRUE(addFile(kNeuron, "n.nestml"));
+  program.files.back()->nestml = true; // CompilerSession sets it from the extension
+  ASSERT_TRUE(lower("")) << dump();
+  EXPECT_EQ(model("n").semantics.rk45Atol, 1e-6);
+  EXPECT_EQ(model("n").semantics.rk45Rtol, 1e-6);
+  EXPECT_EQ(model("n").semantics.solver, ir::Solver::Auto);
+  EXPECT_EQ(model("n").semantics.dtMs, 0.1);
+}
+
 TEST_F(LoweringTest, BadSemanticsValuesAreReported) {
   addFile(R"(
 model n:

@@ -551,6 +551,9 @@ struct File : Node {
   NSC_AST_CLASSOF(File)
   File() : Node(NodeKind::File) {}
   FileId file = kNoFile;
+  /// A NESTML file (.nestml): its models start from NESTML's defaults
+  /// (docs/solvers.md, "nsc and NESTML defaults").
+  bool nestml = false;
   std::vector<std::unique_ptr<Import>> imports;
   std::unique_ptr<SemanticsBlock> semantics; // file-level, may be null
   std::vector<std::unique_ptr<Model>> models;

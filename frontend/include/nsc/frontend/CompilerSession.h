@@ -10,6 +10,7 @@
 #pragma once
 
 #include "nsc/frontend/AST.h"
+#include "nsc/frontend/Lowering.h"
 #include "nsc/support/Diagnostics.h"
 #include "nsc/ir/IR.h"
 
@@ -26,6 +27,10 @@ public:
 
   /// Directories searched for imports after the importing file's own folder.
   void addIncludeDir(std::string dir) { includeDirs_.push_back(std::move(dir)); }
+
+  /// Overrides the time step of every model and network (`nsc --dt`);
+  /// call before lower().
+  void setDtOverride(double ms) { lowering_.dtOverrideMs = ms; }
 
   /// Adds a main input from disk; reports an error when it cannot be read.
   bool addInputFile(const std::string &path);
@@ -54,6 +59,7 @@ private:
   SourceManager sm_;
   DiagnosticEngine diags_;
   std::vector<std::string> includeDirs_;
+  LoweringOptions lowering_;
   std::vector<FileId> inputs_;
   std::vector<FileId> parsed_;
   ast::Program program_;

@@ -16,9 +16,20 @@
 #include "nsc/ir/IR.h"
 
 #include <memory>
+#include <optional>
 
 namespace nsc {
 
-std::unique_ptr<ir::Module> lowerToIR(const ast::Program &program, DiagnosticEngine &diags);
+/// What the command line (or an embedding application) sets above every
+/// `semantics:` block.
+struct LoweringOptions {
+  /// `nsc --dt`: the time step of every model and network, in ms, set
+  /// after all semantics blocks merged (docs/semantics.md R36). Unset: the
+  /// blocks' dt.
+  std::optional<double> dtOverrideMs;
+};
+
+std::unique_ptr<ir::Module> lowerToIR(const ast::Program &program, DiagnosticEngine &diags,
+                                      const LoweringOptions &options = {});
 
 } // namespace nsc

@@ -15,8 +15,9 @@
 //  - rk45:      Dormand–Prince 5(4) with error control inside the step
 //               (rk45_rtol, rk45_atol), substeps adapted in a loop.
 //  - auto:      per call, exact for the largest closed linear part; the rest
-//               with exp_euler when every remaining variable is
-//               conditionally linear, else rk45. In a mixed system the
+//               with rk45 (rk4 in fixed point), as NEST/NESTML do: what is
+//               left reads variables that move within the step, which
+//               exp_euler would freeze (docs/solvers.md). In a mixed system the
 //               numeric part integrates its own copies of the exact
 //               variables it reads, so the coupling is as accurate as the
 //               integrator, and the exact variables then take their exact

@@ -71,6 +71,10 @@ bool parseDurationMs(const std::string &text, double &ms, std::string &error);
 /// set ("--trace-every: ...") when it is not a time of at least one step.
 bool traceEverySteps(const RunRequest &r, double dtMs, uint64_t &steps, std::string &error);
 
+/// `--dt`: "0.05ms", "50 us" to milliseconds: a time with its unit, finite
+/// and positive; false with `error` set.
+bool parseTimeStepMs(const std::string &text, double &ms, std::string &error);
+
 /// "12.5 mV", "-3", "1e-3 nS": a number and an optional unit.
 bool parseQuantity(const std::string &text, double &value, units::Unit &unit, bool &hasUnit, std::string &error);
 
