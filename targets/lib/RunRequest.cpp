@@ -165,6 +165,8 @@ bool traceEverySteps(const RunRequest &r, double dtMs, uint64_t &steps, std::str
     return false;
   }
   steps = uint64_t(n);
+  return true;
+}
 
 bool parseTimeStepMs(const std::string &text, double &ms, std::string &error) {
   double v;
