@@ -1,5 +1,6 @@
 //===- NetworkChecker.cpp - Checks of `network` blocks --------------------===//
 #include "NetworkChecker.h"
+#include "BuiltinSources.h"
 #include "ConstEval.h"
 #include "ExprChecker.h"
 #include "HardwareChecker.h"
@@ -15,45 +16,6 @@ using namespace ast;
 static std::string quote(const ir::Type &t) { return "'" + typeStr(t) + "'"; }
 
 namespace {
-
-enum class SourceKind { None, Poisson, SpikeTimes, Dc, StepCurrent };
-
-struct SourceParam {
-  const char *name;
-  const char *unit; // unit whose dimension the value needs
-  bool list;
-  bool required;
-};
-
-struct SourceInfo {
-  const char *name;
-  SourceKind kind;
-  std::vector<SourceParam> params;
-  bool spikes; // spike source (else current)
-};
-
-const std::vector<SourceInfo> &sources() {
-  static const std::vector<SourceInfo> s = {
-      {"poisson_generator", SourceKind::Poisson,
-       {{"rate", "Hz", false, true}, {"start", "ms", false, false}, {"stop", "ms", false, false}},
-       true},
-      {"spike_generator", SourceKind::SpikeTimes, {{"times", "ms", true, true}}, true},
-      {"dc_generator", SourceKind::Dc,
-       {{"amplitude", "pA", false, true}, {"start", "ms", false, false}, {"stop", "ms", false, false}},
-       false},
-      {"step_current_generator", SourceKind::StepCurrent,
-       {{"times", "ms", true, true}, {"amplitudes", "pA", true, true}},
-       false},
-  };
-  return s;
-}
-
-const SourceInfo *findSource(const std::string &name) {
-  for (const SourceInfo &s : sources())
-    if (name == s.name)
-      return &s;
-  return nullptr;
-}
 
 struct PopInfo {
   Population *pop = nullptr;
@@ -802,7 +764,6 @@ private:
 
 } // namespace
 
-bool isBuiltinSource(const std::string &model) { return findSource(model) != nullptr; }
 
 void checkNetwork(SemaContext &ctx, Network &network) { NetworkChecker(ctx, network).run(); }
 

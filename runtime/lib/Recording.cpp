@@ -78,6 +78,38 @@ std::string writeFile(const std::string &path,
   return {};
 }
 
+// One JSON array per variable of a row-major table (`values[r * nv + v]`).
+nlohmann::json valueColumns(const std::vector<std::string> &variables, const std::vector<double> &values,
+                            size_t rows) {
+  const size_t nv = variables.size();
+  nlohmann::json columns = nlohmann::json::object();
+  for (size_t v = 0; v < nv; ++v) {
+    nlohmann::json col = nlohmann::json::array();
+    for (size_t r = 0; r < rows; ++r)
+      col.push_back(number(values[r * nv + v]));
+    columns[variables[v]] = std::move(col);
+  }
+  return columns;
+}
+
+// A float64 NPY table: t_ms, two id columns (`ids(r)`), then the values.
+template <class Ids>
+void writeTableNpy(std::ostream &out, const std::vector<uint64_t> &steps, double dtMs, const std::vector<double> &values,
+                   size_t nv, Ids ids) {
+  const size_t rows = steps.size(), cols = 3 + nv;
+  std::vector<double> data;
+  data.reserve(cols * rows);
+  for (size_t r = 0; r < rows; ++r) {
+    auto [a, b] = ids(r);
+    data.push_back(labelTimeMs(steps[r], dtMs));
+    data.push_back(double(a));
+    data.push_back(double(b));
+    for (size_t v = 0; v < nv; ++v)
+      data.push_back(values[r * nv + v]);
+  }
+  writeNpy(out, data.data(), rows, cols);
+}
+
 } // namespace
 
 std::optional<RecordingFormat> recordingFormatFor(const std::string &path, std::string &error) {
@@ -201,12 +233,7 @@ void writeTraces(const TraceRecording &rec, RecordingFormat format, std::ostream
       pop.push_back(populationName(rec.populations, rec.population[r], scratch));
       idx.push_back(rec.index[r]);
     }
-    for (size_t v = 0; v < nv; ++v) {
-      nlohmann::json col = nlohmann::json::array();
-      for (size_t r = 0; r < rec.rows(); ++r)
-        col.push_back(number(rec.values[r * nv + v]));
-      values[rec.variables[v]] = std::move(col);
-    }
+    values = valueColumns(rec.variables, rec.values, rec.rows());
     nlohmann::json j = {{"dt_ms", rec.dtMs},         {"populations", rec.populations},
                         {"variables", rec.variables}, {"t_ms", std::move(t)},
                         {"population", std::move(pop)}, {"index", std::move(idx)},
@@ -215,17 +242,8 @@ void writeTraces(const TraceRecording &rec, RecordingFormat format, std::ostream
     break;
   }
   case RecordingFormat::Npy: {
-    const size_t cols = 3 + nv;
-    std::vector<double> data;
-    data.reserve(cols * rec.rows());
-    for (size_t r = 0; r < rec.rows(); ++r) {
-      data.push_back(labelTimeMs(rec.step[r], rec.dtMs));
-      data.push_back(double(rec.population[r]));
-      data.push_back(double(rec.index[r]));
-      for (size_t v = 0; v < nv; ++v)
-        data.push_back(rec.values[r * nv + v]);
-    }
-    writeNpy(out, data.data(), rec.rows(), cols);
+    writeTableNpy(out, rec.step, rec.dtMs, rec.values, nv,
+                  [&](size_t r) { return std::pair<uint64_t, uint64_t>(rec.population[r], rec.index[r]); });
     break;
   }
   case RecordingFormat::Hdf5:
@@ -256,12 +274,7 @@ void writeSynapses(const SynapseRecording &rec, RecordingFormat format, std::ost
       src.push_back(rec.source[r]);
       tgt.push_back(rec.target[r]);
     }
-    for (size_t v = 0; v < nv; ++v) {
-      nlohmann::json col = nlohmann::json::array();
-      for (size_t r = 0; r < rec.rows(); ++r)
-        col.push_back(number(rec.values[r * nv + v]));
-      values[rec.variables[v]] = std::move(col);
-    }
+    values = valueColumns(rec.variables, rec.values, rec.rows());
     nlohmann::json j = {{"dt_ms", rec.dtMs},
                         {"projection", rec.projection},
                         {"source_population", rec.sourcePopulation},
@@ -275,17 +288,8 @@ void writeSynapses(const SynapseRecording &rec, RecordingFormat format, std::ost
     break;
   }
   case RecordingFormat::Npy: {
-    const size_t cols = 3 + nv;
-    std::vector<double> data;
-    data.reserve(cols * rec.rows());
-    for (size_t r = 0; r < rec.rows(); ++r) {
-      data.push_back(labelTimeMs(rec.step[r], rec.dtMs));
-      data.push_back(double(rec.source[r]));
-      data.push_back(double(rec.target[r]));
-      for (size_t v = 0; v < nv; ++v)
-        data.push_back(rec.values[r * nv + v]);
-    }
-    writeNpy(out, data.data(), rec.rows(), cols);
+    writeTableNpy(out, rec.step, rec.dtMs, rec.values, nv,
+                  [&](size_t r) { return std::pair<uint64_t, uint64_t>(rec.source[r], rec.target[r]); });
     break;
   }
   case RecordingFormat::Hdf5:

@@ -1,7 +1,7 @@
 //===- LifRanges.cpp - Value ranges of a mapped LIF population ------------===//
 #include "LifRanges.h"
+#include "SolvedModelCopy.h"
 
-#include "nsc/ir/ModelClone.h"
 #include "nsc/support/Units.h"
 #include "nsc/passes/PassManager.h"
 
@@ -41,24 +41,10 @@ std::optional<LifRanges> analyseLifRanges(const LifRangeInputs &in, const LifStr
                                           DiagnosticEngine &diags) {
   const Model &m = *in.model;
   Module tmp;
-  Model &copy = tmp.addModel(ir::cloneModel(m));
-  for (auto &[v, value] : in.parameterValues) {
-    Variable &var = copy.variables[v];
-    auto c = std::make_unique<Constant>(var.type);
-    if (var.type.kind == TypeKind::Int)
-      c->integer = int64_t(std::llround(value));
-    else
-      c->real = value;
-    c->loc = var.loc;
-    var.init = std::move(c);
-  }
-  {
-    passes::PassManager pm;
-    std::ostringstream log;
-    passes::PassContext ctx(diags, log);
-    if (!pm.addPipeline("solve-odes", diags) || !pm.run(tmp, ctx))
-      return std::nullopt;
-  }
+  Model *solved = solvedModelCopy(tmp, m, in.parameterValues, diags);
+  if (!solved)
+    return std::nullopt;
+  Model &copy = *solved;
   passes::RangeOptions ro;
   ro.portRanges = in.portSums;
   std::map<std::string, bool> userNamed;

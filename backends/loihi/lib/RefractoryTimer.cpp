@@ -1,9 +1,8 @@
 //===- RefractoryTimer.cpp - A NESTML 8 refractory timer in whole steps ---===//
 #include "RefractoryTimer.h"
+#include "SolvedModelCopy.h"
 
 #include "nsc/eval/ModelExecutor.h"
-#include "nsc/ir/ModelClone.h"
-#include "nsc/passes/PassManager.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,24 +16,10 @@ std::optional<std::vector<int64_t>> timerHoldSteps(const Model &odeModel, const 
                                                    VarId timer, const std::vector<double> &starts, double dtMs,
                                                    int64_t cap, DiagnosticEngine &diags) {
   Module tmp;
-  Model &copy = tmp.addModel(cloneModel(odeModel));
-  for (auto &[v, value] : parameters) {
-    Variable &var = copy.variables[v];
-    auto c = std::make_unique<Constant>(var.type);
-    if (var.type.kind == TypeKind::Int)
-      c->integer = int64_t(std::llround(value));
-    else
-      c->real = value;
-    c->loc = var.loc;
-    var.init = std::move(c);
-  }
-  {
-    passes::PassManager pm;
-    std::ostringstream log;
-    passes::PassContext ctx(diags, log);
-    if (!pm.addPipeline("solve-odes", diags) || !pm.run(tmp, ctx))
-      return std::nullopt;
-  }
+  Model *solved = solvedModelCopy(tmp, odeModel, parameters, diags);
+  if (!solved)
+    return std::nullopt;
+  Model &copy = *solved;
   eval::ModelExecutor ex(copy, dtMs);
   std::vector<eval::Value> base(std::max(1u, ex.rowSize()), eval::Value{});
   std::vector<double> ports(std::max(1u, ex.portSlots()), 0.0);
