@@ -249,6 +249,25 @@ int checkTargetOptions(Options &opts, const std::string &emit,
   return -1;
 }
 
+/// --dt: a positive time with its unit, and an output it can change
+/// (false after printing the error; exit status 2).
+bool checkTimeStepOption(const Options &opts, const std::string &emit) {
+  if (opts.dt.empty())
+    return true;
+  double ms = 0;
+  std::string error;
+  if (!nsc::targets::parseTimeStepMs(opts.dt, ms, error)) {
+    std::cerr << "nsc: error: --dt=" << opts.dt << ": " << error << "\n";
+    return false;
+  }
+  if (opts.emit == Emit::Tokens || opts.emit == Emit::Ast) {
+    std::cerr << "nsc: error: --dt acts on the lowered IR and on runs; --emit=" << emit
+              << " prints the source's " << emit << ", which --dt does not change\n";
+    return false;
+  }
+  return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -374,20 +393,10 @@ int main(int argc, char **argv) {
   } catch (const CLI::ParseError &e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  if (double ms; !opts.dt.empty()) {
-    std::string error;
-    if (!nsc::targets::parseTimeStepMs(opts.dt, ms, error)) {
-      std::cerr << "nsc: error: --dt=" << opts.dt << ": " << error << "\n";
-      return 2;
-    }
-  }
   if (int rc = checkTargetOptions(opts, emit, emitOwner); rc >= 0)
     return rc;
-  if (!opts.dt.empty() && (opts.emit == Emit::Tokens || opts.emit == Emit::Ast)) {
-    std::cerr << "nsc: error: --dt acts on the lowered IR and on runs; --emit=" << emit
-              << " prints the source's " << emit << ", which --dt does not change\n";
+  if (!checkTimeStepOption(opts, emit)) // after checkTargetOptions: it sets opts.emit
     return 2;
-  }
   try {
     return run(opts);
   } catch (const std::bad_alloc &) {
