@@ -1,6 +1,7 @@
 //===- Connectivity.cpp - Synapse lists from connection rules (R33) -------===//
 
 #include "nsc/runtime/Connectivity.h"
+#include "nsc/runtime/ConnectionRows.h"
 #include "nsc/runtime/Random.h"
 
 #include <algorithm>
@@ -28,120 +29,80 @@ bool forbiddenAutapse(const ConnectionSpec &s, uint64_t src, uint64_t tgt) {
   return !s.allowAutapses && samePopulation(s) && src == tgt;
 }
 
-bool inSlice(const NeuronSlice &sl, uint64_t i) { return i >= sl.begin && i < sl.end; }
-
-/// a * b > limit, without overflow.
-bool productExceeds(uint64_t a, uint64_t b, uint64_t limit) {
-  return a != 0 && b > limit / a;
-}
-
-std::string tooMany(uint64_t requested, uint64_t limit) {
-  return "the projection would have " + str(requested) + " synapses, more than the limit of " +
-         str(limit);
-}
-
-/// ⌊U·N⌋, kept below N.
-uint64_t pickIndex(RandomStream &rs, uint64_t n) {
-  uint64_t c = uint64_t(rs.uniform() * double(n));
-  return c < n ? c : n - 1;
-}
-
-void allToAll(const ConnectionSpec &s, SynapseList &out) {
-  for (uint64_t t = s.target.begin; t < s.target.end; ++t) {
-    for (uint64_t src = s.source.begin; src < s.source.end; ++src) {
-      if (forbiddenAutapse(s, src, t))
-        continue;
-      out.source.push_back(src);
-      out.target.push_back(t);
-    }
-    out.rowOffsets.push_back(out.size());
-  }
-}
-
-void oneToOne(const ConnectionSpec &s, SynapseList &out) {
-  for (uint64_t r = 0; r < s.target.size(); ++r) {
-    uint64_t src = s.source.begin + r, t = s.target.begin + r;
-    if (!forbiddenAutapse(s, src, t)) {
-      out.source.push_back(src);
-      out.target.push_back(t);
-    }
-    out.rowOffsets.push_back(out.size());
-  }
-}
-
-std::string fixedProbability(const ConnectionSpec &s, SynapseList &out) {
-  PhiloxKey key = deriveStreamKey(s.seed, s.projection, Stream::Connectivity);
-  for (uint64_t t = s.target.begin; t < s.target.end; ++t) {
-    RandomStream rs = RandomStream::perIndex(key, t, 0);
-    for (uint64_t src = s.source.begin; src < s.source.end; ++src) {
-      if (forbiddenAutapse(s, src, t))
-        continue; // not a candidate: no uniform is drawn for it
-      if (rs.uniform() < s.probability) {
-        if (out.size() >= s.maxSynapses)
-          return "the projection has more synapses than the limit of " + str(s.maxSynapses);
-        out.source.push_back(src);
-        out.target.push_back(t);
-      }
-    }
-    out.rowOffsets.push_back(out.size());
-  }
-  return {};
-}
-
-/// fixed_indegree (owners = targets, draws among sources) and
-/// fixed_outdegree (owners = sources, draws among targets).
-std::string fixedDegree(const ConnectionSpec &s, SynapseList &out, bool bySource) {
-  const NeuronSlice &owners = bySource ? s.source : s.target;
-  const NeuronSlice &pool = bySource ? s.target : s.source;
-  const char *rule = bySource ? "fixed_outdegree" : "fixed_indegree";
-  const char *poolName = bySource ? "targets" : "sources";
-  uint64_t n = pool.size(), k = s.count;
-  if (productExceeds(k, owners.size(), s.maxSynapses))
-    return std::string(rule) + "(" + str(k) + ") for " + str(owners.size()) +
-           " neurons exceeds the synapse limit of " + str(s.maxSynapses);
-
-  // The owner itself is a forbidden candidate when autapses are off and it
-  // lies in the pool; otherwise every pool neuron is allowed.
-  auto allowed = [&](uint64_t owner) {
-    bool selfInPool = !s.allowAutapses && samePopulation(s) && inSlice(pool, owner);
-    return n - (selfInPool ? 1 : 0);
-  };
-  if (k > 0) {
-    for (uint64_t o = owners.begin; o < owners.end; ++o) {
-      uint64_t avail = allowed(o);
-      if (avail == 0)
-        return std::string(rule) + "(" + str(k) + ") is impossible: neuron " + str(o) +
-               " has no allowed " + poolName + (n == 0 ? "" : " (autapses are not allowed)");
-      if (!s.allowMultapses && k > avail)
-        return std::string(rule) + "(" + str(k) + ") is impossible without multapses: neuron " +
-               str(o) + " has only " + str(avail) + " allowed " + poolName;
-    }
-  }
-
+/// fixed_outdegree: rows owned by sources, k draws among the targets each.
+void fixedOutdegree(const ConnectionSpec &s, SynapseList &out) {
+  uint64_t n = s.target.size(), k = s.count;
   PhiloxKey key = deriveStreamKey(s.seed, s.projection, Stream::Connectivity);
   std::vector<uint8_t> chosen(s.allowMultapses ? 0 : n, 0);
   std::vector<uint64_t> row;
-  for (uint64_t o = owners.begin; o < owners.end; ++o) {
+  for (uint64_t o = s.source.begin; o < s.source.end; ++o) {
     RandomStream rs = RandomStream::perIndex(key, o, 0);
     row.clear();
     while (row.size() < k) {
-      uint64_t other = pool.begin + pickIndex(rs, n);
-      uint64_t src = bySource ? o : other, tgt = bySource ? other : o;
-      if (forbiddenAutapse(s, src, tgt))
+      uint64_t c = uint64_t(rs.uniform() * double(n));
+      uint64_t tgt = s.target.begin + (c < n ? c : n - 1);
+      if (forbiddenAutapse(s, o, tgt))
         continue;
       if (!s.allowMultapses) {
-        if (chosen[other - pool.begin])
+        if (chosen[tgt - s.target.begin])
           continue;
-        chosen[other - pool.begin] = 1;
+        chosen[tgt - s.target.begin] = 1;
       }
-      row.push_back(other);
-      out.source.push_back(src);
-      out.target.push_back(tgt);
+      row.push_back(tgt);
+      out.source.push_back(uint32_t(o));
+      out.target.push_back(uint32_t(tgt));
     }
     if (!s.allowMultapses)
-      for (uint64_t other : row)
-        chosen[other - pool.begin] = 0;
+      for (uint64_t tgt : row)
+        chosen[tgt - s.target.begin] = 0;
     out.rowOffsets.push_back(out.size());
+  }
+}
+
+/// The target-owned rules: rows drawn in parallel chunks of targets, then
+/// joined in target order (the same list for any thread count).
+std::string targetRows(const ConnectionSpec &s, unsigned threads, SynapseList &out) {
+  struct Chunk {
+    std::vector<uint32_t> source;
+    std::vector<uint64_t> rowEnd; // per target, relative to the chunk
+    bool tooMany = false;
+  };
+  unsigned chunks = connectionBuildThreads(threads);
+  std::vector<Chunk> parts(chunks);
+  forEachChunk(s.target.size(), chunks, [&](unsigned c, uint64_t begin, uint64_t end) {
+    Chunk &part = parts[c];
+    RowDrawer drawer(s);
+    std::vector<uint32_t> row;
+    part.rowEnd.reserve(end - begin);
+    for (uint64_t r = begin; r < end; ++r) {
+      drawer.draw(s.target.begin + r, row);
+      part.source.insert(part.source.end(), row.begin(), row.end());
+      part.rowEnd.push_back(part.source.size());
+      if (part.source.size() > s.maxSynapses) {
+        part.tooMany = true;
+        return;
+      }
+    }
+  });
+  uint64_t total = 0;
+  for (const Chunk &part : parts) {
+    total += part.source.size();
+    if (part.tooMany || total > s.maxSynapses)
+      return "the projection has more synapses than the limit of " + str(s.maxSynapses);
+  }
+  out.source.reserve(total);
+  out.target.reserve(total);
+  out.rowOffsets.reserve(s.target.size() + 1);
+  uint64_t t = s.target.begin;
+  for (Chunk &part : parts) {
+    uint64_t first = 0;
+    for (uint64_t end : part.rowEnd) {
+      out.source.insert(out.source.end(), part.source.begin() + first, part.source.begin() + end);
+      out.target.insert(out.target.end(), end - first, uint32_t(t++));
+      out.rowOffsets.push_back(out.size());
+      first = end;
+    }
+    part = Chunk{};
   }
   return {};
 }
@@ -196,6 +157,10 @@ std::string expectedColumns(size_t n) {
 ConnectResult connectFromCsv(std::istream &in, const std::string &name,
                              const ConnectionSpec &spec) {
   ConnectResult res;
+  if (spec.source.end > UINT32_MAX || spec.target.end > UINT32_MAX) {
+    res.error = name + ": a population of more than " + str(UINT32_MAX) + " neurons";
+    return res;
+  }
   auto fail = [&](uint64_t line, const std::string &msg) {
     res.error = name + ":" + str(line) + ": " + msg;
     res.synapses = {};
@@ -294,8 +259,8 @@ ConnectResult connectFromCsv(std::istream &in, const std::string &name,
   for (uint64_t t = spec.target.begin; t < spec.target.end; ++t) {
     while (next < rows.size() && rows[next].tgt == t) {
       const Row &r = rows[next++];
-      out.source.push_back(r.src);
-      out.target.push_back(r.tgt);
+      out.source.push_back(uint32_t(r.src));
+      out.target.push_back(uint32_t(r.tgt));
       if (columns >= 3)
         out.weight.push_back(r.w);
       if (columns >= 4)
@@ -306,54 +271,26 @@ ConnectResult connectFromCsv(std::istream &in, const std::string &name,
   return res;
 }
 
-ConnectResult buildConnections(const ConnectionSpec &spec) {
+ConnectResult buildConnections(const ConnectionSpec &spec, unsigned threads) {
   ConnectResult res;
-  SynapseList &out = res.synapses;
-  if (spec.source.end < spec.source.begin || spec.target.end < spec.target.begin) {
-    res.error = "empty or reversed neuron slice";
-    return res;
-  }
-  out.rowOffsets.assign(1, 0);
-  uint64_t ns = spec.source.size(), nt = spec.target.size();
-  switch (spec.rule) {
-  case ConnectRule::AllToAll:
-    if (productExceeds(ns, nt, spec.maxSynapses))
-      res.error = "all_to_all from " + str(ns) + " to " + str(nt) +
-                  " neurons exceeds the synapse limit of " + str(spec.maxSynapses);
-    else
-      allToAll(spec, out);
-    break;
-  case ConnectRule::OneToOne:
-    if (ns != nt)
-      res.error = "one_to_one needs equal sizes, but the source has " + str(ns) +
-                  " neurons and the target " + str(nt);
-    else if (nt > spec.maxSynapses)
-      res.error = tooMany(nt, spec.maxSynapses);
-    else
-      oneToOne(spec, out);
-    break;
-  case ConnectRule::FixedProbability:
-    if (!(spec.probability >= 0 && spec.probability <= 1))
-      res.error = "fixed_probability(" + std::to_string(spec.probability) +
-                  ") needs a probability between 0 and 1";
-    else
-      res.error = fixedProbability(spec, out);
-    break;
-  case ConnectRule::FixedIndegree:
-    res.error = fixedDegree(spec, out, false);
-    break;
-  case ConnectRule::FixedOutdegree:
-    out.rowsBySource = true;
-    res.error = fixedDegree(spec, out, true);
-    break;
-  case ConnectRule::FromFile: {
+  if (spec.rule == ConnectRule::FromFile) {
     std::ifstream in(spec.path);
     if (!in) {
       res.error = "cannot open connection file '" + spec.path + "': " + std::strerror(errno);
-      break;
+      return res;
     }
     return connectFromCsv(in, spec.path, spec);
   }
+  res.error = checkConnectionSpec(spec);
+  if (!res.ok())
+    return res;
+  SynapseList &out = res.synapses;
+  out.rowOffsets.assign(1, 0);
+  if (spec.rule == ConnectRule::FixedOutdegree) {
+    out.rowsBySource = true;
+    fixedOutdegree(spec, out);
+  } else {
+    res.error = targetRows(spec, threads, out);
   }
   if (!res.ok())
     res.synapses = {};

@@ -94,6 +94,7 @@ std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, c
   }
   check.request.traceOut = req.traceOut;
   check.request.compiledKernels = backend.compiles;
+  check.request.threads = std::max(1u, req.threads);
   if (!req.maxMemory.empty()) {
     std::optional<uint64_t> limit = parseMemorySize(req.maxMemory, err);
     if (!limit) {

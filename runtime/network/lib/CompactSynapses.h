@@ -16,6 +16,7 @@
 #include "nsc/runtime/Connectivity.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace nsc::network {
@@ -27,8 +28,20 @@ public:
 
   /// From synapses in list order (source, target, weight, delay in steps).
   /// Sorting by source is stable, so rows keep the list's order.
-  void build(uint64_t sources, const std::vector<uint64_t> &source, const std::vector<uint64_t> &target,
+  void build(uint64_t sources, const std::vector<uint32_t> &source, const std::vector<uint32_t> &target,
              const std::vector<double> &weight, const std::vector<uint32_t> &delaySteps);
+
+  /// The rows of a target-owned rule (runtime::rowsOwnedByTarget) drawn
+  /// straight into the CSR with one weight and one delay, on `threads`
+  /// threads over contiguous target ranges: each draws its rows once,
+  /// counting per source and keeping them packed (varint differences, about
+  /// 2 bytes a synapse), then places them; no synapse list is held. The arrays
+  /// equal build()'s on the list of the same rows, for any thread count.
+  /// Returns an error (the synapse limit) or empty.
+  std::string buildFromRows(const runtime::ConnectionSpec &spec, uint64_t sources, double weight,
+                            uint32_t delaySteps, unsigned threads);
+  /// The bytes buildFromRows expects one packed row of `spec` to take.
+  static double packedRowBytes(const runtime::ConnectionSpec &spec);
 
   uint64_t size() const { return target_.size(); }
   uint64_t rowBegin(uint64_t s) const { return offsets_[s]; }

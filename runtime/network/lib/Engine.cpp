@@ -5,6 +5,7 @@
 
 #include "nsc/network/NetworkValue.h"
 #include "nsc/passes/ProjectionConnections.h"
+#include "nsc/runtime/ConnectionRows.h"
 #include "nsc/runtime/Connectivity.h"
 
 #include <algorithm>
@@ -185,7 +186,10 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
   if (pr.negativePort)
     pj.negativePort = int(tgt.exec->portSlot(*pr.negativePort));
   runtime::ConnectionSpec spec = passes::connectionSpecOf(net_, pr, q);
-  std::optional<runtime::ConnectResult> built = passes::buildProjectionConnections(spec);
+  if (!pr.hasSynapse && runtime::rowsOwnedByTarget(spec.rule) && !(pr.weight && NetworkValue::isRandom(*pr.weight)) &&
+      !(pr.delay && NetworkValue::isRandom(*pr.delay)))
+    return buildUniformProjection(pj, spec);
+  std::optional<runtime::ConnectResult> built = passes::buildProjectionConnections(spec, options_.threads);
   if (!built)
     return fail(pr.loc, "cannot open connection file '" + spec.path + "'");
   runtime::ConnectResult &cr = *built;
@@ -230,6 +234,28 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
   dms.clear();
   dms.shrink_to_fit();
   pj.synapses.build(pops_[pj.src].n, sl.source, sl.target, w, delaySteps);
+  if (!pj.continuous)
+    tgt.D = std::max<unsigned>(tgt.D, pj.synapses.maxDelay() + 1);
+  projs_.push_back(std::move(pj));
+  return true;
+}
+
+bool NetworkSimulation::buildUniformProjection(ProjectionRuntime &pj, const runtime::ConnectionSpec &spec) {
+  const Projection &pr = *pj.proj;
+  PopulationRuntime &tgt = pops_[pj.tgt];
+  std::string error = runtime::checkConnectionSpec(spec);
+  if (!error.empty())
+    return fail(pr.loc, "cannot build projection: " + error);
+  double w = pr.weight ? NetworkValue::distribution(*pr.weight).a : 1.0;
+  const Port &port = tgt.model->ports[pr.port];
+  if (ModelExecutor::isFixed(port.type)) // R17: converted once to the port's format
+    w = fx::toDouble(fx::fromDouble(w, port.type.precision), port.type.precision);
+  int64_t d = std::max<int64_t>(1, pr.delaySteps);
+  if (d > (int64_t(1) << 24))
+    return fail(pr.loc, "a delay of " + std::to_string(d) + " steps is too long (at most 2^24 steps)");
+  error = pj.synapses.buildFromRows(spec, pops_[pj.src].n, w, uint32_t(d), options_.threads);
+  if (!error.empty())
+    return fail(pr.loc, "cannot build projection: " + error);
   if (!pj.continuous)
     tgt.D = std::max<unsigned>(tgt.D, pj.synapses.maxDelay() + 1);
   projs_.push_back(std::move(pj));

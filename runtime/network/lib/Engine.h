@@ -158,6 +158,9 @@ private:
   bool fail(SourceRange at, std::string msg);
   bool buildPopulation(uint32_t p);
   bool buildProjection(uint32_t q);
+  /// A static projection of a target-owned rule with one weight and one
+  /// delay, drawn straight into its CSR (no synapse list).
+  bool buildUniformProjection(ProjectionRuntime &pj, const runtime::ConnectionSpec &spec);
   bool initialise(bool keepParameters);
   bool runPrepare(PopulationRuntime &ps);
   /// Finds which parameters/internals are uniform in `ps` and binds the

@@ -9,10 +9,13 @@
 #include "nsc/network/MemoryEstimate.h"
 #include "nsc/network/TraceSelection.h"
 
+#include "CompactSynapses.h"
 #include "SynapseModelInfo.h"
+#include "nsc/passes/ProjectionConnections.h"
 #include "nsc/hw/Homeostat.h"
 #include "nsc/ir/StateLayout.h"
 #include "nsc/network/NetworkValue.h"
+#include "nsc/runtime/ConnectionRows.h"
 #include "nsc/runtime/Recording.h"
 #include "nsc/runtime/Schedule.h"
 
@@ -35,13 +38,13 @@ constexpr double kCell = 8;         // one state cell (eval::Value)
 constexpr double kRingCell = 8 + 4; // ring buffer: float64 sum + uint32 count per port slot
 constexpr double kSpikeEvent = sizeof(runtime::SpikeRecording::Event);
 constexpr double kSampleRow = 8 + 4 + 8; // a trace row: step, population, index (+ 8 per value)
-// The synapse list a connection rule returns (uint64 source and target)
+// The synapse list a connection rule returns (uint32 source and target)
 // and, while CompactSynapses sorts it, the float64 weights, uint32 delay
 // steps and uint64 destination index of every synapse.
-constexpr double kStaticBuildTemp = 16 + 8 + 4 + 8;
+constexpr double kStaticBuildTemp = 8 + 8 + 4 + 8;
 // A plastic projection: the list, then either the sort index or the
 // float64 weights (one after the other).
-constexpr double kPlasticBuildTemp = 16 + 8;
+constexpr double kPlasticBuildTemp = 8 + 8;
 // from_file: the parsed rows (source, target, weight, delay and a row
 // pointer) before they become the list, and the list's weight and delay.
 constexpr double kFileBuildTemp = 40 + 16;
@@ -215,6 +218,17 @@ private:
     add(name, count(S) + " synapses (" + rule + ") x " + count(perSynapse) + " B + " + count(rows) +
                   " row offsets x 8 B",
         S * perSynapse + rows * 8, pr.loc);
+    if (!randomWeight && !randomDelay && pr.conn.rule != ConnectionRule::FixedOutdegree) {
+      // Drawn straight into the CSR (CompactSynapses::buildFromRows): the
+      // rows packed as varints, one uint32 counter per source and thread.
+      runtime::ConnectionSpec spec = passes::connectionSpecOf(net_, pr, uint32_t(&pr - net_.projections.data()));
+      double packed = CompactSynapses::packedRowBytes(spec) * sliceSize(pr.target);
+      double chunks = std::min<double>(runtime::connectionBuildThreads(req_.threads), std::max(1.0, sliceSize(pr.target)));
+      add(name + ", while built", count(packed) + " B packed rows + " + count(chunks) + " threads x " + count(rows) +
+                                      " source counters x 4 B",
+          packed + chunks * rows * 4, pr.loc, true);
+      return;
+    }
     add(name + ", while built", count(S) + " synapses x " + count(kStaticBuildTemp + temp) +
                                     " B (synapse list, weights, delays, sort index)",
         S * (kStaticBuildTemp + temp) + rows * 16, pr.loc, true);

@@ -1,6 +1,8 @@
 //===- CompactSynapsesTest.cpp - CSR storage in the smallest exact types ---===//
 #include "../../../runtime/network/lib/CompactSynapses.h"
 
+#include "nsc/runtime/Connectivity.h"
+
 #include <gtest/gtest.h>
 
 using nsc::network::CompactSynapses;
@@ -51,6 +53,50 @@ TEST(CompactSynapses, DelaysInTheSmallestInteger) {
   EXPECT_EQ(u16.delay(1), 256u);
   EXPECT_EQ(u32.delay(1), 70000u);
   EXPECT_EQ(u32.maxDelay(), 70000u);
+}
+
+// Rows drawn straight into the CSR (two passes, chunks of targets on
+// threads) equal the sorted list of the same rule, for any thread count.
+TEST(CompactSynapses, RowsDrawnIntoTheCsrEqualTheSortedList) {
+  using namespace nsc::runtime;
+  for (ConnectRule rule : {ConnectRule::FixedProbability, ConnectRule::FixedIndegree, ConnectRule::OneToOne}) {
+    ConnectionSpec spec;
+    spec.rule = rule;
+    spec.source = {0, 0, 400};
+    spec.target = {rule == ConnectRule::OneToOne ? 1u : 0u, 0, 400}; // one_to_one without autapses: none
+    spec.probability = 0.03;
+    spec.count = 11;
+    spec.allowAutapses = false;
+    spec.seed = 99;
+    spec.projection = 1;
+    ConnectResult list = buildConnections(spec);
+    ASSERT_TRUE(list.ok()) << list.error;
+    ASSERT_GT(list.synapses.size(), 399u);
+    CompactSynapses sorted;
+    sorted.build(400, list.synapses.source, list.synapses.target, std::vector<double>(list.synapses.size(), 0.25),
+                 std::vector<uint32_t>(list.synapses.size(), 4));
+    for (unsigned threads : {1u, 2u, 5u}) {
+      CompactSynapses drawn;
+      ASSERT_EQ(drawn.buildFromRows(spec, 400, 0.25, 4, threads), "");
+      ASSERT_EQ(drawn.size(), sorted.size());
+      EXPECT_EQ(drawn.bytes(), sorted.bytes());
+      for (uint64_t src = 0; src < 400; ++src)
+        ASSERT_EQ(drawn.rowEnd(src), sorted.rowEnd(src));
+      for (uint64_t at = 0; at < drawn.size(); ++at)
+        ASSERT_EQ(drawn.target(at), sorted.target(at));
+      EXPECT_EQ(drawn.weight(0), 0.25);
+      EXPECT_EQ(drawn.maxDelay(), 4u);
+    }
+  }
+  // The synapse limit is an error, not an allocation.
+  ConnectionSpec big;
+  big.rule = ConnectRule::FixedProbability;
+  big.source = {0, 0, 1000};
+  big.target = {1, 0, 1000};
+  big.probability = 0.5;
+  big.maxSynapses = 1000;
+  CompactSynapses none;
+  EXPECT_NE(none.buildFromRows(big, 1000, 1, 1, 2).find("more synapses than the limit of 1000"), std::string::npos);
 }
 
 TEST(CompactSynapses, EmptyProjection) {

@@ -1,7 +1,10 @@
 //===- ConnectivityTest.cpp - Connection rules and per-synapse draws (R33) ===//
 
 #include "nsc/runtime/Connectivity.h"
+#include "nsc/runtime/PortableMath.h"
 #include "nsc/runtime/Random.h"
+
+#include <cmath>
 
 #include <gtest/gtest.h>
 
@@ -118,14 +121,19 @@ TEST(Connectivity, FixedProbabilityFollowsTheStream) {
   checkRows(s, r.synapses);
   // 10000 candidates at p = 0.1: 1000 expected, se 30.
   EXPECT_NEAR(double(r.synapses.size()), 1000.0, 150.0);
-  // Recompute by R33: per target, one uniform per source in ascending order.
+  // Recompute by R33: per target, geometric gaps G = ⌊ln(1 - U)/ln(1 - p)⌋
+  // over the sources in ascending order.
   PhiloxKey key = deriveStreamKey(12345, 2, Stream::Connectivity);
   std::vector<std::pair<uint64_t, uint64_t>> expect;
   for (uint64_t t = 0; t < 50; ++t) {
     RandomStream rs = RandomStream::perIndex(key, t, 0);
-    for (uint64_t src = 0; src < 200; ++src)
-      if (rs.uniform() < 0.1)
-        expect.push_back({src, t});
+    double c = -1;
+    while (true) {
+      c += 1 + std::floor(portable::ln(1 - rs.uniform()) / portable::ln(1 - 0.1));
+      if (!(c < 200))
+        break;
+      expect.push_back({uint64_t(c), t});
+    }
   }
   ASSERT_EQ(expect.size(), r.synapses.size());
   for (size_t n = 0; n < expect.size(); ++n) {
@@ -133,6 +141,87 @@ TEST(Connectivity, FixedProbabilityFollowsTheStream) {
     EXPECT_EQ(r.synapses.target[n], expect[n].second);
   }
   EXPECT_FALSE(hasMultapse(r.synapses));
+}
+
+// The statistics of skip sampling: in-degrees are Binomial(N - 1, p), each
+// source equally likely (no bias towards the row's start or end), the
+// forbidden autapse never drawn and its neighbours not favoured.
+TEST(Connectivity, FixedProbabilityStatistics) {
+  const uint64_t N = 2000;
+  const double p = 0.02;
+  auto s = spec(ConnectRule::FixedProbability, {0, 0, N}, {0, 0, N});
+  s.probability = p;
+  s.allowAutapses = false;
+  ConnectResult r = buildConnections(s);
+  ASSERT_TRUE(r.ok()) << r.error;
+  checkRows(s, r.synapses);
+  EXPECT_FALSE(hasAutapse(r.synapses));
+  EXPECT_FALSE(hasMultapse(r.synapses));
+  // Mean in-degree p·(N - 1) = 39.98; its standard error over N rows is
+  // sqrt(p(1-p)(N-1)/N) = 0.14: a 5-sigma band.
+  double mean = double(r.synapses.size()) / double(N);
+  EXPECT_NEAR(mean, p * double(N - 1), 0.7);
+  // The in-degree variance is (N-1)p(1-p) = 39.2 (a Poisson-like spread).
+  double var = 0;
+  for (uint64_t t = 0; t < N; ++t) {
+    double k = double(r.synapses.rowOffsets[t + 1] - r.synapses.rowOffsets[t]);
+    var += (k - mean) * (k - mean);
+  }
+  var /= double(N - 1);
+  EXPECT_NEAR(var, p * (1 - p) * double(N - 1), 6.0);
+  // Out-degrees: every source equally likely, first and last tenth alike.
+  std::vector<double> out(N, 0);
+  for (uint32_t src : r.synapses.source)
+    out[src] += 1;
+  double first = 0, last = 0, next = 0, rest = 0;
+  for (uint64_t i = 0; i < N / 10; ++i)
+    first += out[i], last += out[N - 1 - i];
+  EXPECT_NEAR(first / last, 1.0, 0.1); // each ~8000 synapses: 1.6% se
+  // The candidate after the skipped autapse (src = t + 1) is connected as
+  // often as any other: ~N·p = 40 times, se 6.3.
+  for (uint64_t t = 0; t + 1 < N; ++t)
+    for (uint64_t n = r.synapses.rowOffsets[t]; n < r.synapses.rowOffsets[t + 1]; ++n) {
+      next += r.synapses.source[n] == t + 1;
+      rest += r.synapses.source[n] == (t + 2) % N;
+    }
+  EXPECT_NEAR(next, p * double(N), 35.0);
+  EXPECT_NEAR(rest, p * double(N), 35.0);
+  // Different rows are independent: rows 0 and 1 share few sources.
+  std::set<uint32_t> row0(r.synapses.source.begin() + r.synapses.rowOffsets[0],
+                          r.synapses.source.begin() + r.synapses.rowOffsets[1]);
+  EXPECT_GT(row0.size(), 20u);
+}
+
+// A row depends on (seed, projection, target) only: any thread count, and
+// a builder that draws only some targets, get the same synapses.
+TEST(Connectivity, RowsIndependentOfThreadsAndOwners) {
+  for (ConnectRule rule : {ConnectRule::FixedProbability, ConnectRule::FixedIndegree, ConnectRule::AllToAll}) {
+    auto s = spec(rule, {0, 0, 300}, {0, 7, 257});
+    s.probability = 0.05;
+    s.count = 9;
+    s.allowAutapses = false;
+    s.allowMultapses = false;
+    ConnectResult one = buildConnections(s, 1);
+    ASSERT_TRUE(one.ok()) << one.error;
+    for (unsigned threads : {2u, 3u, 7u, 0u}) {
+      ConnectResult many = buildConnections(s, threads);
+      ASSERT_TRUE(many.ok());
+      EXPECT_EQ(one.synapses.source, many.synapses.source) << threads;
+      EXPECT_EQ(one.synapses.target, many.synapses.target) << threads;
+      EXPECT_EQ(one.synapses.rowOffsets, many.synapses.rowOffsets) << threads;
+    }
+    // Targets 100..149 alone (an MPI rank's share): the same rows.
+    auto part = s;
+    part.target = {0, 107, 157};
+    ConnectResult mine = buildConnections(part, 2);
+    ASSERT_TRUE(mine.ok());
+    uint64_t from = one.synapses.rowOffsets[100], to = one.synapses.rowOffsets[150];
+    ASSERT_EQ(mine.synapses.size(), to - from);
+    for (uint64_t n = 0; n < mine.synapses.size(); ++n) {
+      EXPECT_EQ(mine.synapses.source[n], one.synapses.source[from + n]);
+      EXPECT_EQ(mine.synapses.target[n], one.synapses.target[from + n]);
+    }
+  }
 }
 
 TEST(Connectivity, FixedProbabilityEdges) {
@@ -307,8 +396,8 @@ TEST(ConnectivityFile, HeaderWeightsDelaysAndRowOrder) {
   const SynapseList &l = r.synapses;
   ASSERT_EQ(l.size(), 3u);
   // Grouped by target, file order inside a row; slice offsets added.
-  EXPECT_EQ(l.source, (std::vector<uint64_t>{10, 13, 11}));
-  EXPECT_EQ(l.target, (std::vector<uint64_t>{0, 2, 2}));
+  EXPECT_EQ(l.source, (std::vector<uint32_t>{10, 13, 11}));
+  EXPECT_EQ(l.target, (std::vector<uint32_t>{0, 2, 2}));
   EXPECT_EQ(l.weight, (std::vector<double>{-2, 1.5, 0.25}));
   EXPECT_EQ(l.delay, (std::vector<double>{0.5, 1.0, 2.0}));
   EXPECT_EQ(l.rowOffsets, (std::vector<uint64_t>{0, 1, 1, 3}));

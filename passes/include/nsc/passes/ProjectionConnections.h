@@ -45,9 +45,11 @@ inline runtime::ConnectionSpec connectionSpecOf(const ir::Network &net, const ir
 
 /// The synapses of `spec` (from_file reads its CSV). Empty when the file
 /// of a from_file rule cannot be opened; otherwise check ok()/error.
-inline std::optional<runtime::ConnectResult> buildProjectionConnections(const runtime::ConnectionSpec &spec) {
+/// `threads` draws target-owned rules in parallel (the same result).
+inline std::optional<runtime::ConnectResult> buildProjectionConnections(const runtime::ConnectionSpec &spec,
+                                                                      unsigned threads = 1) {
   if (spec.rule != runtime::ConnectRule::FromFile)
-    return runtime::buildConnections(spec);
+    return runtime::buildConnections(spec, threads);
   std::ifstream in(spec.path);
   if (!in)
     return std::nullopt;

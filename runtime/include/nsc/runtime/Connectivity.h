@@ -8,7 +8,9 @@
 //    fixed_probability, one_to_one) or in draw order (fixed_indegree,
 //    fixed_outdegree); from_file keeps the file's order inside a row;
 //  - random rules draw from stream 3 with key K(projection, 3), i = the row
-//    owner's index in its population, j = 0, the block in k.
+//    owner's index in its population, j = 0, the block in k;
+//    fixed_probability skips geometrically over the candidates, so a build
+//    costs O(synapses), not O(pairs) (ConnectionRows.h).
 // Indices in the result are neuron indices in the populations (slice
 // offsets included). Impossible requests return an error, never loop.
 //
@@ -49,7 +51,8 @@ struct ConnectionSpec {
 };
 
 struct SynapseList {
-  std::vector<uint64_t> source, target;
+  /// Indices in the populations (a population has fewer than 2^32 neurons).
+  std::vector<uint32_t> source, target;
   /// True when rows are owned by sources (fixed_outdegree).
   bool rowsBySource = false;
   /// Row r belongs to neuron (owner slice).begin + r and holds synapses
@@ -68,8 +71,10 @@ struct ConnectResult {
   bool ok() const { return error.empty(); }
 };
 
-/// Builds the synapses of `spec`; for FromFile reads spec.path.
-ConnectResult buildConnections(const ConnectionSpec &spec);
+/// Builds the synapses of `spec`; for FromFile reads spec.path. Rules owned
+/// by targets are drawn on `threads` threads (0 = every core); the result
+/// does not depend on the thread count.
+ConnectResult buildConnections(const ConnectionSpec &spec, unsigned threads = 1);
 
 /// from_file from an already open stream; `name` is used in messages
 /// ("conn.csv:3: ..."). The file is `source,target[,weight[,delay]]` with

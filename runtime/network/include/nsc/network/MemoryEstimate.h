@@ -37,6 +37,7 @@ struct MemoryRequest {
   uint64_t traceEverySteps = 1;            // --trace-every in steps
   std::string traceOut;                    // --trace-out: .npy, .json and .h5 are built in memory to write
   bool compiledKernels = false;            // the cpu target: LLVM code generation and JIT
+  unsigned threads = 1;                    // build threads: per-thread counters of a drawn CSR
 };
 
 struct MemoryPart {
