@@ -173,6 +173,7 @@ bool printRunStats(const RunRequest &r, const NetworkBackend &backend, const net
   j["target"] = r.target;
   j["compile_ms"] = r.compileMs;
   j["build_ms"] = buildMs;
+  j["connect_ms"] = res.synapseMemory.buildMs; // the part of build_ms that draws and lays out synapses
   j["kernel"] = res.kernel;
   j["threads"] = std::max(1u, r.threads);
   j["run_ms"] = res.runMs;

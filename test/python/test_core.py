@@ -23,13 +23,13 @@ def test_cuba_spikes_equal_the_command_line(cuba, nsc_cli, tmp_path):
                     f"--spikes={csv_path}"], check=True, capture_output=True)
     with open(csv_path, newline="") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 22757
+    assert len(rows) == 22144
 
     sim = cuba.network("cuba")
     sim.run("1 s")
     spikes = sim.spikes()
     assert list(spikes) == ["exc", "inh"]
-    assert sum(len(times) for times, _ in spikes.values()) == 22757
+    assert sum(len(times) for times, _ in spikes.values()) == 22144
     for population, (times, indices) in spikes.items():
         assert times.dtype == np.float64 and indices.dtype == np.int64
         expected = [r for r in rows if r["population"] == population]
@@ -38,7 +38,7 @@ def test_cuba_spikes_equal_the_command_line(cuba, nsc_cli, tmp_path):
     one_times, one_indices = sim.spikes("inh")
     np.testing.assert_array_equal(one_times, spikes["inh"][0])
     np.testing.assert_array_equal(one_indices, spikes["inh"][1])
-    assert sim.stats()["spikes"] == 22757
+    assert sim.stats()["spikes"] == 22144
 
 
 def test_compile_error_carries_file_line_and_column(tmp_path):

@@ -305,6 +305,6 @@ def test_real_simulation_round_trips(tmp_path):
             assert np.array_equal(loaded.spikes(pop)[1], np.asarray(i)[order]), pop
             total += len(t)
         # cuba's 100 ms on the interpreter and cpu targets (test/lit/interp/cuba-stats.test).
-        assert total == 2527
+        assert total == 2398
     ax = nsc_plot.raster(sim)
-    assert sum(len(c.get_offsets()) for c in ax.collections) == 2527
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 2398

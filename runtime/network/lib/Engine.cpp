@@ -9,6 +9,7 @@
 #include "nsc/runtime/Connectivity.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 
@@ -37,9 +38,11 @@ bool NetworkSimulation::build() {
   for (uint32_t p = 0; p < net_.populations.size(); ++p)
     if (!buildPopulation(p))
       return false;
+  auto connectStart = std::chrono::steady_clock::now();
   for (uint32_t q = 0; q < net_.projections.size(); ++q)
     if (!buildProjection(q))
       return false;
+  connectMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - connectStart).count();
   for (PopulationRuntime &ps : pops_)
     if (ps.isModel()) {
       ps.ringSum.assign(size_t(ps.D) * ps.ports * ps.n, 0.0);

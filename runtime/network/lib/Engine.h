@@ -158,6 +158,7 @@ private:
   bool fail(SourceRange at, std::string msg);
   bool buildPopulation(uint32_t p);
   bool buildProjection(uint32_t q);
+  double connectMs_ = 0; // the projections' construction (RunResult's synapseMemory.buildMs)
   /// A static projection of a target-owned rule with one weight and one
   /// delay, drawn straight into its CSR (no synapse list).
   bool buildUniformProjection(ProjectionRuntime &pj, const runtime::ConnectionSpec &spec);

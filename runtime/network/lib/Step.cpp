@@ -66,6 +66,7 @@ void NetworkSimulation::finishResult(RunResult &res, double ms) {
   res.populations.clear();
   res.neurons = res.spikeCount = res.synapses = 0;
   res.synapseMemory = {};
+  res.synapseMemory.buildMs = connectMs_;
   for (PopulationRuntime &ps : pops_) {
     res.populations.push_back({ps.pop->name, ps.n, ps.spikeTotal, !ps.isModel()});
     if (ps.isModel())

@@ -63,6 +63,7 @@ struct PopulationStats {
 struct SynapseMemory {
   uint64_t synapses = 0;
   uint64_t bytes = 0; // targets, weights, delays, row offsets, plastic state
+  double buildMs = 0;  // drawing the connectivity and laying it out (wall time)
   double bytesPerSynapse() const { return synapses ? double(bytes) / double(synapses) : 0.0; }
 };
 
