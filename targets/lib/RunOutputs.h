@@ -53,7 +53,7 @@ struct RunSummary {
 };
 
 /// Prints the summary on stderr unless --stats or --quiet:
-/// `nsc: 1000 ms simulated in 1.24 s: 4000 neurons, 319783 synapses, 22757 spikes (5.689 Hz mean rate)`.
+/// `nsc: 1000 ms simulated in 1.24 s: 4000 neurons, 321058 synapses, 22144 spikes (5.536 Hz mean rate)`.
 void printRunSummary(const RunRequest &r, const RunSummary &s);
 
 } // namespace nsc::targets
