@@ -160,6 +160,7 @@ def run_nsc(a, path, network, duration_ms, cache_dir):
          "jit_ms": s.get("jit_ms"),
          "model_to_code_ms": s.get("model_to_code_ms", s["compile_ms"]),
          "network_build_ms": s.get("build_ms"),   # connectivity and state set-up, before the loop
+         "connect_ms": s.get("connect_ms"),        # the connectivity's part of it
          "run_ms": s["run_ms"],
          "run_s_per_sim_s": s["run_ms"] / 1000.0 / sim_s if sim_s > 0 else None,
          "wall_s": wall,
