@@ -324,6 +324,14 @@ TEST(Connectivity, ImpossibleRequestsAreErrors) {
   auto deg = spec(ConnectRule::FixedIndegree, {0, 0, 10}, {1, 0, 1u << 20});
   deg.count = uint64_t(1) << 40;
   EXPECT_FALSE(buildConnections(deg).ok());
+  // Rows hold uint32 indices: larger populations are refused up front.
+  auto huge = spec(ConnectRule::FixedProbability, {0, 0, 10}, {1, 0, (uint64_t(1) << 32) + 1});
+  huge.probability = 0.5;
+  r = buildConnections(huge);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.error, "a population of more than 4294967295 neurons");
+  std::istringstream csv("0,0\n");
+  EXPECT_EQ(connectFromCsv(csv, "c.csv", huge).error, "c.csv: a population of more than 4294967295 neurons");
 }
 
 TEST(Connectivity, Determinism) {
