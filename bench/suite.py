@@ -161,9 +161,10 @@ def main():
                     print(f"   reference: FAILED: {e}", file=sys.stderr, flush=True)
             if "brian2" in tools:
                 try:
-                    entry["brian2"] = cvb.summarize_brian2(
-                        [cvb.run_brian2(opts, path, network, a.duration, seed, work)
-                         for seed in range(1, a.repeat + 1)])
+                    runs = [cvb.run_brian2(opts, path, network, a.duration, seed, work)
+                            for seed in range(1, a.repeat + 1)]
+                    entry["brian2"] = cvb.summarize_brian2(runs)
+                    result["versions"].update(runs[0].get("versions", {}))
                     b = entry["brian2"]
                     print(f"   brian2: build {b['build_s']:.1f} s, run {b['run_s'] * 1000:.0f} ms",
                           file=sys.stderr, flush=True)

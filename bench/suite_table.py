@@ -30,7 +30,7 @@ def table(res):
     lines = [f"Measured {res['date']} with `{res['command']}`, {res['duration_ms']:g} ms simulated, one thread.",
              "",
              f"Machine: {m['cpu']}, {m['cores']} cores; load average at start {load}. "
-             f"nsc {v.get('nsc_git_rev')}; Brian2 {v.get('brian2', '—')}.",
+             f"nsc {v.get('nsc_git_rev')}; Brian2 {v.get('brian2', v.get('brian2_version', '—'))}.",
              "",
              "| benchmark | synapses | nsc build (connectivity) | nsc run | reference run (exact / fast-math) "
              "| Brian2 run | nsc / reference | nsc / Brian2 | spikes nsc / reference (exact, fast-math) / Brian2 |",
