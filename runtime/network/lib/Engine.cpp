@@ -8,6 +8,7 @@
 #include "nsc/runtime/Connectivity.h"
 
 #include <algorithm>
+#include <tuple>
 #include <cmath>
 #include <cstring>
 
@@ -33,12 +34,18 @@ bool NetworkSimulation::build() {
     return fail(net_.loc, "no backend to run the models (internal error: no kernel factory)");
   unsigned threads = std::max(1u, options_.threads);
   workers_ = std::make_unique<WorkerPool>(threads);
+  if (options_.communicator)
+    comm_ = options_.communicator;
+  if (distributed() && !checkDistributable())
+    return false;
   for (uint32_t p = 0; p < net_.populations.size(); ++p)
     if (!buildPopulation(p))
       return false;
   for (uint32_t q = 0; q < net_.projections.size(); ++q)
     if (!buildProjection(q))
       return false;
+  if (window_ == UINT32_MAX)
+    window_ = 100; // no spike projection: the exchange only gathers spikes for the recording
   for (PopulationRuntime &ps : pops_)
     if (ps.isModel()) {
       ps.ringSum.assign(size_t(ps.D) * ps.ports * ps.n, 0.0);
@@ -91,6 +98,7 @@ bool NetworkSimulation::buildPopulation(uint32_t p) {
   ps.n = pop.size;
   if (ps.n >= (uint64_t(1) << 32))
     return fail(pop.loc, "population '" + pop.name + "' has more than 2^32 - 1 neurons");
+  std::tie(ps.lo, ps.hi) = ownedBlock(ps.n, comm_->rank(), comm_->size());
   uint64_t seed = net_.semantics.seed;
   auto initNamed = [&](const std::string &name) -> const Expr * {
     for (const PopulationInit &i : pop.inits)
@@ -229,6 +237,10 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
   }
   dms.clear();
   dms.shrink_to_fit();
+  if (!pj.continuous) // every rank sees every synapse here: the same window
+    for (uint32_t d : delaySteps)
+      window_ = std::min(window_, d);
+  keepOwnedTargets(tgt, sl.source, sl.target, w, delaySteps);
   pj.synapses.build(pops_[pj.src].n, sl.source, sl.target, w, delaySteps);
   if (!pj.continuous)
     tgt.D = std::max<unsigned>(tgt.D, pj.synapses.maxDelay() + 1);
