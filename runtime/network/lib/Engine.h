@@ -188,7 +188,7 @@ private:
   void bufferOwnedSpikes();
   bool exchangeWindow(RunResult &res, bool failed, bool &stop);
   void gatherTraces(RunResult &res);
-  void emitWindowStep(const uint32_t *const *cursor, RunResult &res, uint64_t k);
+  void emitWindowStep(std::vector<const uint32_t *> &cursor, RunResult &res, uint64_t k);
   bool recordAndDeliver(uint64_t k, RunResult &res);
   // Homeostasis.cpp
   bool isHomeostatThreshold(uint32_t population, ir::VarId v) const;
