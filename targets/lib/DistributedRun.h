@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <iostream>
+#include <new>
 #include <string>
 
 namespace nsc::targets {
@@ -25,6 +27,22 @@ inline bool leadRank(const runtime::Communicator *comm) { return !comm || comm->
 /// Empty, or an error naming the first option of `r` that does not work
 /// with several ranks yet.
 std::string distributedRefusal(const RunRequest &r);
+
+/// Runs `f`. Under several ranks, running out of memory in it ends the
+/// whole job after saying so (`what`: "building the network"): the other
+/// ranks would wait for this one forever. On one process it is rethrown.
+template <class F>
+auto endJobOnOutOfMemory(runtime::Communicator *comm, const char *what, F &&f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc &) {
+    if (rankCount(comm) > 1) {
+      std::cerr << "nsc: error: out of memory while " << what << " on MPI rank " << comm->rank() << "\n";
+      comm->abort(1);
+    }
+    throw;
+  }
+}
 
 /// Collective: true when `ok` holds on every rank.
 bool allRanks(runtime::Communicator *comm, bool ok);

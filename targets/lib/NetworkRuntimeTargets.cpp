@@ -235,16 +235,8 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
     return 1;
   auto buildStart = std::chrono::steady_clock::now();
   uint32_t networkIndex = 0;
-  std::unique_ptr<network::Simulation> sim;
-  try {
-    sim = buildSimulation(session, req, backend, true, &networkIndex);
-  } catch (const std::bad_alloc &) {
-    if (spread) {
-      std::cerr << "nsc: error: out of memory while building the network on MPI rank " << comm->rank() << "\n";
-      comm->abort(1);
-    }
-    throw;
-  }
+  std::unique_ptr<network::Simulation> sim = endJobOnOutOfMemory(
+      comm, "building the network", [&] { return buildSimulation(session, req, backend, true, &networkIndex); });
   if (!allRanks(comm, sim != nullptr))
     return req.dryRun && !diags.hasErrors() ? 0 : 1;
   double buildMs =
@@ -312,13 +304,9 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
     InterruptGuard interrupts;
     opt.stop = interrupts.flag();
     try {
-      ok = sim->run(opt, res);
+      ok = endJobOnOutOfMemory(comm, "running", [&] { return sim->run(opt, res); });
     } catch (const std::bad_alloc &) {
       bar.finish();
-      if (spread) {
-        std::cerr << "nsc: error: out of memory while running on MPI rank " << comm->rank() << "\n";
-        comm->abort(1);
-      }
       return bad("out of memory while running (at step " + std::to_string(sim->currentStep()) +
                  "; recorded spikes and samples are kept in memory until the run ends)");
     }
@@ -363,7 +351,8 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
       uint64_t modelSpikes = 0;
       for (const network::PopulationStats &p : res.populations)
         modelSpikes += p.isSource ? 0 : p.spikes;
-      printRunSummary(r, {res.neurons, totals ? totals->synapses : res.synapses, modelSpikes, double(res.steps) * sim->dtMs(), res.runMs,
+      printRunSummary(r, {res.neurons, totals ? totals->synapses : res.synapses, modelSpikes,
+                          double(res.steps) * sim->dtMs(), res.runMs,
                           seconds > 0 && res.neurons ? double(modelSpikes) / double(res.neurons) / seconds : 0.0,
                           files});
     }

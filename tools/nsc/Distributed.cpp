@@ -1,5 +1,6 @@
 //===- Distributed.cpp - nsc started by mpirun ----------------------------===//
 #include "Distributed.h"
+#include "Subcommands.h"
 
 #ifdef NSC_HAVE_MPI
 #include "nsc/mpi/MpiCommunicator.h"
@@ -26,6 +27,26 @@ bool ProcessGroup::start(int *argc, char ***argv, int &status) {
   }
   return true;
 #endif
+}
+
+bool ProcessGroup::refusesSubcommand(int argc, char **argv, int &status) const {
+  if (ranks() > 1 && argc > 1)
+    for (const Subcommand &s : subcommands())
+      if (s.name == argv[1]) {
+        status = refuse("nsc " + s.name);
+        return true;
+      }
+  return false;
+}
+
+int ProcessGroup::checkRun(const std::string &target, bool runs) const {
+  if (ranks() == 1)
+    return -1;
+  if (target != "cpu" && target != "interp")
+    return refuse(target.empty() ? "checking or printing a model (no --target)" : "--target=" + target);
+  if (!runs)
+    return refuse("--target=" + target + " without --run");
+  return -1;
 }
 
 int ProcessGroup::refuse(const std::string &what) const {

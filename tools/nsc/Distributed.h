@@ -24,8 +24,15 @@ public:
   int ranks() const { return comm_ ? comm_->size() : 1; }
   /// Null on one process.
   runtime::Communicator *communicator() const { return comm_.get(); }
-  /// Under several ranks: an error naming what cannot run distributed
-  /// (`what`: "nsc verify", "--target=loihi", ...); returns 2.
+  /// Under several ranks: when argv names a subcommand (nsc verify, ...),
+  /// true after an error, with the exit status in `status`.
+  bool refusesSubcommand(int argc, char **argv, int &status) const;
+  /// Under several ranks: the exit status (2) after an error when the
+  /// command line does not run a network on cpu or interp; -1 when it does
+  /// (or on one process).
+  int checkRun(const std::string &target, bool runs) const;
+  /// An error naming what cannot run distributed (`what`: "nsc verify",
+  /// "--target=loihi", ...); returns 2.
   int refuse(const std::string &what) const;
 
 private:

@@ -273,12 +273,8 @@ bool checkTimeStepOption(const Options &opts, const std::string &emit) {
 
 int main(int argc, char **argv) {
   nsc::driver::ProcessGroup group; // mpirun (docs/mpi.md); finalises MPI on return
-  if (int status; !group.start(&argc, &argv, status))
+  if (int status; !group.start(&argc, &argv, status) || group.refusesSubcommand(argc, argv, status))
     return status;
-  if (group.ranks() > 1 && argc > 1)
-    for (const nsc::driver::Subcommand &s : nsc::driver::subcommands())
-      if (s.name == argv[1])
-        return group.refuse("nsc " + s.name);
   if (int status; nsc::driver::dispatchSubcommand(argc, argv, status))
     return status; // `nsc verify ...` and the other subcommands (Subcommands.cpp)
   CLI::App app{"nsc - a compiler for spiking neural network models\n"
@@ -405,14 +401,9 @@ int main(int argc, char **argv) {
     return rc;
   if (!checkTimeStepOption(opts, emit)) // after checkTargetOptions: it sets opts.emit
     return 2;
-  if (group.ranks() > 1) {
-    if (opts.target != "cpu" && opts.target != "interp")
-      return group.refuse(opts.target.empty() ? "checking or printing a model (no --target)"
-                                              : "--target=" + opts.target);
-    if (opts.runReq.duration.empty())
-      return group.refuse("--target=" + opts.target + " without --run");
-    opts.runReq.communicator = group.communicator();
-  }
+  if (int rc = group.checkRun(opts.target, !opts.runReq.duration.empty()); rc >= 0)
+    return rc;
+  opts.runReq.communicator = group.communicator();
   try {
     return run(opts);
   } catch (const std::bad_alloc &) {

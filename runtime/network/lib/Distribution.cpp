@@ -39,9 +39,11 @@ std::pair<uint64_t, uint64_t> ownedBlock(uint64_t n, int rank, int ranks) {
 
 bool NetworkSimulation::checkDistributable() {
   std::string ranks = " with " + std::to_string(comm_->size()) + " MPI ranks";
-  if (!net_.synapseRecorders.empty())
-    return fail(net_.synapseRecorders.front().loc, "synapse recorder '" + net_.synapseRecorders.front().label +
-                                                       "' does not run" + ranks + " yet; run this network on one process");
+  if (!net_.synapseRecorders.empty()) {
+    const SynapseRecorder &r = net_.synapseRecorders.front();
+    return fail(r.loc, "synapse recorder '" + r.label + "' does not run" + ranks +
+                           " yet; run this network on one process");
+  }
   for (const Projection &pr : net_.projections)
     if (pr.hasSynapse)
       return fail(pr.loc, "a projection with a synapse model (plastic synapses) does not run" + ranks +
