@@ -44,3 +44,13 @@ if(NOT Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
   set(Python3_EXECUTABLE /usr/bin/python3)
 endif()
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
+
+# MPI (Debian libopenmpi-dev, openmpi-bin): optional. With it, `mpirun -np N
+# nsc ...` spreads a run over N processes (docs/mpi.md); without it, nsc
+# refuses to run under a launcher with several ranks.
+find_package(MPI COMPONENTS CXX)
+if(MPI_CXX_FOUND)
+  message(STATUS "nsc: MPI found (${MPI_CXX_LIBRARY_VERSION_STRING}): distributed runs enabled")
+else()
+  message(STATUS "nsc: MPI not found: runs use one process (scripts/install-deps installs Open MPI)")
+endif()

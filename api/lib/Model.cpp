@@ -5,6 +5,7 @@
 #include "nsc/targets/RunPreflight.h"
 
 #include "nsc/frontend/SingleModelNetwork.h"
+#include "nsc/runtime/Communicator.h"
 
 #include <chrono>
 #include <cmath>
@@ -64,6 +65,14 @@ std::unique_ptr<SimulationImpl> buildSimulation(const std::shared_ptr<ModelImpl>
                                                 std::unique_ptr<SimulationImpl> impl) {
   impl->model = model;
   impl->diags = std::make_unique<DiagnosticEngine>(model->session->sources());
+  // Under mpirun every rank would simulate the whole network on its own
+  // (docs/mpi.md): refused until the API spreads runs over ranks.
+  if (int ranks = runtime::launcherRanks(); ranks > 1) {
+    std::string msg = "the embedding API (C++ and Python) does not run under MPI yet (started as one of " +
+                      std::to_string(ranks) + " ranks); use `mpirun -np N nsc FILE --target=cpu --run=...`";
+    impl->diags->error({}, msg);
+    impl->throwRunError(msg);
+  }
   impl->threads = model->options.threads;
   impl->backend = targets::findTarget(targetName(model->options.target))->networkBackend();
   network::BuildOptions build;

@@ -6,6 +6,7 @@
 // build it with their kernels and write the run's outputs.
 //
 //===----------------------------------------------------------------------===//
+#include "DistributedRun.h"
 #include "Interruption.h"
 #include "RunOutputs.h"
 #include "TargetEntries.h"
@@ -25,6 +26,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <cerrno>
 #include <cstring>
@@ -115,6 +117,7 @@ std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, c
   network::BuildOptions build;
   build.kernels = backend.kernels;
   build.threads = std::max(1u, req.threads);
+  build.communicator = req.communicator;
   try {
     return network::Simulation::forNetwork(mod, *index, build, diags);
   } catch (const std::bad_alloc &) {
@@ -168,7 +171,7 @@ bool canCreate(const std::string &path, std::string &error) {
 
 /// --stats as JSON on standard output; false when it cannot be written.
 bool printRunStats(const RunRequest &r, const NetworkBackend &backend, const network::RunResult &res, double buildMs,
-                   int signal, uint64_t resumedAt) {
+                   int signal, uint64_t resumedAt, const DistributedTotals *spread) {
   nlohmann::json j;
   j["target"] = r.target;
   j["compile_ms"] = r.compileMs;
@@ -185,9 +188,12 @@ bool printRunStats(const RunRequest &r, const NetworkBackend &backend, const net
   if (resumedAt != UINT64_MAX)
     j["resumed_at_step"] = resumedAt;
   j["neurons"] = res.neurons;
-  j["synapses"] = res.synapses;
-  j["synapse_bytes"] = res.synapseMemory.bytes;
-  j["bytes_per_synapse"] = res.synapseMemory.bytesPerSynapse();
+  j["synapses"] = spread ? spread->synapses : res.synapses;
+  j["synapse_bytes"] = spread ? spread->synapseBytes : res.synapseMemory.bytes;
+  j["bytes_per_synapse"] = spread ? (spread->synapses ? double(spread->synapseBytes) / double(spread->synapses) : 0.0)
+                                  : res.synapseMemory.bytesPerSynapse();
+  if (spread)
+    j["distributed"] = spread->stats;
   j["spikes"] = res.spikeCount;
   uint64_t modelSpikes = 0;
   nlohmann::json pops = nlohmann::json::array();
@@ -220,12 +226,20 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
   std::string err;
   if (!parseDurationMs(r.duration, ms, err))
     return bad("--run: " + err);
-  if (!checkRunOutputs(r, diags))
+  // Several MPI ranks (docs/mpi.md): rank 0 checks and writes the outputs
+  // and prints; the ranks agree on every failure before a collective step.
+  runtime::Communicator *comm = r.communicator;
+  const bool lead = leadRank(comm), spread = rankCount(comm) > 1;
+  if (spread)
+    if (std::string refusal = distributedRefusal(r); !refusal.empty())
+      return bad(refusal);
+  if (!allRanks(comm, !lead || checkRunOutputs(r, diags)))
     return 1;
   auto buildStart = std::chrono::steady_clock::now();
   uint32_t networkIndex = 0;
-  std::unique_ptr<network::Simulation> sim = buildSimulation(session, req, backend, true, &networkIndex);
-  if (!sim)
+  std::unique_ptr<network::Simulation> sim = endJobOnOutOfMemory(
+      comm, "building the network", [&] { return buildSimulation(session, req, backend, true, &networkIndex); });
+  if (!allRanks(comm, sim != nullptr))
     return req.dryRun && !diags.hasErrors() ? 0 : 1;
   double buildMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - buildStart).count();
@@ -278,7 +292,7 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
   opt.traceVariables = r.trace;
   if (!traceEverySteps(r, sim->dtMs(), opt.traceEverySteps, err))
     return bad(err);
-  ProgressBar bar(!r.quiet && isatty(STDERR_FILENO));
+  ProgressBar bar(lead && !r.quiet && isatty(STDERR_FILENO));
   opt.progress = [&](double done) { bar.update(done); };
   if (!plan.path.empty() && plan.everySteps) {
     opt.periodicSteps = plan.everySteps;
@@ -292,7 +306,7 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
     InterruptGuard interrupts;
     opt.stop = interrupts.flag();
     try {
-      ok = sim->run(opt, res);
+      ok = endJobOnOutOfMemory(comm, "running", [&] { return sim->run(opt, res); });
     } catch (const std::bad_alloc &) {
       bar.finish();
       return bad("out of memory while running (at step " + std::to_string(sim->currentStep()) +
@@ -301,11 +315,11 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
     bar.finish();
     signal = interrupts.signal();
     for (auto &[w, count] : res.warnings)
-      std::cerr << "nsc: warning: " << w << (count > 1 ? " (" + std::to_string(count) + " times)" : "")
-                << "\n";
+      std::cerr << "nsc: warning: " << (spread ? "[rank " + std::to_string(comm->rank()) + "] " : "") << w
+                << (count > 1 ? " (" + std::to_string(count) + " times)" : "") << "\n";
     if (ok && !plan.path.empty())
       ok = saveCheckpoint();
-    if (signal) {
+    if (signal && lead) {
       char t[64];
       std::snprintf(t, sizeof t, "%.10g", double(res.steps) * sim->dtMs());
       std::cerr << "nsc: interrupted by " << InterruptGuard::name(signal) << ": stopped after step " << res.steps
@@ -316,6 +330,11 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
     // A run that failed writes no output file (a partial one would look
     // like a result); an interrupted one writes what it ran (docs/running.md).
     size_t files = 0;
+    std::optional<DistributedTotals> totals;
+    if (spread) // collective: before rank 0 writes anything
+      totals = gatherRankShares(*comm, res, buildMs);
+    if (spread && !lead) // the spikes are rank 0's to write, the figures its to print
+      return signal ? InterruptGuard::exitStatus(signal) : ok && !diags.hasErrors() ? 0 : 1;
     if (ok) {
       res.spikes.sortCanonical();
       RunRecordings rec;
@@ -327,14 +346,15 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
       if (std::string e = writeRunFiles(r, rec, &files); !e.empty())
         ok = bad(e) == 0;
     }
-    if (r.stats && !printRunStats(r, backend, res, buildMs, signal, resumedAt))
+    if (r.stats && !printRunStats(r, backend, res, buildMs, signal, resumedAt, totals ? &*totals : nullptr))
       ok = bad("--stats: cannot write to standard output") == 0;
     if (ok) {
       double seconds = double(res.steps) * sim->dtMs() / 1000.0;
       uint64_t modelSpikes = 0;
       for (const network::PopulationStats &p : res.populations)
         modelSpikes += p.isSource ? 0 : p.spikes;
-      printRunSummary(r, {res.neurons, res.synapses, modelSpikes, double(res.steps) * sim->dtMs(), res.runMs,
+      printRunSummary(r, {res.neurons, totals ? totals->synapses : res.synapses, modelSpikes,
+                          double(res.steps) * sim->dtMs(), res.runMs,
                           seconds > 0 && res.neurons ? double(modelSpikes) / double(res.neurons) / seconds : 0.0,
                           files});
     }

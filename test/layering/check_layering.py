@@ -107,6 +107,10 @@ LAYERS = {
     # on the compiler-free runtime base only; the API's Session drives them.
     "loop": dict(dirs=["runtime/loop"], prefixes=["nsc/loop/"],
                  may_include=COMPILER_FREE),
+    # The MPI communicator (the one user of mpi.h): the runtime base only;
+    # the driver links it, the engine sees nsc/runtime/Communicator.h.
+    "mpi": dict(dirs=["runtime/mpi"], prefixes=["nsc/mpi/"],
+                may_include=COMPILER_FREE),
     # Backends: everything below them, never another backend, the frontend,
     # targets/, tools/ or api/.
     "backend-interp": dict(dirs=["backends/interp"], prefixes=["nsc/interp/"],

@@ -29,3 +29,10 @@ config.environment["NSC_NO_COLOR"] = "1"
 # space, so `ulimit -v` stops it) say `UNSUPPORTED: sanitizer`.
 if getattr(config, "nsc_sanitize", "OFF") in ("ON", "1", "TRUE", "YES"):
     config.available_features.add("sanitizer")
+# Distributed runs (docs/mpi.md): a build with MPI and an mpirun to start
+# it; Open MPI refuses root (CI) unless told.
+import shutil
+if getattr(config, "nsc_mpi", "") in ("TRUE", "ON", "1") and shutil.which("mpirun"):
+    config.available_features.add("mpi")
+    for var in ("OMPI_ALLOW_RUN_AS_ROOT", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "OMPI_MCA_rmaps_base_oversubscribe"):
+        config.environment[var] = "1"

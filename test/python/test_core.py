@@ -401,3 +401,15 @@ def test_injected_spikes_drive_the_next_step():
         sim.inject_spikes("iaf_psc_exp", "exc_spikes", [3])
     with pytest.raises(ValueError, match="non-negative"):
         sim.inject_spikes("iaf_psc_exp", "exc_spikes", [-1])
+
+
+def test_under_mpirun_the_api_refuses_instead_of_running_once_per_rank(monkeypatch):
+    # What Open MPI's mpirun sets for each of 2 ranks (docs/mpi.md); the API
+    # has no communicator yet, so every rank would run the whole network.
+    monkeypatch.setenv("OMPI_COMM_WORLD_SIZE", "2")
+    model = nsc.compile(BLOWUP, "interp")
+    with pytest.raises(nsc.SimulationError) as caught:
+        model.model("blowup", n=2)
+    assert "the embedding API (C++ and Python) does not run under MPI yet" in str(caught.value)
+    monkeypatch.delenv("OMPI_COMM_WORLD_SIZE")
+    assert model.model("blowup", n=2).steps == 0

@@ -26,6 +26,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "Distributed.h"
 #include "Subcommands.h"
 
 #include <algorithm>
@@ -271,6 +272,9 @@ bool checkTimeStepOption(const Options &opts, const std::string &emit) {
 } // namespace
 
 int main(int argc, char **argv) {
+  nsc::driver::ProcessGroup group; // mpirun (docs/mpi.md); finalises MPI on return
+  if (int status; !group.start(&argc, &argv, status) || group.refusesSubcommand(argc, argv, status))
+    return status;
   if (int status; nsc::driver::dispatchSubcommand(argc, argv, status))
     return status; // `nsc verify ...` and the other subcommands (Subcommands.cpp)
   CLI::App app{"nsc - a compiler for spiking neural network models\n"
@@ -397,6 +401,9 @@ int main(int argc, char **argv) {
     return rc;
   if (!checkTimeStepOption(opts, emit)) // after checkTargetOptions: it sets opts.emit
     return 2;
+  if (int rc = group.checkRun(opts.target, !opts.runReq.duration.empty()); rc >= 0)
+    return rc;
+  opts.runReq.communicator = group.communicator();
   try {
     return run(opts);
   } catch (const std::bad_alloc &) {

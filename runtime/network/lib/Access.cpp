@@ -42,6 +42,8 @@ const Variable *findReadable(const Model &m, const std::string &name, std::strin
 
 bool NetworkSimulation::getValues(uint32_t p, const std::string &variable, std::vector<double> &out,
                                   std::string &error) const {
+  if (!localOnly("reading values", error))
+    return false;
   if (p >= pops_.size() || !pops_[p].isModel()) {
     error = "no model population with index " + std::to_string(p);
     return false;
@@ -59,6 +61,8 @@ bool NetworkSimulation::getValues(uint32_t p, const std::string &variable, std::
 
 bool NetworkSimulation::setValues(uint32_t p, const std::string &variable, const std::vector<double> &values,
                                   std::string &error) {
+  if (!localOnly("setting values", error))
+    return false;
   if (p >= pops_.size() || !pops_[p].isModel()) {
     error = "no model population with index " + std::to_string(p);
     return false;
@@ -167,6 +171,8 @@ bool NetworkSimulation::getSynapseValues(uint32_t q, const std::string &variable
 
 bool NetworkSimulation::injectSpikes(uint32_t p, const std::string &port, const std::vector<uint64_t> &indices,
                                      const std::vector<double> &weights, uint32_t delaySteps, std::string &error) {
+  if (!localOnly("injecting spikes", error))
+    return false;
   if (p >= pops_.size() || !pops_[p].isModel()) {
     error = "no model population with index " + std::to_string(p);
     return false;

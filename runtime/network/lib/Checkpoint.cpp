@@ -139,6 +139,8 @@ CheckpointIdentity NetworkSimulation::identity(const std::string &target, const 
 
 bool NetworkSimulation::saveCheckpoint(const std::string &path, const std::string &target,
                                        const RunResult &rec, std::string &error) {
+  if (!localOnly("a checkpoint", error))
+    return false;
   // Warnings the kernels hold belong to the steps done so far.
   for (auto &[model, kernel] : kernels_)
     kernel->drainWarnings(warnings_);
@@ -401,6 +403,8 @@ bool NetworkSimulation::stageRecordings(const ckpt::Reader &file, const std::vec
 bool NetworkSimulation::restoreCheckpoint(const std::string &path, const std::string &target,
                                           const std::vector<std::string> &traceVariables, RunResult &rec,
                                           std::string &error) {
+  if (!localOnly("resuming from a checkpoint", error))
+    return false;
   ckpt::Reader file;
   if (!file.open(path, error))
     return false;

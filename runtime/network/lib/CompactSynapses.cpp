@@ -130,7 +130,8 @@ int64_t unzigzag(uint64_t z) { return int64_t(z >> 1) ^ -int64_t(z & 1); }
 } // namespace
 
 std::string CompactSynapses::buildFromRows(const runtime::ConnectionSpec &spec, uint64_t sources, double weight,
-                                          uint32_t delaySteps, unsigned threads) {
+                                          uint32_t delaySteps, unsigned threads, uint64_t ownedBegin,
+                                          uint64_t ownedEnd) {
   uint64_t targets = spec.target.size();
   unsigned chunks = unsigned(std::min<uint64_t>(runtime::connectionBuildThreads(threads), std::max<uint64_t>(1, targets)));
   // slot[c][s]: chunk c's synapses from source s (pass 1), then the place
@@ -147,7 +148,12 @@ std::string CompactSynapses::buildFromRows(const runtime::ConnectionSpec &spec, 
     runtime::RowDrawer drawer(spec);
     std::vector<uint32_t> row;
     for (uint64_t r = begin; r < end; ++r) {
-      drawer.draw(spec.target.begin + r, row);
+      uint64_t t = spec.target.begin + r;
+      if (t < ownedBegin || t >= ownedEnd) {
+        putVarint(packed, 0); // another rank's row
+        continue;
+      }
+      drawer.draw(t, row);
       putVarint(packed, row.size());
       int64_t prev = 0;
       for (uint32_t src : row) {

@@ -37,9 +37,13 @@ public:
   /// counting per source and keeping them packed (varint differences, about
   /// 2 bytes a synapse), then places them; no synapse list is held. The arrays
   /// equal build()'s on the list of the same rows, for any thread count.
+  /// Only the rows of targets in [ownedBegin, ownedEnd) (indices in the
+  /// target population) are drawn: an MPI rank builds the synapses onto the
+  /// neurons it updates, the same rows as a full build (R33).
   /// Returns an error (the synapse limit) or empty.
   std::string buildFromRows(const runtime::ConnectionSpec &spec, uint64_t sources, double weight,
-                            uint32_t delaySteps, unsigned threads);
+                            uint32_t delaySteps, unsigned threads, uint64_t ownedBegin = 0,
+                            uint64_t ownedEnd = UINT64_MAX);
   /// The bytes buildFromRows expects one packed row of `spec` to take.
   static double packedRowBytes(const runtime::ConnectionSpec &spec);
 

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <chrono>
+
+#include <tuple>
 #include <cmath>
 #include <cstring>
 
@@ -35,6 +37,10 @@ bool NetworkSimulation::build() {
     return fail(net_.loc, "no backend to run the models (internal error: no kernel factory)");
   unsigned threads = std::max(1u, options_.threads);
   workers_ = std::make_unique<WorkerPool>(threads);
+  if (options_.communicator)
+    comm_ = options_.communicator;
+  if (distributed() && !checkDistributable())
+    return false;
   for (uint32_t p = 0; p < net_.populations.size(); ++p)
     if (!buildPopulation(p))
       return false;
@@ -43,6 +49,9 @@ bool NetworkSimulation::build() {
     if (!buildProjection(q))
       return false;
   connectMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - connectStart).count();
+
+  if (window_ == UINT32_MAX)
+    window_ = 100; // no spike projection: the exchange only gathers spikes for the recording
   for (PopulationRuntime &ps : pops_)
     if (ps.isModel()) {
       ps.ringSum.assign(size_t(ps.D) * ps.ports * ps.n, 0.0);
@@ -95,6 +104,7 @@ bool NetworkSimulation::buildPopulation(uint32_t p) {
   ps.n = pop.size;
   if (ps.n >= (uint64_t(1) << 32))
     return fail(pop.loc, "population '" + pop.name + "' has more than 2^32 - 1 neurons");
+  std::tie(ps.lo, ps.hi) = ownedBlock(ps.n, comm_->rank(), comm_->size());
   uint64_t seed = net_.semantics.seed;
   auto initNamed = [&](const std::string &name) -> const Expr * {
     for (const PopulationInit &i : pop.inits)
@@ -236,6 +246,10 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
   }
   dms.clear();
   dms.shrink_to_fit();
+  if (!pj.continuous) // every rank sees every synapse here: the same window
+    for (uint32_t d : delaySteps)
+      window_ = std::min(window_, d);
+  keepOwnedTargets(tgt, sl.source, sl.target, w, delaySteps);
   pj.synapses.build(pops_[pj.src].n, sl.source, sl.target, w, delaySteps);
   if (!pj.continuous)
     tgt.D = std::max<unsigned>(tgt.D, pj.synapses.maxDelay() + 1);
@@ -256,7 +270,11 @@ bool NetworkSimulation::buildUniformProjection(ProjectionRuntime &pj, const runt
   int64_t d = std::max<int64_t>(1, pr.delaySteps);
   if (d > (int64_t(1) << 24))
     return fail(pr.loc, "a delay of " + std::to_string(d) + " steps is too long (at most 2^24 steps)");
-  error = pj.synapses.buildFromRows(spec, pops_[pj.src].n, w, uint32_t(d), options_.threads);
+  // Every rank shrinks the window by d, with synapses on it or not, so that
+  // all ranks agree on it (docs/mpi.md); each draws only its own rows.
+  if (!pj.continuous)
+    window_ = std::min(window_, uint32_t(d));
+  error = pj.synapses.buildFromRows(spec, pops_[pj.src].n, w, uint32_t(d), options_.threads, tgt.lo, tgt.hi);
   if (!error.empty())
     return fail(pr.loc, "cannot build projection: " + error);
   if (!pj.continuous)

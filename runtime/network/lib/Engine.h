@@ -6,6 +6,7 @@
 //   Recorders.cpp    --trace and the network's `record` statements
 //   Access.cpp       reading and writing values by name, reset
 //   Checkpoint.cpp   saving and restoring the complete state
+//   Distribution.cpp runs spread over ranks (docs/mpi.md)
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -16,6 +17,7 @@
 #include "nsc/hw/Homeostat.h"
 #include "nsc/eval/ModelExecutor.h"
 #include "nsc/network/Simulation.h"
+#include "nsc/runtime/Communicator.h"
 #include "nsc/runtime/Schedule.h"
 
 #include <map>
@@ -30,6 +32,9 @@ struct PopulationRuntime {
   const ir::Population *pop = nullptr;
   uint32_t index = 0;
   uint64_t n = 0;
+  // The neurons this rank updates and emits, [lo, hi) (all on one process;
+  // docs/mpi.md); the state arrays hold every neuron, indexed globally.
+  uint64_t lo = 0, hi = 0;
   // Model populations.
   const ir::Model *model = nullptr;
   PopulationKernel *kernel = nullptr;
@@ -99,6 +104,10 @@ struct ProjectionRuntime {
   std::unique_ptr<PlasticProjection> plastic;
   mutable std::optional<uint64_t> digest; // of the connectivity, for checkpoints
 };
+
+/// The block [lo, hi) of a population of `n` neurons that `rank` of
+/// `ranks` updates (Distribution.cpp, docs/mpi.md).
+std::pair<uint64_t, uint64_t> ownedBlock(uint64_t n, int rank, int ranks);
 
 /// A guard `[[...]]` that does not hold (Guards.cpp).
 struct GuardViolation {
@@ -172,6 +181,19 @@ private:
   bool modelPhase(uint64_t k);
   void deliverStatic(ProjectionRuntime &pj, uint64_t k);
   void collectFired(PopulationRuntime &ps);
+  // Distribution.cpp
+  bool distributed() const { return comm_->size() > 1; }
+  bool checkDistributable();
+  /// False with `error` naming `what` when this run is spread over ranks
+  /// (what does not work distributed yet, docs/mpi.md).
+  bool localOnly(const char *what, std::string &error) const;
+  void keepOwnedTargets(const PopulationRuntime &tgt, std::vector<uint32_t> &source, std::vector<uint32_t> &target,
+                        std::vector<double> &weight, std::vector<uint32_t> &delaySteps) const;
+  void bufferOwnedSpikes();
+  bool exchangeWindow(RunResult &res, bool failed, bool &stop);
+  void gatherTraces(RunResult &res);
+  void emitWindowStep(std::vector<const uint32_t *> &cursor, RunResult &res, uint64_t k);
+  bool recordAndDeliver(uint64_t k, RunResult &res);
   // Homeostasis.cpp
   bool isHomeostatThreshold(uint32_t population, ir::VarId v) const;
   bool setupHomeostats(PopulationRuntime &ps);
@@ -220,6 +242,19 @@ private:
   };
   std::vector<ModelChunk> chunks_;
   std::vector<PopulationView> views_;
+
+  runtime::SingleProcess single_;
+  runtime::Communicator *comm_ = &single_;
+  // Distributed runs: the owned spikes of the steps since the last
+  // exchange, per step [per population: count, then (neuron, multiplicity)
+  // pairs]; the exchange happens every window_ steps (the minimum delay).
+  uint32_t window_ = UINT32_MAX;
+  uint64_t windowFirst_ = 0, windowSteps_ = 0;
+  std::vector<uint32_t> sendBuffer_, receiveBuffer_;
+  RankShare share_;
+  // Distributed: the trace spec (index in traces_) of each row this rank
+  // sampled since the last gather, per recording.
+  std::map<const runtime::TraceRecording *, std::vector<uint32_t>> traceRowSpec_;
 
   const ir::Module &mod_;
   const ir::Network &net_;

@@ -13,6 +13,8 @@
 namespace nsc::network {
 
 bool NetworkSimulation::exportNetwork(ExportedNetwork &out, std::string &error) const {
+  if (!localOnly("exporting the network (other targets)", error))
+    return false;
   out = ExportedNetwork{};
   out.dtMs = dt_;
   for (const PopulationRuntime &ps : pops_) {

@@ -195,7 +195,12 @@ bool NetworkSimulation::sampleTraces(uint64_t k) {
       continue;
     PopulationRuntime &ps = pops_[t.population];
     std::vector<double> vals(t.items.size());
-    for (uint64_t i = t.begin; i < t.end; ++i) {
+    // This rank's neurons only; distributed, each row remembers its spec
+    // so that gatherTraces can restore one process's row order.
+    const uint64_t begin = std::max(t.begin, ps.lo), end = std::min(t.end, ps.hi);
+    if (distributed() && begin < end)
+      traceRowSpec_[t.out].insert(traceRowSpec_[t.out].end(), end - begin, uint32_t(&t - traces_.data()));
+    for (uint64_t i = begin; i < end; ++i) {
       NeuronFrame f = ps.frame(i, k + 1, dt_);
       for (size_t q = 0; q < t.items.size(); ++q) {
         const TraceItem &it = t.items[q];

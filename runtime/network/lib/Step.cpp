@@ -27,6 +27,8 @@ bool NetworkSimulation::run(const RunOptions &opt, RunResult &res) {
   if (!setupTraces(opt.traceVariables, res, std::max<uint64_t>(1, opt.traceEverySteps)))
     return false;
   bool ok = runSteps(uint64_t(*steps), res, opt);
+  if (ok && distributed()) // collective: a failed run fails on every rank
+    gatherTraces(res);
   finishResult(res, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   return ok;
 }
@@ -43,14 +45,28 @@ bool NetworkSimulation::step(uint64_t steps, RunResult &res) {
 bool NetworkSimulation::runSteps(uint64_t steps, RunResult &res, const RunOptions &opt) {
   res.stopped = false;
   uint64_t every = std::max<uint64_t>(1, steps / 100);
+  const bool spread = distributed();
   for (uint64_t s = 0; s < steps; ++s) {
-    if (!stepOnce(step_, res))
+    if (!stepOnce(step_, res)) {
+      bool ignored = false;
+      if (spread) // the other ranks learn it at their next exchange
+        exchangeWindow(res, true, ignored);
       return false;
+    }
+    bool stopNow = opt.stop && opt.stop->load(std::memory_order_relaxed);
+    if (spread) {
+      // The ranks stop together, at an exchange, if any rank was asked to
+      // (docs/mpi.md); between exchanges they run on.
+      bool exchange = windowSteps_ >= window_ || s + 1 == steps;
+      if (exchange && !exchangeWindow(res, false, stopNow))
+        return false;
+      stopNow = exchange && stopNow;
+    }
     if (opt.progress && (s + 1) % every == 0)
       opt.progress(double(s + 1) / double(steps));
     if (opt.periodic && opt.periodicSteps && step_ % opt.periodicSteps == 0 && !opt.periodic())
       return false;
-    if (opt.stop && opt.stop->load(std::memory_order_relaxed) && s + 1 < steps) {
+    if (stopNow && s + 1 < steps) {
       res.stopped = true;
       return true;
     }
@@ -85,6 +101,15 @@ void NetworkSimulation::finishResult(RunResult &res, double ms) {
     if (pj.plastic)
       pj.plastic->drainWarnings(warnings_);
   res.warnings.assign(warnings_.begin(), warnings_.end());
+  share_.rank = comm_->rank();
+  share_.ranks = comm_->size();
+  share_.neurons = 0;
+  for (PopulationRuntime &ps : pops_)
+    share_.neurons += ps.isModel() ? ps.hi - ps.lo : 0;
+  share_.synapses = res.synapseMemory.synapses;
+  share_.synapseBytes = res.synapseMemory.bytes;
+  share_.windowSteps = distributed() ? window_ : 0;
+  res.rankShare = share_;
 }
 
 bool NetworkSimulation::stepOnce(uint64_t k, RunResult &res) {
@@ -130,7 +155,7 @@ bool NetworkSimulation::stepOnce(uint64_t k, RunResult &res) {
   for (PopulationRuntime &ps : pops_) {
     if (ps.pop->kind == PopulationKind::PoissonGenerator) {
       if (runtime::poissonActive(k, ps.startStep, ps.stopStep) && ps.rateHz > 0)
-        for (uint64_t i = 0; i < ps.n; ++i)
+        for (uint64_t i = ps.lo; i < ps.hi; ++i)
           if (uint32_t c = uint32_t(runtime::poissonSourceCount(ps.poissonKey, i, k, ps.rateHz, dt_))) {
             ps.fired.push_back(uint32_t(i));
             ps.multiplicity.push_back(c);
@@ -141,12 +166,31 @@ bool NetworkSimulation::stepOnce(uint64_t k, RunResult &res) {
         if (ps.schedule.emitStep[q] == k)
           c += ps.schedule.multiplicity[q];
       if (c)
-        for (uint64_t i = 0; i < ps.n; ++i) {
+        for (uint64_t i = ps.lo; i < ps.hi; ++i) {
           ps.fired.push_back(uint32_t(i));
           ps.multiplicity.push_back(c);
         }
     }
   }
+  // Record and deliver now, or, distributed, after the window's exchange.
+  if (distributed())
+    bufferOwnedSpikes();
+  else if (!recordAndDeliver(k, res))
+    return false;
+  if (!sampleTraces(k))
+    return false;
+  // The slot read this step is free again (R5); recorders above still saw
+  // this step's inputs.
+  for (PopulationRuntime &ps : pops_)
+    if (ps.isModel() && ps.ports && !ps.kernel->clearsInputs()) {
+      size_t block = size_t(k % ps.D) * ps.ports * ps.n;
+      std::memset(ps.ringSum.data() + block, 0, sizeof(double) * ps.ports * ps.n);
+      std::memset(ps.ringCount.data() + block, 0, sizeof(uint32_t) * ps.ports * ps.n);
+    }
+  return true;
+}
+
+bool NetworkSimulation::recordAndDeliver(uint64_t k, RunResult &res) {
   // Record spikes (R23).
   for (PopulationRuntime &ps : pops_)
     for (size_t q = 0; q < ps.fired.size(); ++q) {
@@ -163,16 +207,6 @@ bool NetworkSimulation::stepOnce(uint64_t k, RunResult &res) {
       deliverStatic(pj, k);
     }
   }
-  if (!sampleTraces(k))
-    return false;
-  // The slot read this step is free again (R5); recorders above still saw
-  // this step's inputs.
-  for (PopulationRuntime &ps : pops_)
-    if (ps.isModel() && ps.ports && !ps.kernel->clearsInputs()) {
-      size_t block = size_t(k % ps.D) * ps.ports * ps.n;
-      std::memset(ps.ringSum.data() + block, 0, sizeof(double) * ps.ports * ps.n);
-      std::memset(ps.ringCount.data() + block, 0, sizeof(uint32_t) * ps.ports * ps.n);
-    }
   return true;
 }
 
@@ -202,11 +236,12 @@ bool NetworkSimulation::modelPhase(uint64_t k) {
       const double *slot = ps.portValue[0];
       ps.tracedInputs.assign(slot, slot + size_t(ps.ports) * ps.n);
     }
-    // Contiguous chunks, multiples of 16 neurons so vector loops stay whole.
-    uint64_t per = (ps.n + workers - 1) / workers;
+    // Contiguous chunks of this rank's block, multiples of 16 neurons so
+    // vector loops stay whole.
+    uint64_t per = (ps.hi - ps.lo + workers - 1) / workers;
     per = (per + 15) / 16 * 16;
     for (unsigned w = 0; w < workers; ++w) {
-      uint64_t b = std::min<uint64_t>(ps.n, w * per), e = std::min<uint64_t>(ps.n, b + per);
+      uint64_t b = std::min<uint64_t>(ps.hi, ps.lo + w * per), e = std::min<uint64_t>(ps.hi, b + per);
       if (b < e)
         chunks.push_back({&ps, b, e, StepStatus::Ok, w});
     }
@@ -231,9 +266,10 @@ bool NetworkSimulation::modelPhase(uint64_t k) {
 
 void NetworkSimulation::collectFired(PopulationRuntime &ps) {
   const uint8_t *s = ps.spiked.data();
-  uint64_t i = 0;
+  uint64_t i = ps.lo;
+  const uint64_t n = ps.hi; // this rank's block
   // Skip 32 silent neurons at a time (most neurons do not fire), then 8.
-  for (; i + 32 <= ps.n; i += 32) {
+  for (; i + 32 <= n; i += 32) {
     uint64_t w[4];
     std::memcpy(w, s + i, 32);
     if (!(w[0] | w[1] | w[2] | w[3]))
@@ -244,7 +280,7 @@ void NetworkSimulation::collectFired(PopulationRuntime &ps) {
         ps.multiplicity.push_back(1);
       }
   }
-  for (; i + 8 <= ps.n; i += 8) {
+  for (; i + 8 <= n; i += 8) {
     uint64_t word;
     std::memcpy(&word, s + i, 8);
     if (!word)
@@ -255,7 +291,7 @@ void NetworkSimulation::collectFired(PopulationRuntime &ps) {
         ps.multiplicity.push_back(1);
       }
   }
-  for (; i < ps.n; ++i)
+  for (; i < n; ++i)
     if (s[i]) {
       ps.fired.push_back(uint32_t(i));
       ps.multiplicity.push_back(1);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "nsc/frontend/CompilerSession.h"
+#include "nsc/runtime/Communicator.h"
 #include "nsc/runtime/Recording.h"
 #include "nsc/support/Units.h"
 
@@ -43,6 +44,8 @@ struct RunRequest {
   bool dryRun = false;       // --dry-run: print the memory estimate, build nothing
   std::string maxMemory;     // --max-memory=SIZE (empty: what the process may still use)
   double compileMs = 0;
+  /// mpirun: the ranks the run is spread over (docs/mpi.md); null: one process.
+  runtime::Communicator *communicator = nullptr;
 };
 
 /// What one target's run produced (nsc verify compares these). Population

@@ -24,11 +24,18 @@
 #include <string>
 #include <vector>
 
+namespace nsc::runtime {
+class Communicator; // nsc/runtime/Communicator.h
+}
+
 namespace nsc::network {
 
 struct BuildOptions {
   KernelFactory kernels;  // required: which backend runs the models
   unsigned threads = 1;   // worker threads for the model phase (>= 1)
+  /// The processes the run is spread over (docs/mpi.md); null or one rank:
+  /// this process runs the whole network. It must outlive the simulation.
+  runtime::Communicator *communicator = nullptr;
 };
 
 struct RunOptions {
@@ -67,6 +74,19 @@ struct SynapseMemory {
   double bytesPerSynapse() const { return synapses ? double(bytes) / double(synapses) : 0.0; }
 };
 
+/// This process's share of a distributed run (docs/mpi.md); on one
+/// process: rank 0 of 1, everything, no exchange.
+struct RankShare {
+  int rank = 0, ranks = 1;
+  uint64_t neurons = 0;       // model neurons this rank updates
+  uint64_t synapses = 0;      // synapses stored here (their targets are this rank's)
+  uint64_t synapseBytes = 0;
+  uint32_t windowSteps = 0;   // steps between spike exchanges (the minimum delay)
+  uint64_t exchanges = 0;     // spike exchanges so far
+  uint64_t wordsSent = 0;     // 32-bit words this rank contributed to them
+  double exchangeMs = 0;      // wall time in the exchanges (waiting for other ranks included)
+};
+
 struct RunResult {
   runtime::SpikeRecording spikes;   // every spike of every population
   runtime::TraceRecording traces;   // --trace
@@ -85,6 +105,9 @@ struct RunResult {
   std::vector<std::pair<std::string, uint64_t>> warnings;
   /// The last run() or step() ended early because RunOptions::stop was set.
   bool stopped = false;
+  /// Distributed runs: `synapses` and `synapseMemory` above count this
+  /// rank's synapses; the spikes are every rank's.
+  RankShare rankShare;
 };
 
 /// The synapses of a plastic projection and one variable of their synapse
