@@ -14,28 +14,42 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 
 namespace nsc::network {
 
 using namespace ir;
 
+namespace {
+/// CPU time of the whole process (every thread), in ms.
+double processCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
+}
+} // namespace
+
 bool NetworkSimulation::run(const RunOptions &opt, RunResult &res) {
   auto t0 = std::chrono::steady_clock::now();
+  double cpu0 = processCpuMs();
   auto steps = runtime::timeToSteps(opt.durationMs, dt_);
   if (!steps || *steps < 0)
     return fail(net_.loc, "the run duration must be a non-negative time");
   if (!setupTraces(opt.traceVariables, res, std::max<uint64_t>(1, opt.traceEverySteps)))
     return false;
   bool ok = runSteps(uint64_t(*steps), res, opt);
+  res.runCpuMs += processCpuMs() - cpu0;
   finishResult(res, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   return ok;
 }
 
 bool NetworkSimulation::step(uint64_t steps, RunResult &res) {
   auto t0 = std::chrono::steady_clock::now();
+  double cpu0 = processCpuMs();
   if (!setupTraces({}, res))
     return false;
   bool ok = runSteps(steps, res, RunOptions{});
+  res.runCpuMs += processCpuMs() - cpu0;
   finishResult(res, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   return ok;
 }
