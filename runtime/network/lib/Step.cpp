@@ -215,19 +215,22 @@ bool NetworkSimulation::modelPhase(uint64_t k) {
       const double *slot = ps.portValue[0];
       ps.tracedInputs.assign(slot, slot + size_t(ps.ports) * ps.n);
     }
-    // Contiguous chunks, multiples of 16 neurons so vector loops stay whole.
-    uint64_t per = (ps.n + workers - 1) / workers;
-    per = (per + 15) / 16 * 16;
-    for (unsigned w = 0; w < workers; ++w) {
-      uint64_t b = std::min<uint64_t>(ps.n, w * per), e = std::min<uint64_t>(ps.n, b + per);
-      if (b < e)
-        chunks.push_back({&ps, b, e, StepStatus::Ok, w});
-    }
+    // Contiguous chunks, multiples of 16 neurons so vector loops stay whole;
+    // four per worker so that a worker that starts late (or never, on a
+    // loaded machine) leaves little for the others to wait on.
+    unsigned parts = workers == 1 ? 1 : 4 * workers;
+    uint64_t per = (ps.n + parts - 1) / parts;
+    per = std::max<uint64_t>(64, (per + 15) / 16 * 16);
+    for (uint64_t b = 0; b < ps.n; b += per)
+      chunks.push_back({&ps, b, std::min<uint64_t>(ps.n, b + per), StepStatus::Ok, 0});
   }
-  workers_->run([&](unsigned w) {
-    for (ModelChunk &c : chunks)
-      if (c.worker == w)
-        c.status = c.ps->kernel->step(views[c.ps->index], c.begin, c.end, k, w);
+  // Any worker may run any chunk: neurons are independent (R16), each
+  // draws from its own random stream, and a chunk records which worker ran
+  // it for the worker's fatal message.
+  workers_->run(chunks.size(), [&](size_t t, unsigned w) {
+    ModelChunk &c = chunks[t];
+    c.worker = w;
+    c.status = c.ps->kernel->step(views[c.ps->index], c.begin, c.end, k, w);
   });
   for (ModelChunk &c : chunks) {
     if (c.status == StepStatus::Fatal)
