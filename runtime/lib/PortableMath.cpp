@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "nsc/runtime/PortableMath.h"
+#include "nsc/runtime/VectorMath.h"
 
 #include <cstdint>
 #include <cstring>
@@ -20,11 +21,6 @@ namespace nsc::runtime::portable {
 
 namespace {
 
-uint64_t bitsOf(double x) {
-  uint64_t u;
-  std::memcpy(&u, &x, sizeof u);
-  return u;
-}
 double fromBits(uint64_t u) {
   double x;
   std::memcpy(&x, &u, sizeof x);
@@ -35,9 +31,6 @@ const double kInf = fromBits(0x7FF0000000000000ull);
 const double kNaN = fromBits(0x7FF8000000000000ull);
 
 bool isNaN(double x) { return x != x; }
-
-/// 2^n for -1022 <= n <= 1023.
-double pow2(int n) { return fromBits(uint64_t(n + 1023) << 52); }
 
 /// s + err = a + b exactly (Knuth's branch-free two-sum).
 void twoSum(double a, double b, double &s, double &err) {
@@ -60,29 +53,6 @@ void twoProd(double a, double b, double &p, double &err) {
   split(b, bh, bl);
   err = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
 }
-
-// ln 2 = kLn2Hi + kLn2Lo; kLn2Hi has 32 significant bits, so k * kLn2Hi is
-// exact for |k| < 2^21.
-constexpr double kLn2Hi = 0x1.62e42fee00000p-1;
-constexpr double kLn2Lo = 0x1.a39ef35793c76p-33;
-constexpr double kInvLn2 = 0x1.71547652b82fep+0;
-
-// 1/n!, n = 2..15.
-constexpr double kExpCoeff[] = {
-    0x1.0000000000000p-1,  0x1.5555555555555p-3,  0x1.5555555555555p-5,
-    0x1.1111111111111p-7,  0x1.6c16c16c16c17p-10, 0x1.a01a01a01a01ap-13,
-    0x1.a01a01a01a01ap-16, 0x1.71de3a556c734p-19, 0x1.27e4fb7789f5cp-22,
-    0x1.ae64567f544e4p-26, 0x1.1eed8eff8d898p-29, 0x1.6124613a86d09p-33,
-    0x1.93974a8c07c9dp-37, 0x1.ae7f3e733b81fp-41};
-
-// 2/(2n+1), n = 1..12: ln((1+s)/(1-s)) = 2s + s * sum_n 2/(2n+1) s^(2n).
-constexpr double kLnCoeff[] = {
-    0x1.5555555555555p-1, 0x1.999999999999ap-2, 0x1.2492492492492p-2,
-    0x1.c71c71c71c71cp-3, 0x1.745d1745d1746p-3, 0x1.3b13b13b13b14p-3,
-    0x1.1111111111111p-3, 0x1.e1e1e1e1e1e1ep-4, 0x1.af286bca1af28p-4,
-    0x1.8618618618618p-4, 0x1.642c8590b2164p-4, 0x1.47ae147ae147bp-4};
-
-constexpr double kSqrt2 = 0x1.6a09e667f3bcdp+0;
 
 // pi = kPiHi + kPiLo.
 constexpr double kPiHi = 0x1.921fb54442d18p+1;
@@ -135,73 +105,11 @@ double cospiKernel(double r) {
 
 } // namespace
 
-double exp(double x) {
-  if (isNaN(x))
-    return x;
-  if (x > 710.0)
-    return kInf;
-  if (x < -746.0)
-    return 0.0;
-  // x = k ln2 + r, |r| <= ln2/2 (plus rounding of k).
-  double t = x * kInvLn2;
-  int k = int(t < 0 ? t - 0.5 : t + 0.5); // round half away from zero
-  double rHi = x - k * kLn2Hi;            // exact (Sterbenz)
-  double rLo = k * kLn2Lo;
-  double r = rHi - rLo;
-  double rErr = (rHi - r) - rLo; // r + rErr = rHi - rLo up to ~2^-106
-  // e^r = 1 + r + r^2 (1/2 + r/6 + ...); 1 + r is summed exactly.
-  double poly = (r * r) * horner(kExpCoeff, 0, r);
-  double s, se;
-  twoSum(1.0, r, s, se);
-  // e^(r + rErr) ~ e^r (1 + rErr); e^r ~ 1 at the size of rErr.
-  double y = s + (se + (poly + rErr));
-  // y * 2^k, with one rounding even when the result is subnormal.
-  if (k > 1023)
-    return (y * 2.0) * pow2(k - 1);
-  if (k < -1021)
-    return (y * pow2(k + 64)) * pow2(-64);
-  return y * pow2(k);
-}
+// exp and ln are the vector math library's (one implementation; the unit
+// test checks these still give R35's bits).
+double exp(double x) { return nsc_vm_exp(x); }
 
-double ln(double x) {
-  if (isNaN(x))
-    return x;
-  if (x < 0)
-    return kNaN;
-  if (x == 0)
-    return -kInf;
-  if (x == kInf)
-    return x;
-  int e = 0;
-  uint64_t u = bitsOf(x);
-  if ((u >> 52) == 0) { // subnormal: scale into the normal range (exact)
-    x *= 0x1p54;
-    e = -54;
-    u = bitsOf(x);
-  }
-  e += int(u >> 52) - 1023;
-  double m = fromBits((u & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull);
-  if (m > kSqrt2) { // m in [sqrt(1/2), sqrt(2)]
-    m *= 0.5;
-    e += 1;
-  }
-  double f = m - 1.0; // exact (Sterbenz)
-  // ln(1+f) = f - f^2/2 + s (f^2/2 + R), s = f/(2+f), R = sum 2/(2n+1) s^2n
-  // (an identity: f - (f^2/2)(1 - s) = 2s).
-  double s = f / (2.0 + f);
-  double z = s * s;
-  double R = z * horner(kLnCoeff, 0, z);
-  double sq, sqe;
-  twoProd(f, f, sq, sqe);
-  double h = 0.5 * sq, he = 0.5 * sqe; // f^2/2 = h + he exactly
-  double d = s * (h + R);
-  double ed = double(e);
-  double a = ed * kLn2Hi; // exact
-  double s1, e1, s2, e2;
-  twoSum(a, f, s1, e1);
-  twoSum(s1, -h, s2, e2);
-  return s2 + (((e1 + e2) - he) + (d + ed * kLn2Lo));
-}
+double ln(double x) { return nsc_vm_log(x); }
 
 namespace {
 

@@ -180,6 +180,7 @@ bool printRunStats(const RunRequest &r, const NetworkBackend &backend, const net
   j["kernel"] = res.kernel;
   j["threads"] = std::max(1u, r.threads);
   j["run_ms"] = res.runMs;
+  j["run_cpu_ms"] = res.runCpuMs;
   j["simulated_ms"] = double(res.steps) * res.spikes.dtMs;
   j["dt_ms"] = res.spikes.dtMs;
   j["steps"] = res.steps;

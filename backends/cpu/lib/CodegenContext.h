@@ -175,6 +175,8 @@ public:
   llvm::Value *callBuiltin(const ir::Call &c);
   /// A libm call marked nobuiltin (no folding or replacement by LLVM).
   llvm::Value *callLibm(const char *name, llvm::ArrayRef<llvm::Value *> args);
+  /// A call to one of nsc's vector math functions (nsc_vm_*).
+  llvm::Value *callVectorMath(const char *name, llvm::ArrayRef<llvm::Value *> args);
   llvm::Value *fail(const std::string &message, ir::TypeKind k);
 
   // Fixed point (FixedCodegen.cpp): values are raw i64 integers (R28-R31,

@@ -28,18 +28,26 @@ constexpr double kTwo63 = 9223372036854775808.0;
 /// The interpreter's bound for a real -> integer cast (ModelExecutor::eval).
 constexpr double kRealToIntLimit = 9.2e18;
 
+/// nsc's vector math (runtime/include/nsc/runtime/VectorMath.h): the
+/// interpreter's functions, inlined and vectorised (VectorMathLink.cpp).
+const char *vectorMathName(Builtin b) {
+  switch (b) {
+  case Builtin::Exp: return "nsc_vm_exp";
+  case Builtin::Expm1: return "nsc_vm_expm1";
+  case Builtin::Ln: return "nsc_vm_log";
+  case Builtin::Sin: return "nsc_vm_sin";
+  case Builtin::Cos: return "nsc_vm_cos";
+  case Builtin::Tanh: return "nsc_vm_tanh";
+  default: return nullptr;
+  }
+}
+
 const char *libmName(Builtin b) {
   switch (b) {
-  case Builtin::Exp: return "exp";
-  case Builtin::Expm1: return "expm1";
-  case Builtin::Ln: return "log";
   case Builtin::Log10: return "log10";
-  case Builtin::Sin: return "sin";
-  case Builtin::Cos: return "cos";
   case Builtin::Tan: return "tan";
   case Builtin::Sinh: return "sinh";
   case Builtin::Cosh: return "cosh";
-  case Builtin::Tanh: return "tanh";
   case Builtin::Erf: return "erf";
   case Builtin::Erfc: return "erfc";
   case Builtin::Round: return "round";
@@ -366,7 +374,7 @@ Value *BodyEmitter::binary(const ir::Binary &e) {
   case BinaryOp::Mul: v = b.CreateFMul(l, r); break;
   case BinaryOp::Div: v = b.CreateFDiv(l, r); break;
   case BinaryOp::Mod: v = callLibm("fmod", {l, r}); break;
-  case BinaryOp::Pow: v = callLibm("pow", {l, r}); break;
+  case BinaryOp::Pow: v = callVectorMath("nsc_vm_pow", {l, r}); break;
   default: v = ConstantFP::get(mc.f64(), 0.0); break; // as the interpreter
   }
   return reinterpret(round(v, e.type), TypeKind::Real, e.type.kind);
@@ -503,6 +511,16 @@ Value *BodyEmitter::callLibm(const char *name, ArrayRef<Value *> args) {
   return call;
 }
 
+Value *BodyEmitter::callVectorMath(const char *name, ArrayRef<Value *> args) {
+  // A plain call: generateStepFunction links the definition in, internal
+  // and always-inline; no nobuiltin, which would keep it from inlining.
+  CallInst *call = b.CreateCall(mc.libm(name, unsigned(args.size())), args);
+  call->setMemoryEffects(MemoryEffects::none());
+  call->setDoesNotThrow();
+  call->addFnAttr(Attribute::WillReturn);
+  return call;
+}
+
 Value *BodyEmitter::callBuiltin(const ir::Call &c) {
   TypeKind k = c.type.kind;
   auto arg = [&](size_t i) -> Value * {
@@ -520,13 +538,13 @@ Value *BodyEmitter::callBuiltin(const ir::Call &c) {
   case Builtin::Exp:
   case Builtin::Expm1:
   case Builtin::Ln:
-  case Builtin::Log10:
   case Builtin::Sin:
   case Builtin::Cos:
+  case Builtin::Tanh: v = callVectorMath(vectorMathName(c.builtin), {arg(0)}); break;
+  case Builtin::Log10:
   case Builtin::Tan:
   case Builtin::Sinh:
   case Builtin::Cosh:
-  case Builtin::Tanh:
   case Builtin::Erf:
   case Builtin::Erfc:
   case Builtin::Round: v = callLibm(libmName(c.builtin), {arg(0)}); break;

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ModelCodegen.h"
+#include "VectorMathLink.h"
 
 #include "CodegenContext.h"
 #include "StepABI.h"
@@ -569,6 +570,8 @@ Expected<std::unique_ptr<Module>> generateStepFunction(const ir::Model &model, d
   auto module = std::make_unique<Module>("nsc." + symbol, ctx);
   StepGenerator gen(model, dtMs, symbol, *module, uniform);
   if (Error e = gen.run())
+    return e;
+  if (Error e = linkVectorMath(*module))
     return e;
   return module;
 }

@@ -15,6 +15,10 @@
 #define NSC_CUDA_RUNTIME_CUH
 
 #include "nsc_cuda_abi.h"
+// exp, expm1, log, pow, tanh, sin, cos: the interpreter's and the cpu
+// target's functions, operation for operation (runtime/include/nsc/
+// runtime/VectorMath.h, copied next to this file).
+#include "VectorMath.h"
 
 #define NSC_PTR(T, x) (reinterpret_cast<T *>(x))
 

@@ -219,7 +219,7 @@ std::string Emitter::expr(const Expr &e) {
     case BinaryOp::Mul: intrinsic = f32 ? "__fmul_rn" : "__dmul_rn"; break;
     case BinaryOp::Div: intrinsic = f32 ? "__fdiv_rn" : "__ddiv_rn"; break;
     case BinaryOp::Mod: return realResult("fmod(" + asDouble(*b.lhs) + ", " + asDouble(*b.rhs) + ")", e.type);
-    case BinaryOp::Pow: return realResult("pow(" + asDouble(*b.lhs) + ", " + asDouble(*b.rhs) + ")", e.type);
+    case BinaryOp::Pow: return realResult("nsc_vm_pow(" + asDouble(*b.lhs) + ", " + asDouble(*b.rhs) + ")", e.type);
     default: fail(e.loc, "the cuda target cannot compile this real operation"); return "0";
     }
     if (f32)
@@ -263,16 +263,16 @@ std::string Emitter::call(const Call &c) {
   auto math = [&](const char *fn) { return realResult(std::string(fn) + "(" + arg(0) + ")", c.type); };
   bool isInt = c.type.kind == TypeKind::Int;
   switch (c.builtin) {
-  case Builtin::Exp: return math("exp");
-  case Builtin::Expm1: return math("expm1");
-  case Builtin::Ln: return math("log");
+  case Builtin::Exp: return math("nsc_vm_exp");
+  case Builtin::Expm1: return math("nsc_vm_expm1");
+  case Builtin::Ln: return math("nsc_vm_log");
   case Builtin::Log10: return math("log10");
-  case Builtin::Sin: return math("sin");
-  case Builtin::Cos: return math("cos");
+  case Builtin::Sin: return math("nsc_vm_sin");
+  case Builtin::Cos: return math("nsc_vm_cos");
   case Builtin::Tan: return math("tan");
   case Builtin::Sinh: return math("sinh");
   case Builtin::Cosh: return math("cosh");
-  case Builtin::Tanh: return math("tanh");
+  case Builtin::Tanh: return math("nsc_vm_tanh");
   case Builtin::Erf: return math("erf");
   case Builtin::Erfc: return math("erfc");
   case Builtin::Sqrt: return math("__dsqrt_rn");

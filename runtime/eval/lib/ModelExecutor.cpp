@@ -3,6 +3,7 @@
 
 #include "nsc/ir/FixedPoint.h"
 #include "nsc/numerics/MatrixExponential.h"
+#include "nsc/runtime/VectorMath.h"
 
 #include <cmath>
 #include <cstring>
@@ -109,7 +110,7 @@ double realArithmetic(BinaryOp op, double l, double r) {
   case BinaryOp::Mul: return l * r;
   case BinaryOp::Div: return l / r;
   case BinaryOp::Mod: return std::fmod(l, r);
-  case BinaryOp::Pow: return std::pow(l, r);
+  case BinaryOp::Pow: return nsc_vm_pow(l, r);
   default: return 0;
   }
 }
@@ -303,16 +304,16 @@ Value ModelExecutor::call(const Call &c, NeuronFrame &f) {
   auto arg = [&](size_t i) { return evalReal(*c.args[i], f); };
   double v = 0;
   switch (c.builtin) {
-  case Builtin::Exp: v = std::exp(arg(0)); break;
-  case Builtin::Expm1: v = std::expm1(arg(0)); break;
-  case Builtin::Ln: v = std::log(arg(0)); break;
+  case Builtin::Exp: v = nsc_vm_exp(arg(0)); break;
+  case Builtin::Expm1: v = nsc_vm_expm1(arg(0)); break;
+  case Builtin::Ln: v = nsc_vm_log(arg(0)); break;
   case Builtin::Log10: v = std::log10(arg(0)); break;
-  case Builtin::Sin: v = std::sin(arg(0)); break;
-  case Builtin::Cos: v = std::cos(arg(0)); break;
+  case Builtin::Sin: v = nsc_vm_sin(arg(0)); break;
+  case Builtin::Cos: v = nsc_vm_cos(arg(0)); break;
   case Builtin::Tan: v = std::tan(arg(0)); break;
   case Builtin::Sinh: v = std::sinh(arg(0)); break;
   case Builtin::Cosh: v = std::cosh(arg(0)); break;
-  case Builtin::Tanh: v = std::tanh(arg(0)); break;
+  case Builtin::Tanh: v = nsc_vm_tanh(arg(0)); break;
   case Builtin::Erf: v = std::erf(arg(0)); break;
   case Builtin::Erfc: v = std::erfc(arg(0)); break;
   case Builtin::Sqrt: v = std::sqrt(arg(0)); break;

@@ -14,13 +14,24 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 
 namespace nsc::network {
 
 using namespace ir;
 
+namespace {
+/// CPU time of the whole process (every thread), in ms.
+double processCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
+}
+} // namespace
+
 bool NetworkSimulation::run(const RunOptions &opt, RunResult &res) {
   auto t0 = std::chrono::steady_clock::now();
+  double cpu0 = processCpuMs();
   auto steps = runtime::timeToSteps(opt.durationMs, dt_);
   if (!steps || *steps < 0)
     return fail(net_.loc, "the run duration must be a non-negative time");
@@ -29,15 +40,18 @@ bool NetworkSimulation::run(const RunOptions &opt, RunResult &res) {
   bool ok = runSteps(uint64_t(*steps), res, opt);
   if (ok && distributed()) // collective: a failed run fails on every rank
     gatherTraces(res);
+  res.runCpuMs += processCpuMs() - cpu0;
   finishResult(res, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   return ok;
 }
 
 bool NetworkSimulation::step(uint64_t steps, RunResult &res) {
   auto t0 = std::chrono::steady_clock::now();
+  double cpu0 = processCpuMs();
   if (!setupTraces({}, res))
     return false;
   bool ok = runSteps(steps, res, RunOptions{});
+  res.runCpuMs += processCpuMs() - cpu0;
   finishResult(res, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   return ok;
 }
@@ -237,19 +251,21 @@ bool NetworkSimulation::modelPhase(uint64_t k) {
       ps.tracedInputs.assign(slot, slot + size_t(ps.ports) * ps.n);
     }
     // Contiguous chunks of this rank's block, multiples of 16 neurons so
-    // vector loops stay whole.
-    uint64_t per = (ps.hi - ps.lo + workers - 1) / workers;
-    per = (per + 15) / 16 * 16;
-    for (unsigned w = 0; w < workers; ++w) {
-      uint64_t b = std::min<uint64_t>(ps.hi, ps.lo + w * per), e = std::min<uint64_t>(ps.hi, b + per);
-      if (b < e)
-        chunks.push_back({&ps, b, e, StepStatus::Ok, w});
-    }
+    // vector loops stay whole; four per worker so that a worker that starts
+    // late (or never, on a loaded machine) leaves little for the others.
+    unsigned parts = workers == 1 ? 1 : 4 * workers;
+    uint64_t per = (ps.hi - ps.lo + parts - 1) / parts;
+    per = std::max<uint64_t>(64, (per + 15) / 16 * 16);
+    for (uint64_t b = ps.lo; b < ps.hi; b += per)
+      chunks.push_back({&ps, b, std::min<uint64_t>(ps.hi, b + per), StepStatus::Ok, 0});
   }
-  workers_->run([&](unsigned w) {
-    for (ModelChunk &c : chunks)
-      if (c.worker == w)
-        c.status = c.ps->kernel->step(views[c.ps->index], c.begin, c.end, k, w);
+  // Any worker may run any chunk: neurons are independent (R16), each
+  // draws from its own random stream, and a chunk records which worker ran
+  // it for the worker's fatal message.
+  workers_->run(chunks.size(), [&](size_t t, unsigned w) {
+    ModelChunk &c = chunks[t];
+    c.worker = w;
+    c.status = c.ps->kernel->step(views[c.ps->index], c.begin, c.end, k, w);
   });
   for (ModelChunk &c : chunks) {
     if (c.status == StepStatus::Fatal)

@@ -164,6 +164,35 @@ model ops_neuron:
         emit_spike()
 )";
 
+// Every function of nsc's vector math (runtime/include/nsc/runtime/
+// VectorMath.h) over wide arguments: overflow and underflow of exp,
+// subnormal logarithms (float64), negative bases with integer exponents, large sine
+// and cosine arguments, tanh's saturation and its tiny-argument range.
+const char *kVectorMathModel = R"(
+model vmath_neuron:
+    state:
+        V mV = -65 mV
+        x real = 0.37
+        acc real = 0.0
+        big real = 0.0
+    input:
+        drive pA <- continuous
+    output:
+        spike
+    update:
+        x = x * 1.618 + drive * 0.013 / 1 pA
+        x = x - 40 * floor(x / 40)
+        a real = (x - 20) * 37.1
+        big = min(exp(a), 1e30) + min(expm1(a), 1e30) * 1e-3 + min(abs(expm1(a / 1e6)), 1.0)
+        acc = acc * 0.5 + ln(1 + big) + max(ln(x * 1e-300 * 1e-10 + 1e-300 * 1e-12), -800.0) * 1e-3 + ln(x + 1e-9)
+        acc = acc + min((x / 7) ** (a / 20), 1e30) * 1e-30 + (-x) ** 3 * 1e-5 + (x + 0.5) ** -0.5 + 2.0 ** (a / 100)
+        acc = acc + tanh(a / 30) + tanh(a * 1e-12) * 1e9 + sin(a * 1e5) + cos(a * 1e5) + sin(a) * cos(a / 3) + sin(a * 1e-9) * 1e8
+        acc = acc + sqrt(x) + cos(x * 1e7)
+        V += (acc - V / 1 mV - 65) * 0.001 mV
+    onCondition(V > -50 mV):
+        V = -70 mV
+        emit_spike()
+)";
 
 //===----------------------------------------------------------------------===//
 // Tests
@@ -269,6 +298,16 @@ TEST(CodegenDifferential, LoopsFunctionsVectorsAndWarningsMatchTheInterpreter) {
   EXPECT_GT(total.warnings, 0u) << "the model is meant to warn (index, division by zero, warning())";
   EXPECT_EQ(total.nans, 0u);
   report("loops, functions, warnings", total);
+}
+
+TEST(CodegenDifferential, VectorMathMatchesTheInterpreterBitForBit) {
+  DiffStats total;
+  std::string src = kVectorMathModel;
+  EXPECT_EQ(checkProgram("vmath.nrn", &src, DiffConfig{}, total), 1u);
+  std::string f32 = asFloat32(kVectorMathModel);
+  checkProgram("vmath.nrn", &f32, DiffConfig{}, total, true);
+  EXPECT_EQ(total.nans, 0u);
+  report("vector math", total);
 }
 
 TEST(CodegenDifferential, IntegerAndRealCornerCasesMatchTheInterpreter) {

@@ -97,6 +97,9 @@ struct RunResult {
   std::vector<PopulationStats> populations;
   uint64_t steps = 0, neurons = 0, synapses = 0, spikeCount = 0;
   double runMs = 0;
+  /// CPU time of the process (all threads) during the run: with one thread,
+  /// a measure of the work that other load on the machine does not inflate.
+  double runCpuMs = 0;
   SynapseMemory synapseMemory;
   std::string kernel; // "interp", "cpu"
   size_t kernels = 0; // distinct kernels (model x uniform-parameter set)
