@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
 
 namespace nsc::lowering {
 
@@ -145,6 +146,20 @@ void NetworkLowerer::lowerPopulations() {
   checkSemanticsForSources();
 }
 
+std::string NetworkLowerer::dataPath(const std::string &written, SourceRange at) const {
+  // Relative to the directory of the file that declares the network, so an
+  // example runs from anywhere; source text without a file: the working
+  // directory.
+  namespace fs = std::filesystem;
+  fs::path p(written);
+  if (p.is_absolute() || !at.begin.valid())
+    return written;
+  fs::path declaring(diags_.sourceManager().path(at.begin.file));
+  if (!declaring.has_parent_path() || !fs::exists(declaring))
+    return written;
+  return (declaring.parent_path() / p).lexically_normal().string();
+}
+
 void NetworkLowerer::lowerSource(const A::Population &p, PopulationKind kind, Population &pop) {
   pop.kind = kind;
   pop.semantics = network_.semantics;
@@ -155,7 +170,7 @@ void NetworkLowerer::lowerSource(const A::Population &p, PopulationKind kind, Po
     if (!a.value)
       continue;
     if (auto *file = a.name == "file" ? A::dyn_cast<A::StringLit>(a.value.get()) : nullptr) {
-      pop.file = file->value; // opened when the network is built, as from_file()
+      pop.file = dataPath(file->value, a.value->range);
       continue;
     }
     size_t i = 0;

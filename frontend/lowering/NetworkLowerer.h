@@ -69,6 +69,8 @@ private:
   /// False when the projection is dropped (an error was reported).
   bool lowerProjection(const ast::Projection &pr, ir::Projection &proj);
   bool lowerConnectionRule(const ast::Call &rule, ir::Connectivity &conn);
+  /// A source's `file = "..."`: relative paths against the declaring file's directory.
+  std::string dataPath(const std::string &written, SourceRange at) const;
   /// `gap_junction = V` / `variable = x` (R18b): the variables, the
   /// source's port, the weight in port unit / variable unit.
   bool lowerCoupling(const ProjectionSettings &s, const ir::Model &tmodel, ir::Projection &proj);

@@ -71,9 +71,10 @@ struct Population {
   std::vector<PopulationInit> inits;
   std::vector<ConstantInput> constantInputs; // model populations only
   /// Sources read from a file (`file = "..."`: spike_generator,
-  /// signal_generator, inhomogeneous_poisson_generator): the path as
-  /// written; a relative one is opened from the working directory, as
-  /// `from_file(...)` is.
+  /// signal_generator, inhomogeneous_poisson_generator): a relative path
+  /// as written is resolved by lowering against the directory of the file
+  /// that declares the network (source text without a file: the working
+  /// directory).
   std::string file;
   Semantics semantics;
   SourceRange loc;
