@@ -187,7 +187,7 @@ bool NetworkSimulation::buildSource(PopulationRuntime &ps) {
       return fail(pop.loc, what + " needs as many rates as times");
     for (double r : ps.currentValues)
       if (!(r >= 0) || std::isinf(r))
-        return fail(pop.loc, what + ": a rate of " + std::to_string(r) + " Hz is not a finite rate >= 0");
+        return fail(pop.loc, what + ": a rate of " + fmtNumber(r) + " Hz is not a finite rate >= 0");
     if (!changeSteps(times))
       return false;
     ps.poissonKey = runtime::deriveStreamKey(seed, ps.index, runtime::Stream::PoissonSource);
