@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
 
 namespace nsc::lowering {
 
@@ -29,26 +30,36 @@ units::Unit unitNamed(const char *n) { return *units::lookupUnit(n); }
 
 /// The parameters each built-in source accepts, in canonical units.
 std::vector<SourceParam> sourceParams(PopulationKind k) {
-  Type hz = Type::real(unitNamed("Hz")), ms = msType(), pA = Type::real(unitNamed("pA"));
+  Type hz = Type::real(unitNamed("Hz")), ms = msType(), pA = Type::real(unitNamed("pA")), num = Type::real();
   switch (k) {
   case PopulationKind::PoissonGenerator:
     return {{"rate", hz, false, true}, {"start", ms, false, false}, {"stop", ms, false, false}};
+  case PopulationKind::InhomogeneousPoissonGenerator:
+    return {{"times", ms, true, false}, {"rates", hz, true, false}};
   case PopulationKind::SpikeGenerator:
-    return {{"times", ms, true, true}};
+    return {{"times", ms, true, false}, {"neurons", num, true, false}};
   case PopulationKind::DcGenerator:
     return {{"amplitude", pA, false, true}, {"start", ms, false, false}, {"stop", ms, false, false}};
   case PopulationKind::StepCurrentGenerator:
     return {{"times", ms, true, true}, {"amplitudes", pA, true, true}};
+  case PopulationKind::SineGenerator:
+    return {{"amplitude", pA, false, true}, {"frequency", hz, false, true}, {"phase", num, false, false},
+            {"offset", pA, false, false},   {"start", ms, false, false},      {"stop", ms, false, false}};
+  case PopulationKind::NoiseGenerator:
+    return {{"mean", pA, false, false}, {"std", pA, false, true}, {"dt", ms, false, false},
+            {"start", ms, false, false}, {"stop", ms, false, false}};
   default:
     return {};
   }
 }
 
 std::optional<PopulationKind> sourceKind(const std::string &name) {
-  if (name == "poisson_generator") return PopulationKind::PoissonGenerator;
-  if (name == "spike_generator") return PopulationKind::SpikeGenerator;
-  if (name == "dc_generator") return PopulationKind::DcGenerator;
-  if (name == "step_current_generator") return PopulationKind::StepCurrentGenerator;
+  for (PopulationKind k :
+       {PopulationKind::PoissonGenerator, PopulationKind::SpikeGenerator, PopulationKind::DcGenerator,
+        PopulationKind::StepCurrentGenerator, PopulationKind::SineGenerator, PopulationKind::NoiseGenerator,
+        PopulationKind::SignalGenerator, PopulationKind::InhomogeneousPoissonGenerator})
+    if (name == populationKindName(k))
+      return k;
   return std::nullopt;
 }
 
@@ -135,6 +146,20 @@ void NetworkLowerer::lowerPopulations() {
   checkSemanticsForSources();
 }
 
+std::string NetworkLowerer::dataPath(const std::string &written, SourceRange at) const {
+  // Relative to the directory of the file that declares the network, so an
+  // example runs from anywhere; source text without a file: the working
+  // directory.
+  namespace fs = std::filesystem;
+  fs::path p(written);
+  if (p.is_absolute() || !at.begin.valid())
+    return written;
+  fs::path declaring(diags_.sourceManager().path(at.begin.file));
+  if (!declaring.has_parent_path() || !fs::exists(declaring))
+    return written;
+  return (declaring.parent_path() / p).lexically_normal().string();
+}
+
 void NetworkLowerer::lowerSource(const A::Population &p, PopulationKind kind, Population &pop) {
   pop.kind = kind;
   pop.semantics = network_.semantics;
@@ -144,6 +169,10 @@ void NetworkLowerer::lowerSource(const A::Population &p, PopulationKind kind, Po
   for (const A::NamedArg &a : p.inits) {
     if (!a.value)
       continue;
+    if (auto *file = a.name == "file" ? A::dyn_cast<A::StringLit>(a.value.get()) : nullptr) {
+      pop.file = dataPath(file->value, a.value->range);
+      continue;
+    }
     size_t i = 0;
     while (i < params.size() && a.name != params[i].name)
       ++i;

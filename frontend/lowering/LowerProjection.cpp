@@ -17,10 +17,6 @@ namespace A = nsc::ast;
 
 namespace {
 
-bool isCurrentSource(PopulationKind k) {
-  return k == PopulationKind::DcGenerator || k == PopulationKind::StepCurrentGenerator;
-}
-
 /// NESTML's split by sign: when the target's spike ports are exactly one
 /// `excitatory` and one `inhibitory` port of the same weight type, a
 /// projection that names no port sends w >= 0 to the first and |w| for
@@ -96,21 +92,27 @@ bool NetworkLowerer::lowerProjection(const A::Projection &pr, Projection &proj) 
                                : a.name == "delay"   ? &settings.delay
                                : a.name == "port"    ? &settings.port
                                : a.name == "synapse" ? &settings.synapse
+                               : a.name == "gap_junction" || a.name == "variable" ? &settings.coupling
                                                      : nullptr;
     if (slot && !*slot)
       *slot = &a;
   }
 
-  auto ports = targetPorts(pr, settings.port, src, tgt, tmodel);
+  if (settings.coupling)
+    proj.coupling = settings.coupling->name == "gap_junction" ? Coupling::GapJunction : Coupling::Variable;
+  auto ports = targetPorts(pr, settings.port, proj.coupling != Coupling::None || isCurrentSource(src.kind), tgt,
+                           tmodel);
   if (!ports)
     return false;
   proj.port = ports->port;
   const Port &tport = tmodel.ports[ports->port];
   proj.portName = tport.name;
+  if (settings.coupling)
+    return lowerCoupling(settings, tmodel, proj);
   if (isCurrentSource(src.kind) != (tport.kind == PortKind::Continuous))
     return false; // sema matches sources to ports of their kind
 
-  lowerWeight(settings, tport, proj);
+  lowerWeight(settings, tport, proj, src.kind == PopulationKind::SignalGenerator);
   if (ports->negative)
     resolveSignSplit(proj, *ports->negative, tmodel);
   lowerDelay(settings.delay, proj);
@@ -167,8 +169,35 @@ bool NetworkLowerer::lowerConnectionRule(const A::Call &rule, Connectivity &conn
   return true;
 }
 
+bool NetworkLowerer::lowerCoupling(const ProjectionSettings &s, const Model &tmodel, Projection &proj) {
+  // Sema checked the variable, the ports' kinds and types and the weight's
+  // dimension, and refused delay and synapse.
+  const Population &src = network_.populations[proj.source.population];
+  if (src.kind != PopulationKind::Model || tmodel.ports[proj.port].kind != PortKind::Continuous)
+    return false;
+  const Model &smodel = *module_.models[src.model];
+  auto *name = A::dyn_cast<A::NameRef>(s.coupling->value.get());
+  if (!name)
+    return false;
+  proj.variableName = name->name;
+  auto sv = smodel.findVariable(name->name);
+  auto tv = tmodel.findVariable(name->name);
+  auto sp = smodel.findPort(proj.portName);
+  if (!sv || (proj.coupling == Coupling::GapJunction && (!tv || !sp)))
+    return false;
+  proj.sourceVar = *sv;
+  proj.targetVar = tv ? *tv : kNoVar;
+  proj.sourcePort = sp ? *sp : 0;
+  const Port &tport = tmodel.ports[proj.port];
+  Type weightType = Type::real(tport.type.unit / smodel.variables[*sv].type.unit);
+  proj.weight = s.weight ? values_->exprAs(s.weight->value.get(), weightType, "the weight")
+                         : values_->builder().real(1.0, weightType.unit);
+  proj.delaySteps = 1; // unused: the coupling acts within the step (R18b)
+  return true;
+}
+
 std::optional<NetworkLowerer::TargetPorts>
-NetworkLowerer::targetPorts(const A::Projection &pr, const A::NamedArg *port, const Population &src,
+NetworkLowerer::targetPorts(const A::Projection &pr, const A::NamedArg *port, bool continuous,
                             const Population &tgt, const Model &tmodel) {
   if (port) {
     // Sema resolved the name to an input port of the matching kind.
@@ -180,7 +209,7 @@ NetworkLowerer::targetPorts(const A::Projection &pr, const A::NamedArg *port, co
   }
   std::vector<uint32_t> candidates;
   for (uint32_t i = 0; i < tmodel.ports.size(); ++i)
-    if ((tmodel.ports[i].kind == PortKind::Spike) != isCurrentSource(src.kind))
+    if ((tmodel.ports[i].kind == PortKind::Spike) != continuous)
       candidates.push_back(i);
   if (candidates.size() == 1)
     return TargetPorts{candidates[0], std::nullopt};
@@ -194,10 +223,11 @@ NetworkLowerer::targetPorts(const A::Projection &pr, const A::NamedArg *port, co
   return std::nullopt;
 }
 
-void NetworkLowerer::lowerWeight(const ProjectionSettings &s, const Port &tport, Projection &proj) {
-  // In the port's unit for spike ports; a dimensionless gain for current
-  // sources into continuous ports. Default 1.
-  Type weightType = tport.kind == PortKind::Spike && tport.declaredType && tport.type.isNumeric()
+void NetworkLowerer::lowerWeight(const ProjectionSettings &s, const Port &tport, Projection &proj, bool signal) {
+  // In the port's unit for spike ports and for a signal_generator's plain
+  // numbers; a dimensionless gain for current sources into continuous
+  // ports. Default 1.
+  Type weightType = (tport.kind == PortKind::Spike || signal) && tport.declaredType && tport.type.isNumeric()
                         ? Type::real(tport.type.unit)
                         : Type::real();
   if (s.weight && tport.kind == PortKind::Spike && !tport.declaredType) {
@@ -210,7 +240,8 @@ void NetworkLowerer::lowerWeight(const ProjectionSettings &s, const Port &tport,
   } else if (!s.synapse) {
     proj.weight = values_->builder().real(1.0, weightType.unit);
   }
-  scaleCurrentToPort(tport, proj);
+  if (!signal)
+    scaleCurrentToPort(tport, proj);
 }
 
 void NetworkLowerer::scaleCurrentToPort(const Port &tport, Projection &proj) {

@@ -49,6 +49,7 @@ private:
   /// The settings of a projection (`weight = ...` etc.), null when absent.
   struct ProjectionSettings {
     const ast::NamedArg *weight = nullptr, *delay = nullptr, *port = nullptr, *synapse = nullptr;
+    const ast::NamedArg *coupling = nullptr; // `gap_junction = V` or `variable = x`
   };
 
   // Semantics blocks (LowerNetwork.cpp)
@@ -68,11 +69,16 @@ private:
   /// False when the projection is dropped (an error was reported).
   bool lowerProjection(const ast::Projection &pr, ir::Projection &proj);
   bool lowerConnectionRule(const ast::Call &rule, ir::Connectivity &conn);
+  /// A source's `file = "..."`: relative paths against the declaring file's directory.
+  std::string dataPath(const std::string &written, SourceRange at) const;
+  /// `gap_junction = V` / `variable = x` (R18b): the variables, the
+  /// source's port, the weight in port unit / variable unit.
+  bool lowerCoupling(const ProjectionSettings &s, const ir::Model &tmodel, ir::Projection &proj);
   std::optional<TargetPorts> targetPorts(const ast::Projection &pr, const ast::NamedArg *port,
-                                         const ir::Population &src, const ir::Population &tgt,
+                                         bool continuous, const ir::Population &tgt,
                                          const ir::Model &tmodel);
   void scaleCurrentToPort(const ir::Port &tport, ir::Projection &proj);
-  void lowerWeight(const ProjectionSettings &s, const ir::Port &tport, ir::Projection &proj);
+  void lowerWeight(const ProjectionSettings &s, const ir::Port &tport, ir::Projection &proj, bool signal);
   void lowerDelay(const ast::NamedArg *delay, ir::Projection &proj);
   bool lowerSynapse(const ast::Projection &pr, const ProjectionSettings &s, ir::Projection &proj);
 

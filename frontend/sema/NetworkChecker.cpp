@@ -2,6 +2,7 @@
 #include "NetworkChecker.h"
 #include "BuiltinSources.h"
 #include "ConstEval.h"
+#include "CouplingChecker.h"
 #include "ExprChecker.h"
 #include "HardwareChecker.h"
 #include "SemanticsChecker.h"
@@ -207,14 +208,18 @@ private:
         expected = modelVariable(*info.model, na.name, r, "parameter or state variable");
       else if (info.source)
         expected = sourceParam(*info.source, na, r);
+      if (info.source && isa<StringLit>(na.value.get()))
+        continue; // a file name: sourceParam checked that one is wanted
       ir::Type got = checkValue(na.value.get());
       if (!got.isError())
         checkAgainst(expected, na.value.get(), "value of '" + na.name + "'");
     }
-    if (info.source)
+    if (info.source) {
       for (const SourceParam &sp : info.source->params)
         if (sp.required && !seen.count(sp.name))
           diags_.error(mr, "'" + p.model + "' needs a value for '" + sp.name + "'");
+      checkSourceAlternatives(p, seen, mr);
+    }
     pops_[p.name] = info;
   }
 
@@ -241,12 +246,45 @@ private:
     return ir::Type::error();
   }
 
+  /// A source that takes its data inline or from a file needs one of the
+  /// two (spike_generator: `times` or `file`); `neurons` needs `times`.
+  void checkSourceAlternatives(const Population &p, const std::map<std::string, SourceRange> &seen,
+                               SourceRange mr) {
+    auto alts = sourceAlternatives(p.model);
+    if (alts.empty())
+      return;
+    std::vector<std::string> given;
+    for (auto &alt : alts) {
+      bool any = false;
+      for (const char *name : alt)
+        any = any || seen.count(name);
+      if (!any)
+        continue;
+      for (const char *name : alt)
+        if (!seen.count(name))
+          diags_.error(mr, "'" + p.model + "' needs '" + name + "' together with '" + alt[0] + "'");
+      given.push_back(alt[0]);
+    }
+    if (given.empty())
+      diags_.error(mr, "'" + p.model + "' needs '" + alts[0][0] + "' or '" + alts[1][0] + "'");
+    else if (given.size() > 1)
+      diags_.error(seen.at(alts[1][0]), "'" + p.model + "' takes '" + alts[0][0] + "' or '" +
+                                            alts[1][0] + "', not both");
+    if (seen.count("neurons") && !seen.count("times"))
+      diags_.error(seen.at("neurons"), "'neurons' of '" + p.model + "' needs 'times' (one time per entry)");
+  }
+
   ir::Type sourceParam(const SourceInfo &s, NamedArg &na, SourceRange r) {
     for (const SourceParam &sp : s.params)
       if (na.name == sp.name) {
         if (sp.list && na.value && !isa<List>(na.value.get()))
           diags_.error(na.value->range, "'" + na.name + "' must be a list such as [1 ms, 5 ms]");
-        return ir::Type::real(*units::lookupUnit(sp.unit));
+        if (sp.text) {
+          if (na.value && !isa<StringLit>(na.value.get()))
+            diags_.error(na.value->range, "'" + na.name + "' must be a file name in quotes");
+          return ir::Type::error(); // checked here; checkValue skips it
+        }
+        return *sp.unit ? ir::Type::real(*units::lookupUnit(sp.unit)) : ir::Type::real();
       }
     auto d = diags_.error(r, "'" + std::string(s.name) + "' has no parameter '" + na.name + "'");
     std::vector<std::string> names;
@@ -364,8 +402,7 @@ private:
     }
   }
 
-  const InputPort *defaultPort(const PopInfo &src, const PopInfo &dst, SourceRange where) {
-    bool current = src.source && !src.source->spikes;
+  const InputPort *defaultPort(bool current, const PopInfo &dst, SourceRange where) {
     std::vector<const InputPort *> candidates;
     for (const InputPort *p : dst.model->ports)
       if (p->isSpike != current)
@@ -412,7 +449,14 @@ private:
     const PopInfo *src = checkPopRef(pr.source, nSrc);
     const PopInfo *dst = checkPopRef(pr.target, nDst);
     checkRule(pr, nSrc, nDst);
-    if (src && src->valid && src->model && !src->model->hasSpikeOutput)
+    NamedArg *coupling = nullptr; // `gap_junction = V` or `variable = x`
+    for (NamedArg &na : pr.settings)
+      if (na.name == "gap_junction" || na.name == "variable") {
+        if (coupling && coupling->name != na.name)
+          diags_.error(na.nameRange, "'gap_junction' and 'variable' exclude each other");
+        coupling = &na;
+      }
+    if (src && src->valid && src->model && !src->model->hasSpikeOutput && !coupling)
       diags_.error(pr.source.range, "population '" + pr.source.name + "' does not emit spikes")
           .note(src->model->model->nameRange,
                 "model '" + src->model->model->name + "' has no 'output: spike'");
@@ -422,10 +466,12 @@ private:
                                         "': it is a stimulus source");
       dstOk = false;
     }
-    bool current = src && src->source && !src->source->spikes;
+    bool current = (src && src->source && !src->source->spikes) || coupling;
+    ir::Type weightType = ir::Type::error();
 
     std::map<std::string, NamedArg *> settings;
-    static const std::vector<std::string> known = {"weight", "delay", "port", "synapse"};
+    static const std::vector<std::string> known = {"weight", "delay", "port", "synapse", "gap_junction",
+                                                   "variable"};
     for (NamedArg &na : pr.settings) {
       SourceRange r = na.nameRange.valid() ? na.nameRange : pr.range;
       if (std::find(known.begin(), known.end(), na.name) == known.end()) {
@@ -473,7 +519,9 @@ private:
                      size && c->value >= size->value)
               diags_.error(n->index->range, "port index out of range");
           }
-          if (current && port->isSpike)
+          if (coupling)
+            ; // checkCoupling names the port's kind
+          else if (current && port->isSpike)
             diags_.error(n->range, "'" + src->pop->model + "' produces a current; port '" +
                                        n->name + "' must be a continuous port")
                 .note(port->nameRange, "'" + n->name + "' declared here");
@@ -484,19 +532,40 @@ private:
         }
       }
     } else if (dstOk && dst->model && src && src->valid) {
-      port = defaultPort(*src, *dst, pr.target.range);
+      port = defaultPort(current, *dst, pr.target.range);
     }
-    if (current && port && !port->isSpike) {
+    // signal_generator's values are numbers; the weight gives them the port's unit.
+    bool signal = current && !coupling && src->pop->model == "signal_generator";
+    if (current && !signal && !coupling && port && !port->isSpike) {
       NamedArg *pa = settings.count("port") ? settings["port"] : nullptr;
       checkCurrentPort(*src, *port, pa && pa->value ? pa->value->range : pr.target.range);
     }
 
     // Weight: in the port's declared unit, any unit when the port has none;
     // from a current source, a dimensionless gain (lowering's reading).
-    if (NamedArg *w = settings.count("weight") ? settings["weight"] : nullptr) {
+    NamedArg *w = settings.count("weight") ? settings["weight"] : nullptr;
+    if (coupling) {
+      NamedArg *pa = settings.count("port") ? settings["port"] : nullptr;
+      CouplingCheck cc{coupling,
+                       src && src->model ? src->model : nullptr,
+                       dstOk && dst->model ? dst->model : nullptr,
+                       pr.source.name,
+                       pr.source.range,
+                       port,
+                       pa && pa->value ? pa->value->range : pr.target.range,
+                       w,
+                       settings.count("delay") ? settings["delay"] : nullptr,
+                       settings.count("synapse") ? settings["synapse"] : nullptr};
+      if (src && src->valid)
+        weightType = checkCoupling(ctx_, cc);
+      if (w && w->value && !checkValue(w->value.get()).isError() && !weightType.isError())
+        checkAgainst(weightType, w->value.get(), "the weight of '" + coupling->name + "'");
+      return;
+    }
+    if (w) {
       if (w->value) {
         ir::Type t = checkValue(w->value.get());
-        if (!t.isError() && current)
+        if (!t.isError() && current && !signal)
           checkAgainst(ir::Type::real(), w->value.get(), "the gain ('weight') of a current source");
         else if (!t.isError() && port && port->type && !port->resolvedType.isError())
           checkAgainst(port->resolvedType, w->value.get(),

@@ -12,9 +12,8 @@
 //    port, or is split by sign when every spike port is qualified
 //    excitatory/inhibitory; a current source goes to the only continuous
 //    port.
-//  - Built-in sources: poisson_generator(rate[, start, stop]),
-//    spike_generator(times), dc_generator(amplitude[, start, stop]),
-//    step_current_generator(times, amplitudes).
+//  - Built-in sources: BuiltinSources.cpp (docs/language.md §9.2).
+//  - `gap_junction = V` / `variable = x` projections: CouplingChecker.h.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

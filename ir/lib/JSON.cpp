@@ -340,6 +340,8 @@ static json networkToJSON(const Network &n) {
         ci.push_back({{"port", c.port}, {"port_name", c.portName}, {"value", c.value}});
       jp["constant_inputs"] = ci;
     }
+    if (!p.file.empty())
+      jp["file"] = p.file;
     pops.push_back(jp);
   }
   j["populations"] = pops;
@@ -363,6 +365,8 @@ static json networkToJSON(const Network &n) {
                {"delay_steps", p.delaySteps},
                {"port", p.port},
                {"port_name", p.portName}};
+    if (p.coupling != Coupling::None)
+      jp[p.coupling == Coupling::GapJunction ? "gap_junction" : "variable"] = p.variableName;
     if (p.negativePort)
       jp["negative_weight_port"] = {{"port", *p.negativePort}, {"port_name", p.negativePortName}};
     if (p.hasSynapse)

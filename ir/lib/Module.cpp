@@ -60,8 +60,18 @@ const char *populationKindName(PopulationKind k) {
   case PopulationKind::SpikeGenerator: return "spike_generator";
   case PopulationKind::DcGenerator: return "dc_generator";
   case PopulationKind::StepCurrentGenerator: return "step_current_generator";
+  case PopulationKind::SineGenerator: return "sine_generator";
+  case PopulationKind::NoiseGenerator: return "noise_generator";
+  case PopulationKind::SignalGenerator: return "signal_generator";
+  case PopulationKind::InhomogeneousPoissonGenerator: return "inhomogeneous_poisson_generator";
   }
   return "?";
+}
+
+bool isCurrentSource(PopulationKind k) {
+  return k == PopulationKind::DcGenerator || k == PopulationKind::StepCurrentGenerator ||
+         k == PopulationKind::SineGenerator || k == PopulationKind::NoiseGenerator ||
+         k == PopulationKind::SignalGenerator;
 }
 
 const char *connectionRuleName(ConnectionRule r) {

@@ -431,12 +431,14 @@ void printNetwork(const Network &n, const Module &mod, std::ostream &os) {
     head += fmt::format("[{}]", p.size);
     if (p.semantics != n.semantics)
       head += " semantics " + printSemantics(p.semantics);
-    if (p.inits.empty() && p.constantInputs.empty()) {
+    if (p.inits.empty() && p.constantInputs.empty() && p.file.empty()) {
       top.line(1, head);
       continue;
     }
     top.line(1, head + " {");
     Printer inner(os, model);
+    if (!p.file.empty())
+      inner.line(2, "file = " + quote(p.file));
     for (const PopulationInit &i : p.inits) {
       if (p.kind == PopulationKind::Model)
         inner.line(2, "init " + inner.var(i.var) + " = " + inner.expr(i.value.get()));
@@ -473,6 +475,9 @@ void printNetwork(const Network &n, const Module &mod, std::ostream &os) {
     }
     top.line(1, head + " {");
     top.line(2, "port @" + pr.portName);
+    if (pr.coupling != Coupling::None)
+      top.line(2, std::string(pr.coupling == Coupling::GapJunction ? "gap_junction" : "variable") + " %" +
+                      pr.variableName);
     if (pr.negativePort)
       top.line(2, "negative_weights -> @" + pr.negativePortName + " (as |w|)");
     if (pr.weight)

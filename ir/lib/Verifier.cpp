@@ -636,9 +636,9 @@ void verifyNetwork(const Module &mod, const Network &n, std::vector<Violation> &
       else if (t.model < mod.models.size()) {
         const Model &m = *mod.models[t.model];
         // Current sources drive continuous ports; everything else spike ports.
-        bool current = pr.source.population < n.populations.size() &&
-                       (n.populations[pr.source.population].kind == PopulationKind::DcGenerator ||
-                        n.populations[pr.source.population].kind == PopulationKind::StepCurrentGenerator);
+        bool current = pr.coupling != Coupling::None ||
+                       (pr.source.population < n.populations.size() &&
+                        isCurrentSource(n.populations[pr.source.population].kind));
         PortKind want = current ? PortKind::Continuous : PortKind::Spike;
         if (pr.port >= m.ports.size() || m.ports[pr.port].kind != want)
           fail(pr.loc, fmt::format("projection into '{}' names no {} port", t.name,
@@ -648,6 +648,16 @@ void verifyNetwork(const Module &mod, const Network &n, std::vector<Violation> &
           fail(pr.loc, fmt::format("projection into '{}' has an invalid negative-weight port",
                                    t.name));
       }
+    }
+    if (pr.coupling != Coupling::None) {
+      const Population *s = pr.source.population < n.populations.size() ? &n.populations[pr.source.population] : nullptr;
+      const Population *t = pr.target.population < n.populations.size() ? &n.populations[pr.target.population] : nullptr;
+      if (!s || !t || s->kind != PopulationKind::Model || t->kind != PopulationKind::Model || pr.hasSynapse ||
+          s->model >= mod.models.size() || pr.sourceVar >= mod.models[s->model]->variables.size() ||
+          (pr.coupling == Coupling::GapJunction &&
+           (t->model >= mod.models.size() || pr.targetVar >= mod.models[t->model]->variables.size() ||
+            pr.sourcePort >= mod.models[s->model]->ports.size())))
+        fail(pr.loc, "coupling projection between model populations names no variable or port");
     }
     if (pr.hasSynapse && pr.synapseModel >= mod.models.size())
       fail(pr.loc, "projection names no synapse model");

@@ -110,6 +110,11 @@ Multiplicity sourceMultiplicity(const Population &src, double dtMs) {
         }
       }
     }
+    if (!src.file.empty()) {
+      m.proven = false;
+      m.why = "spike_generator from a file: one spike per step assumed";
+      break;
+    }
     runtime::SpikeSchedule s;
     std::string err;
     m.events = 0;
@@ -129,6 +134,24 @@ Multiplicity sourceMultiplicity(const Population &src, double dtMs) {
             " (P(more) < 1e-15 per draw)";
     break;
   }
+  case PopulationKind::InhomogeneousPoissonGenerator: {
+    double rate = 0;
+    if (auto *l = initNamed(src, "rates") ? dyn_cast<List>(initNamed(src, "rates")) : nullptr)
+      for (const ExprPtr &x : l->elements) {
+        double v;
+        if (evaluateConstant(*x, v))
+          rate = std::max(rate, v);
+      }
+    m.proven = false;
+    if (!src.file.empty()) {
+      m.why = "inhomogeneous_poisson_generator from a file: one spike per step assumed";
+      break;
+    }
+    m.events = poissonMultiplicityBound(rate * dtMs * 1e-3);
+    m.why = "inhomogeneous_poisson_generator multiplicity <= " + std::to_string(unsigned(m.events)) +
+            " at its highest rate (P(more) < 1e-15 per draw)";
+    break;
+  }
   default: m.events = 0; break; // current sources send no spikes
   }
   return m;
@@ -145,8 +168,15 @@ Interval currentRange(const Population &src) {
     if (auto *l = amps ? dyn_cast<List>(amps) : nullptr)
       for (const ExprPtr &x : l->elements)
         r = r.hull(valueRange(*x));
+  } else if (src.kind == PopulationKind::SineGenerator) {
+    double amp = 0, offset = 0;
+    if (const Expr *a = initNamed(src, "amplitude"))
+      evaluateConstant(*a, amp);
+    if (const Expr *o = initNamed(src, "offset"))
+      evaluateConstant(*o, offset);
+    r = r.hull(Interval{offset - std::abs(amp), offset + std::abs(amp)});
   } else {
-    r = Interval::all();
+    r = Interval::all(); // noise (unbounded), signal (a file)
   }
   return r;
 }

@@ -31,7 +31,7 @@ PhiloxBlock philox4x32_10(PhiloxCounter c, PhiloxKey k) {
 
 bool isPerStepStream(Stream s) {
   return s == Stream::PoissonSource || s == Stream::NeuronRandom ||
-         s == Stream::SynapseRandom;
+         s == Stream::SynapseRandom || s == Stream::NoiseSource;
 }
 
 PhiloxKey deriveStreamKey(uint64_t seed, uint32_t p, uint32_t s) {

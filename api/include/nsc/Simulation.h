@@ -80,8 +80,8 @@ struct Trace {
 struct PopulationInfo {
   std::string name;
   /// The neuron model, or the source's kind for stimulus populations
-  /// ("poisson_generator", "spike_generator", "dc_generator",
-  /// "step_current_generator").
+  /// (ir::populationKindName: "poisson_generator", "spike_generator",
+  /// "dc_generator", "sine_generator", ...).
   std::string model;
   uint64_t size = 0;
   bool isSource = false;

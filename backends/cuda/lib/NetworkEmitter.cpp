@@ -141,8 +141,26 @@ bool planNetwork(const Module &m, const Network &net, NetworkPlan &plan, Diagnos
     }
     case PopulationKind::PoissonGenerator: pp.kernel = "nsc_poisson_source"; break;
     case PopulationKind::SpikeGenerator: pp.kernel = "nsc_spike_generator"; break;
-    default: break; // current sources: read by the delivery kernels
+    case PopulationKind::DcGenerator:
+    case PopulationKind::StepCurrentGenerator: break; // read by the delivery kernels
+    default:
+      // The sources of issue 19 have no device code yet (docs/cuda.md "Limits").
+      diags.error(pop.loc, std::string("the cuda target does not run ") + populationKindName(pop.kind) +
+                               " yet: source '" + pop.name + "'; use --target=cpu or --target=interp");
+      ok = false;
+      break;
     }
+    if (pop.kind == PopulationKind::SpikeGenerator && !pop.file.empty()) {
+      diags.error(pop.loc, "the cuda target does not run spike_generator with per-neuron times yet: source '" +
+                               pop.name + "'; use --target=cpu or --target=interp");
+      ok = false;
+    }
+    for (const PopulationInit &i : pop.inits)
+      if (pop.kind == PopulationKind::SpikeGenerator && i.name == "neurons") {
+        diags.error(pop.loc, "the cuda target does not run spike_generator with per-neuron times yet: source '" +
+                                 pop.name + "'; use --target=cpu or --target=interp");
+        ok = false;
+      }
     plan.populations.push_back(pp);
   }
   for (uint32_t q = 0; q < net.projections.size(); ++q) {
@@ -150,6 +168,14 @@ bool planNetwork(const Module &m, const Network &net, NetworkPlan &plan, Diagnos
     ProjectionPlan jp;
     jp.kernel = "nsc_deliver_q" + std::to_string(q);
     const Population &tp = net.populations[pr.target.population];
+    if (pr.coupling != Coupling::None) {
+      diags.error(pr.loc, std::string("the cuda target does not run ") +
+                              (pr.coupling == Coupling::GapJunction ? "gap junctions" : "variable projections") +
+                              " yet ('" + pr.variableName + "'); use --target=cpu or --target=interp");
+      ok = false;
+      plan.projections.push_back(jp);
+      continue;
+    }
     if (pr.hasSynapse) {
       // Plastic synapses need per-synapse state on the device, their
       // update/onReceive code per synapse with the runtime's lazy catch-up,

@@ -109,6 +109,10 @@ bool Mapper::population(uint32_t p) {
     out.stopStep = steps(initNamed("stop"), INT64_MAX);
     break;
   case PopulationKind::SpikeGenerator: {
+    if (!pop.file.empty() || initNamed("neurons"))
+      return fail(pop.loc, "spike_generator '" + pop.name +
+                               "' with per-neuron times ('neurons' or 'file') cannot map to the Loihi target; "
+                               "its spike sources emit the same times from every neuron");
     out.kind = loihi::Population::Kind::SpikeSource;
     std::vector<double> times =
         initNamed("times") ? NetworkValue::list(*initNamed("times")) : std::vector<double>{};
@@ -120,8 +124,14 @@ bool Mapper::population(uint32_t p) {
     out.multiplicity = sched.multiplicity;
     break;
   }
+  case PopulationKind::InhomogeneousPoissonGenerator:
+    return fail(pop.loc, "inhomogeneous_poisson_generator '" + pop.name +
+                             "' cannot map to the Loihi target: its Poisson sources have one constant rate");
   case PopulationKind::DcGenerator:
   case PopulationKind::StepCurrentGenerator:
+  case PopulationKind::SineGenerator:
+  case PopulationKind::NoiseGenerator:
+  case PopulationKind::SignalGenerator:
     return fail(pop.loc, std::string(populationKindName(pop.kind)) + " '" + pop.name +
                              "' cannot map: Loihi compartments receive spikes, not continuous currents "
                              "(use a bias parameter such as I_e, or a Poisson source)");

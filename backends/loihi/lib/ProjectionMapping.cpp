@@ -19,7 +19,11 @@ bool Mapper::projection(uint32_t q, RawProjection &r) {
   if (pr.hasSynapse)
     return fail(pr.loc, "plastic synapses ('" + pr.synapseName + "') cannot map to the Loihi target: its "
                                                                    "synapse groups have fixed weights");
-  if (src.kind == PopulationKind::DcGenerator || src.kind == PopulationKind::StepCurrentGenerator)
+  if (pr.coupling != Coupling::None)
+    return fail(pr.loc, std::string(pr.coupling == Coupling::GapJunction ? "a gap junction" : "a variable projection") +
+                            " ('" + pr.variableName +
+                            "') cannot map to the Loihi target: its compartments exchange spikes only");
+  if (isCurrentSource(src.kind))
     return fail(pr.loc, "current source projection cannot map");
   if (tgt.kind != PopulationKind::Model)
     return fail(pr.loc, "a projection must target a model population");

@@ -48,6 +48,10 @@ bool NetworkSimulation::checkDistributable() {
     if (pr.hasSynapse)
       return fail(pr.loc, "a projection with a synapse model (plastic synapses) does not run" + ranks +
                               " yet; run this network on one process");
+  for (const Projection &pr : net_.projections)
+    if (pr.coupling != Coupling::None) // reads other ranks' variables every step
+      return fail(pr.loc, std::string(pr.coupling == Coupling::GapJunction ? "a gap junction" : "a variable projection") +
+                              " does not run" + ranks + " yet; run this network on one process");
   return true;
 }
 

@@ -105,24 +105,8 @@ bool NetworkSimulation::buildPopulation(uint32_t p) {
   if (ps.n >= (uint64_t(1) << 32))
     return fail(pop.loc, "population '" + pop.name + "' has more than 2^32 - 1 neurons");
   std::tie(ps.lo, ps.hi) = ownedBlock(ps.n, comm_->rank(), comm_->size());
-  uint64_t seed = net_.semantics.seed;
-  auto initNamed = [&](const std::string &name) -> const Expr * {
-    for (const PopulationInit &i : pop.inits)
-      if (i.name == name)
-        return i.value.get();
-    return nullptr;
-  };
-  auto steps = [&](const Expr *e, int64_t dflt) {
-    if (!e)
-      return dflt;
-    double ms = NetworkValue::eval(*e, nullptr);
-    if (std::isinf(ms) && ms > 0)
-      return INT64_MAX;
-    auto s = runtime::timeToSteps(ms, dt_);
-    return s ? *s : dflt;
-  };
-  switch (pop.kind) {
-  case PopulationKind::Model: {
+  if (pop.kind == PopulationKind::Model) {
+    uint64_t seed = net_.semantics.seed;
     const Model &m = *mod_.models[pop.model];
     ps.model = &m;
     ps.exec = std::make_unique<ModelExecutor>(m, dt_);
@@ -141,43 +125,8 @@ bool NetworkSimulation::buildPopulation(uint32_t p) {
     ps.spiked.assign(ps.n, 0);
     ps.stateGuards = hasStateGuards(m);
     ps.neuronRngKey = runtime::deriveStreamKey(seed, p, runtime::Stream::NeuronRandom);
-    break;
-  }
-  case PopulationKind::PoissonGenerator:
-    ps.rateHz = initNamed("rate") ? NetworkValue::eval(*initNamed("rate"), nullptr) : 0;
-    ps.startStep = steps(initNamed("start"), 0);
-    ps.stopStep = steps(initNamed("stop"), INT64_MAX);
-    ps.poissonKey = runtime::deriveStreamKey(seed, p, runtime::Stream::PoissonSource);
-    break;
-  case PopulationKind::SpikeGenerator: {
-    std::string err;
-    std::vector<double> times =
-        initNamed("times") ? NetworkValue::list(*initNamed("times")) : std::vector<double>{};
-    if (!runtime::buildSpikeSchedule(times, dt_, ps.schedule, err))
-      return fail(pop.loc, "spike_generator '" + pop.name + "': " + err);
-    break;
-  }
-  case PopulationKind::DcGenerator:
-    ps.amplitude = initNamed("amplitude") ? NetworkValue::eval(*initNamed("amplitude"), nullptr) : 0;
-    ps.startStep = steps(initNamed("start"), 0);
-    ps.stopStep = steps(initNamed("stop"), INT64_MAX);
-    break;
-  case PopulationKind::StepCurrentGenerator: {
-    std::vector<double> times =
-        initNamed("times") ? NetworkValue::list(*initNamed("times")) : std::vector<double>{};
-    ps.currentValues =
-        initNamed("amplitudes") ? NetworkValue::list(*initNamed("amplitudes")) : std::vector<double>{};
-    if (times.size() != ps.currentValues.size())
-      return fail(pop.loc, "step_current_generator '" + pop.name + "' needs as many amplitudes as times");
-    for (double t : times) {
-      auto s = runtime::timeToSteps(t, dt_);
-      if (!s || (!ps.currentSteps.empty() && *s <= ps.currentSteps.back()))
-        return fail(pop.loc, "step_current_generator '" + pop.name +
-                                 "': times must be strictly increasing after rounding to steps");
-      ps.currentSteps.push_back(*s);
-    }
-    break;
-  }
+  } else if (!buildSource(ps)) {
+    return false;
   }
   pops_.push_back(std::move(ps));
   return true;
@@ -195,9 +144,12 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
     return fail(pr.loc, "a projection must target a model population");
   const Model &tm = *tgt.model;
   pj.continuous = tm.ports[pr.port].kind == PortKind::Continuous;
+  pj.noiseKey = runtime::deriveStreamKey(net_.semantics.seed, q, runtime::Stream::NoiseSource);
   pj.basePort = tgt.exec->portSlot(pr.port);
   if (pr.negativePort)
     pj.negativePort = int(tgt.exec->portSlot(*pr.negativePort));
+  if (pr.coupling != Coupling::None && !setupCoupling(pj))
+    return false;
   runtime::ConnectionSpec spec = passes::connectionSpecOf(net_, pr, q);
   if (!pr.hasSynapse && runtime::rowsOwnedByTarget(spec.rule) && !(pr.weight && NetworkValue::isRandom(*pr.weight)) &&
       !(pr.delay && NetworkValue::isRandom(*pr.delay)))
@@ -280,6 +232,29 @@ bool NetworkSimulation::buildUniformProjection(ProjectionRuntime &pj, const runt
   if (!pj.continuous)
     tgt.D = std::max<unsigned>(tgt.D, pj.synapses.maxDelay() + 1);
   projs_.push_back(std::move(pj));
+  return true;
+}
+
+bool NetworkSimulation::setupCoupling(ProjectionRuntime &pj) {
+  const Projection &pr = *pj.proj;
+  PopulationRuntime &src = pops_[pj.src], &tgt = pops_[pj.tgt];
+  const char *what = pr.coupling == Coupling::GapJunction ? "gap junction" : "variable projection";
+  if (!src.isModel())
+    return fail(pr.loc, std::string("a ") + what + " reads a variable of a model population");
+  auto realVar = [&](const PopulationRuntime &ps, VarId v) {
+    const Type &t = ps.model->variables[v].type;
+    return t.kind == TypeKind::Real && !ModelExecutor::isFixed(t);
+  };
+  if (!realVar(src, pr.sourceVar) ||
+      (pr.coupling == Coupling::GapJunction && !realVar(tgt, pr.targetVar)))
+    return fail(pr.loc, std::string("a ") + what + " needs '" + pr.variableName +
+                            "' as a floating-point variable (not fixed-point) in both models");
+  pj.coupling = pr.coupling;
+  pj.sourceSlot = src.exec->slotOf(pr.sourceVar);
+  if (pr.coupling == Coupling::GapJunction) {
+    pj.targetSlot = tgt.exec->slotOf(pr.targetVar);
+    pj.sourcePortSlot = src.exec->portSlot(pr.sourcePort);
+  }
   return true;
 }
 

@@ -56,12 +56,20 @@ struct PopulationRuntime {
   bool stateGuards = false;            // the model guards a state variable (Guards.cpp)
   bool inputsTraced = false;           // an inline recorder reads this step's inputs
   std::vector<double> tracedInputs;    // then: this step's port values, kept for it
-  // Sources.
+  // Sources (Sources.cpp).
   double rateHz = 0, amplitude = 0;
   int64_t startStep = 0, stopStep = INT64_MAX;
-  runtime::SpikeSchedule schedule;
-  std::vector<int64_t> currentSteps;
-  std::vector<double> currentValues;
+  runtime::SpikeSchedule schedule;     // spike_generator: the same times for every neuron
+  std::vector<int64_t> currentSteps;   // step_current, signal, inhomogeneous Poisson: change steps
+  std::vector<double> currentValues;   //   and values (channels per change step; rates)
+  uint64_t channels = 1;               // signal_generator: 1 (all neurons) or n
+  double frequencyHz = 0, phaseDeg = 0, offset = 0; // sine_generator
+  double noiseMean = 0, noiseStd = 0;  // noise_generator
+  uint64_t noiseSteps = 1;             //   steps per noise interval
+  // spike_generator with per-neuron times: (emission step, neuron) sorted, merged.
+  std::vector<uint64_t> eventStep;
+  std::vector<uint32_t> eventNeuron, eventMultiplicity;
+  double dtMs_ = 0;                    // the network's dt, for currentAt
   runtime::PhiloxKey poissonKey{};
   // This step's spikes: the neurons that fired, ascending, with multiplicity.
   std::vector<uint32_t> fired;
@@ -83,14 +91,13 @@ struct PopulationRuntime {
     f.rngKey = neuronRngKey;
     return f;
   }
-  double currentAt(int64_t j) const {
-    if (pop->kind == ir::PopulationKind::DcGenerator)
-      return j >= startStep && j < stopStep ? amplitude : 0.0;
-    double v = 0;
-    for (size_t q = 0; q < currentSteps.size() && currentSteps[q] <= j; ++q)
-      v = currentValues[q];
-    return v;
-  }
+  /// R19: a current source's value for step j >= 0 at its neuron i.
+  double currentAt(int64_t j, uint64_t i) const;
+  /// noise_generator: the value for step j on one connection, drawn from
+  /// the projection's stream `key` (R33 stream 8) at index `connection`.
+  double noiseAt(int64_t j, const runtime::PhiloxKey &key, uint64_t connection) const;
+  /// R20, R21: the spikes a spike source emits in step k, into fired/multiplicity.
+  void emitSpikes(uint64_t k, double dtMs);
 };
 
 struct ProjectionRuntime {
@@ -100,6 +107,11 @@ struct ProjectionRuntime {
   bool continuous = false;
   unsigned basePort = 0;
   int negativePort = -1; // split port (R15), or -1
+  runtime::PhiloxKey noiseKey{}; // from a noise_generator: K(q, 8)
+  // `variable = x` / `gap_junction = V` (R18b): the columns read, and for a
+  // gap junction the source's port slot that receives the opposite current.
+  ir::Coupling coupling = ir::Coupling::None;
+  unsigned sourceSlot = 0, targetSlot = 0, sourcePortSlot = 0;
   CompactSynapses synapses;
   std::unique_ptr<PlasticProjection> plastic;
   mutable std::optional<uint64_t> digest; // of the connectivity, for checkpoints
@@ -166,11 +178,15 @@ public:
 private:
   bool fail(SourceRange at, std::string msg);
   bool buildPopulation(uint32_t p);
+  /// A stimulus source's schedule from its arguments or file (Sources.cpp).
+  bool buildSource(PopulationRuntime &ps);
+  static std::string fmtNumber(double v);
   bool buildProjection(uint32_t q);
   double connectMs_ = 0; // the projections' construction (RunResult's synapseMemory.buildMs)
   /// A static projection of a target-owned rule with one weight and one
   /// delay, drawn straight into its CSR (no synapse list).
   bool buildUniformProjection(ProjectionRuntime &pj, const runtime::ConnectionSpec &spec);
+  bool setupCoupling(ProjectionRuntime &pj);
   bool initialise(bool keepParameters);
   bool runPrepare(PopulationRuntime &ps);
   /// Finds which parameters/internals are uniform in `ps` and binds the
@@ -180,6 +196,9 @@ private:
   bool stepOnce(uint64_t k, RunResult &res);
   bool modelPhase(uint64_t k);
   void deliverStatic(ProjectionRuntime &pj, uint64_t k);
+  /// R18b: the coupling projections' contributions to this step's ports,
+  /// from the variables as they stand at the start of the step.
+  void deliverCouplings();
   void collectFired(PopulationRuntime &ps);
   // Distribution.cpp
   bool distributed() const { return comm_->size() > 1; }

@@ -17,6 +17,27 @@ bool NetworkSimulation::exportNetwork(ExportedNetwork &out, std::string &error) 
     return false;
   out = ExportedNetwork{};
   out.dtMs = dt_;
+  // The exported format carries the sources of issue 1 only; a newer one
+  // is refused by name rather than run as something else.
+  for (const ProjectionRuntime &pj : projs_)
+    if (pj.coupling != ir::Coupling::None) {
+      error = std::string(pj.coupling == ir::Coupling::GapJunction ? "gap junction" : "variable projection") +
+              " '" + pops_[pj.src].pop->name + " -> " + pops_[pj.tgt].pop->name +
+              "' cannot be exported to this target (it runs on --target=cpu and --target=interp)";
+      return false;
+    }
+  for (const PopulationRuntime &ps : pops_) {
+    using K = ir::PopulationKind;
+    K kind = ps.pop->kind;
+    bool known = kind == K::Model || kind == K::PoissonGenerator || kind == K::DcGenerator ||
+                 kind == K::StepCurrentGenerator || (kind == K::SpikeGenerator && ps.eventStep.empty());
+    if (!known) {
+      error = std::string(ir::populationKindName(kind)) + " '" + ps.pop->name + "'" +
+              (kind == K::SpikeGenerator ? " with per-neuron times" : "") +
+              " cannot be exported to this target (it runs on --target=cpu and --target=interp)";
+      return false;
+    }
+  }
   for (const PopulationRuntime &ps : pops_) {
     ExportedPopulation e;
     e.kind = uint32_t(ps.pop->kind);

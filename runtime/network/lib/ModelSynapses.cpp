@@ -66,7 +66,7 @@ bool ModelSynapses::checkSetup(const Module &module, const Network &net, const P
   }
   const Population &src = net.populations[pr.source.population];
   const Population &tgt = net.populations[pr.target.population];
-  if (src.kind == PopulationKind::DcGenerator || src.kind == PopulationKind::StepCurrentGenerator) {
+  if (isCurrentSource(src.kind)) {
     error = what_ + ": the source '" + src.name + "' is a current source; synapse models need spikes";
     return false;
   }

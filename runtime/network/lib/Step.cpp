@@ -146,13 +146,17 @@ bool NetworkSimulation::stepOnce(uint64_t k, RunResult &res) {
   }
   // Continuous inputs from current sources (R18), delayed like spikes.
   for (ProjectionRuntime &pj : projs_) {
-    if (!pj.continuous || pj.plastic)
+    if (!pj.continuous || pj.plastic || pj.coupling != Coupling::None)
       continue;
     PopulationRuntime &src = pops_[pj.src], &tgt = pops_[pj.tgt];
+    const bool noise = src.pop->kind == PopulationKind::NoiseGenerator;
     for (uint64_t s = 0; s < src.n; ++s)
       for (uint64_t at = pj.synapses.rowBegin(s); at < pj.synapses.rowEnd(s); ++at) {
         int64_t j = int64_t(k) - int64_t(pj.synapses.delay(at)) + 1;
-        double I = j < 0 ? 0.0 : src.currentAt(j);
+        // Noise: every connection its own stream, as NEST's noise_generator.
+        double I = j < 0    ? 0.0
+                   : noise ? src.noiseAt(j, pj.noiseKey, s * tgt.n + pj.synapses.target(at))
+                           : src.currentAt(j, s);
         double w = pj.synapses.weight(at);
         unsigned slot = pj.basePort;
         if (pj.negativePort >= 0 && w < 0) {
@@ -162,30 +166,14 @@ bool NetworkSimulation::stepOnce(uint64_t k, RunResult &res) {
         const_cast<double *>(tgt.portValue[slot])[pj.synapses.target(at)] += w * I;
       }
   }
+  deliverCouplings();
   if (!modelPhase(k) || !checkStateGuards(k))
     return false;
   stepHomeostats(k); // after phase 4: this step's spikes (docs/verilog.md §2)
   // Sources emit (stamped t_{k+1}).
-  for (PopulationRuntime &ps : pops_) {
-    if (ps.pop->kind == PopulationKind::PoissonGenerator) {
-      if (runtime::poissonActive(k, ps.startStep, ps.stopStep) && ps.rateHz > 0)
-        for (uint64_t i = ps.lo; i < ps.hi; ++i)
-          if (uint32_t c = uint32_t(runtime::poissonSourceCount(ps.poissonKey, i, k, ps.rateHz, dt_))) {
-            ps.fired.push_back(uint32_t(i));
-            ps.multiplicity.push_back(c);
-          }
-    } else if (ps.pop->kind == PopulationKind::SpikeGenerator) {
-      uint32_t c = 0;
-      for (size_t q = 0; q < ps.schedule.emitStep.size(); ++q)
-        if (ps.schedule.emitStep[q] == k)
-          c += ps.schedule.multiplicity[q];
-      if (c)
-        for (uint64_t i = ps.lo; i < ps.hi; ++i) {
-          ps.fired.push_back(uint32_t(i));
-          ps.multiplicity.push_back(c);
-        }
-    }
-  }
+  for (PopulationRuntime &ps : pops_)
+    if (!ps.isModel())
+      ps.emitSpikes(k, dt_);
   // Record and deliver now, or, distributed, after the window's exchange.
   if (distributed())
     bufferOwnedSpikes();
@@ -222,6 +210,34 @@ bool NetworkSimulation::recordAndDeliver(uint64_t k, RunResult &res) {
     }
   }
   return true;
+}
+
+void NetworkSimulation::deliverCouplings() {
+  // One projection after the other, synapses in row order: the sums do not
+  // depend on the number of threads.
+  for (ProjectionRuntime &pj : projs_) {
+    if (pj.coupling == Coupling::None)
+      continue;
+    PopulationRuntime &src = pops_[pj.src], &tgt = pops_[pj.tgt];
+    const CompactSynapses &syn = pj.synapses;
+    double *into = const_cast<double *>(tgt.portValue[pj.basePort]);
+    const bool gap = pj.coupling == Coupling::GapJunction;
+    double *back = gap ? const_cast<double *>(src.portValue[pj.sourcePortSlot]) : nullptr;
+    for (uint64_t s = 0; s < src.n; ++s) {
+      const double x = src.cell(pj.sourceSlot, s).r;
+      for (uint64_t at = syn.rowBegin(s); at < syn.rowEnd(s); ++at) {
+        const uint32_t t = syn.target(at);
+        const double w = syn.weight(at);
+        if (!gap) {
+          into[t] += w * x;
+          continue;
+        }
+        const double current = w * (x - tgt.cell(pj.targetSlot, t).r);
+        into[t] += current;  // into the target: g (V_pre - V_post)
+        back[s] -= current;  // and the same current out of the source
+      }
+    }
+  }
 }
 
 bool NetworkSimulation::modelPhase(uint64_t k) {

@@ -22,9 +22,24 @@
 namespace nsc::ir {
 
 /// Population kinds: a model, or one of the built-in stimulus sources.
-enum class PopulationKind { Model, PoissonGenerator, SpikeGenerator, DcGenerator, StepCurrentGenerator };
-/// "model", "poisson_generator", "spike_generator", "dc_generator", "step_current_generator".
+enum class PopulationKind {
+  Model,
+  PoissonGenerator,
+  SpikeGenerator,
+  DcGenerator,
+  StepCurrentGenerator,
+  SineGenerator,
+  NoiseGenerator,
+  SignalGenerator,
+  InhomogeneousPoissonGenerator,
+};
+/// "model", "poisson_generator", "spike_generator", "dc_generator",
+/// "step_current_generator", "sine_generator", "noise_generator",
+/// "signal_generator", "inhomogeneous_poisson_generator".
 const char *populationKindName(PopulationKind k);
+/// Sources whose output is a value held over each step, delivered into
+/// continuous ports (R18): dc, step_current, sine, noise, signal.
+bool isCurrentSource(PopulationKind k);
 
 /// An initial value or parameter of a population: a constant expression or a
 /// per-neuron distribution (a Call of RandomUniform / RandomNormal /
@@ -55,6 +70,12 @@ struct Population {
   uint64_t size = 1;
   std::vector<PopulationInit> inits;
   std::vector<ConstantInput> constantInputs; // model populations only
+  /// Sources read from a file (`file = "..."`: spike_generator,
+  /// signal_generator, inhomogeneous_poisson_generator): a relative path
+  /// as written is resolved by lowering against the directory of the file
+  /// that declares the network (source text without a file: the working
+  /// directory).
+  std::string file;
   Semantics semantics;
   SourceRange loc;
 };
@@ -78,9 +99,23 @@ struct Connectivity {
   bool allowAutapses = true, allowMultapses = true;
 };
 
+/// What a projection carries (docs/semantics.md R18b): spikes (or a
+/// current source's value), a source variable's weighted value
+/// (`variable = x`), or a gap junction's w·(V_pre − V_post) into both cells
+/// (`gap_junction = V`).
+enum class Coupling { None, Variable, GapJunction };
+
 struct Projection {
   std::string name; // may be empty
   PopulationSlice source, target;
+  Coupling coupling = Coupling::None;
+  /// Coupling projections: the variable read in the source (and, for a gap
+  /// junction, in the target) model; `port` is the continuous port fed in
+  /// the target (and, for a gap junction, the source's port of that name:
+  /// sourcePort).
+  VarId sourceVar = kNoVar, targetVar = kNoVar;
+  std::string variableName;
+  uint32_t sourcePort = 0;
   Connectivity conn;
   /// Constant or distribution (as PopulationInit::value), in the unit of the
   /// target port's weight type when it has one.

@@ -30,10 +30,11 @@ enum class Stream : uint32_t {
   Delay = 5,          // projection, row owner, 0, block
   SynapseRandom = 6,  // per step: projection, synapse index, block in step, step
   SynapseInitialValue = 7, // projection, synapse index, VarId, block (synapse-model arguments)
+  NoiseSource = 8,    // per interval: population, neuron, block, noise interval (noise_generator)
 };
 
 /// True for the streams whose draws are indexed by (i, step) with the block
-/// in j (R33 table: streams 0, 1 and 6).
+/// in j (R33 table: streams 0, 1, 6 and 8).
 bool isPerStepStream(Stream s);
 
 /// K(p, s) of R33: the first two words of Philox with key
