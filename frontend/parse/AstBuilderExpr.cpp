@@ -2,6 +2,7 @@
 #include "AstBuilder.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 using namespace nsc::ast;
@@ -143,8 +144,12 @@ ExprPtr AstBuilder::primary(NscParser::PrimaryContext *ctx) {
     lit->isInteger = n->num->getType() == NscLexer::INTEGER;
     errno = 0;
     lit->value = std::strtod(lit->text.c_str(), nullptr);
-    if (errno == ERANGE && lit->value != 0)
+    // ERANGE also flags subnormal results (1e-310), which are exact enough
+    // to keep; only overflow and an underflow to zero lose the number.
+    if (errno == ERANGE && std::isinf(lit->value))
       error(range(n->num), "number '" + lit->text + "' is too large");
+    else if (errno == ERANGE && lit->value == 0)
+      error(range(n->num), "number '" + lit->text + "' is too small: it would be read as 0");
     if (n->unit) {
       lit->unitName = text(n->unit);
       lit->unitRange = range(n->unit);
