@@ -90,6 +90,17 @@ void NetworkSimulation::keepOwnedTargets(const PopulationRuntime &tgt, std::vect
   delaySteps.shrink_to_fit();
 }
 
+void NetworkSimulation::narrowToOwnedTargets(runtime::ConnectionSpec &spec, const PopulationRuntime &tgt) const {
+  uint64_t b = std::min(std::max(spec.target.begin, tgt.lo), spec.target.end);
+  uint64_t e = std::max(b, std::min(spec.target.end, tgt.hi));
+  if (spec.rule == runtime::ConnectRule::OneToOne) { // source i pairs with target i of the slices
+    spec.source.begin += b - spec.target.begin;
+    spec.source.end = spec.source.begin + (e - b);
+  }
+  spec.target.begin = b;
+  spec.target.end = e;
+}
+
 void NetworkSimulation::bufferOwnedSpikes() {
   if (windowSteps_ == 0) {
     windowFirst_ = step_ - 1;

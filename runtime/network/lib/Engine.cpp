@@ -49,6 +49,9 @@ bool NetworkSimulation::build() {
     if (!buildProjection(q))
       return false;
   connectMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - connectStart).count();
+  if (distributed()) // each rank saw the delays of its own synapses only
+    for (double w : comm_->allGatherValue(double(window_)))
+      window_ = std::min(window_, uint32_t(w));
 
   if (window_ == UINT32_MAX)
     window_ = 100; // no spike projection: the exchange only gathers spikes for the recording
@@ -154,6 +157,11 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
   if (!pr.hasSynapse && runtime::rowsOwnedByTarget(spec.rule) && !(pr.weight && NetworkValue::isRandom(*pr.weight)) &&
       !(pr.delay && NetworkValue::isRandom(*pr.delay)))
     return buildUniformProjection(pj, spec);
+  // Distributed, a rank draws only the rows of the targets it updates: the
+  // same synapses, weights and delays as one process draws for them (R33,
+  // values keyed per row owner).
+  if (distributed() && !pr.hasSynapse && runtime::rowsOwnedByTarget(spec.rule))
+    narrowToOwnedTargets(spec, tgt);
   std::optional<runtime::ConnectResult> built = passes::buildProjectionConnections(spec, options_.threads);
   if (!built)
     return fail(pr.loc, "cannot open connection file '" + spec.path + "'");
@@ -198,7 +206,7 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
   }
   dms.clear();
   dms.shrink_to_fit();
-  if (!pj.continuous) // every rank sees every synapse here: the same window
+  if (!pj.continuous) // the ranks' minimum over their synapses: build() agrees on one
     for (uint32_t d : delaySteps)
       window_ = std::min(window_, d);
   keepOwnedTargets(tgt, sl.source, sl.target, w, delaySteps);

@@ -208,6 +208,9 @@ private:
   bool localOnly(const char *what, std::string &error) const;
   void keepOwnedTargets(const PopulationRuntime &tgt, std::vector<uint32_t> &source, std::vector<uint32_t> &target,
                         std::vector<double> &weight, std::vector<uint32_t> &delaySteps) const;
+  /// Narrows a target-owned rule's target slice (and one_to_one's source
+  /// slice with it) to the neurons this rank updates.
+  void narrowToOwnedTargets(runtime::ConnectionSpec &spec, const PopulationRuntime &tgt) const;
   void bufferOwnedSpikes();
   bool exchangeWindow(RunResult &res, bool failed, bool &stop);
   void gatherTraces(RunResult &res);
