@@ -119,6 +119,8 @@ def run_config(nsc, nrn, ranks, threads, run, out_dir):
            "spikes": stats["spikes"]}
     dist = stats.get("distributed")
     if dist:
+        row["window_steps"] = dist.get("window_steps")
+        row["exchanges"] = dist.get("exchanges")
         row["exchange_share"] = dist.get("exchange_share")
         row["load_imbalance"] = dist.get("load_imbalance")
         row["per_rank"] = [{k: r.get(k) for k in ("build_ms", "run_ms", "exchange_ms", "compute_ms", "neurons",
