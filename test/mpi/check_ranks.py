@@ -4,7 +4,7 @@
 Runs examples/cuba.nrn on one process, then under `mpirun --oversubscribe
 -np 2` and `-np 3` with --threads=1 and 2 (and test/mpi/inputs/mixed.nrn on
 cpu and interp: sources, random delays, uneven blocks), and compares the spike files, --trace files and --record-dir files byte
-for byte (docs/mpi.md, docs/semantics.md R36). Checks --stats' per-rank
+for byte (docs/mpi.md, docs/semantics.md R40). Checks --stats' per-rank
 figures against the single-process totals. Exits 77 (skipped, with the
 reason) when mpirun is absent or this build has no MPI.
 
@@ -76,7 +76,7 @@ def main():
     cuba = os.path.join(EXAMPLES, "cuba.nrn")
     cases = [
         # (network, target, run, extra options, (ranks, threads)...)
-        (cuba, "cpu", "100ms", ["--trace=V_m[exc[0:7]],g_i[inh[790:800]]"], [(2, 1), (2, 2), (3, 1), (3, 2)]),
+        (cuba, "cpu", "100ms", ["--trace=V_m[exc[0:7]],g_i[inh[790:800]]"], [(2, 1), (2, 2), (3, 1)]),  # 3x2: the mixed case
         (MIXED, "cpu", "100ms", ["--trace=V_m[inh]", "--trace-every=0.5ms"], [(3, 2)]),
         (MIXED, "interp", "60ms", [], [(2, 1)]),
     ]
