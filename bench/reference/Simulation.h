@@ -53,6 +53,14 @@ inline Options parseArgs(int argc, char **argv) {
   return o;
 }
 
+/// Appends the indices of the neurons whose flag is set (the update loops
+/// write int64 flags, one lane width with the doubles, so they vectorise).
+inline void appendFired(const std::vector<int64_t> &spiked, std::vector<uint32_t> &fired) {
+  for (size_t i = 0; i < spiked.size(); ++i)
+    if (spiked[i])
+      fired.push_back(uint32_t(i));
+}
+
 /// Runs `steps` steps; `update(pop, k, ring, fired)` updates population pop
 /// at step k and appends the indices that fire (ascending). Prints JSON.
 template <class Update>

@@ -100,8 +100,6 @@ int main(int argc, char **argv) {
     spiked.resize(q.n);
     update(q, h, ring.sum.data() + ring.at(k, 0), ring.sum.data() + ring.at(k, 1), ring.count.data() + ring.at(k, 0),
            ring.count.data() + ring.at(k, 1), spiked.data());
-    for (uint64_t i = 0; i < q.n; ++i)
-      if (spiked[i])
-        fired.push_back(uint32_t(i));
+    appendFired(spiked, fired);
   }, "coba");
 }
