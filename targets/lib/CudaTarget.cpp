@@ -69,13 +69,13 @@ std::string readme(const std::string &name, const ir::Network *net, const cuda::
     << "| file | what |\n|---|---|\n"
     << "| `" << name << ".cu` | the kernels (device code only; nvcc or NVRTC) |\n"
     << "| `nsc_cuda_runtime.cuh`, `nsc_cuda_abi.h`, `VectorMath.h` | device code every output shares (`VectorMath.h`: nsc's exp, log, pow, ... with the host's bits) |\n"
-    << "| `nsc_cuda_launcher.{h,cpp}`, `nsc_cuda_main.cpp` | the host driver (CUDA driver API and NVRTC, "
+    << "| `nsc_cuda_launcher.{h,cpp}`, `nsc_cuda_image.{h,cpp}`, `nsc_cuda_main.cpp` | the host driver (CUDA driver API and NVRTC, "
        "loaded at run time) |\n";
   if (image)
     o << "| `network.nscimg` | the built network: initial state, synapses, sources, recorders |\n";
   o << "\n## Build and run\n\n```sh\n"
     << "# the driver (needs the CUDA headers only; libcuda and libnvrtc are loaded at run time)\n"
-    << "g++ -std=c++17 -O2 -I/usr/local/cuda/include nsc_cuda_launcher.cpp nsc_cuda_main.cpp -ldl -o nsc_cuda_run\n"
+    << "g++ -std=c++17 -O2 -I/usr/local/cuda/include nsc_cuda_launcher.cpp nsc_cuda_image.cpp nsc_cuda_main.cpp -ldl -o nsc_cuda_run\n"
     << "# either let NVRTC compile the kernels at start-up ...\n"
     << "./nsc_cuda_run --module " << name << ".cu --steps 10000 --spikes spikes.csv --record-dir .\n"
     << "# ... or compile them ahead of time for your GPU (sm_80: A100, sm_90: H100)\n"

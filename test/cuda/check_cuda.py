@@ -139,7 +139,7 @@ def build_driver_in(nvcc, d, work, host_cxx):
     """The host driver: plain C++ against the CUDA headers, libcuda/libnvrtc loaded at run time."""
     include = pathlib.Path(nvcc).resolve().parents[1] / "include"
     r = run([host_cxx, "-std=c++17", "-O1", "-Wall", "-Wextra", "-Werror", f"-I{include}",
-             str(d / "nsc_cuda_launcher.cpp"), str(d / "nsc_cuda_main.cpp"), "-ldl", "-o", str(work / "nsc_cuda_run")])
+             str(d / "nsc_cuda_launcher.cpp"), str(d / "nsc_cuda_image.cpp"), str(d / "nsc_cuda_main.cpp"), "-ldl", "-o", str(work / "nsc_cuda_run")])
     if r.returncode != 0:
         sys.exit(f"FAIL: the host driver does not build:\n{r.stderr}")
     print("host driver: built")

@@ -1,6 +1,6 @@
 //===- NetworkImage.cpp - The built network as the launcher's input -------===//
 //
-// Format (little-endian; read by host/nsc_cuda_launcher.cpp, readImage):
+// Format (little-endian; read by host/nsc_cuda_image.cpp, readImage):
 //   "NSCCUDA1", f64 dt,
 //   u64 populations, each: str name, str kernel, u64 kind, n, D, ports,
 //     rowSize, countMask, rngKey; vec<u64> cells; vec<f64> constInput,
