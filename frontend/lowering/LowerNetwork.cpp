@@ -210,6 +210,15 @@ bool NetworkLowerer::lowerModelPopulation(const A::Population &p, Population &po
       if (name == p.name)
         o.applyTo(sem);
   program_.applyCommandLine(sem);
+  // R38: the network's seed keys every population's streams, so a model's
+  // own `seed` cannot act here; said once per model, not passed over.
+  if (entry->modelOverrides.seed && *entry->modelOverrides.seed != network_.semantics.seed &&
+      seedReported_.insert(entry).second)
+    diags_.warning(pop.loc, fmt::format("model '{}' sets 'seed = {}' in its own semantics block, which does not "
+                                        "act in network '{}': every population's random streams are keyed by "
+                                        "the network's seed ({}, docs/semantics.md R38); set 'seed' in the "
+                                        "network's semantics block",
+                                        p.model, *entry->modelOverrides.seed, ast_.name, network_.semantics.seed));
   if (sem.dtMs != dt_) {
     diags_.error(pop.loc, fmt::format("population '{}' would run at dt = {} ms, but network '{}' "
                                       "steps at dt = {} ms; a network has one time step",

@@ -22,6 +22,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -109,6 +110,8 @@ private:
   ir::Network &network_;
   SemanticsOverrides networkOverrides_;
   std::vector<std::pair<const ast::SemanticsBlock *, SemanticsOverrides>> populationBlocks_;
+  /// Models whose own `seed` was reported as not acting in this network.
+  std::set<const ModelEntry *> seedReported_;
   double dt_ = 0;
   /// Values at the network's semantics (weights); set by lowerSemanticsBlocks.
   std::optional<ModelLowerer> values_;
