@@ -10,6 +10,7 @@
 #include "nsc/passes/PassManager.h"
 
 #include <chrono>
+#include <cmath>
 #include <sstream>
 
 namespace nsc {
@@ -36,6 +37,8 @@ void checkOptions(const CompilerOptions &o) {
     throwArgumentError(std::string("target '") + targetName(o.target) + "' is not part of this build of nsc");
   if (o.threads == 0)
     throwArgumentError("threads must be at least 1");
+  if (!(o.dtMs >= 0) || !std::isfinite(o.dtMs))
+    throwArgumentError("dtMs must be a finite, positive time step in ms (0: the model's own dt)");
 }
 
 /// Compiles what `session` holds; `addInput` has already been called and
@@ -78,6 +81,8 @@ std::unique_ptr<CompilerSession> newSession(const CompilerOptions &opts) {
   session->diagnostics().setWarningsAsErrors(opts.warningsAsErrors);
   for (const std::string &dir : opts.includeDirs)
     session->addIncludeDir(dir);
+  if (opts.dtMs > 0)
+    session->setDtOverride(opts.dtMs);
   return session;
 }
 

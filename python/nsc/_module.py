@@ -6,6 +6,7 @@ import numpy as np
 
 from . import _nsc
 from ._simulation import Simulation
+from ._units import duration_ms
 from ._sweep import sweep as _sweep
 
 
@@ -32,8 +33,13 @@ def _is_file(path_or_source):
                                            path_or_source.endswith((".nrn", ".nestml")))
 
 
-def _options(target, threads, passes, include_dirs, werror, propagate_parameters):
+def _options(target, threads, passes, include_dirs, werror, propagate_parameters, dt=None):
     options = _nsc.CompilerOptions()
+    if dt is not None:
+        dt_ms = duration_ms(dt)
+        if dt_ms == 0:
+            raise ValueError(f"dt must be a positive time step, not {dt!r}")
+        options.dt_ms = dt_ms
     options.target = _target(target)
     if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
         raise ValueError(f"threads must be a positive integer, not {threads!r}")
@@ -52,7 +58,7 @@ def _options(target, threads, passes, include_dirs, werror, propagate_parameters
     return options
 
 
-def compile(path_or_source, target="cpu", *, threads=1, passes=None, include_dirs=(),
+def compile(path_or_source, target="cpu", *, threads=1, dt=None, passes=None, include_dirs=(),
             werror=False, propagate_parameters=False):
     """Compiles a .nrn/.nestml file, or model source text, into a Module.
 
@@ -62,6 +68,9 @@ def compile(path_or_source, target="cpu", *, threads=1, passes=None, include_dir
     target: one of nsc.targets() ("cpu": JIT-compiled code; "interp": the
     reference interpreter).
     threads: worker threads sharing each step's neuron updates.
+    dt: the time step of every model and network (`nsc --dt`): ms as a
+    number, or a str such as "0.05 ms" or "50 us"; None keeps the
+    `semantics:` blocks' dt. Models are specialised for it (R36).
     passes: the IR pass pipeline (names, or one comma-separated str), None
     for the default one; it must include solve-odes to run.
     include_dirs: directories searched for imports after the file's own.
@@ -71,7 +80,7 @@ def compile(path_or_source, target="cpu", *, threads=1, passes=None, include_dir
     Raises nsc.CompileError (with .diagnostics) when the source is rejected,
     ValueError for invalid options.
     """
-    options = _options(target, threads, passes, include_dirs, werror, propagate_parameters)
+    options = _options(target, threads, passes, include_dirs, werror, propagate_parameters, dt)
     compiler = _nsc.Compiler(options)
     if isinstance(path_or_source, (str, os.PathLike)) and _is_file(path_or_source):
         native = compiler.compile_file(os.fspath(path_or_source))

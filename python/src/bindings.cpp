@@ -532,7 +532,8 @@ void bindCompiler(py::module_ &m) {
       .def_readwrite("threads", &nsc::CompilerOptions::threads)
       .def_readwrite("passes", &nsc::CompilerOptions::passes)
       .def_readwrite("propagate_parameters", &nsc::CompilerOptions::propagateParameters)
-      .def_readwrite("warnings_as_errors", &nsc::CompilerOptions::warningsAsErrors);
+      .def_readwrite("warnings_as_errors", &nsc::CompilerOptions::warningsAsErrors)
+      .def_readwrite("dt_ms", &nsc::CompilerOptions::dtMs);
 
   py::class_<nsc::Compiler>(m, "Compiler")
       .def(py::init<nsc::CompilerOptions>(), py::arg("options"))

@@ -112,6 +112,25 @@ def test_compile_options_are_checked():
     assert set(nsc.targets()) == {"cpu", "interp"}
 
 
+def test_dt_option_sets_every_model_and_network_time_step(nsc_cli, tmp_path):
+    # dt= is `nsc --dt`: the same spikes as the command line at that dt.
+    csv_path = tmp_path / "spikes.csv"
+    subprocess.run([nsc_cli, str(EXAMPLES / "cuba.nrn"), "--target=cpu", "--run=50ms", "--dt=0.05ms",
+                    f"--spikes={csv_path}"], check=True, capture_output=True)
+    with open(csv_path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    for dt in (0.05, "0.05 ms", "50 us"):
+        sim = nsc.compile(str(EXAMPLES / "cuba.nrn"), dt=dt).network("cuba")
+        assert sim.dt == 0.05
+        sim.run("50 ms")
+        assert sim.steps == 1000
+        assert sum(len(times) for times, _ in sim.spikes().values()) == len(rows)
+    with pytest.raises(ValueError, match="positive time step"):
+        nsc.compile(str(EXAMPLES / "cuba.nrn"), dt=0)
+    with pytest.raises(ValueError, match="invalid duration"):
+        nsc.compile(str(EXAMPLES / "cuba.nrn"), dt="fast")
+
+
 def test_set_and_get_per_population_and_per_neuron(cuba):
     sim = cuba.network()
     size = sim.population_info("exc").size

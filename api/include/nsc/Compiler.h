@@ -48,6 +48,10 @@ struct CompilerOptions {
   /// --propagate-parameters`). Faster code, but Simulation::set() can then
   /// no longer change those parameters' effect.
   bool propagateParameters = false;
+  /// The time step of every model and network in ms (`nsc --dt`), set
+  /// after all `semantics:` blocks merged (docs/semantics.md R36); 0: the
+  /// blocks' own dt. Must be finite and positive when set.
+  double dtMs = 0;
   /// Treat warnings as errors (`nsc --Werror`).
   bool warningsAsErrors = false;
   /// simulate()/simulateModel() refuse (SimulationError naming the

@@ -10,7 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <fstream>
 
 namespace {
@@ -149,6 +151,19 @@ TEST(ApiCompile, InvalidOptionsAreArgumentErrors) {
     FAIL() << "expected nsc::ArgumentError";
   } catch (const nsc::ArgumentError &e) {
     EXPECT_NE(std::string(e.what()).find("no-such-pass"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ApiCompile, TimeStepOptionSetsEveryModelAndNetwork) {
+  nsc::CompilerOptions o;
+  o.target = nsc::Target::Interp;
+  EXPECT_DOUBLE_EQ(nsc::Compiler(o).compileString(nsc::test::kSmallNetwork).simulate().dt_ms(), 0.1);
+  o.dtMs = 0.025;
+  nsc::Simulation sim = nsc::Compiler(o).compileString(nsc::test::kSmallNetwork).simulate();
+  EXPECT_EQ(sim.dt_ms(), 0.025);
+  for (double bad : {-0.1, std::numeric_limits<double>::infinity(), std::nan("")}) {
+    o.dtMs = bad;
+    EXPECT_THROW(nsc::Compiler(o).compileString(nsc::test::kSmallNetwork), nsc::ArgumentError) << bad;
   }
 }
 
