@@ -385,6 +385,10 @@ bool ModelSynapses::initialise(std::string &error) {
     preCount_.assign(sources_, 0);
     postFlag_.assign(targets_, 0);
   }
+  for (auto &w : extra_) {
+    w->row = row_;
+    w->ports = zeroPorts_;
+  }
   return true;
 }
 
@@ -489,9 +493,18 @@ void ModelSynapses::drainWarnings(std::map<std::string, uint64_t> &into) {
   for (auto &[text, count] : warnings_)
     into[text] += count;
   warnings_.clear();
-  for (auto &[text, count] : exec_->warnings())
-    into[m_->name + ": " + text] += count;
-  exec_->warnings().clear();
+  for (unsigned w = 0; w <= extra_.size(); ++w) {
+    for (auto &[text, count] : execOf(w).warnings())
+      into[m_->name + ": " + text] += count;
+    execOf(w).warnings().clear();
+  }
+  if (kernel_) {
+    // Under the interpreter's texts (above).
+    std::map<std::string, uint64_t> compiled;
+    kernel_->drainWarnings(compiled);
+    for (auto &[text, count] : compiled)
+      into[m_->name + ": " + text] += count;
+  }
 }
 
 uint64_t ModelSynapses::bytes() const {

@@ -62,6 +62,8 @@ void ModelSynapses::setState(PlasticState &&s) {
   warnings_ = std::move(s.warnings);
   // Locals in the scratch row as the uninterrupted run left them.
   cellsInto(s.scratch, row_);
+  for (auto &w : extra_)
+    w->row = row_;
 }
 
 } // namespace nsc::network
