@@ -381,6 +381,7 @@ bool ModelSynapses::initialise(std::string &error) {
       decays_.push_back({exec_->slotOf(x), exec_->slotOf(c)});
     fastDecays_ = true;
   }
+  findSharedTraces();
   if (!lazy_) {
     preCount_.assign(sources_, 0);
     postFlag_.assign(targets_, 0);
@@ -511,7 +512,8 @@ uint64_t ModelSynapses::bytes() const {
   return offsets_.size() * sizeof(uint64_t) + target_.size() * sizeof(uint32_t) +
          targetOffsets_.size() * sizeof(uint64_t) + byTarget_.size() * sizeof(uint32_t) +
          synapseIndex_.size() * sizeof(uint32_t) + weight_.size() * sizeof(double) + own_.size() * sizeof(Value) +
-         shared_.size() * sizeof(Value) + done_.size() * sizeof(uint32_t);
+         shared_.size() * sizeof(Value) + done_.size() * sizeof(uint32_t) + sourceOf_.size() * sizeof(uint32_t) +
+         firstOfTarget_.size() * sizeof(uint32_t);
 }
 
 } // namespace nsc::network

@@ -176,6 +176,25 @@ private:
   std::vector<uint8_t> postFlag_;  // per target neuron (per-step mode)
   mutable std::map<std::string, uint64_t> warnings_;
 
+  // Traces kept once per neuron (SharedTraces.cpp).
+  struct SharedTrace {
+    unsigned slot, coef; // of the trace and its decay coefficient
+    bool post;           // by target neuron (else by source neuron)
+    std::vector<double> value, pending;
+  };
+  void findSharedTraces();
+  void advanceSharedTraces(const Value *shared);
+  void loadSharedTraces(uint64_t p, Value *row) const;
+  void keepSharedTraces(uint64_t p, bool pre, bool post, const Value *row);
+  void commitSharedTraces(const PopulationRuntime &src, const PopulationRuntime &tgt);
+  const SharedTrace *sharedTraceAt(unsigned slot) const;
+  std::vector<SharedTrace> traces_;
+  std::vector<uint32_t> sourceOf_;      // by position (only with shared traces)
+  std::vector<uint32_t> firstOfTarget_; // the first position onto each target
+  /// The per-synapse slots without shared traces (what checkpoints hold:
+  /// own values and shared traces, by synapse).
+  std::vector<unsigned> stateSlots_;
+
   // Execution: compiled code (null: interpreted) and threads.
   std::unique_ptr<SynapseKernel> kernel_;
   WorkerPool *pool_ = nullptr;

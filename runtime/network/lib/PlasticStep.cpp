@@ -170,6 +170,8 @@ bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool p
       return false;
     }
   }
+  if (!traces_.empty())
+    loadSharedTraces(p, row);
   std::vector<double> &ports = *s.ports;
   if (info_.prePort)
     ports[exec_->portSlot(*info_.prePort)] = double(preCount);
@@ -180,6 +182,8 @@ bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool p
   std::fill(ports.begin(), ports.end(), 0.0);
   if (!ok)
     return false;
+  if (!traces_.empty())
+    keepSharedTraces(p, preCount > 0, post, row);
   const size_t nOwn = ownSlots_.size();
   Value *own = own_.data() + p * nOwn;
   for (size_t c = 0; c < nOwn; ++c)
@@ -320,6 +324,8 @@ bool ModelSynapses::step(uint64_t k, PopulationRuntime &src, PopulationRuntime &
     for (uint32_t n : src.fired)
       work += offsets_[n + 1] - offsets_[n];
   }
+  if (!traces_.empty())
+    advanceSharedTraces(shared_.data()); // update: of step k
   // Threads take disjoint ranges of target neurons: each synapse runs on
   // one thread, each ring cell is written by one thread, in position order
   // (R17), so the sums and every synapse's values are those of one thread.
@@ -350,6 +356,8 @@ bool ModelSynapses::step(uint64_t k, PopulationRuntime &src, PopulationRuntime &
       w->warnings.clear();
     }
   }
+  if (ok && !traces_.empty())
+    commitSharedTraces(src, tgt);
   if (!lazy_) {
     for (uint32_t n : src.fired)
       preCount_[n] = 0;
@@ -411,7 +419,9 @@ bool ModelSynapses::values(uint64_t steps, const std::string &variable, SynapseV
     for (uint64_t p = offsets_[s]; p < offsets_[s + 1]; ++p) {
       out.source[p] = uint32_t(s);
       Value v = shared_[slot];
-      if (ownColumn_[slot] >= 0) {
+      if (const SharedTrace *t = sharedTraceAt(slot)) {
+        v.r = t->value[t->post ? target_[p] : s];
+      } else if (ownColumn_[slot] >= 0) {
         loadRow(p, row.data());
         // A lazy synapse is brought to `steps` on a copy: what stepping
         // every step would show.

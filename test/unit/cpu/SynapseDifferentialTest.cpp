@@ -181,7 +181,6 @@ TEST(SynapseDifferential, BenchmarkAdditiveRule) {
   text += R"(
 semantics:
     dt = 0.1 ms
-    solver = exp_euler
     seed = 3
 
 network small:
@@ -190,7 +189,7 @@ network small:
     connect plastic: inputs -> neurons: all_to_all, synapse = song_stdp_synapse(g_max = 0.05),
                 weight = uniform(0, 0.05), port = spikes
 )";
-  Outcome o = compareAll(text, 6000, 0, {"w", "A_pre", "A_post"});
+  Outcome o = compareAll(text, 3000, 0, {"w", "A_pre", "A_post"});
   ASSERT_FALSE(o.values.empty());
 }
 
