@@ -315,11 +315,14 @@ bool ModelSynapses::step(uint64_t k, PopulationRuntime &src, PopulationRuntime &
       rebase(k);
     // The synapses with a postsynaptic spike, in position order.
     posts_.clear();
+    // Each target's positions are ascending: merge them.
     if (info_.postPort)
-      for (uint32_t t : tgt.fired)
+      for (uint32_t t : tgt.fired) {
+        size_t mid = posts_.size();
         for (uint64_t q = targetOffsets_[t]; q < targetOffsets_[t + 1]; ++q)
           posts_.push_back(byTarget_[q]);
-    std::sort(posts_.begin(), posts_.end());
+        std::inplace_merge(posts_.begin(), posts_.begin() + std::ptrdiff_t(mid), posts_.end());
+      }
     work = posts_.size();
     for (uint32_t n : src.fired)
       work += offsets_[n + 1] - offsets_[n];
