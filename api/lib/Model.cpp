@@ -78,6 +78,7 @@ std::unique_ptr<SimulationImpl> buildSimulation(const std::shared_ptr<ModelImpl>
   network::BuildOptions build;
   build.threads = model->options.threads;
   build.kernels = impl->backend.kernels;
+  build.synapseKernels = impl->backend.synapseKernels;
   auto start = std::chrono::steady_clock::now();
   {
     std::lock_guard<std::mutex> lock(buildMutex());

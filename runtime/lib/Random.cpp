@@ -145,4 +145,20 @@ uint64_t poissonSourceCount(const PhiloxKey &streamKey, uint64_t neuron, uint64_
   return s.poisson(rateHz * dtMs / 1000.0);
 }
 
+PoissonSourceCounter::PoissonSourceCounter(double rateHz, double dtMs)
+    : rateHz_(rateHz), dtMs_(dtMs), lambda_(rateHz * dtMs / 1000.0),
+      none_(lambda_ >= 0 && lambda_ <= 30.0 ? portable::exp(-lambda_) : -1.0) {}
+
+uint64_t PoissonSourceCounter::count(const PhiloxKey &streamKey, uint64_t neuron, uint64_t step) const {
+  if (none_ < 0) // large or invalid means: the general path
+    return poissonSourceCount(streamKey, neuron, step, rateHz_, dtMs_);
+  RandomStream s = RandomStream::perStep(streamKey, neuron, step);
+  double u = s.uniform();
+  // poissonInversion's loop starts with F = exp(-lambda) and returns 0
+  // when u <= F.
+  if (!(u > none_) || !(none_ < 1.0))
+    return 0;
+  return poissonInversion(lambda_, u);
+}
+
 } // namespace nsc::runtime

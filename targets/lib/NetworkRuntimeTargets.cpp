@@ -116,6 +116,7 @@ std::unique_ptr<network::Simulation> buildSimulation(CompilerSession &session, c
   }
   network::BuildOptions build;
   build.kernels = backend.kernels;
+  build.synapseKernels = backend.synapseKernels;
   build.threads = std::max(1u, req.threads);
   build.communicator = req.communicator;
   try {
@@ -373,10 +374,13 @@ NetworkBackend cpuBackend() {
   NetworkBackend b;
   network::KernelFactory inner = cpu::cpuKernels(stats.get());
   b.kernels = [stats, inner](auto &&...args) { return inner(std::forward<decltype(args)>(args)...); };
+  network::SynapseKernelFactory synapses = cpu::cpuSynapseKernels(stats.get());
+  b.synapseKernels = [stats, synapses](auto &&...args) { return synapses(std::forward<decltype(args)>(args)...); };
   b.compiles = true;
   b.addStats = [stats](nlohmann::json &j) {
     j["codegen_ms"] = stats->codegenMs;
     j["jit_ms"] = stats->jitMs;
+    j["compiled_synapse_models"] = stats->synapseModels;
     j["cache"] = {{"compiled", stats->compiled},
                   {"memory_hits", stats->memoryHits},
                   {"disk_hits", stats->diskHits},

@@ -46,6 +46,16 @@ struct UseSets {
   void addExpr(const ir::Expr &e);
 };
 
+/// The user functions a model's top-level blocks reach (UserFunctions.cpp):
+/// what each touches, closed over the calls it makes, which are reachable,
+/// and `all`: the top-level uses plus those of every reachable function.
+struct FunctionUses {
+  std::vector<UseSets> perFunction;
+  std::vector<bool> reachable;
+  UseSets all;
+};
+FunctionUses analyseFunctions(const ir::Model &m, const UseSets &top);
+
 /// A user function as generated: its LLVM function and the storage it
 /// needs from its caller, in parameter order.
 struct UserFunction {
@@ -110,6 +120,9 @@ private:
   std::map<std::string, llvm::Constant *> strings_;
 };
 
+/// Declares and emits every reachable user function into mc.functions.
+void emitUserFunctions(ModuleContext &mc, const FunctionUses &uses);
+
 /// Emits IR statements and expressions into one LLVM function (the
 /// per-neuron loop body or a user function).
 class BodyEmitter {
@@ -127,6 +140,10 @@ public:
   // Context (see UserFunctionParam).
   llvm::Value *rt = nullptr, *rng = nullptr, *returned = nullptr, *spiked = nullptr;
   llvm::Value *timeMs = nullptr, *depth = nullptr;
+  /// Synapse code: where the first emit_spike(w, d) of a call stores its
+  /// arguments as doubles (nsc_synapse_args::emit); null elsewhere, where
+  /// emit_spike with arguments cannot be compiled.
+  llvm::Value *emitArgs = nullptr;
   /// Where a fatal error (runaway loop, recursion) goes.
   llvm::BasicBlock *fatalBlock = nullptr;
   /// Where `return` goes (a function's epilogue; the end of a top-level block).

@@ -11,10 +11,14 @@
 #include "Jit.h"
 #include "ModelCodegen.h"
 #include "RuntimeSupport.h"
+#include "SynapseCodegen.h"
+
+#include "nsc/ir/StateLayout.h"
 
 #include "llvm/Linker/Linker.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <sstream>
@@ -79,6 +83,69 @@ private:
   const Model &m_;
   double dt_;
   StepFunction fn_;
+  std::vector<std::unique_ptr<nsc_runtime>> rts_;
+};
+
+/// A synapse model's compiled code (SynapseCodegen.h) for one projection.
+class CpuSynapseKernel : public network::SynapseKernel {
+public:
+  using SynapseFunction = uint32_t (*)(nsc_synapse_args *);
+  using CatchUpFunction = uint32_t (*)(uint64_t *, uint64_t, uint64_t, uint64_t, nsc_runtime *, const double *);
+
+  CpuSynapseKernel(const network::SynapseKernelRequest &r, SynapseFunction run, CatchUpFunction catchUp)
+      : m_(*r.model), dt_(r.dtMs), key_(r.rngKey), run_(run), catchUp_(catchUp),
+        zeroPorts_(std::max<size_t>(1, ir::layoutOf(*r.model).portSlots), 0.0) {
+    setWorkers(1);
+  }
+
+  void setWorkers(unsigned workers) override {
+    while (rts_.size() < workers) {
+      rts_.push_back(std::make_unique<nsc_runtime>());
+      rts_.back()->model = m_.name;
+      rts_.back()->rngKey = key_;
+    }
+  }
+
+  network::StepStatus run(const network::SynapseCall &c, network::SynapseEmit &emit, unsigned worker) override {
+    nsc_runtime &rt = *rts_[worker];
+    nsc_synapse_args a{c.row, c.ports, c.arrived, c.runUpdate ? 1u : 0u, c.step, double(c.step) * dt_, c.synapse,
+                       &rt, {0, 0, 0}};
+    uint32_t status = run_(&a);
+    if (!rt.fatal.empty() || (status & NSC_STEP_FATAL))
+      return network::StepStatus::Fatal;
+    emit.emitted = (status & NSC_SYNAPSE_EMITTED) != 0;
+    emit.weight = a.emit[0];
+    emit.delay = a.emit[1];
+    emit.hasDelay = a.emit[2] > 1;
+    return network::StepStatus::Ok;
+  }
+
+  network::StepStatus catchUp(uint64_t *row, uint64_t from, uint64_t to, uint64_t synapse, unsigned worker) override {
+    nsc_runtime &rt = *rts_[worker];
+    uint32_t status = catchUp_(row, from, to, synapse, &rt, zeroPorts_.data());
+    return !rt.fatal.empty() || (status & NSC_STEP_FATAL) ? network::StepStatus::Fatal : network::StepStatus::Ok;
+  }
+
+  std::string fatalMessage(unsigned worker) const override {
+    return rts_[worker]->fatal.empty() ? "the compiled synapse model stopped" : rts_[worker]->fatal;
+  }
+
+  void drainWarnings(std::map<std::string, uint64_t> &into) override {
+    for (auto &rt : rts_) {
+      mergeWarnings(into, *rt);
+      rt->warnings.clear();
+    }
+  }
+
+  const char *name() const override { return "cpu"; }
+
+private:
+  const Model &m_;
+  double dt_;
+  runtime::PhiloxKey key_;
+  SynapseFunction run_;
+  CatchUpFunction catchUp_;
+  std::vector<double> zeroPorts_;
   std::vector<std::unique_ptr<nsc_runtime>> rts_;
 };
 
@@ -171,6 +238,49 @@ network::KernelFactory cpuKernels(CompileStats *stats) {
       stats->cacheDirectory = jit->cacheDirectory();
     }
     return std::make_unique<CpuKernel>(m, dtMs, reinterpret_cast<StepFunction>(*address));
+  };
+}
+
+network::SynapseKernelFactory cpuSynapseKernels(CompileStats *stats) {
+  return [stats](const network::SynapseKernelRequest &request,
+                 std::string &why) -> std::unique_ptr<network::SynapseKernel> {
+    const Model &m = *request.model;
+    auto fail = [&](llvm::Error e) -> std::unique_ptr<network::SynapseKernel> {
+      why = llvm::toString(std::move(e));
+      return nullptr;
+    };
+    auto jit = processJit();
+    if (!jit)
+      return fail(jit.takeError());
+    auto t0 = std::chrono::steady_clock::now();
+    auto context = std::make_unique<llvm::LLVMContext>();
+    auto module = generateSynapseFunctions(m, request.dtMs, identifier(m.name), *context);
+    if (!module)
+      return fail(module.takeError());
+    std::string symbol = nameByContent(**module, identifier(m.name));
+    double codegenMs = msSince(t0);
+    auto t1 = std::chrono::steady_clock::now();
+    auto outcome = jit->addModule(std::move(*module), std::move(context));
+    if (!outcome)
+      return fail(outcome.takeError());
+    auto run = jit->lookup(synapseFunctionName(symbol));
+    if (!run)
+      return fail(run.takeError());
+    auto catchUp = jit->lookup(catchUpFunctionName(symbol));
+    if (!catchUp)
+      return fail(catchUp.takeError());
+    if (stats) {
+      stats->codegenMs += codegenMs;
+      stats->jitMs += msSince(t1);
+      stats->models++;
+      stats->synapseModels++;
+      stats->compiled += *outcome == CacheOutcome::Compiled;
+      stats->memoryHits += *outcome == CacheOutcome::MemoryHit;
+      stats->diskHits += *outcome == CacheOutcome::DiskHit;
+      stats->cacheDirectory = jit->cacheDirectory();
+    }
+    return std::make_unique<CpuSynapseKernel>(request, reinterpret_cast<CpuSynapseKernel::SynapseFunction>(*run),
+                                              reinterpret_cast<CpuSynapseKernel::CatchUpFunction>(*catchUp));
   };
 }
 

@@ -58,8 +58,6 @@ public:
 
 private:
   void analyse();
-  void declareFunctions();
-  void emitFunctionBody(uint32_t f);
   Function *emitLoop();
   void emitEntry(Function *loop);
 
@@ -100,58 +98,13 @@ void StepGenerator::analyse() {
     top_.addBlock(c.body);
   }
 
-  // Functions: direct uses, then the closure over calls (fixpoint, so
-  // recursion is fine), then which are reachable and which recursive.
-  size_t nf = m_.functions.size();
-  fnUses_.resize(nf);
-  for (size_t f = 0; f < nf; ++f) {
-    fnUses_[f].addBlock(m_.functions[f].body);
-    for (ir::VarId p : m_.functions[f].params)
-      fnUses_[f].vars.insert(p);
-  }
-  std::vector<std::set<uint32_t>> direct(nf);
-  for (size_t f = 0; f < nf; ++f)
-    direct[f] = fnUses_[f].calls;
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t f = 0; f < nf; ++f) {
-      UseSets &u = fnUses_[f];
-      size_t before = u.vars.size() + u.written.size() + u.ports.size() + u.calls.size() + u.random;
-      for (uint32_t g : std::set<uint32_t>(u.calls)) {
-        if (g >= nf)
-          continue;
-        const UseSets &o = fnUses_[g];
-        u.vars.insert(o.vars.begin(), o.vars.end());
-        u.written.insert(o.written.begin(), o.written.end());
-        u.ports.insert(o.ports.begin(), o.ports.end());
-        u.calls.insert(o.calls.begin(), o.calls.end());
-        u.random = u.random || o.random;
-      }
-      changed |= before != u.vars.size() + u.written.size() + u.ports.size() + u.calls.size() + u.random;
-    }
-  }
-  reachable_.assign(nf, false);
-  stepVars_ = top_.vars;
-  written_ = top_.written;
-  stepPorts_ = top_.ports;
-  random_ = top_.random;
-  for (uint32_t f : top_.calls) {
-    if (f >= nf)
-      continue;
-    reachable_[f] = true;
-    for (uint32_t g : fnUses_[f].calls)
-      if (g < nf)
-        reachable_[g] = true;
-  }
-  for (size_t f = 0; f < nf; ++f) {
-    if (!reachable_[f])
-      continue;
-    const UseSets &u = fnUses_[f];
-    stepVars_.insert(u.vars.begin(), u.vars.end());
-    written_.insert(u.written.begin(), u.written.end());
-    stepPorts_.insert(u.ports.begin(), u.ports.end());
-    random_ = random_ || u.random;
-  }
+  FunctionUses uses = analyseFunctions(m_, top_);
+  reachable_ = uses.reachable;
+  fnUses_ = uses.perFunction;
+  stepVars_ = uses.all.vars;
+  written_ = uses.all.written;
+  stepPorts_ = uses.all.ports;
+  random_ = uses.all.random;
   // The non-finite check reads element 0 of every real State variable.
   for (const ir::Variable &v : m_.variables)
     if (v.role == VarRole::State && v.type.kind == TypeKind::Real)
@@ -181,80 +134,6 @@ void StepGenerator::analyse() {
     for (unsigned e = 0; e < layout_.portElements(p); ++e)
       columns_.push_back({ColumnUse::PortCount, layout_.portSlot(p) + e, p, e});
   columns_.push_back({ColumnUse::Spiked, 0, 0, 0});
-}
-
-void StepGenerator::declareFunctions() {
-  size_t nf = m_.functions.size();
-  mc_.functions.resize(nf);
-  for (size_t f = 0; f < nf; ++f) {
-    if (!reachable_[f])
-      continue;
-    const ir::Function &fn = m_.functions[f];
-    UserFunction &uf = mc_.functions[f];
-    uf.vars.assign(fnUses_[f].vars.begin(), fnUses_[f].vars.end());
-    uf.ports.assign(fnUses_[f].ports.begin(), fnUses_[f].ports.end());
-    uf.recursive = fnUses_[f].calls.count(uint32_t(f)) > 0;
-    std::vector<Type *> params = {mc_.ptr(), mc_.ptr(), mc_.ptr(), mc_.ptr(), mc_.f64(), mc_.i32()};
-    params.resize(kNumContextParams + uf.vars.size() + uf.ports.size(), mc_.ptr());
-    for (ir::VarId p : fn.params) {
-      const ir::Variable &pv = m_.variables[p];
-      if (pv.vectorSize)
-        mc_.fail("the vector parameter '" + pv.name + "' of function '" + fn.name + "' cannot be compiled");
-      params.push_back(mc_.valueType(pv.type.kind));
-    }
-    // Returns false when a fatal error stopped it.
-    uf.fn = Function::Create(FunctionType::get(mc_.i1(), params, false), GlobalValue::InternalLinkage,
-                             "nsc.fn." + fn.name, mc_.module);
-    uf.fn->setDoesNotThrow();
-    // Inlined into the loop so that SROA sees through the storage pointers.
-    if (!uf.recursive)
-      uf.fn->addFnAttr(Attribute::AlwaysInline);
-    for (unsigned i = kNumContextParams; i < kNumContextParams + uf.vars.size() + uf.ports.size(); ++i)
-      uf.fn->addParamAttr(i, Attribute::NoCapture);
-  }
-}
-
-void StepGenerator::emitFunctionBody(uint32_t f) {
-  const ir::Function &fn = m_.functions[f];
-  UserFunction &uf = mc_.functions[f];
-  BodyEmitter em(mc_, uf.fn);
-  BasicBlock *entry = BasicBlock::Create(mc_.ctx, "entry", uf.fn);
-  em.b.SetInsertPoint(entry);
-  em.rt = uf.fn->getArg(kParamRuntime);
-  em.rng = uf.fn->getArg(kParamRng);
-  em.returned = uf.fn->getArg(kParamReturned);
-  em.spiked = uf.fn->getArg(kParamSpiked);
-  em.timeMs = uf.fn->getArg(kParamTime);
-  em.depth = uf.fn->getArg(kParamDepth);
-  unsigned a = kNumContextParams;
-  for (ir::VarId v : uf.vars)
-    em.varPtr[v] = uf.fn->getArg(a++);
-  for (uint32_t p : uf.ports)
-    em.portPtr[p] = uf.fn->getArg(a++);
-  em.fatalBlock = BasicBlock::Create(mc_.ctx, "fatal", uf.fn);
-  em.returnBlock = BasicBlock::Create(mc_.ctx, "return", uf.fn);
-
-  // ModelExecutor::callFunction: save the argument slots, bind the values,
-  // reset `returned_`, run the body, restore the slots.
-  std::vector<Value *> saved;
-  for (ir::VarId p : fn.params) {
-    const ir::Variable &pv = m_.variables[p];
-    Value *cell = em.varCellAt(p, em.b.getInt64(0));
-    saved.push_back(em.loadCell(cell, pv.type.kind));
-    em.storeCell(cell, uf.fn->getArg(a++), pv.type.kind);
-  }
-  em.b.CreateStore(em.b.getInt64(0), em.returned);
-  em.block(fn.body);
-  em.b.CreateBr(em.returnBlock);
-
-  em.b.SetInsertPoint(em.returnBlock);
-  for (size_t i = 0; i < fn.params.size(); ++i) {
-    const ir::Variable &pv = m_.variables[fn.params[i]];
-    em.storeCell(em.varCellAt(fn.params[i], em.b.getInt64(0)), saved[i], pv.type.kind);
-  }
-  em.b.CreateRet(em.b.getTrue());
-  em.b.SetInsertPoint(em.fatalBlock);
-  em.b.CreateRet(em.b.getFalse());
 }
 
 Function *StepGenerator::declareLoop() {
@@ -545,10 +424,7 @@ Error StepGenerator::run() {
   if (!m_.odes.equations.empty() || !m_.odes.kernels.empty())
     return error("model '" + m_.name + "' still has ODEs: run the default pass pipeline first");
   analyse();
-  declareFunctions();
-  for (uint32_t f = 0; f < m_.functions.size(); ++f)
-    if (reachable_[f])
-      emitFunctionBody(f);
+  emitUserFunctions(mc_, FunctionUses{fnUses_, reachable_, top_});
   Function *loop = emitLoop();
   emitEntry(loop);
   if (mc_.failed())

@@ -59,6 +59,30 @@ enum nsc_step_status : uint32_t {
   NSC_STEP_FATAL = 2,
 };
 
+/// Synapse models (SynapseCodegen.h): one synapse on its scratch row, the
+/// ModelExecutor's row (slot s of ir::layoutOf is row[s], an 8-byte cell).
+///   uint32_t nsc_step_<symbol>_synapse(nsc_synapse_args *args);
+/// runs `update:` when runUpdate != 0, then the onReceive handlers of the
+/// ports whose bit is set in `arrived`, in R8 order; returns a bit set of
+/// nsc_step_status plus NSC_SYNAPSE_EMITTED when emit_spike(w, d) was
+/// called (its arguments, from the first call, are in emit).
+///   uint32_t nsc_step_<symbol>_catchup(uint64_t *row, uint64_t from, uint64_t to,
+///                                      uint64_t synapse, nsc_runtime *rt, const double *zeroPorts);
+/// runs `update:` for each step j in [from, to) with time() = double(j)*dt,
+/// step j's stream-6 draws and the ports reading zeroPorts (all 0).
+struct nsc_synapse_args {
+  uint64_t *row;
+  const double *ports; // by port slot
+  uint64_t arrived;    // bit p: spike port p received
+  uint64_t runUpdate;
+  uint64_t step;
+  double tMs;
+  uint64_t synapse;    // R33 synapse index: the random draws' index
+  nsc_runtime *rt;
+  double emit[3];      // weight, delay, number of arguments
+};
+enum { NSC_SYNAPSE_EMITTED = 4 };
+
 // Support routines the generated code calls (defined in RuntimeSupport.cpp,
 // handed to the JIT as absolute symbols and to objects by name).
 

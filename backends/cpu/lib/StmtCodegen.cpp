@@ -164,12 +164,27 @@ void BodyEmitter::stmt(const ir::Stmt &s) {
   }
   case ir::StmtKind::EmitSpike: {
     auto &e = *ir::cast<ir::EmitSpike>(&s);
-    if (!e.args.empty()) {
-      mc.fail("emit_spike() with arguments (a synapse model forwarding a spike) cannot be compiled "
-              "by the cpu backend yet");
+    if (e.args.empty()) {
+      b.CreateStore(b.getInt64(1), spiked);
       return;
     }
+    if (!emitArgs) {
+      mc.fail(fn->getName().starts_with("nsc.fn.")
+                  ? "emit_spike(w, d) inside a function cannot be compiled yet"
+                  : "emit_spike() with arguments is for synapse models (a neuron emits with emit_spike())");
+      return;
+    }
+    // ModelExecutor: only the first emit_spike of a step counts (R12); its
+    // arguments are evaluated then, and only then.
+    BasicBlock *first = newBlock("emit.first"), *after = newBlock("emit.end");
+    b.CreateCondBr(b.CreateICmpEQ(b.CreateLoad(mc.i64(), spiked), b.getInt64(0)), first, after);
+    b.SetInsertPoint(first);
+    for (size_t i = 0; i < e.args.size() && i < 2; ++i)
+      b.CreateStore(realValue(*e.args[i]), b.CreateConstInBoundsGEP1_64(mc.f64(), emitArgs, i));
+    b.CreateStore(ConstantFP::get(mc.f64(), double(e.args.size())), b.CreateConstInBoundsGEP1_64(mc.f64(), emitArgs, 2));
     b.CreateStore(b.getInt64(1), spiked);
+    b.CreateBr(after);
+    b.SetInsertPoint(after);
     return;
   }
   case ir::StmtKind::CallStmt: expr(*ir::cast<ir::CallStmt>(&s)->call); return;

@@ -174,6 +174,7 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
     pj.plastic = buildPlasticProjection(mod_, net_, pr, q, sl, spec, dt_, error);
     if (!pj.plastic)
       return fail(pr.loc, error);
+    pj.plastic->setExecution(*workers_, options_.synapseKernels);
     if (!pj.continuous)
       tgt.D = std::max<unsigned>(tgt.D, pj.plastic->maxDelay() + 1);
     projs_.push_back(std::move(pj));

@@ -381,9 +381,14 @@ bool ModelSynapses::initialise(std::string &error) {
       decays_.push_back({exec_->slotOf(x), exec_->slotOf(c)});
     fastDecays_ = true;
   }
+  findSharedTraces();
   if (!lazy_) {
     preCount_.assign(sources_, 0);
     postFlag_.assign(targets_, 0);
+  }
+  for (auto &w : extra_) {
+    w->row = row_;
+    w->ports = zeroPorts_;
   }
   return true;
 }
@@ -489,16 +494,26 @@ void ModelSynapses::drainWarnings(std::map<std::string, uint64_t> &into) {
   for (auto &[text, count] : warnings_)
     into[text] += count;
   warnings_.clear();
-  for (auto &[text, count] : exec_->warnings())
-    into[m_->name + ": " + text] += count;
-  exec_->warnings().clear();
+  for (unsigned w = 0; w <= extra_.size(); ++w) {
+    for (auto &[text, count] : execOf(w).warnings())
+      into[m_->name + ": " + text] += count;
+    execOf(w).warnings().clear();
+  }
+  if (kernel_) {
+    // Under the interpreter's texts (above).
+    std::map<std::string, uint64_t> compiled;
+    kernel_->drainWarnings(compiled);
+    for (auto &[text, count] : compiled)
+      into[m_->name + ": " + text] += count;
+  }
 }
 
 uint64_t ModelSynapses::bytes() const {
   return offsets_.size() * sizeof(uint64_t) + target_.size() * sizeof(uint32_t) +
          targetOffsets_.size() * sizeof(uint64_t) + byTarget_.size() * sizeof(uint32_t) +
          synapseIndex_.size() * sizeof(uint32_t) + weight_.size() * sizeof(double) + own_.size() * sizeof(Value) +
-         shared_.size() * sizeof(Value) + done_.size() * sizeof(uint32_t);
+         shared_.size() * sizeof(Value) + done_.size() * sizeof(uint32_t) + sourceOf_.size() * sizeof(uint32_t) +
+         firstOfTarget_.size() * sizeof(uint32_t);
 }
 
 } // namespace nsc::network

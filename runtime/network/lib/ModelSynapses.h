@@ -31,6 +31,7 @@
 #include "PlasticProjection.h"
 #include "SynapseModelInfo.h"
 #include "nsc/eval/ModelExecutor.h"
+#include "nsc/network/SynapseKernel.h"
 #include "nsc/runtime/Philox.h"
 
 #include <map>
@@ -57,6 +58,8 @@ public:
   void getState(PlasticState &out) const override;
   bool checkState(const PlasticState &state, std::string &error) const override;
   void setState(PlasticState &&state) override;
+  void setExecution(WorkerPool &pool, const SynapseKernelFactory &kernels) override;
+  const char *executedBy() const override { return kernel_ ? kernel_->name() : "interp"; }
 
 private:
   // --- building (ModelSynapses.cpp)
@@ -73,16 +76,47 @@ private:
   bool computeMaxDelay(std::string &error);
 
   // --- stepping (PlasticStep.cpp)
+  /// What one thread of the synapse phase works with: worker 0 uses the
+  /// members row_, frame_, ports_, exec_ and warnings_, the others their
+  /// own copies (extra_).
+  struct Scratch {
+    Value *row;
+    NeuronFrame *frame;
+    std::vector<double> *ports;
+    ModelExecutor *exec;
+    std::map<std::string, uint64_t> *warnings;
+    unsigned worker;
+  };
+  struct WorkerStore {
+    std::vector<Value> row;
+    NeuronFrame frame;
+    std::vector<double> ports;
+    std::unique_ptr<ModelExecutor> exec;
+    std::map<std::string, uint64_t> warnings;
+  };
+  Scratch scratch(unsigned worker);
+  ModelExecutor &execOf(unsigned worker) const { return worker == 0 ? *exec_ : *extra_[worker - 1]->exec; }
+  /// The synapses with an event in step k whose target is in [lo, hi), in
+  /// position order (R17's order for each target). False with `error` set
+  /// and `failedAt` the synapse's position on the first failure.
+  bool stepTargets(uint64_t k, PopulationRuntime &src, PopulationRuntime &tgt, uint32_t lo, uint32_t hi,
+                   Scratch &s, std::string &error, uint64_t &failedAt);
+  /// update: and the handlers, interpreted or compiled.
+  bool runCode(uint64_t p, uint64_t k, uint32_t preCount, bool post, Scratch &s, SynapseEmit &emit,
+               std::string &error);
   uint64_t synapseIndex(uint64_t p) const { return synapseIndex_.empty() ? 0 : synapseIndex_[p]; }
   uint64_t doneOf(uint64_t p) const { return done_.empty() ? 0 : epoch_ + done_[p]; }
   /// Applies `update:` for steps [from, to) to the synapse at position p
-  /// whose row is loaded in `row` (own values may also be in own_).
-  void catchUp(uint64_t p, Value *row, uint64_t from, uint64_t to) const;
+  /// whose row is loaded in `row` (own values may also be in own_), with
+  /// worker `worker`'s executor or kernel context. False when the code
+  /// stopped the run (the executor's or the kernel's fatal message).
+  bool catchUp(uint64_t p, Value *row, uint64_t from, uint64_t to, unsigned worker = 0) const;
   /// The row of the synapse at position p: shared values, own ones copied in.
   void loadRow(uint64_t p, Value *row) const;
   /// Step k of the synapse at position p: update, handlers, emission.
-  bool runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool post, PopulationRuntime &tgt, std::string &error);
-  bool reportNonFinite(uint64_t p, uint64_t k, std::string &error) const;
+  bool runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool post, PopulationRuntime &tgt, Scratch &s,
+                  std::string &error);
+  bool reportNonFinite(uint64_t p, uint64_t k, const Value *row, std::string &error) const;
   /// Brings every synapse to step k (before done_ would overflow).
   void rebase(uint64_t k);
 
@@ -141,6 +175,30 @@ private:
   std::vector<uint32_t> preCount_; // per source neuron (per-step mode)
   std::vector<uint8_t> postFlag_;  // per target neuron (per-step mode)
   mutable std::map<std::string, uint64_t> warnings_;
+
+  // Traces kept once per neuron (SharedTraces.cpp).
+  struct SharedTrace {
+    unsigned slot, coef; // of the trace and its decay coefficient
+    bool post;           // by target neuron (else by source neuron)
+    std::vector<double> value, pending;
+  };
+  void findSharedTraces();
+  void advanceSharedTraces(const Value *shared);
+  void loadSharedTraces(uint64_t p, Value *row) const;
+  void keepSharedTraces(uint64_t p, bool pre, bool post, const Value *row);
+  void commitSharedTraces(const PopulationRuntime &src, const PopulationRuntime &tgt);
+  const SharedTrace *sharedTraceAt(unsigned slot) const;
+  std::vector<SharedTrace> traces_;
+  std::vector<uint32_t> sourceOf_;      // by position (only with shared traces)
+  std::vector<uint32_t> firstOfTarget_; // the first position onto each target
+  /// The per-synapse slots without shared traces (what checkpoints hold:
+  /// own values and shared traces, by synapse).
+  std::vector<unsigned> stateSlots_;
+
+  // Execution: compiled code (null: interpreted) and threads.
+  std::unique_ptr<SynapseKernel> kernel_;
+  WorkerPool *pool_ = nullptr;
+  std::vector<std::unique_ptr<WorkerStore>> extra_; // workers 1 .. N-1
 };
 
 } // namespace nsc::network

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "nsc/ir/IR.h"
+#include "nsc/network/SynapseKernel.h"
 #include "nsc/runtime/Connectivity.h"
 
 #include <cstdint>
@@ -21,6 +22,7 @@ namespace nsc::network {
 
 struct PopulationRuntime;
 struct SynapseValues;
+class WorkerPool;
 
 /// A plastic projection's run-time state, as a checkpoint holds it: the
 /// synapse model's values (8-byte cells) and the lazy-update counters.
@@ -62,6 +64,12 @@ public:
   /// False with `error` set, nothing changed, when `state` does not fit.
   virtual bool checkState(const PlasticState &state, std::string &error) const = 0;
   virtual void setState(PlasticState &&state) = 0;
+  /// Runs the synapse phase on `pool`'s threads (results independent of
+  /// their number) and the model's code with a kernel from `kernels` when
+  /// it gives one (else interpreted, with a warning saying why).
+  virtual void setExecution(WorkerPool &pool, const SynapseKernelFactory &kernels) = 0;
+  /// "interp" or the kernel's name ("cpu"), for --stats.
+  virtual const char *executedBy() const = 0;
 };
 
 /// The plastic projection `pr` (index `index`) over the synapses `list`

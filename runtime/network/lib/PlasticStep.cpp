@@ -21,6 +21,7 @@
 #include "Engine.h"
 #include "nsc/support/Suggest.h"
 #include "ModelSynapses.h"
+#include "WorkerPool.h"
 
 #include "nsc/runtime/Schedule.h"
 
@@ -38,9 +39,9 @@ void ModelSynapses::loadRow(uint64_t p, Value *row) const {
     row[ownSlots_[c]] = own[c];
 }
 
-void ModelSynapses::catchUp(uint64_t p, Value *row, uint64_t from, uint64_t to) const {
+bool ModelSynapses::catchUp(uint64_t p, Value *row, uint64_t from, uint64_t to, unsigned worker) const {
   if (from >= to)
-    return;
+    return true;
   if (fastDecays_) {
     // update: is x <- c·x for each trace: the same products, step by step.
     // Up to four traces advance in one loop (independent chains of
@@ -68,8 +69,12 @@ void ModelSynapses::catchUp(uint64_t p, Value *row, uint64_t from, uint64_t to) 
           row[decays_[d].state].r = x[n++];
       }
     }
-    return;
+    return true;
   }
+  if (kernel_)
+    return kernel_->catchUp(reinterpret_cast<uint64_t *>(row), from, to, synapseIndex(p), worker) ==
+           StepStatus::Ok;
+  ModelExecutor &exec = execOf(worker);
   for (uint64_t j = from; j < to; ++j) {
     NeuronFrame f;
     f.row = row;
@@ -79,36 +84,48 @@ void ModelSynapses::catchUp(uint64_t p, Value *row, uint64_t from, uint64_t to) 
     f.step = j;
     f.tMs = double(j) * dt_;
     f.rngKey = rngKey_;
-    exec_->exec(m_->update, f);
-    if (!exec_->fatal().empty())
-      return;
+    exec.exec(m_->update, f);
+    if (!exec.fatal().empty())
+      return false;
   }
+  return true;
 }
 
-bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool post, PopulationRuntime &tgt,
-                               std::string &error) {
-  Value *row = row_.data();
-  loadRow(p, row);
-  if (!done_.empty()) {
-    // Steps skipped since the last event, then this step's update.
-    uint64_t from = doneOf(p);
-    if (fastDecays_) {
-      catchUp(p, row, from, k + 1);
-    } else {
-      catchUp(p, row, from, k);
+ModelSynapses::Scratch ModelSynapses::scratch(unsigned worker) {
+  if (worker == 0)
+    return {row_.data(), &frame_, &ports_, exec_.get(), &warnings_, 0};
+  WorkerStore &w = *extra_[worker - 1];
+  return {w.row.data(), &w.frame, &w.ports, w.exec.get(), &w.warnings, worker};
+}
+
+bool ModelSynapses::runCode(uint64_t p, uint64_t k, uint32_t preCount, bool post, Scratch &s, SynapseEmit &emit,
+                            std::string &error) {
+  const bool runUpdate = !fastDecays_ && !info_.emptyUpdate;
+  if (kernel_) {
+    SynapseCall c;
+    c.row = reinterpret_cast<uint64_t *>(s.row);
+    c.ports = s.ports->data();
+    if (info_.prePort && preCount > 0)
+      c.arrived |= uint64_t(1) << *info_.prePort;
+    if (info_.postPort && post)
+      c.arrived |= uint64_t(1) << *info_.postPort;
+    c.runUpdate = runUpdate;
+    c.step = k;
+    c.synapse = synapseIndex(p);
+    if (kernel_->run(c, emit, s.worker) != StepStatus::Ok) {
+      error = what_ + ": " + kernel_->fatalMessage(s.worker) + " (synapse " + std::to_string(p) + ", step " +
+              std::to_string(k) + ")";
+      return false;
     }
-    done_[p] = uint32_t(k + 1 - epoch_);
+    return true;
   }
-  if (info_.prePort)
-    ports_[exec_->portSlot(*info_.prePort)] = double(preCount);
-  if (info_.postPort)
-    ports_[exec_->portSlot(*info_.postPort)] = post ? 1.0 : 0.0;
   // One frame reused for every synapse: its emit_spike arguments keep
   // their storage.
-  NeuronFrame &f = frame_;
-  f.row = row;
+  ModelExecutor &exec = *s.exec;
+  NeuronFrame &f = *s.frame;
+  f.row = s.row;
   f.stride = 1;
-  f.portValue = ports_.data();
+  f.portValue = s.ports->data();
   f.neuron = synapseIndex(p);
   f.step = k;
   f.tMs = double(k) * dt_;
@@ -116,32 +133,69 @@ bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool p
   f.rng.reset();
   f.spiked = false;
   f.emitArgs.clear();
-  if (!fastDecays_ && !info_.emptyUpdate)
-    exec_->exec(m_->update, f);
+  if (runUpdate)
+    exec.exec(m_->update, f);
   for (unsigned h : info_.handlerOrder) {
     const OnReceive &r = m_->onReceive[h];
     bool arrived = (info_.prePort && r.port == *info_.prePort && preCount > 0) ||
                    (info_.postPort && r.port == *info_.postPort && post);
     if (arrived)
-      exec_->exec(r.body, f);
+      exec.exec(r.body, f);
   }
-  std::fill(ports_.begin(), ports_.end(), 0.0);
-  if (!exec_->fatal().empty()) {
-    error = what_ + ": " + exec_->fatal() + " (synapse " + std::to_string(p) + ", step " + std::to_string(k) + ")";
+  if (!exec.fatal().empty()) {
+    error = what_ + ": " + exec.fatal() + " (synapse " + std::to_string(p) + ", step " + std::to_string(k) + ")";
     return false;
   }
+  emit.emitted = f.spiked;
+  if (f.spiked) {
+    emit.weight = f.emitArgs[0];
+    emit.hasDelay = f.emitArgs.size() > 1;
+    emit.delay = emit.hasDelay ? f.emitArgs[1] : 0;
+  }
+  return true;
+}
+
+bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool post, PopulationRuntime &tgt,
+                               Scratch &s, std::string &error) {
+  Value *row = s.row;
+  loadRow(p, row);
+  if (!done_.empty()) {
+    // Steps skipped since the last event, then this step's update.
+    uint64_t from = doneOf(p);
+    bool caughtUp = catchUp(p, row, from, fastDecays_ ? k + 1 : k, s.worker);
+    done_[p] = uint32_t(k + 1 - epoch_);
+    if (!caughtUp && kernel_) {
+      error = what_ + ": " + kernel_->fatalMessage(s.worker) + " (synapse " + std::to_string(p) + ", step " +
+              std::to_string(k) + ")";
+      return false;
+    }
+  }
+  if (!traces_.empty())
+    loadSharedTraces(p, row);
+  std::vector<double> &ports = *s.ports;
+  if (info_.prePort)
+    ports[exec_->portSlot(*info_.prePort)] = double(preCount);
+  if (info_.postPort)
+    ports[exec_->portSlot(*info_.postPort)] = post ? 1.0 : 0.0;
+  SynapseEmit emitted;
+  bool ok = runCode(p, k, preCount, post, s, emitted, error);
+  std::fill(ports.begin(), ports.end(), 0.0);
+  if (!ok)
+    return false;
+  if (!traces_.empty())
+    keepSharedTraces(p, preCount > 0, post, row);
   const size_t nOwn = ownSlots_.size();
   Value *own = own_.data() + p * nOwn;
   for (size_t c = 0; c < nOwn; ++c)
     own[c] = row[ownSlots_[c]];
-  for (unsigned s : realStateSlots_)
-    if (!std::isfinite(row[s].r))
-      return reportNonFinite(p, k, error);
-  if (!f.spiked)
+  for (unsigned slot : realStateSlots_)
+    if (!std::isfinite(row[slot].r))
+      return reportNonFinite(p, k, row, error);
+  if (!emitted.emitted)
     return true;
 
   // emit_spike(w, d): into the target's ring, R14/R15, like a static synapse.
-  double w = f.emitArgs[0];
+  double w = emitted.weight;
   if (weightFactor_ != 1)
     w *= weightFactor_;
   if (!std::isfinite(w)) {
@@ -152,15 +206,15 @@ bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool p
     return false;
   }
   int64_t d = 1;
-  if (f.emitArgs.size() > 1) {
-    double ms = f.emitArgs[1] * delayFactor_;
+  if (emitted.hasDelay) {
+    double ms = emitted.delay * delayFactor_;
     if (std::isnan(ms))
-      warnings_[what_ + ": emit_spike got a NaN delay; sent with one step"]++;
+      (*s.warnings)[what_ + ": emit_spike got a NaN delay; sent with one step"]++;
     d = runtime::drawnDelaySteps(ms, dt_); // R24: at least one step
   }
   if (d > int64_t(maxDelay_)) {
-    warnings_[what_ + ": emit_spike delays longer than " + std::to_string(maxDelay_) +
-              " steps (the longest the ring buffers were sized for) were clamped to it"]++;
+    (*s.warnings)[what_ + ": emit_spike delays longer than " + std::to_string(maxDelay_) +
+                  " steps (the longest the ring buffers were sized for) were clamped to it"]++;
     d = maxDelay_;
   }
   const uint32_t mult = preCount ? preCount : 1;
@@ -175,9 +229,8 @@ bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool p
   return true;
 }
 
-bool ModelSynapses::reportNonFinite(uint64_t p, uint64_t k, std::string &error) const {
+bool ModelSynapses::reportNonFinite(uint64_t p, uint64_t k, const Value *row, std::string &error) const {
   uint64_t s = uint64_t(std::upper_bound(offsets_.begin(), offsets_.end(), p) - offsets_.begin()) - 1;
-  const Value *row = row_.data();
   std::string var = "a state variable";
   double x = 0;
   for (const Variable &v : m_->variables)
@@ -207,52 +260,140 @@ void ModelSynapses::rebase(uint64_t k) {
   epoch_ = k;
 }
 
-bool ModelSynapses::step(uint64_t k, PopulationRuntime &src, PopulationRuntime &tgt, std::string &error) {
-  if (size() == 0)
-    return true;
+bool ModelSynapses::stepTargets(uint64_t k, PopulationRuntime &src, PopulationRuntime &tgt, uint32_t lo,
+                                uint32_t hi, Scratch &s, std::string &error, uint64_t &failedAt) {
+  auto run = [&](uint64_t p, uint32_t preCount, bool post) {
+    if (runSynapse(p, k, preCount, post, tgt, s, error))
+      return true;
+    failedAt = p;
+    return false;
+  };
+  auto mine = [&](uint64_t p) { return target_[p] >= lo && target_[p] < hi; };
   if (!lazy_) {
     // Every synapse, every step (its update may emit).
-    for (size_t q = 0; q < src.fired.size(); ++q)
-      preCount_[src.fired[q]] = src.multiplicity[q];
-    for (uint32_t t : tgt.fired)
-      postFlag_[t] = 1;
-    bool ok = true;
-    for (uint64_t s = 0; s < sources_ && ok; ++s)
-      for (uint64_t p = offsets_[s]; p < offsets_[s + 1] && ok; ++p)
-        ok = runSynapse(p, k, preCount_[s], postFlag_[target_[p]] != 0, tgt, error);
-    for (uint32_t s : src.fired)
-      preCount_[s] = 0;
-    for (uint32_t t : tgt.fired)
-      postFlag_[t] = 0;
-    return ok;
+    for (uint64_t n = 0; n < sources_; ++n)
+      for (uint64_t p = offsets_[n]; p < offsets_[n + 1]; ++p)
+        if (mine(p) && !run(p, preCount_[n], postFlag_[target_[p]] != 0))
+          return false;
+    return true;
   }
-  if (!done_.empty() && k + 1 - epoch_ >= (uint64_t(1) << 31))
-    rebase(k);
-  // The synapses with a postsynaptic spike, in position order.
-  posts_.clear();
-  if (info_.postPort)
-    for (uint32_t t : tgt.fired)
-      for (uint64_t q = targetOffsets_[t]; q < targetOffsets_[t + 1]; ++q)
-        posts_.push_back(byTarget_[q]);
-  std::sort(posts_.begin(), posts_.end());
-  // Merge them with the rows of the sources that fired (ascending).
+  // Merge the synapses with a postsynaptic spike (posts_, ascending) with
+  // the rows of the sources that fired (ascending).
   size_t qi = 0;
   for (size_t q = 0; q < src.fired.size(); ++q) {
-    uint64_t s = src.fired[q];
-    for (uint64_t p = offsets_[s]; p < offsets_[s + 1]; ++p) {
+    uint64_t n = src.fired[q];
+    for (uint64_t p = offsets_[n]; p < offsets_[n + 1]; ++p) {
+      if (!mine(p))
+        continue;
       for (; qi < posts_.size() && posts_[qi] < p; ++qi)
-        if (!runSynapse(posts_[qi], k, 0, true, tgt, error))
+        if (mine(posts_[qi]) && !run(posts_[qi], 0, true))
           return false;
       bool post = qi < posts_.size() && posts_[qi] == p;
       qi += post;
-      if (!runSynapse(p, k, src.multiplicity[q], post, tgt, error))
+      if (!run(p, src.multiplicity[q], post))
         return false;
     }
   }
   for (; qi < posts_.size(); ++qi)
-    if (!runSynapse(posts_[qi], k, 0, true, tgt, error))
+    if (mine(posts_[qi]) && !run(posts_[qi], 0, true))
       return false;
   return true;
+}
+
+bool ModelSynapses::step(uint64_t k, PopulationRuntime &src, PopulationRuntime &tgt, std::string &error) {
+  if (size() == 0)
+    return true;
+  uint64_t work = 0;
+  if (!lazy_) {
+    for (size_t q = 0; q < src.fired.size(); ++q)
+      preCount_[src.fired[q]] = src.multiplicity[q];
+    for (uint32_t t : tgt.fired)
+      postFlag_[t] = 1;
+    work = size();
+  } else {
+    if (!done_.empty() && k + 1 - epoch_ >= (uint64_t(1) << 31))
+      rebase(k);
+    // The synapses with a postsynaptic spike, in position order.
+    posts_.clear();
+    // Each target's positions are ascending: merge them.
+    if (info_.postPort)
+      for (uint32_t t : tgt.fired) {
+        size_t mid = posts_.size();
+        for (uint64_t q = targetOffsets_[t]; q < targetOffsets_[t + 1]; ++q)
+          posts_.push_back(byTarget_[q]);
+        std::inplace_merge(posts_.begin(), posts_.begin() + std::ptrdiff_t(mid), posts_.end());
+      }
+    work = posts_.size();
+    for (uint32_t n : src.fired)
+      work += offsets_[n + 1] - offsets_[n];
+  }
+  if (!traces_.empty())
+    advanceSharedTraces(shared_.data()); // update: of step k
+  // Threads take disjoint ranges of target neurons: each synapse runs on
+  // one thread, each ring cell is written by one thread, in position order
+  // (R17), so the sums and every synapse's values are those of one thread.
+  // The first failure in position order is the one one thread would meet.
+  const unsigned workers = pool_ ? pool_->size() : 1;
+  const uint64_t parts = work >= 64 ? std::min<uint64_t>(workers, targets_) : 1;
+  bool ok = true;
+  if (parts <= 1) {
+    Scratch s = scratch(0);
+    uint64_t failedAt = 0;
+    ok = stepTargets(k, src, tgt, 0, uint32_t(targets_), s, error, failedAt);
+  } else {
+    std::vector<std::string> errors(parts);
+    std::vector<uint64_t> failedAt(parts, UINT64_MAX);
+    pool_->run(parts, [&](size_t part, unsigned worker) {
+      uint32_t lo = uint32_t(targets_ * part / parts), hi = uint32_t(targets_ * (part + 1) / parts);
+      Scratch s = scratch(worker);
+      stepTargets(k, src, tgt, lo, hi, s, errors[part], failedAt[part]);
+    });
+    size_t first = size_t(std::min_element(failedAt.begin(), failedAt.end()) - failedAt.begin());
+    if (failedAt[first] != UINT64_MAX) {
+      error = errors[first];
+      ok = false;
+    }
+    for (auto &w : extra_) {
+      for (auto &[text, count] : w->warnings)
+        warnings_[text] += count;
+      w->warnings.clear();
+    }
+  }
+  if (ok && !traces_.empty())
+    commitSharedTraces(src, tgt);
+  if (!lazy_) {
+    for (uint32_t n : src.fired)
+      preCount_[n] = 0;
+    for (uint32_t t : tgt.fired)
+      postFlag_[t] = 0;
+  }
+  return ok;
+}
+
+void ModelSynapses::setExecution(WorkerPool &pool, const SynapseKernelFactory &kernels) {
+  pool_ = &pool;
+  extra_.clear();
+  for (unsigned w = 1; w < pool.size(); ++w) {
+    auto store = std::make_unique<WorkerStore>();
+    store->row = row_;
+    store->ports = zeroPorts_;
+    store->exec = std::make_unique<ModelExecutor>(*m_, dt_);
+    extra_.push_back(std::move(store));
+  }
+  kernel_.reset();
+  if (!kernels)
+    return;
+  SynapseKernelRequest request;
+  request.model = m_;
+  request.dtMs = dt_;
+  request.rngKey = rngKey_;
+  std::string why;
+  kernel_ = kernels(request, why);
+  if (!kernel_) {
+    warnings_[what_ + ": runs interpreted, not compiled: " + why]++;
+    return;
+  }
+  kernel_->setWorkers(pool.size());
 }
 
 bool ModelSynapses::values(uint64_t steps, const std::string &variable, SynapseValues &out,
@@ -281,12 +422,16 @@ bool ModelSynapses::values(uint64_t steps, const std::string &variable, SynapseV
     for (uint64_t p = offsets_[s]; p < offsets_[s + 1]; ++p) {
       out.source[p] = uint32_t(s);
       Value v = shared_[slot];
-      if (ownColumn_[slot] >= 0) {
+      if (const SharedTrace *t = sharedTraceAt(slot)) {
+        v.r = t->value[t->post ? target_[p] : s];
+      } else if (ownColumn_[slot] >= 0) {
         loadRow(p, row.data());
         // A lazy synapse is brought to `steps` on a copy: what stepping
         // every step would show.
-        if (!done_.empty())
-          catchUp(p, row.data(), doneOf(p), steps);
+        if (!done_.empty() && !catchUp(p, row.data(), doneOf(p), steps) && kernel_) {
+          error = what_ + ": " + kernel_->fatalMessage(0);
+          return false;
+        }
         v = row[slot];
       }
       out.value[p] = var.type.kind == TypeKind::Int ? double(v.i) : var.type.kind == TypeKind::Bool ? v.b : v.r;

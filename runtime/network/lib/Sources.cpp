@@ -74,12 +74,14 @@ void PopulationRuntime::emitSpikes(uint64_t k, double dtMs) {
     } else if (!runtime::poissonActive(k, startStep, stopStep)) {
       rate = 0;
     }
-    if (rate > 0)
+    if (rate > 0) {
+      const runtime::PoissonSourceCounter counter(rate, dtMs);
       for (uint64_t i = lo; i < hi; ++i) // this rank's block (all of it on one process)
-        if (uint32_t c = uint32_t(runtime::poissonSourceCount(poissonKey, i, k, rate, dtMs))) {
+        if (uint32_t c = uint32_t(counter.count(poissonKey, i, k))) {
           fired.push_back(uint32_t(i));
           multiplicity.push_back(c);
         }
+    }
     break;
   }
   case PopulationKind::SpikeGenerator: {

@@ -9,6 +9,8 @@
 #include "CheckpointFormat.h"
 #include "ModelSynapses.h"
 
+#include <cstring>
+
 namespace nsc::network {
 
 namespace {
@@ -31,13 +33,27 @@ uint64_t ModelSynapses::digest() const {
   h.add(target_.data(), target_.size() * sizeof(uint32_t));
   h.add(synapseIndex_.data(), synapseIndex_.size() * sizeof(uint32_t));
   h.pod(rowSize_);
-  h.pod(uint64_t(ownSlots_.size()));
+  h.pod(uint64_t(stateSlots_.size()));
   return h.h;
 }
 
 void ModelSynapses::getState(PlasticState &out) const {
   out.shared = cellsOf(shared_);
-  out.own = cellsOf(own_);
+  // Every synapse's values in stateSlots_ order, shared traces (SharedTraces.cpp)
+  // included: the state a run without them would hold.
+  const size_t nState = stateSlots_.size(), nOwn = ownSlots_.size();
+  out.own.assign(size() * nState, 0);
+  for (uint64_t p = 0; p < size(); ++p)
+    for (size_t c = 0; c < nState; ++c) {
+      const unsigned slot = stateSlots_[c];
+      const Value *v = ownColumn_[slot] >= 0 ? &own_[p * nOwn + size_t(ownColumn_[slot])] : nullptr;
+      double x = 0;
+      if (const SharedTrace *t = sharedTraceAt(slot)) {
+        x = t->value[t->post ? target_[p] : sourceOf_[p]];
+        v = nullptr;
+      }
+      std::memcpy(&out.own[p * nState + c], v ? static_cast<const void *>(v) : &x, sizeof(uint64_t));
+    }
   out.scratch = cellsOf(row_);
   out.done = done_;
   out.epoch = epoch_;
@@ -45,10 +61,10 @@ void ModelSynapses::getState(PlasticState &out) const {
 }
 
 bool ModelSynapses::checkState(const PlasticState &s, std::string &error) const {
-  if (s.shared.size() != shared_.size() || s.own.size() != own_.size() || s.done.size() != done_.size() ||
+  if (s.shared.size() != shared_.size() || s.own.size() != size() * stateSlots_.size() || s.done.size() != done_.size() ||
       s.scratch.size() != row_.size()) {
     error = what_ + ": the checkpoint's synapse state has another size (" + std::to_string(s.own.size()) +
-            " values, " + std::to_string(own_.size()) + " expected)";
+            " values, " + std::to_string(size() * stateSlots_.size()) + " expected)";
     return false;
   }
   return true;
@@ -56,12 +72,23 @@ bool ModelSynapses::checkState(const PlasticState &s, std::string &error) const 
 
 void ModelSynapses::setState(PlasticState &&s) {
   cellsInto(s.shared, shared_);
-  cellsInto(s.own, own_);
+  const size_t nState = stateSlots_.size(), nOwn = ownSlots_.size();
+  for (uint64_t p = 0; p < size(); ++p)
+    for (size_t c = 0; c < nState; ++c) {
+      const unsigned slot = stateSlots_[c];
+      const uint64_t cell = s.own[p * nState + c];
+      if (SharedTrace *t = const_cast<SharedTrace *>(sharedTraceAt(slot)))
+        std::memcpy(&t->value[t->post ? target_[p] : sourceOf_[p]], &cell, sizeof cell);
+      else
+        std::memcpy(&own_[p * nOwn + size_t(ownColumn_[slot])], &cell, sizeof cell);
+    }
   done_ = std::move(s.done);
   epoch_ = s.epoch;
   warnings_ = std::move(s.warnings);
   // Locals in the scratch row as the uninterrupted run left them.
   cellsInto(s.scratch, row_);
+  for (auto &w : extra_)
+    w->row = row_;
 }
 
 } // namespace nsc::network

@@ -94,4 +94,16 @@ private:
 uint64_t poissonSourceCount(const PhiloxKey &streamKey, uint64_t neuron, uint64_t step,
                             double rateHz, double dtMs);
 
+/// The same draws for many neurons of one step: exp(-lambda) is computed
+/// once, and a draw below it (no spike, the common case) ends there. Equal
+/// to poissonSourceCount for every neuron.
+class PoissonSourceCounter {
+public:
+  PoissonSourceCounter(double rateHz, double dtMs);
+  uint64_t count(const PhiloxKey &streamKey, uint64_t neuron, uint64_t step) const;
+
+private:
+  double rateHz_, dtMs_, lambda_, none_; // none_ = exp(-lambda): the probability of no spike
+};
+
 } // namespace nsc::runtime

@@ -11,6 +11,7 @@
 
 #include "nsc/frontend/CompilerSession.h"
 #include "nsc/network/PopulationKernel.h"
+#include "nsc/network/SynapseKernel.h"
 #include "nsc/passes/PassManager.h"
 #include "nsc/targets/RunRequest.h"
 
@@ -27,6 +28,7 @@ namespace nsc::targets {
 /// (code generation, JIT, cache) once kernels were made.
 struct NetworkBackend {
   network::KernelFactory kernels;
+  network::SynapseKernelFactory synapseKernels; // empty: synapse models interpreted
   std::function<void(nlohmann::json &)> addStats;
   /// Kernels are generated and JIT-compiled (counted in the memory estimate).
   bool compiles = false;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "nsc/network/PopulationKernel.h"
+#include "nsc/network/SynapseKernel.h"
 
 #include <cstdint>
 #include <string>
@@ -21,6 +22,7 @@ struct CompileStats {
   double codegenMs = 0;  // IR -> LLVM IR
   double jitMs = 0;      // optimise + compile + load (or load from a cache)
   unsigned models = 0;
+  unsigned synapseModels = 0; // of `models`: synapse models compiled (SynapseKernel)
   unsigned compiled = 0, memoryHits = 0, diskHits = 0;
   std::string cacheDirectory;
 };
@@ -28,6 +30,11 @@ struct CompileStats {
 /// Kernels that run each model as JIT-compiled code. `stats` (optional)
 /// accumulates compile figures and must outlive the factory's use.
 network::KernelFactory cpuKernels(CompileStats *stats = nullptr);
+
+/// Kernels that run each synapse model's code (update, onReceive handlers,
+/// functions, emit_spike(w, d)) as JIT-compiled code on the interpreter's
+/// scratch row; a model it cannot compile gives null and the reason.
+network::SynapseKernelFactory cpuSynapseKernels(CompileStats *stats = nullptr);
 
 /// --emit=llvm|asm|obj: the optimised module of every neuron model of
 /// `module` used by a network (or all neuron models), as LLVM IR text,

@@ -14,6 +14,7 @@
 #include "nsc/support/Diagnostics.h"
 #include "nsc/ir/IR.h"
 #include "nsc/network/PopulationKernel.h"
+#include "nsc/network/SynapseKernel.h"
 #include "nsc/runtime/Recording.h"
 
 #include <atomic>
@@ -32,6 +33,9 @@ namespace nsc::network {
 
 struct BuildOptions {
   KernelFactory kernels;  // required: which backend runs the models
+  /// Compiled synapse-model code (nsc/network/SynapseKernel.h); empty: the
+  /// interpreter runs synapse models.
+  SynapseKernelFactory synapseKernels;
   unsigned threads = 1;   // worker threads for the model phase (>= 1)
   /// The processes the run is spread over (docs/mpi.md); null or one rank:
   /// this process runs the whole network. It must outlive the simulation.
