@@ -174,6 +174,8 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
     pj.plastic = buildPlasticProjection(mod_, net_, pr, q, sl, spec, dt_, error);
     if (!pj.plastic)
       return fail(pr.loc, error);
+    if (pr.modulator) // the populations are all built, and stay where they are
+      pj.plastic->bindModulator(&pops_[*pr.modulator]);
     if (!pj.continuous)
       tgt.D = std::max<unsigned>(tgt.D, pj.plastic->maxDelay() + 1);
     projs_.push_back(std::move(pj));

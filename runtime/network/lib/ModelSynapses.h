@@ -57,6 +57,8 @@ public:
   void getState(PlasticState &out) const override;
   bool checkState(const PlasticState &state, std::string &error) const override;
   void setState(PlasticState &&state) override;
+  void bindModulator(const PopulationRuntime *modulator) override { modulator_ = modulator; }
+  std::string weightVariable() const override { return info_.weightVar ? m_->variables[*info_.weightVar].name : ""; }
 
 private:
   // --- building (ModelSynapses.cpp)
@@ -71,6 +73,8 @@ private:
   /// Fills shared_/own_ from every synapse's initial row.
   bool initialise(std::string &error);
   bool computeMaxDelay(std::string &error);
+  /// The third factors: the modulator and the postsynaptic variables read.
+  bool setupThirdFactors(const ir::Projection &pr, const ir::Model &target, std::string &error);
 
   // --- stepping (PlasticStep.cpp)
   uint64_t synapseIndex(uint64_t p) const { return synapseIndex_.empty() ? 0 : synapseIndex_[p]; }
@@ -85,6 +89,13 @@ private:
   bool reportNonFinite(uint64_t p, uint64_t k, std::string &error) const;
   /// Brings every synapse to step k (before done_ would overflow).
   void rebase(uint64_t k);
+  /// Step k of every synapse in position order (an update that cannot be
+  /// lazy, or a neuromodulator spike that reaches every synapse).
+  bool stepAll(uint64_t k, PopulationRuntime &src, PopulationRuntime &tgt, std::string &error);
+  /// Step k of the synapses with a spike (lazy mode).
+  bool stepEvents(uint64_t k, PopulationRuntime &src, PopulationRuntime &tgt, std::string &error);
+  /// Fills the third-factor port slots for the synapse at position p.
+  void loadThirdFactors(uint64_t p, const PopulationRuntime &tgt);
 
   const ir::Model *m_ = nullptr;
   SynapseModelInfo info_;
@@ -132,6 +143,18 @@ private:
   double delayFactor_ = 1;  // emit_spike's delay unit -> ms
   unsigned basePort_ = 0;
   int negativePort_ = -1;
+
+  // Third factors: the modulator's spike count this step feeds the
+  // `mod...` port; each continuous port reads a variable of the target
+  // neuron (its slot there, and the unit factor into the port's unit).
+  const PopulationRuntime *modulator_ = nullptr;
+  uint32_t modCount_ = 0;
+  struct PostRead {
+    unsigned portSlot, targetSlot;
+    ir::TypeKind kind;
+    double factor;
+  };
+  std::vector<PostRead> postReads_;
 
   // Scratch.
   std::vector<Value> row_;

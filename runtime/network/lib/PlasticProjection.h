@@ -62,6 +62,11 @@ public:
   /// False with `error` set, nothing changed, when `state` does not fit.
   virtual bool checkState(const PlasticState &state, std::string &error) const = 0;
   virtual void setState(PlasticState &&state) = 0;
+  /// The population whose spikes drive the synapse model's neuromodulator
+  /// port (`modulator = POP`); the engine binds it once after building.
+  /// The weight variable's name ("" when the model has none).
+  virtual std::string weightVariable() const { return {}; }
+  virtual void bindModulator(const PopulationRuntime *modulator) { (void)modulator; }
 };
 
 /// The plastic projection `pr` (index `index`) over the synapses `list`

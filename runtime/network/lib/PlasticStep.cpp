@@ -103,6 +103,7 @@ bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool p
     ports_[exec_->portSlot(*info_.prePort)] = double(preCount);
   if (info_.postPort)
     ports_[exec_->portSlot(*info_.postPort)] = post ? 1.0 : 0.0;
+  loadThirdFactors(p, tgt);
   // One frame reused for every synapse: its emit_spike arguments keep
   // their storage.
   NeuronFrame &f = frame_;
@@ -121,7 +122,8 @@ bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool p
   for (unsigned h : info_.handlerOrder) {
     const OnReceive &r = m_->onReceive[h];
     bool arrived = (info_.prePort && r.port == *info_.prePort && preCount > 0) ||
-                   (info_.postPort && r.port == *info_.postPort && post);
+                   (info_.postPort && r.port == *info_.postPort && post) ||
+                   (info_.modPort && r.port == *info_.modPort && modCount_ > 0);
     if (arrived)
       exec_->exec(r.body, f);
   }
@@ -175,6 +177,19 @@ bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool p
   return true;
 }
 
+void ModelSynapses::loadThirdFactors(uint64_t p, const PopulationRuntime &tgt) {
+  // What the synapse reads at step k (R24): the modulator's spikes of step
+  // k, and the target neuron's variables as they are after its phase 4 of
+  // step k (at t_{k+1}).
+  if (info_.modPort)
+    ports_[exec_->portSlot(*info_.modPort)] = double(modCount_);
+  for (const PostRead &r : postReads_) {
+    const Value &v = tgt.state[size_t(r.targetSlot) * tgt.n + target_[p]];
+    double x = r.kind == TypeKind::Int ? double(v.i) : r.kind == TypeKind::Bool ? double(v.b) : v.r;
+    ports_[r.portSlot] = r.factor == 1 ? x : x * r.factor;
+  }
+}
+
 bool ModelSynapses::reportNonFinite(uint64_t p, uint64_t k, std::string &error) const {
   uint64_t s = uint64_t(std::upper_bound(offsets_.begin(), offsets_.end(), p) - offsets_.begin()) - 1;
   const Value *row = row_.data();
@@ -210,8 +225,23 @@ void ModelSynapses::rebase(uint64_t k) {
 bool ModelSynapses::step(uint64_t k, PopulationRuntime &src, PopulationRuntime &tgt, std::string &error) {
   if (size() == 0)
     return true;
-  if (!lazy_) {
-    // Every synapse, every step (its update may emit).
+  modCount_ = 0;
+  if (modulator_)
+    for (uint32_t n : modulator_->multiplicity)
+      modCount_ += n;
+  if (!lazy_ || modCount_ > 0)
+    return stepAll(k, src, tgt, error);
+  if (!done_.empty() && k + 1 - epoch_ >= (uint64_t(1) << 31))
+    rebase(k);
+  return stepEvents(k, src, tgt, error);
+}
+
+bool ModelSynapses::stepAll(uint64_t k, PopulationRuntime &src, PopulationRuntime &tgt, std::string &error) {
+  {
+    // Every synapse, this step (its update may emit, or a neuromodulator
+    // spike reaches them all).
+    if (!done_.empty() && k + 1 - epoch_ >= (uint64_t(1) << 31))
+      rebase(k);
     for (size_t q = 0; q < src.fired.size(); ++q)
       preCount_[src.fired[q]] = src.multiplicity[q];
     for (uint32_t t : tgt.fired)
@@ -226,8 +256,9 @@ bool ModelSynapses::step(uint64_t k, PopulationRuntime &src, PopulationRuntime &
       postFlag_[t] = 0;
     return ok;
   }
-  if (!done_.empty() && k + 1 - epoch_ >= (uint64_t(1) << 31))
-    rebase(k);
+}
+
+bool ModelSynapses::stepEvents(uint64_t k, PopulationRuntime &src, PopulationRuntime &tgt, std::string &error) {
   // The synapses with a postsynaptic spike, in position order.
   posts_.clear();
   if (info_.postPort)
