@@ -25,6 +25,12 @@
 // `x <- P·x` trace decays the skipped steps are the same products done
 // without interpreting the block.
 //
+// Third factors (docs/plasticity.md): the model's `mod...` port reads the
+// spike count of the projection's modulator population, its continuous
+// inputs read the target neuron's variables of the same names; the runtime
+// fills those port slots before a synapse runs, as it fills the pre and
+// post ports.
+//
 //===----------------------------------------------------------------------===//
 #pragma once
 

@@ -17,6 +17,11 @@
 // n), as a static synapse delivers it and as NEST's synapses pass an
 // event's multiplicity on (docs/decisions.md).
 //
+// Third factors (R24a): before a synapse runs, its neuromodulator port
+// holds the modulator population's spike count of step k and each
+// continuous input the target neuron's variable after step k
+// (loadThirdFactors). A modulator spike makes every synapse run.
+//
 //===----------------------------------------------------------------------===//
 #include "Engine.h"
 #include "nsc/support/Suggest.h"
@@ -229,33 +234,27 @@ bool ModelSynapses::step(uint64_t k, PopulationRuntime &src, PopulationRuntime &
   if (modulator_)
     for (uint32_t n : modulator_->multiplicity)
       modCount_ += n;
-  if (!lazy_ || modCount_ > 0)
-    return stepAll(k, src, tgt, error);
   if (!done_.empty() && k + 1 - epoch_ >= (uint64_t(1) << 31))
     rebase(k);
-  return stepEvents(k, src, tgt, error);
+  // Every synapse when its update may emit or a neuromodulator spike
+  // reaches them all; else only those with a pre or post spike.
+  return !lazy_ || modCount_ > 0 ? stepAll(k, src, tgt, error) : stepEvents(k, src, tgt, error);
 }
 
 bool ModelSynapses::stepAll(uint64_t k, PopulationRuntime &src, PopulationRuntime &tgt, std::string &error) {
-  {
-    // Every synapse, this step (its update may emit, or a neuromodulator
-    // spike reaches them all).
-    if (!done_.empty() && k + 1 - epoch_ >= (uint64_t(1) << 31))
-      rebase(k);
-    for (size_t q = 0; q < src.fired.size(); ++q)
-      preCount_[src.fired[q]] = src.multiplicity[q];
-    for (uint32_t t : tgt.fired)
-      postFlag_[t] = 1;
-    bool ok = true;
-    for (uint64_t s = 0; s < sources_ && ok; ++s)
-      for (uint64_t p = offsets_[s]; p < offsets_[s + 1] && ok; ++p)
-        ok = runSynapse(p, k, preCount_[s], postFlag_[target_[p]] != 0, tgt, error);
-    for (uint32_t s : src.fired)
-      preCount_[s] = 0;
-    for (uint32_t t : tgt.fired)
-      postFlag_[t] = 0;
-    return ok;
-  }
+  for (size_t q = 0; q < src.fired.size(); ++q)
+    preCount_[src.fired[q]] = src.multiplicity[q];
+  for (uint32_t t : tgt.fired)
+    postFlag_[t] = 1;
+  bool ok = true;
+  for (uint64_t s = 0; s < sources_ && ok; ++s)
+    for (uint64_t p = offsets_[s]; p < offsets_[s + 1] && ok; ++p)
+      ok = runSynapse(p, k, preCount_[s], postFlag_[target_[p]] != 0, tgt, error);
+  for (uint32_t s : src.fired)
+    preCount_[s] = 0;
+  for (uint32_t t : tgt.fired)
+    postFlag_[t] = 0;
+  return ok;
 }
 
 bool ModelSynapses::stepEvents(uint64_t k, PopulationRuntime &src, PopulationRuntime &tgt, std::string &error) {
