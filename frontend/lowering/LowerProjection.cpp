@@ -118,6 +118,12 @@ bool NetworkLowerer::lowerProjection(const A::Projection &pr, Projection &proj) 
   lowerDelay(settings.delay, proj);
   if (settings.synapse && !lowerSynapse(pr, settings, proj))
     return false;
+  // `modulator = POP` (sema checked that it names a spiking population).
+  for (const A::NamedArg &a : pr.settings)
+    if (auto *n = a.name == "modulator" ? A::dyn_cast<A::NameRef>(a.value.get()) : nullptr)
+      for (uint32_t i = 0; i < network_.populations.size(); ++i)
+        if (network_.populations[i].name == n->name)
+          proj.modulator = i;
   return true;
 }
 

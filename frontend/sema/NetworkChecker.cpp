@@ -471,7 +471,7 @@ private:
 
     std::map<std::string, NamedArg *> settings;
     static const std::vector<std::string> known = {"weight", "delay", "port", "synapse", "gap_junction",
-                                                   "variable"};
+                                                   "variable", "modulator"};
     for (NamedArg &na : pr.settings) {
       SourceRange r = na.nameRange.valid() ? na.nameRange : pr.range;
       if (std::find(known.begin(), known.end(), na.name) == known.end()) {
@@ -584,6 +584,100 @@ private:
     }
     if (NamedArg *sa = settings.count("synapse") ? settings["synapse"] : nullptr)
       checkSynapse(*sa);
+    checkThirdFactor(pr, settings.count("synapse") ? settings["synapse"] : nullptr,
+                     settings.count("modulator") ? settings["modulator"] : nullptr, dstOk ? dst : nullptr);
+  }
+
+  /// Third factors of a plastic projection (docs/plasticity.md): a synapse
+  /// model's continuous input port reads the postsynaptic neuron's variable
+  /// of the same name; its spike port named `mod...` takes the spikes of
+  /// the population named by `modulator = POP`.
+  void checkThirdFactor(const Projection &pr, NamedArg *synapse, NamedArg *modulator, const PopInfo *dst) {
+    const ModelInfo *m = synapse ? synapseModelOf(pr) : nullptr;
+    const InputPort *modPort = nullptr;
+    if (m)
+      for (const InputPort *p : m->ports) {
+        if (p->isSpike && p->name.rfind("mod", 0) == 0 && !modPort)
+          modPort = p;
+        if (!p->isSpike && dst && dst->model)
+          checkPostRead(*m, *p, *dst->model, synapse);
+      }
+    if (modulator) {
+      SourceRange r = modulator->nameRange.valid() ? modulator->nameRange : pr.range;
+      if (!synapse) {
+        diags_.error(r, "'modulator' needs a plastic projection: a synapse model with a neuromodulator port "
+                        "('synapse = MODEL(...)')");
+        return;
+      }
+      checkModulatorPopulation(*modulator);
+      if (m && !modPort)
+        diags_.error(r, "synapse model '" + m->model->name +
+                            "' has no neuromodulator port (a spike port named 'mod...'), so 'modulator' would "
+                            "drive nothing")
+            .note(m->model->nameRange, "'" + m->model->name + "' declared here");
+    } else if (modPort) {
+      diags_.error(synapse->value ? synapse->value->range : pr.range,
+                   "synapse model '" + m->model->name + "' reads a neuromodulator through port '" + modPort->name +
+                       "'; name the population whose spikes drive it with 'modulator = POPULATION'")
+          .note(modPort->nameRange, "'" + modPort->name + "' declared here");
+    }
+  }
+
+  void checkModulatorPopulation(NamedArg &modulator) {
+    auto *n = dyn_cast<NameRef>(modulator.value.get());
+    if (!n || n->index || n->diffOrder) {
+      if (modulator.value)
+        diags_.error(modulator.value->range, "'modulator' must name a population whose spikes drive the "
+                                             "neuromodulator");
+      return;
+    }
+    n->resolution = NameRef::Resolution::Predefined;
+    n->type = ir::Type::string();
+    auto it = pops_.find(n->name);
+    if (it == pops_.end()) {
+      auto d = diags_.error(n->range, "unknown population '" + n->name + "'");
+      std::vector<std::string> names;
+      for (auto &kv : pops_)
+        names.push_back(kv.first);
+      suggestName(d, n->range, n->name, names);
+      return;
+    }
+    const PopInfo &p = it->second;
+    if (!p.valid)
+      return;
+    if ((p.source && !p.source->spikes) || (p.model && !p.model->hasSpikeOutput))
+      diags_.error(n->range, "the modulator '" + n->name + "' does not emit spikes; a neuromodulator is driven "
+                                                         "by the spikes of a spiking population");
+  }
+
+  /// A synapse model's continuous port `x` reads variable `x` of the
+  /// postsynaptic neuron (NESTML's post-port convention).
+  void checkPostRead(const ModelInfo &m, const InputPort &port, const ModelInfo &post, NamedArg *synapse) {
+    SourceRange r = synapse && synapse->value ? synapse->value->range : port.nameRange;
+    if (port.vectorSize) {
+      diags_.error(r, "synapse model '" + m.model->name + "' has the vector input '" + port.name +
+                          "'; a synapse reads scalar variables of its postsynaptic neuron")
+          .note(port.nameRange, "'" + port.name + "' declared here");
+      return;
+    }
+    const Symbol *sym = post.scope->lookupLocal(port.name);
+    bool readable = sym && sym->kind == SymbolKind::Variable && !sym->isVector &&
+                    (sym->context == DeclContext::State || sym->context == DeclContext::Parameter);
+    if (!readable) {
+      auto d = diags_.error(r, "synapse model '" + m.model->name + "' reads '" + port.name +
+                                   "' of its postsynaptic neuron (continuous input '" + port.name + "'), but model '" +
+                                   post.model->name + "' has no scalar state variable or parameter '" + port.name +
+                                   "'");
+      d.note(port.nameRange, "'" + port.name + "' declared here");
+      return;
+    }
+    const ir::Type &want = port.resolvedType, &have = sym->type;
+    if (!want.isError() && !have.isError() && !want.unit.isDimensionless() && !have.unit.isDimensionless() &&
+        want.unit.dim != have.unit.dim)
+      diags_.error(r, "'" + port.name + "' of model '" + post.model->name + "' is in '" +
+                          units::formatUnit(have.unit) + "', but input '" + port.name + "' of synapse model '" +
+                          m.model->name + "' takes '" + units::formatUnit(want.unit) + "'")
+          .note(port.nameRange, "'" + port.name + "' declared here");
   }
 
   void checkSynapse(NamedArg &sa) {

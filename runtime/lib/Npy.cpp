@@ -19,10 +19,10 @@ namespace {
 
 const char kMagic[] = "\x93NUMPY";
 
+/// cols == 0: a one-dimensional array of `rows` values.
 void writeHeader(std::ostream &out, const char *descr, uint64_t rows, uint64_t cols) {
-  std::string dict = std::string("{'descr': '") + descr +
-                     "', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
-                     std::to_string(cols) + "), }";
+  std::string shape = cols ? std::to_string(rows) + ", " + std::to_string(cols) : std::to_string(rows) + ",";
+  std::string dict = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" + shape + "), }";
   // magic (6) + version (2) + length (2) + dict + padding + '\n' = k * 64.
   size_t total = 10 + dict.size() + 1;
   size_t padded = (total + 63) / 64 * 64;
@@ -63,6 +63,16 @@ void writeNpy(std::ostream &out, const double *data, uint64_t rows, uint64_t col
 void writeNpy(std::ostream &out, const int64_t *data, uint64_t rows, uint64_t cols) {
   writeHeader(out, "<i8", rows, cols);
   writeWords(out, data, rows * cols);
+}
+
+void writeNpyVector(std::ostream &out, const double *data, uint64_t n) {
+  writeHeader(out, "<f8", n, 0);
+  writeWords(out, data, n);
+}
+
+void writeNpyVector(std::ostream &out, const int64_t *data, uint64_t n) {
+  writeHeader(out, "<i8", n, 0);
+  writeWords(out, data, n);
 }
 
 bool readNpy(std::istream &in, NpyArray &out, std::string &error) {

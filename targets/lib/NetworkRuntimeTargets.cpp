@@ -264,6 +264,8 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
                             "'); run this network without checkpoints");
     return 1;
   }
+  if (std::string e = checkWeightsOutput(r, *session.module()->networks[networkIndex]); !e.empty())
+    return bad(e);
   network::RunResult res;
   uint64_t resumedAt = UINT64_MAX;
   if (!r.resume.empty()) {
@@ -345,7 +347,15 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
       rec.network = session.module()->networks[networkIndex].get();
       rec.variables = &res.recorded;
       rec.synapses = &res.synapsesRecorded;
-      if (std::string e = writeRunFiles(r, rec, &files); !e.empty())
+      std::vector<runtime::NpzArray> weights;
+      if (!r.weightsOut.empty()) {
+        if (std::string e = collectWeights(r, *session.module(), *rec.network, *sim, weights); !e.empty())
+          ok = bad(e) == 0;
+        rec.weights = &weights;
+      }
+      if (!ok)
+        ;
+      else if (std::string e = writeRunFiles(r, rec, &files); !e.empty())
         ok = bad(e) == 0;
     }
     if (r.stats && !printRunStats(r, backend, res, buildMs, signal, resumedAt, totals ? &*totals : nullptr))

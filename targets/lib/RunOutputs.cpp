@@ -1,10 +1,12 @@
 //===- RunOutputs.cpp - The files and the summary of a finished run -------===//
 #include "RunOutputs.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <unistd.h>
 
@@ -56,7 +58,70 @@ runtime::SpikeRecording spikesOf(const ir::Recorder &r, const runtime::SpikeReco
   return out;
 }
 
+bool isNpz(const std::string &path) { return path.size() > 4 && path.compare(path.size() - 4, 4, ".npz") == 0; }
+
 } // namespace
+
+std::string checkWeightsOutput(const RunRequest &r, const ir::Network &net) {
+  if (r.weightsOut.empty())
+    return {};
+  for (const ir::Projection &pr : net.projections)
+    if (pr.hasSynapse)
+      return {};
+  return "--weights: network '" + net.name +
+         "' has no plastic projection ('synapse = MODEL(...)'); static weights do not change while it runs";
+}
+
+std::string collectWeights(const RunRequest &r, const ir::Module &module, const ir::Network &net,
+                           const network::Simulation &sim, std::vector<runtime::NpzArray> &out) {
+  out.clear();
+  const bool npz = isNpz(r.weightsOut);
+  unsigned plastic = 0;
+  for (const ir::Projection &pr : net.projections)
+    plastic += pr.hasSynapse;
+  if (!npz)
+    out.push_back({"w", {}, {}, false});
+  for (uint32_t q = 0; q < net.projections.size(); ++q) {
+    const ir::Projection &pr = net.projections[q];
+    if (!pr.hasSynapse)
+      continue;
+    const std::string projName = pr.name.empty() ? "projection" + std::to_string(q) : pr.name;
+    network::SynapseValues v;
+    std::string error;
+    if (!npz) {
+      std::string w = sim.synapseWeightVariable(q);
+      if (w.empty())
+        return "--weights: the synapse model '" + pr.synapseName + "' of projection '" + projName +
+               "' has no weight variable (the first argument of emit_spike, or 'w'); write .npz for its variables";
+      if (!sim.getSynapseValues(q, w, v, error))
+        return "--weights: " + error;
+      out[0].f8.insert(out[0].f8.end(), v.value.begin(), v.value.end());
+      continue;
+    }
+    const std::string prefix = plastic > 1 ? projName + "/" : "";
+    bool first = true;
+    for (const ir::Variable &var : module.models[pr.synapseModel]->variables) {
+      // What the model declares: not vectors, not the internals the passes
+      // add (propagator coefficients such as `P[x,x]`, not identifiers).
+      bool identifier = !var.name.empty();
+      for (char ch : var.name)
+        identifier = identifier && (std::isalnum((unsigned char)ch) || ch == '_');
+      if (var.vectorSize || !identifier ||
+          (var.role != ir::VarRole::State && var.role != ir::VarRole::Parameter &&
+           var.role != ir::VarRole::Internal))
+        continue;
+      if (!sim.getSynapseValues(q, var.name, v, error))
+        return "--weights: " + error;
+      if (first) {
+        out.push_back({prefix + "source", {}, {v.source.begin(), v.source.end()}, true});
+        out.push_back({prefix + "target", {}, {v.target.begin(), v.target.end()}, true});
+        first = false;
+      }
+      out.push_back({prefix + var.name, std::move(v.value), {}, false});
+    }
+  }
+  return {};
+}
 
 bool refuseSynapseRecorders(const ir::Network &net, const std::string &target, DiagnosticEngine &diags) {
   if (net.synapseRecorders.empty())
@@ -107,6 +172,19 @@ std::string writeRunFiles(const RunRequest &r, const RunRecordings &rec, size_t 
       for (auto &[label, sr] : *rec.synapses)
         if (std::string e = runtime::writeSynapses(sr, file(label)); !e.empty())
           return "--record-dir: " + e;
+  }
+  if (!r.weightsOut.empty() && rec.weights) {
+    std::ofstream out(files.stage(r.weightsOut), std::ios::binary);
+    std::string e;
+    if (r.weightsOut.size() > 4 && r.weightsOut.compare(r.weightsOut.size() - 4, 4, ".npz") == 0)
+      e = runtime::writeNpz(out, *rec.weights);
+    else if (!rec.weights->empty())
+      runtime::writeNpyVector(out, rec.weights->front().f8.data(), rec.weights->front().f8.size());
+    out.close();
+    if (e.empty() && !out)
+      e = "cannot write '" + r.weightsOut + "'";
+    if (!e.empty())
+      return "--weights: " + e;
   }
   size_t n = files.size();
   std::string error;

@@ -10,7 +10,10 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "nsc/ir/IR.h"
 #include "nsc/ir/Network.h"
+#include "nsc/network/Simulation.h"
+#include "nsc/runtime/Npy.h"
 #include "nsc/runtime/Recording.h"
 #include "nsc/support/Diagnostics.h"
 #include "nsc/targets/RunRequest.h"
@@ -30,7 +33,22 @@ struct RunRecordings {
   const ir::Network *network = nullptr;
   const std::vector<std::pair<std::string, runtime::TraceRecording>> *variables = nullptr;
   const std::vector<std::pair<std::string, runtime::SynapseRecording>> *synapses = nullptr;
+  /// --weights: the arrays of the file (one, the weights, for .npy).
+  const std::vector<runtime::NpzArray> *weights = nullptr;
 };
+
+/// --weights (docs/running.md): refuses a network without a plastic
+/// projection; "" when fine, else the message.
+std::string checkWeightsOutput(const RunRequest &r, const ir::Network &net);
+
+/// --weights: the arrays to write, read from `sim` at its current step:
+/// for FILE.npy one array, the weight variable of every plastic projection
+/// (declaration order; within one, by source neuron, then connection
+/// order); for FILE.npz `source`, `target` and each scalar state variable,
+/// parameter and internal of the synapse model (names prefixed `PROJ/`
+/// when the network has several plastic projections). "" or the message.
+std::string collectWeights(const RunRequest &r, const ir::Module &module, const ir::Network &net,
+                           const network::Simulation &sim, std::vector<runtime::NpzArray> &out);
 
 /// Writes the run's output files; "" on success, else a message naming the
 /// option and file, and then no file of the run was created or replaced.

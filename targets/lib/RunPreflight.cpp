@@ -100,6 +100,18 @@ bool checkRunOutputs(const RunRequest &req, DiagnosticEngine &diags) {
   }
   if (!req.spikesOut.empty())
     ok &= file("--spikes", req.spikesOut);
+  if (!req.weightsOut.empty()) {
+    std::string error;
+    const std::string &w = req.weightsOut;
+    auto endsWith = [&](const char *ext) { return w.size() > 4 && w.compare(w.size() - 4, 4, ext) == 0; };
+    if (!endsWith(".npy") && !endsWith(".npz")) {
+      diags.error({}, "--weights: '" + w + "' must end in .npy (the weights) or .npz (every synapse variable)");
+      ok = false;
+    } else if (!probeWritable(w, error)) {
+      diags.error({}, "--weights: " + error);
+      ok = false;
+    }
+  }
   if (!req.trace.empty())
     ok &= file("--trace-out", req.traceOut.empty() ? "trace.csv" : req.traceOut);
   std::error_code exists;

@@ -14,7 +14,7 @@ std::string available() { return {}; }
 /// Options of the targets that run on the network runtime: checkpoints and
 /// the memory estimate (docs/checkpoints.md, docs/reliability.md).
 std::vector<std::string> networkRuntimeOptions() {
-  return {"--checkpoint", "--checkpoint-every", "--resume", "--dry-run", "--max-memory"};
+  return {"--checkpoint", "--checkpoint-every", "--resume", "--dry-run", "--max-memory", "--weights"};
 }
 } // namespace
 

@@ -199,7 +199,7 @@ int checkTargetOptions(Options &opts, const std::string &emit,
     given.push_back("--chips");
   const nsc::targets::RunRequest &rr = opts.runReq;
   for (auto [option, value] : {std::pair{"--checkpoint", &rr.checkpoint}, {"--checkpoint-every", &rr.checkpointEvery},
-                               {"--resume", &rr.resume}})
+                               {"--resume", &rr.resume}, {"--weights", &rr.weightsOut}})
     if (!value->empty())
       given.push_back(option);
 
@@ -221,6 +221,8 @@ int checkTargetOptions(Options &opts, const std::string &emit,
                  "the interval)");
   if (!rr.checkpointEvery.empty() && rr.checkpoint.empty())
     return usage("--checkpoint-every needs --checkpoint=FILE (where to save)");
+  if (!rr.weightsOut.empty() && rr.duration.empty())
+    return usage("--weights needs --run=DURATION (the weights are written at the end of the run)");
   if ((!rr.checkpoint.empty() || !rr.resume.empty()) && rr.duration.empty())
     return usage(std::string(rr.resume.empty() ? "--checkpoint" : "--resume") +
                  " needs --run=DURATION (the end time of the run)");
@@ -339,6 +341,9 @@ int main(int argc, char **argv) {
                        "Write one file per `record` statement of the network here (spikes, variables, synapses)");
   runGroup->add_option("--record-format", rr.recordFormat, "The format of the --record-dir files: csv (default), json, npy")
       ->check(CLI::IsMember({"csv", "json", "npy"}));
+  runGroup->add_option("--weights", rr.weightsOut,
+                       "At the end of the run, write the plastic synapses' weights to FILE.npy (one per synapse), or "
+                       "sources, targets and every synapse variable to FILE.npz");
   runGroup->add_flag("--stats", rr.stats, "Print run statistics as JSON on stdout");
   runGroup->add_option("--threads", rr.threads, "Worker threads for the neuron updates (default 1)")
       ->check(CLI::Range(1u, 1024u));

@@ -169,6 +169,10 @@ bool NetworkSimulation::getSynapseValues(uint32_t q, const std::string &variable
   return projs_[q].plastic->values(step_, variable, out, error);
 }
 
+std::string NetworkSimulation::synapseWeightVariable(uint32_t q) const {
+  return q < projs_.size() && projs_[q].plastic ? projs_[q].plastic->weightVariable() : std::string();
+}
+
 bool NetworkSimulation::injectSpikes(uint32_t p, const std::string &port, const std::vector<uint64_t> &indices,
                                      const std::vector<double> &weights, uint32_t delaySteps, std::string &error) {
   if (!localOnly("injecting spikes", error))

@@ -175,6 +175,9 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
     if (!pj.plastic)
       return fail(pr.loc, error);
     pj.plastic->setExecution(*workers_, options_.synapseKernels);
+
+    if (pr.modulator) // the populations are all built, and stay where they are
+      pj.plastic->bindModulator(&pops_[*pr.modulator]);
     if (!pj.continuous)
       tgt.D = std::max<unsigned>(tgt.D, pj.plastic->maxDelay() + 1);
     projs_.push_back(std::move(pj));

@@ -167,6 +167,7 @@ public:
   std::optional<uint32_t> projection(const std::string &name) const override;
   bool getSynapseValues(uint32_t projection, const std::string &variable, SynapseValues &out,
                         std::string &error) const override;
+  std::string synapseWeightVariable(uint32_t projection) const override;
   bool exportNetwork(ExportedNetwork &out, std::string &error) const override; // Export.cpp
   // Checkpoint.cpp
   bool saveCheckpoint(const std::string &path, const std::string &target, const RunResult &recordings,

@@ -126,6 +126,52 @@ bool ModelSynapses::checkSetup(const Module &module, const Network &net, const P
     delayFactor_ = units::lookupUnit("ms")->conversionFrom(dType->unit);
   sources_ = src.size;
   targets_ = tgt.size;
+  return setupThirdFactors(pr, tm, error);
+}
+
+bool ModelSynapses::setupThirdFactors(const Projection &pr, const Model &tm, std::string &error) {
+  const Model &m = *m_;
+  if (info_.modPort && !pr.modulator) {
+    error = what_ + ": the synapse model reads a neuromodulator through port '" + m.ports[*info_.modPort].name +
+            "'; name its source with 'modulator = POPULATION'";
+    return false;
+  }
+  if (pr.modulator && !info_.modPort) {
+    error = what_ + ": 'modulator' is given, but the synapse model has no neuromodulator port ('mod...')";
+    return false;
+  }
+  // A continuous port `x` of the synapse model reads variable `x` of the
+  // target neuron, converted into the port's unit (a unit-less port takes
+  // the number in the variable's unit).
+  postReads_.clear();
+  ModelExecutor targetExec(tm, dt_);
+  for (uint32_t port : info_.postReadPorts) {
+    const Port &pt = m.ports[port];
+    auto v = tm.findVariable(pt.name);
+    const Variable *var = v ? &tm.variables[*v] : nullptr;
+    if (!var || var->vectorSize || (var->role != VarRole::State && var->role != VarRole::Parameter)) {
+      error = what_ + ": the synapse model reads '" + pt.name + "' of its postsynaptic neuron, but model '" +
+              tm.name + "' has no scalar state variable or parameter '" + pt.name + "'";
+      return false;
+    }
+    if (ModelExecutor::isFixed(var->type) || var->type.kind == TypeKind::String) {
+      error = what_ + ": '" + pt.name + "' of model '" + tm.name + "' is " +
+              (ModelExecutor::isFixed(var->type) ? "fixed point" : "a string") +
+              "; a synapse reads floating-point, integer or boolean variables of its postsynaptic neuron";
+      return false;
+    }
+    double factor = 1;
+    const units::Unit &to = pt.type.unit, &from = var->type.unit;
+    if (!to.isDimensionless() && !from.isDimensionless()) {
+      if (to.dim != from.dim) {
+        error = what_ + ": '" + pt.name + "' of model '" + tm.name + "' is in '" + unitText(from) +
+                "', but the synapse model's input takes '" + unitText(to) + "'";
+        return false;
+      }
+      factor = to.conversionFrom(from);
+    }
+    postReads_.push_back({exec_->portSlot(port), targetExec.slotOf(*v), var->type.kind, factor});
+  }
   return true;
 }
 
@@ -382,7 +428,7 @@ bool ModelSynapses::initialise(std::string &error) {
     fastDecays_ = true;
   }
   findSharedTraces();
-  if (!lazy_) {
+  if (!lazy_ || info_.modPort) {
     preCount_.assign(sources_, 0);
     postFlag_.assign(targets_, 0);
   }

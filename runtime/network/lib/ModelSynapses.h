@@ -25,6 +25,12 @@
 // `x <- P·x` trace decays the skipped steps are the same products done
 // without interpreting the block.
 //
+// Third factors (docs/plasticity.md): the model's `mod...` port reads the
+// spike count of the projection's modulator population, its continuous
+// inputs read the target neuron's variables of the same names; the runtime
+// fills those port slots before a synapse runs, as it fills the pre and
+// post ports.
+//
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -61,6 +67,9 @@ public:
   void setExecution(WorkerPool &pool, const SynapseKernelFactory &kernels) override;
   const char *executedBy() const override { return kernel_ ? kernel_->name() : "interp"; }
 
+  void bindModulator(const PopulationRuntime *modulator) override { modulator_ = modulator; }
+  std::string weightVariable() const override { return info_.weightVar ? m_->variables[*info_.weightVar].name : ""; }
+
 private:
   // --- building (ModelSynapses.cpp)
   bool checkSetup(const ir::Module &module, const ir::Network &net, const ir::Projection &pr, std::string &error);
@@ -74,6 +83,8 @@ private:
   /// Fills shared_/own_ from every synapse's initial row.
   bool initialise(std::string &error);
   bool computeMaxDelay(std::string &error);
+  /// The third factors: the modulator and the postsynaptic variables read.
+  bool setupThirdFactors(const ir::Projection &pr, const ir::Model &target, std::string &error);
 
   // --- stepping (PlasticStep.cpp)
   /// What one thread of the synapse phase works with: worker 0 uses the
@@ -119,6 +130,8 @@ private:
   bool reportNonFinite(uint64_t p, uint64_t k, const Value *row, std::string &error) const;
   /// Brings every synapse to step k (before done_ would overflow).
   void rebase(uint64_t k);
+  /// Fills the third-factor port slots for the synapse at position p.
+  void loadThirdFactors(uint64_t p, const PopulationRuntime &tgt, std::vector<double> &ports) const;
 
   const ir::Model *m_ = nullptr;
   SynapseModelInfo info_;
@@ -166,6 +179,22 @@ private:
   double delayFactor_ = 1;  // emit_spike's delay unit -> ms
   unsigned basePort_ = 0;
   int negativePort_ = -1;
+
+  // Third factors: the modulator's spike count this step feeds the
+  // `mod...` port; each continuous port reads a variable of the target
+  // neuron (its slot there, and the unit factor into the port's unit).
+  const PopulationRuntime *modulator_ = nullptr;
+  uint32_t modCount_ = 0;
+  /// This step runs every synapse (an update that cannot be lazy, or a
+  /// neuromodulator spike that reaches every synapse), not only those with
+  /// a pre or post spike.
+  bool stepAll_ = false;
+  struct PostRead {
+    unsigned portSlot, targetSlot;
+    ir::TypeKind kind;
+    double factor;
+  };
+  std::vector<PostRead> postReads_;
 
   // Scratch.
   std::vector<Value> row_;

@@ -70,6 +70,12 @@ public:
   virtual void setExecution(WorkerPool &pool, const SynapseKernelFactory &kernels) = 0;
   /// "interp" or the kernel's name ("cpu"), for --stats.
   virtual const char *executedBy() const = 0;
+
+  /// The weight variable's name ("" when the model has none).
+  virtual std::string weightVariable() const { return {}; }
+  /// The population whose spikes drive the synapse model's neuromodulator
+  /// port (`modulator = POP`); the engine binds it once after building.
+  virtual void bindModulator(const PopulationRuntime *modulator) { (void)modulator; }
 };
 
 /// The plastic projection `pr` (index `index`) over the synapses `list`

@@ -17,6 +17,11 @@
 // n), as a static synapse delivers it and as NEST's synapses pass an
 // event's multiplicity on (docs/decisions.md).
 //
+// Third factors (R24a): before a synapse runs, its neuromodulator port
+// holds the modulator population's spike count of step k and each
+// continuous input the target neuron's variable after step k
+// (loadThirdFactors). A modulator spike makes every synapse run.
+//
 //===----------------------------------------------------------------------===//
 #include "Engine.h"
 #include "nsc/support/Suggest.h"
@@ -109,6 +114,8 @@ bool ModelSynapses::runCode(uint64_t p, uint64_t k, uint32_t preCount, bool post
       c.arrived |= uint64_t(1) << *info_.prePort;
     if (info_.postPort && post)
       c.arrived |= uint64_t(1) << *info_.postPort;
+    if (info_.modPort && modCount_ > 0)
+      c.arrived |= uint64_t(1) << *info_.modPort;
     c.runUpdate = runUpdate;
     c.step = k;
     c.synapse = synapseIndex(p);
@@ -138,7 +145,8 @@ bool ModelSynapses::runCode(uint64_t p, uint64_t k, uint32_t preCount, bool post
   for (unsigned h : info_.handlerOrder) {
     const OnReceive &r = m_->onReceive[h];
     bool arrived = (info_.prePort && r.port == *info_.prePort && preCount > 0) ||
-                   (info_.postPort && r.port == *info_.postPort && post);
+                   (info_.postPort && r.port == *info_.postPort && post) ||
+                   (info_.modPort && r.port == *info_.modPort && modCount_ > 0);
     if (arrived)
       exec.exec(r.body, f);
   }
@@ -177,6 +185,7 @@ bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool p
     ports[exec_->portSlot(*info_.prePort)] = double(preCount);
   if (info_.postPort)
     ports[exec_->portSlot(*info_.postPort)] = post ? 1.0 : 0.0;
+  loadThirdFactors(p, tgt, ports);
   SynapseEmit emitted;
   bool ok = runCode(p, k, preCount, post, s, emitted, error);
   std::fill(ports.begin(), ports.end(), 0.0);
@@ -229,6 +238,19 @@ bool ModelSynapses::runSynapse(uint64_t p, uint64_t k, uint32_t preCount, bool p
   return true;
 }
 
+void ModelSynapses::loadThirdFactors(uint64_t p, const PopulationRuntime &tgt, std::vector<double> &ports) const {
+  // What the synapse reads at step k (R24): the modulator's spikes of step
+  // k, and the target neuron's variables as they are after its phase 4 of
+  // step k (at t_{k+1}).
+  if (info_.modPort)
+    ports[exec_->portSlot(*info_.modPort)] = double(modCount_);
+  for (const PostRead &r : postReads_) {
+    const Value &v = tgt.state[size_t(r.targetSlot) * tgt.n + target_[p]];
+    double x = r.kind == TypeKind::Int ? double(v.i) : r.kind == TypeKind::Bool ? double(v.b) : v.r;
+    ports[r.portSlot] = r.factor == 1 ? x : x * r.factor;
+  }
+}
+
 bool ModelSynapses::reportNonFinite(uint64_t p, uint64_t k, const Value *row, std::string &error) const {
   uint64_t s = uint64_t(std::upper_bound(offsets_.begin(), offsets_.end(), p) - offsets_.begin()) - 1;
   std::string var = "a state variable";
@@ -269,8 +291,9 @@ bool ModelSynapses::stepTargets(uint64_t k, PopulationRuntime &src, PopulationRu
     return false;
   };
   auto mine = [&](uint64_t p) { return target_[p] >= lo && target_[p] < hi; };
-  if (!lazy_) {
-    // Every synapse, every step (its update may emit).
+  if (stepAll_) {
+    // Every synapse (its update may emit, or a neuromodulator spike
+    // reaches them all).
     for (uint64_t n = 0; n < sources_; ++n)
       for (uint64_t p = offsets_[n]; p < offsets_[n + 1]; ++p)
         if (mine(p) && !run(p, preCount_[n], postFlag_[target_[p]] != 0))
@@ -303,16 +326,23 @@ bool ModelSynapses::stepTargets(uint64_t k, PopulationRuntime &src, PopulationRu
 bool ModelSynapses::step(uint64_t k, PopulationRuntime &src, PopulationRuntime &tgt, std::string &error) {
   if (size() == 0)
     return true;
+  modCount_ = 0;
+  if (modulator_)
+    for (uint32_t n : modulator_->multiplicity)
+      modCount_ += n;
+  // Every synapse when its update may emit or a neuromodulator spike
+  // reaches them all; else only those with a pre or post spike.
+  stepAll_ = !lazy_ || modCount_ > 0;
+  if (lazy_ && !done_.empty() && k + 1 - epoch_ >= (uint64_t(1) << 31))
+    rebase(k);
   uint64_t work = 0;
-  if (!lazy_) {
+  if (stepAll_) {
     for (size_t q = 0; q < src.fired.size(); ++q)
       preCount_[src.fired[q]] = src.multiplicity[q];
     for (uint32_t t : tgt.fired)
       postFlag_[t] = 1;
     work = size();
   } else {
-    if (!done_.empty() && k + 1 - epoch_ >= (uint64_t(1) << 31))
-      rebase(k);
     // The synapses with a postsynaptic spike, in position order.
     posts_.clear();
     // Each target's positions are ascending: merge them.
@@ -361,7 +391,7 @@ bool ModelSynapses::step(uint64_t k, PopulationRuntime &src, PopulationRuntime &
   }
   if (ok && !traces_.empty())
     commitSharedTraces(src, tgt);
-  if (!lazy_) {
+  if (stepAll_) {
     for (uint32_t n : src.fired)
       preCount_[n] = 0;
     for (uint32_t t : tgt.fired)

@@ -107,6 +107,9 @@ bool isF64Real(const Type &t) { return t.kind == TypeKind::Real && t.precision.k
 /// convention); every other spike port is presynaptic.
 bool isPostName(const std::string &n) { return n.rfind("post", 0) == 0; }
 
+/// The neuromodulator port is named `mod...` (NESTML's `mod_spikes`).
+bool isModName(const std::string &n) { return n.rfind("mod", 0) == 0; }
+
 /// `update:` of the form `local a_i = c_i * x_i` (or `x_i * c_i`) ...
 /// `x_i = a_i`: independent decays of distinct states.
 std::optional<std::vector<std::pair<VarId, VarId>>> findDecays(const Model &m, const std::vector<bool> &assigned) {
@@ -171,20 +174,21 @@ bool analyzeSynapseModel(const Model &m, SynapseModelInfo &info, std::string &er
   }
   for (uint32_t p = 0; p < m.ports.size(); ++p) {
     const Port &port = m.ports[p];
-    if (port.kind == PortKind::Continuous) {
-      error = name + " has the continuous input '" + port.name +
-              "'; synapse models receive only the pre- and postsynaptic spikes";
-      return false;
-    }
     if (port.vectorSize) {
       error = name + ": the vector port '" + port.name + "' cannot receive pre- or postsynaptic spikes";
       return false;
     }
-    std::optional<uint32_t> &slot = isPostName(port.name) ? info.postPort : info.prePort;
+    if (port.kind == PortKind::Continuous) {
+      info.postReadPorts.push_back(p); // the postsynaptic neuron's variable of this name
+      continue;
+    }
+    const bool post = isPostName(port.name), mod = !post && isModName(port.name);
+    std::optional<uint32_t> &slot = post ? info.postPort : mod ? info.modPort : info.prePort;
     if (slot) {
-      error = name + " has two " + (isPostName(port.name) ? "postsynaptic" : "presynaptic") + " spike ports ('" +
-              m.ports[*slot].name + "', '" + port.name +
-              "'); it needs one presynaptic port and at most one postsynaptic port named 'post...'";
+      error = name + " has two " + (post ? "postsynaptic" : mod ? "neuromodulator" : "presynaptic") +
+              " spike ports ('" + m.ports[*slot].name + "', '" + port.name +
+              "'); it needs one presynaptic port, at most one postsynaptic port named 'post...' and at most one "
+              "neuromodulator port named 'mod...'";
       return false;
     }
     slot = p;
@@ -241,9 +245,20 @@ bool analyzeSynapseModel(const Model &m, SynapseModelInfo &info, std::string &er
           updateEmitsOrPrints = updateEmitsOrPrints || isPrint(c->builtin);
           updateCallsFunctions = updateCallsFunctions || c->builtin == Builtin::User;
         }
+        if (auto *pr = dyn_cast<PortRef>(&e))
+          info.updateReadsPost = info.updateReadsPost || m.ports[pr->port].kind == PortKind::Continuous;
       });
+  // A function that update calls may read a continuous port too.
+  bool functionsReadPost = false;
+  for (const Function &f : m.functions)
+    walk(f.body, [](const Stmt &) {}, [&](const Expr &e) {
+      if (auto *pr = dyn_cast<PortRef>(&e))
+        functionsReadPost = functionsReadPost || m.ports[pr->port].kind == PortKind::Continuous;
+    });
+  info.updateReadsPost = info.updateReadsPost || (updateCallsFunctions && functionsReadPost);
   info.emptyUpdate = m.update.empty();
-  info.lazyUpdate = !updateEmitsOrPrints && !(updateCallsFunctions && functionsEmitOrPrint);
+  info.lazyUpdate =
+      !updateEmitsOrPrints && !(updateCallsFunctions && functionsEmitOrPrint) && !info.updateReadsPost;
   if (info.lazyUpdate)
     info.decays = findDecays(m, info.assigned);
 

@@ -24,6 +24,17 @@ struct SynapseModelInfo {
   /// The presynaptic spike port (spikes of the projection's source) and
   /// the postsynaptic one (spikes of its target), when the model has them.
   std::optional<uint32_t> prePort, postPort;
+  /// Third factors (docs/plasticity.md): the neuromodulator spike port
+  /// (named `mod...`), fed by the projection's `modulator = POP`, and the
+  /// continuous ports, each reading the postsynaptic neuron's variable of
+  /// the same name. To the synapse's code they are ordinary port slots
+  /// that the runtime fills before the synapse runs.
+  std::optional<uint32_t> modPort;
+  std::vector<uint32_t> postReadPorts;
+  /// `update:` (or a function it calls) reads a continuous port: it then
+  /// needs the postsynaptic value of every step, so synapses are stepped
+  /// every step.
+  bool updateReadsPost = false;
   /// onReceive handlers in R8 order (priority descending, then declaration).
   std::vector<unsigned> handlerOrder;
   bool handlesPre = false, handlesPost = false;

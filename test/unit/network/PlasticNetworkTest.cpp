@@ -11,6 +11,8 @@
 //   delivers n·w (R20, docs/decisions.md).
 // - weight = sets the weight variable; drawn MODEL(...) arguments differ
 //   per synapse.
+// - Third factors (a modulator, the postsynaptic V_m) keep lazy updates
+//   exact.
 //
 //===----------------------------------------------------------------------===//
 #include "NetworkTestUtil.h"
@@ -293,3 +295,50 @@ TEST(PlasticNetwork, SynapseRecordersSampleTheValuesOfThatStep) {
 }
 
 } // namespace
+
+/// A third-factor variant of examples/stdp_synapse.nrn: a neuromodulator n
+/// from port mod_spikes gates a weight drift in `update:`, and the pre
+/// handler reads the postsynaptic V_m. With `stepped`, `update:` also reads
+/// V_m (adding nothing): the synapses are then stepped every step.
+std::string thirdFactorSynapse(const std::string &name, bool stepped) {
+  std::string s = stdpVariant(name, "        n real = 0\n",
+                              "        w += 0.01 * n * pre_trace\n        n = n * 0.995\n" +
+                                  std::string(stepped ? "        w += 0 * (V_m / mV)\n" : ""));
+  auto replace = [&](const std::string &from, const std::string &to) {
+    size_t at = s.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    s.replace(at, from.size(), to);
+  };
+  replace("        post_spikes <- spike\n",
+          "        post_spikes <- spike\n        mod_spikes <- spike\n        V_m mV <- continuous\n");
+  replace("    onReceive(pre_spikes):\n", "    onReceive(mod_spikes):\n        n += 1\n\n    onReceive(pre_spikes):\n"
+                                         "        w += 1e-3 * (V_m / mV + 70)\n");
+  return s;
+}
+
+TEST(PlasticNetwork, ThirdFactorsAreExactWhenLazy) {
+  // Lazily advanced synapses (a modulator spike makes them all run) and
+  // synapses stepped every step give the same bits.
+  std::string cells = readSourceFile("examples/iaf_psc_exp.nrn") + thirdFactorSynapse("lazy_synapse", false) +
+                      thirdFactorSynapse("stepped_synapse", true);
+  auto net = [&](const std::string &synapse) {
+    return cells + "\nsemantics:\n    dt = 0.1 ms\n    seed = 4\n\nnetwork third:\n"
+                   "    pre = poisson_generator[30](rate = 300 Hz)\n"
+                   "    dopa = poisson_generator[2](rate = 30 Hz)\n"
+                   "    post = iaf_psc_exp[10](V_m = uniform(-70 mV, -55 mV), I_e = 300 pA)\n"
+                   "    connect pre -> post: fixed_indegree(2), weight = 10 pA, port = exc_spikes\n"
+                   "    connect plastic: pre -> post: fixed_indegree(12), synapse = " +
+           synapse + "(lambda = 0.05, d = 1.5 ms), modulator = dopa, weight = uniform(20 pA, 80 pA), port = exc_spikes\n";
+  };
+  NetworkRun lazy, stepped;
+  ASSERT_TRUE(lazy.build(net("lazy_synapse"))) << lazy.errors();
+  ASSERT_TRUE(stepped.build(net("stepped_synapse"))) << stepped.errors();
+  Outcome a = runFor(lazy, 1500), b = runFor(stepped, 1500);
+  expectSame(a, b);
+  network::SynapseValues na = lazy.synapses(1, "n"), nb = stepped.synapses(1, "n");
+  EXPECT_TRUE(sameBits(na.value, nb.value));
+  double most = 0;
+  for (double x : na.value)
+    most = std::max(most, x);
+  EXPECT_GT(most, 0.1); // the modulator reached the synapses
+}

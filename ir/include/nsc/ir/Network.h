@@ -138,6 +138,10 @@ struct Projection {
   uint32_t synapseModel = 0;
   std::string synapseName;
   std::vector<PopulationInit> synapseParams;
+  /// `modulator = POP`: the population whose spikes drive the synapse
+  /// model's neuromodulator port (`mod...`, docs/plasticity.md); absent
+  /// when not given.
+  std::optional<uint32_t> modulator;
   SourceRange loc;
 };
 

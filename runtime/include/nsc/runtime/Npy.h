@@ -21,6 +21,23 @@ namespace nsc::runtime {
 void writeNpy(std::ostream &out, const double *data, uint64_t rows, uint64_t cols);
 void writeNpy(std::ostream &out, const int64_t *data, uint64_t rows, uint64_t cols);
 
+/// A one-dimensional array of n values (shape `(n,)`).
+void writeNpyVector(std::ostream &out, const double *data, uint64_t n);
+void writeNpyVector(std::ostream &out, const int64_t *data, uint64_t n);
+
+/// One array of a .npz archive: float64 values, or int64 when `isInt`.
+struct NpzArray {
+  std::string name; // the key np.load gives it (the member is NAME.npy)
+  std::vector<double> f8;
+  std::vector<int64_t> i8;
+  bool isInt = false;
+};
+
+/// Writes `arrays` as an uncompressed .npz (a zip archive of one-dimensional
+/// .npy members, what numpy.savez writes). "" on success, else why not
+/// (an archive over 4 GiB needs ZIP64, which this writer does not do).
+std::string writeNpz(std::ostream &out, const std::vector<NpzArray> &arrays);
+
 struct NpyArray {
   std::string descr; // "<f8", "<i8", "<f4" or "<i2"
   uint64_t rows = 0, cols = 0;

@@ -34,6 +34,7 @@ struct RunRequest {
   std::string traceOut;      // --trace-out=FILE
   std::string recordDir;     // --record-dir: the network's recorders
   std::string recordFormat = "csv"; // --record-format: csv, json or npy
+  std::string weightsOut;    // --weights=FILE.npy|.npz: the plastic synapses at the end (docs/running.md)
   bool stats = false;
   bool quiet = false;        // --quiet: no progress bar, no run summary
   unsigned threads = 1;      // --threads

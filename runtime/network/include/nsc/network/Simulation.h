@@ -223,6 +223,13 @@ public:
     error = "this simulation does not expose synapse values";
     return false;
   }
+  /// The name of a plastic projection's weight variable (the first
+  /// argument of its emit_spike, else `w`); "" when it has none or is not
+  /// plastic.
+  virtual std::string synapseWeightVariable(uint32_t projection) const {
+    (void)projection;
+    return {};
+  }
   /// Checkpoints (docs/checkpoints.md, Checkpoint.cpp): writes the complete
   /// state as of the current step, and the recordings of `recordings`
   /// (spikes, --trace, the network's recorders), to `path` (a temporary
