@@ -64,7 +64,8 @@ def compile(path_or_source, target="cpu", *, threads=1, passes=None, include_dir
     threads: worker threads sharing each step's neuron updates.
     passes: the IR pass pipeline (names, or one comma-separated str), None
     for the default one; it must include solve-odes to run.
-    include_dirs: directories searched for imports after the file's own.
+    include_dirs: directories searched for imports after the file's own
+        (the model library, models/, is searched after them).
     werror: warnings are errors. propagate_parameters: substitute constant
     parameters (faster; set() can then no longer change their effect).
 
