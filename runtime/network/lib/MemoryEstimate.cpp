@@ -334,22 +334,18 @@ private:
     if (pop.kind != PopulationKind::Model) {
       double bytes = n * 8; // this step's fired list and multiplicities, at most every neuron
       std::string detail = count(n) + " " + populationKindName(pop.kind) + " neurons";
+      SpikeGeneratorEvents ev;
       if (pop.kind == PopulationKind::SpikeGenerator) {
-        SpikeGeneratorEvents ev = spikeGeneratorEvents(pop);
-        if (ev.perNeuron) {
-          // eventStep (8 B), eventNeuron and eventMultiplicity (4 B each);
-          // while they are built, the times and neuron columns (or the
-          // file's rows) and the sorted (step, neuron) pairs.
-          bytes += ev.events * 16;
-          detail += ", " + count(ev.events) + " per-neuron spike events x 16 B";
-          add(name + " (building its events)", count(ev.events) + " events x " + count(kSpikeEventsBuildTemp) + " B",
-              ev.events * kSpikeEventsBuildTemp, pop.loc, /*temporary=*/true);
-        } else {
-          bytes += ev.events * 16;
-          detail += ", " + count(ev.events) + " spike times";
-        }
+        ev = spikeGeneratorEvents(pop);
+        // per neuron: eventStep (8 B), eventNeuron and eventMultiplicity
+        // (4 B each); shared: the schedule's step and multiplicity
+        bytes += ev.events * 16;
+        detail += ", " + count(ev.events) + (ev.perNeuron ? " per-neuron spike events x 16 B" : " spike times");
       }
       add(name, detail, bytes, pop.loc);
+      if (ev.perNeuron) // while built: the columns (or the file's rows) and the sorted pairs
+        add(name + ", while built", count(ev.events) + " events x " + count(kSpikeEventsBuildTemp) + " B",
+            ev.events * kSpikeEventsBuildTemp, pop.loc, /*temporary=*/true);
       return;
     }
     const Model &m = *mod_.models[pop.model];
