@@ -2,6 +2,7 @@
 #include "nsc/frontend/CompilerSession.h"
 
 #include "nsc/frontend/Lowering.h"
+#include "nsc/frontend/ModelLibrary.h"
 #include "nsc/frontend/Parser.h"
 #include "nsc/frontend/Sema.h"
 #include "nsc/ir/Verifier.h"
@@ -39,11 +40,36 @@ FileId CompilerSession::addInputBuffer(const std::string &path, std::string cont
   return id;
 }
 
+const std::vector<std::string> &CompilerSession::libraryDirs() {
+  if (!libraryDirsResolved_) {
+    libraryDirs_ = modelLibraryDirs();
+    libraryDirsResolved_ = true;
+  }
+  return libraryDirs_;
+}
+
+std::vector<std::string> CompilerSession::importDirs() {
+  std::vector<std::string> dirs = includeDirs_;
+  for (const std::string &d : libraryDirs())
+    dirs.push_back(d);
+  return dirs;
+}
+
+static std::optional<fs::path> firstExisting(const std::vector<fs::path> &candidates) {
+  for (const fs::path &c : candidates) {
+    std::error_code ec;
+    if (fs::is_regular_file(c, ec))
+      return c;
+  }
+  return std::nullopt;
+}
+
 std::optional<FileId> CompilerSession::resolveImport(const ast::Import &imp, FileId from) {
   // Candidates: the string form names a path; the name form names a model
   // file NAME.nrn or NAME.nestml, dots separating folders as in Python
   // (`import cortex.l23_pyr` -> cortex/l23_pyr.nrn). Each is looked up next
-  // to the importing file first, then on the -I path, in order.
+  // to the importing file first, then on the -I path, in order, then (name
+  // imports only) in the model library.
   std::vector<std::string> names;
   std::string stem = imp.name;
   std::replace(stem.begin(), stem.end(), '.', '/');
@@ -56,30 +82,49 @@ std::optional<FileId> CompilerSession::resolveImport(const ast::Import &imp, Fil
   dirs.push_back(fs::path(sm_.path(from)).parent_path());
   for (const std::string &d : includeDirs_)
     dirs.emplace_back(d);
+  std::vector<fs::path> library;
+  if (imp.path.empty())
+    for (const std::string &d : libraryDirs())
+      library.emplace_back(d);
 
+  std::vector<fs::path> local, inLibrary;
   for (const std::string &name : names) {
     fs::path p(name);
-    std::vector<fs::path> candidates;
-    if (p.is_absolute())
-      candidates.push_back(p);
-    else
-      for (const fs::path &d : dirs)
-        candidates.push_back(d / p);
-    for (const fs::path &c : candidates) {
-      std::error_code ec;
-      if (!fs::is_regular_file(c, ec))
-        continue;
-      if (std::optional<FileId> id = sm_.findFile(c.string()))
-        return id;
-      if (std::optional<FileId> id = sm_.loadFile(c.string()))
-        return id;
+    if (p.is_absolute()) {
+      local.push_back(p);
+      continue;
     }
+    for (const fs::path &d : dirs)
+      local.push_back(d / p);
+    for (const fs::path &d : library)
+      inLibrary.push_back(d / p);
+  }
+  std::optional<fs::path> found = firstExisting(local);
+  std::optional<fs::path> libraryFile = firstExisting(inLibrary);
+  if (found && libraryFile) {
+    // A local file wins over the library, but never silently: a user who
+    // writes `import izhikevich_rs` next to an own izhikevich_rs.nrn is told
+    // that the library's model of that name is not the one used.
+    std::error_code ec;
+    if (!fs::equivalent(*found, *libraryFile, ec))
+      diags_.warning(imp.range, "import '" + imp.name + "' uses '" + found->string() +
+                                    "', which shadows the model library's '" +
+                                    libraryFile->string() + "'");
+  }
+  if (!found)
+    found = libraryFile;
+  if (found) {
+    if (std::optional<FileId> id = sm_.findFile(found->string()))
+      return id;
+    if (std::optional<FileId> id = sm_.loadFile(found->string()))
+      return id;
   }
   std::string what = imp.path.empty() ? "model file for '" + imp.name + "'" : "'" + imp.path + "'";
   auto diag = diags_.error(imp.range, "cannot find imported " + what);
   if (imp.path.empty())
     diag.note({}, "searched for " + stem + ".nrn and " + stem +
-                      ".nestml next to the importing file and on the -I path");
+                      ".nestml next to the importing file, on the -I path and in the model "
+                      "library (NSC_MODEL_PATH)");
   return std::nullopt;
 }
 
@@ -125,7 +170,7 @@ bool CompilerSession::analyze() {
     return false;
   if (stage_ >= Stage::Analyzed)
     return true;
-  program_.importDirs = includeDirs_;
+  program_.importDirs = importDirs();
   if (!analyzeProgram(program_, diags_) || diags_.hasErrors()) {
     stage_ = Stage::Failed;
     return false;

@@ -158,7 +158,7 @@ bool NetworkLowerer::lowerConnectionRule(const A::Call &rule, Connectivity &conn
     if (!s)
       diags_.error(rule.args[0]->range, "from_file() takes a file name in quotes");
     else
-      conn.path = s->value;
+      conn.path = dataPath(s->value, s->range); // as `file =`: relative to the .nrn file
   }
   // Sema checked one_to_one sizes and the option names; an option's
   // value must be a literal, which sema does not require.

@@ -73,7 +73,8 @@ def compile(path_or_source, target="cpu", *, threads=1, dt=None, passes=None, in
     `semantics:` blocks' dt. Models are specialised for it (R36).
     passes: the IR pass pipeline (names, or one comma-separated str), None
     for the default one; it must include solve-odes to run.
-    include_dirs: directories searched for imports after the file's own.
+    include_dirs: directories searched for imports after the file's own
+        (the model library, models/, is searched after them).
     werror: warnings are errors. propagate_parameters: substitute constant
     parameters (faster; set() can then no longer change their effect).
 

@@ -48,6 +48,10 @@ constexpr double kPlasticBuildTemp = 8 + 8;
 // from_file: the parsed rows (source, target, weight, delay and a row
 // pointer) before they become the list, and the list's weight and delay.
 constexpr double kFileBuildTemp = 40 + 16;
+// spike_generator with per-neuron times, while its events are built: the
+// times and neuron columns (float64 each), the (step, neuron) pairs being
+// sorted (16 B), and a file's parsed rows (two float64 and a row pointer).
+constexpr double kSpikeEventsBuildTemp = 16 + 16 + 24;
 // Code generation and JIT of one kernel (LLVM context, module, optimiser,
 // code): measured at 4-10 MiB for the example models (docs/reliability.md).
 constexpr double kJitPerKernel = 12.0 * 1024 * 1024;
@@ -86,6 +90,28 @@ double fileLines(const std::string &path) {
     }
   }
   return lines + any;
+}
+
+/// A spike_generator's spike times: per neuron (`neurons = [...]` or
+/// `file = "..."`, whose non-empty lines bound the events from above) or
+/// the same times for every neuron.
+struct SpikeGeneratorEvents {
+  double events = 0;
+  bool perNeuron = false;
+};
+
+SpikeGeneratorEvents spikeGeneratorEvents(const Population &pop) {
+  SpikeGeneratorEvents ev;
+  ev.perNeuron = !pop.file.empty();
+  for (const PopulationInit &i : pop.inits) {
+    if (i.name == "times")
+      ev.events = double(NetworkValue::list(*i.value).size());
+    else if (i.name == "neurons")
+      ev.perNeuron = true;
+  }
+  if (!pop.file.empty())
+    ev.events = fileLines(pop.file);
+  return ev;
 }
 
 /// The synapses a connection rule is expected to make.
@@ -308,14 +334,18 @@ private:
     if (pop.kind != PopulationKind::Model) {
       double bytes = n * 8; // this step's fired list and multiplicities, at most every neuron
       std::string detail = count(n) + " " + populationKindName(pop.kind) + " neurons";
-      if (pop.kind == PopulationKind::SpikeGenerator)
-        for (const PopulationInit &i : pop.inits)
-          if (i.name == "times") {
-            double times = double(NetworkValue::list(*i.value).size());
-            bytes += times * 16;
-            detail += ", " + count(times) + " spike times";
-          }
+      SpikeGeneratorEvents ev;
+      if (pop.kind == PopulationKind::SpikeGenerator) {
+        ev = spikeGeneratorEvents(pop);
+        // per neuron: eventStep (8 B), eventNeuron and eventMultiplicity
+        // (4 B each); shared: the schedule's step and multiplicity
+        bytes += ev.events * 16;
+        detail += ", " + count(ev.events) + (ev.perNeuron ? " per-neuron spike events x 16 B" : " spike times");
+      }
       add(name, detail, bytes, pop.loc);
+      if (ev.perNeuron) // while built: the columns (or the file's rows) and the sorted pairs
+        add(name + ", while built", count(ev.events) + " events x " + count(kSpikeEventsBuildTemp) + " B",
+            ev.events * kSpikeEventsBuildTemp, pop.loc, /*temporary=*/true);
       return;
     }
     const Model &m = *mod_.models[pop.model];
@@ -419,9 +449,10 @@ private:
         if (std::isfinite(rate))
           sourceSpikes += double(pop.size) * rate * active / 1000.0;
       } else if (pop.kind == PopulationKind::SpikeGenerator) {
-        for (const PopulationInit &i : pop.inits)
-          if (i.name == "times")
-            sourceSpikes += double(NetworkValue::list(*i.value).size()) * double(pop.size);
+        // Per-neuron times: one spike per event; otherwise every neuron
+        // spikes at every time.
+        SpikeGeneratorEvents ev = spikeGeneratorEvents(pop);
+        sourceSpikes += ev.perNeuron ? ev.events : ev.events * double(pop.size);
       }
     }
     if (sourceSpikes > 0)

@@ -55,10 +55,16 @@ public:
 private:
   bool parseRecursive(FileId file, std::vector<FileId> &stack);
   std::optional<FileId> resolveImport(const ast::Import &imp, FileId from);
+  /// The model library's folders (ModelLibrary.h), looked up once.
+  const std::vector<std::string> &libraryDirs();
+  /// The -I directories followed by the model library's.
+  std::vector<std::string> importDirs();
 
   SourceManager sm_;
   DiagnosticEngine diags_;
   std::vector<std::string> includeDirs_;
+  std::vector<std::string> libraryDirs_;
+  bool libraryDirsResolved_ = false;
   LoweringOptions lowering_;
   std::vector<FileId> inputs_;
   std::vector<FileId> parsed_;
