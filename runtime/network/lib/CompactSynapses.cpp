@@ -85,7 +85,7 @@ namespace {
 // A chunk's rows between the two passes, as LEB128 varints: per row its
 // length, then each source as the zigzag difference to the previous one
 // (about 2 bytes a synapse at the usual sparsities, against 4 for a list).
-void putVarint(std::vector<uint8_t> &out, uint64_t v) {
+inline __attribute__((always_inline)) void putVarint(std::vector<uint8_t> &out, uint64_t v) {
   while (v >= 0x80) {
     out.push_back(uint8_t(v | 0x80));
     v >>= 7;
@@ -93,7 +93,7 @@ void putVarint(std::vector<uint8_t> &out, uint64_t v) {
   out.push_back(uint8_t(v));
 }
 
-uint64_t getVarint(const uint8_t *&p) {
+inline __attribute__((always_inline)) uint64_t getVarint(const uint8_t *&p) {
   uint64_t v = 0;
   for (unsigned shift = 0;; shift += 7) {
     uint8_t b = *p++;
@@ -134,8 +134,9 @@ std::string CompactSynapses::buildFromRows(const runtime::ConnectionSpec &spec, 
                                           uint64_t ownedEnd) {
   uint64_t targets = spec.target.size();
   unsigned chunks = unsigned(std::min<uint64_t>(runtime::connectionBuildThreads(threads), std::max<uint64_t>(1, targets)));
-  // slot[c][s]: chunk c's synapses from source s (pass 1), then the place
-  // of its next one inside row s (pass 2). Below 2^32: one per target.
+  // count[c][s]: chunk c's synapses from source s (pass 1; below 2^32: one
+  // per target); then next[c][s], the index in target_ of its next one
+  // (pass 2: one random read and one random write per synapse).
   std::vector<std::vector<uint32_t>> slot(chunks);
   std::vector<std::vector<uint8_t>> rows(chunks);
   std::vector<uint64_t> made(chunks, 0);
@@ -176,18 +177,23 @@ std::string CompactSynapses::buildFromRows(const runtime::ConnectionSpec &spec, 
       return "the projection has more synapses than the limit of " + std::to_string(spec.maxSynapses);
   }
   offsets_.assign(sources + 1, 0);
+  std::vector<std::vector<uint64_t>> next(chunks);
+  for (unsigned c = 0; c < chunks; ++c)
+    next[c].resize(sources);
   for (uint64_t s = 0; s < sources; ++s) {
-    uint64_t before = 0; // the row's synapses from earlier chunks
+    uint64_t at = offsets_[s]; // the row's start, then after earlier chunks' synapses
     for (unsigned c = 0; c < chunks; ++c) {
-      uint32_t k = slot[c][s];
-      slot[c][s] = uint32_t(before);
-      before += k;
+      next[c][s] = at;
+      at += slot[c][s];
     }
-    offsets_[s + 1] = offsets_[s] + before;
+    offsets_[s + 1] = at;
   }
-  target_.assign(n, 0);
+  slot = {};
+  // Every element is written below: no zero fill of the largest array.
+  target_.resize(n);
   runtime::forEachChunk(targets, chunks, [&](unsigned c, uint64_t begin, uint64_t end) {
-    std::vector<uint32_t> &next = slot[c];
+    uint64_t *__restrict cursor = next[c].data();
+    uint32_t *__restrict out = target_.data();
     const uint8_t *p = rows[c].data();
     for (uint64_t r = begin; r < end; ++r) {
       uint32_t t = uint32_t(spec.target.begin + r);
@@ -195,10 +201,11 @@ std::string CompactSynapses::buildFromRows(const runtime::ConnectionSpec &spec, 
       int64_t src = 0;
       for (uint64_t i = 0; i < k; ++i) {
         src += unzigzag(getVarint(p));
-        target_[offsets_[src] + next[src]++] = t;
+        out[cursor[src]++] = t;
       }
     }
     rows[c] = {};
+    next[c] = {};
   });
   weightKind_ = WeightKind::Constant;
   constantWeight_ = n ? weight : 0.0;
