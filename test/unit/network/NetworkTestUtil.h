@@ -34,7 +34,7 @@ struct NetworkRun {
   network::RunResult result;
 
   /// `parallelDeliveryFrom`: BuildOptions' (0: every step delivers on the workers).
-  bool build(const std::string &src, unsigned threads = 1, uint64_t parallelDeliveryFrom = 4096) {
+  bool build(const std::string &src, unsigned threads = 1, uint64_t parallelDeliveryFrom = 1024) {
     auto f = parseFile(sm, diags, sm.addBuffer("net.nrn", src));
     if (!f)
       return false;

@@ -37,7 +37,7 @@ struct BuildOptions {
   /// synapses delivers them on the workers, each to its own range of
   /// targets (below it the hand-off costs more than it saves). Results do
   /// not depend on it; tests set 0 to exercise the threaded path.
-  uint64_t parallelDeliveryFrom = 4096;
+  uint64_t parallelDeliveryFrom = 1024;
   /// The processes the run is spread over (docs/mpi.md); null or one rank:
   /// this process runs the whole network. It must outlive the simulation.
   runtime::Communicator *communicator = nullptr;
