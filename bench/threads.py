@@ -33,8 +33,8 @@ import cpu_vs_brian2 as cvb  # noqa: E402  (run_measured, machine_info, median, 
 import suite  # noqa: E402  (benchmarks, prepare)
 
 
-def run_once(a, path, threads, duration_ms, spikes, cache):
-    cmd = [a.nsc, path, "--target=cpu", f"--threads={threads}", f"--run={duration_ms!r}ms", "--stats",
+def run_once(a, path, network, threads, duration_ms, spikes, cache):
+    cmd = [a.nsc, path, "--network", network, "--target=cpu", f"--threads={threads}", f"--run={duration_ms!r}ms", "--stats",
            "--quiet", f"--spikes={spikes}"]
     env = dict(os.environ, NSC_CACHE_DIR=cache)
     rc, out, err, wall, rss = cvb.run_measured(cmd, env=env, timeout=a.timeout)
@@ -84,7 +84,7 @@ def main():
             for rep in range(a.repeat):
                 for t in counts:
                     spikes = os.path.join(work, f"{name}_{t}_{rep}.csv")
-                    runs[t].append(run_once(a, path, t, duration, spikes, cache))
+                    runs[t].append(run_once(a, path, network, t, duration, spikes, cache))
                     print(f"{name} threads={t} run {rep + 1}: {runs[t][-1]['run_ms']:.0f} ms run, "
                           f"{runs[t][-1]['network_build_ms']:.0f} ms build", file=sys.stderr)
             base = os.path.join(work, f"{name}_{counts[0]}_0.csv")

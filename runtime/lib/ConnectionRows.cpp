@@ -1,10 +1,8 @@
 //===- ConnectionRows.cpp - One target's synapses at a time (R33) ---------===//
 
 #include "nsc/runtime/ConnectionRows.h"
-#include "nsc/runtime/Philox.h"
 #include "nsc/runtime/PortableMath.h"
 #include "nsc/runtime/Random.h"
-#include "nsc/runtime/VectorMath.h" // nsc_vm_log = portable::ln, inlined here
 
 #include <algorithm>
 #include <cmath>
@@ -137,28 +135,14 @@ void RowDrawer::draw(uint64_t t, std::vector<uint32_t> &row) {
     }
     if (!(s.probability > 0) || m == 0)
       return;
-    // The row's uniforms are RandomStream::perIndex(key, t, 0)'s: block b
-    // of counter (t, 0, b) gives two. They are drawn and their logarithms
-    // taken eight at a time (independent work the CPU overlaps); the ones
-    // past the row's end are dropped, which changes nothing (R33 keys).
+    RandomStream rs = RandomStream::perIndex(key_, t, 0);
     double next = -1; // the candidate last connected, as a double (exact below 2^53)
-    constexpr unsigned kBatch = 8;
-    double logs[kBatch];
-    for (uint64_t block = 0;; block += kBatch / 2) {
-      for (unsigned b = 0; b < kBatch / 2; ++b) {
-        PhiloxBlock w = philox4x32_10(makeCounter(t, 0, block + b), key_);
-        logs[2 * b] = 1.0 - uniformFromWords(w[0], w[1]);
-        logs[2 * b + 1] = 1.0 - uniformFromWords(w[2], w[3]);
-      }
-      for (unsigned b = 0; b < kBatch; ++b)
-        logs[b] = nsc_vm_log(logs[b]);
-      for (unsigned b = 0; b < kBatch; ++b) {
-        double gap = logs[b] / logKeep_;
-        next += 1.0 + std::floor(gap); // +inf when U rounds 1 - U to 0
-        if (!(next < double(m)))
-          return;
-        row.push_back(uint32_t(sourceOf(uint64_t(next))));
-      }
+    while (true) {
+      double gap = portable::ln(1.0 - rs.uniform()) / logKeep_;
+      next += 1.0 + std::floor(gap); // +inf when U rounds 1 - U to 0
+      if (!(next < double(m)))
+        return;
+      row.push_back(uint32_t(sourceOf(uint64_t(next))));
     }
   }
   case ConnectRule::FixedIndegree: {
