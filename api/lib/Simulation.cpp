@@ -470,6 +470,7 @@ Stats Simulation::stats() const {
   st.bytesPerSynapse = r.synapseMemory.bytesPerSynapse();
   st.compile_ms = s.model->compileMs;
   st.build_ms = s.buildMs;
+  st.connect_ms = s.sim->connectMs();
   if (s.backend.addStats) {
     // The target's own figures (the cpu target: code generation, JIT, cache).
     nlohmann::json j;

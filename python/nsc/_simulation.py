@@ -263,7 +263,8 @@ class Simulation:
     def stats(self):
         """A dict of every figure of nsc::Stats: target, threads, dt_ms,
         steps, time_ms, neurons, synapses, synapse_bytes, bytes_per_synapse,
-        spikes, mean_rate_hz, compile_ms, build_ms, codegen_ms, jit_ms,
+        spikes, mean_rate_hz, compile_ms, build_ms, connect_ms (of build_ms:
+        the connectivity), codegen_ms, jit_ms,
         models_compiled, memory_cache_hits, disk_cache_hits, run_ms,
         populations (name -> size, spikes, rate_hz, is_source) and warnings
         (message -> count)."""

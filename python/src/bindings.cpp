@@ -226,6 +226,7 @@ py::dict statsDict(const nsc::Stats &s) {
   out["mean_rate_hz"] = s.meanRate_hz;
   out["compile_ms"] = s.compile_ms;
   out["build_ms"] = s.build_ms;
+  out["connect_ms"] = s.connect_ms;
   out["codegen_ms"] = s.codegen_ms;
   out["jit_ms"] = s.jit_ms;
   out["models_compiled"] = s.modelsCompiled;

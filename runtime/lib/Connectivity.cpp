@@ -30,33 +30,43 @@ bool forbiddenAutapse(const ConnectionSpec &s, uint64_t src, uint64_t tgt) {
 }
 
 /// fixed_outdegree: rows owned by sources, k draws among the targets each.
-void fixedOutdegree(const ConnectionSpec &s, SynapseList &out) {
-  uint64_t n = s.target.size(), k = s.count;
+/// Every row has k synapses, so each thread fills its own rows in place
+/// (the same list for any thread count).
+void fixedOutdegree(const ConnectionSpec &s, unsigned threads, SynapseList &out) {
+  uint64_t n = s.target.size(), k = s.count, rows = s.source.size();
   PhiloxKey key = deriveStreamKey(s.seed, s.projection, Stream::Connectivity);
-  std::vector<uint8_t> chosen(s.allowMultapses ? 0 : n, 0);
-  std::vector<uint64_t> row;
-  for (uint64_t o = s.source.begin; o < s.source.end; ++o) {
-    RandomStream rs = RandomStream::perIndex(key, o, 0);
-    row.clear();
-    while (row.size() < k) {
-      uint64_t c = uint64_t(rs.uniform() * double(n));
-      uint64_t tgt = s.target.begin + (c < n ? c : n - 1);
-      if (forbiddenAutapse(s, o, tgt))
-        continue;
-      if (!s.allowMultapses) {
-        if (chosen[tgt - s.target.begin])
+  out.source.resize(rows * k); // checkConnectionSpec bounded rows * k
+  out.target.resize(rows * k);
+  out.rowOffsets.resize(rows + 1);
+  for (uint64_t r = 0; r <= rows; ++r)
+    out.rowOffsets[r] = r * k;
+  // At least 64 rows a thread: a thread costs about as much as drawing them.
+  unsigned chunks = unsigned(std::min<uint64_t>(connectionBuildThreads(threads), std::max<uint64_t>(1, rows / 64)));
+  forEachChunk(rows, chunks, [&](unsigned, uint64_t begin, uint64_t end) {
+    std::vector<uint8_t> chosen(s.allowMultapses ? 0 : n, 0);
+    for (uint64_t r = begin; r < end; ++r) {
+      const uint64_t o = s.source.begin + r;
+      RandomStream rs = RandomStream::perIndex(key, o, 0);
+      uint32_t *src = out.source.data() + r * k, *tgtOut = out.target.data() + r * k;
+      uint64_t made = 0;
+      while (made < k) {
+        uint64_t c = uint64_t(rs.uniform() * double(n));
+        uint64_t tgt = s.target.begin + (c < n ? c : n - 1);
+        if (forbiddenAutapse(s, o, tgt))
           continue;
-        chosen[tgt - s.target.begin] = 1;
+        if (!s.allowMultapses) {
+          if (chosen[tgt - s.target.begin])
+            continue;
+          chosen[tgt - s.target.begin] = 1;
+        }
+        src[made] = uint32_t(o);
+        tgtOut[made++] = uint32_t(tgt);
       }
-      row.push_back(tgt);
-      out.source.push_back(uint32_t(o));
-      out.target.push_back(uint32_t(tgt));
+      if (!s.allowMultapses)
+        for (uint64_t m = 0; m < k; ++m)
+          chosen[tgtOut[m] - s.target.begin] = 0;
     }
-    if (!s.allowMultapses)
-      for (uint64_t tgt : row)
-        chosen[tgt - s.target.begin] = 0;
-    out.rowOffsets.push_back(out.size());
-  }
+  });
 }
 
 /// The target-owned rules: rows drawn in parallel chunks of targets, then
@@ -285,11 +295,11 @@ ConnectResult buildConnections(const ConnectionSpec &spec, unsigned threads) {
   if (!res.ok())
     return res;
   SynapseList &out = res.synapses;
-  out.rowOffsets.assign(1, 0);
   if (spec.rule == ConnectRule::FixedOutdegree) {
     out.rowsBySource = true;
-    fixedOutdegree(spec, out);
+    fixedOutdegree(spec, threads, out);
   } else {
+    out.rowOffsets.assign(1, 0);
     res.error = targetRows(spec, threads, out);
   }
   if (!res.ok())
@@ -298,7 +308,7 @@ ConnectResult buildConnections(const ConnectionSpec &spec, unsigned threads) {
 }
 
 std::vector<double> drawPerSynapse(const Distribution &dist, const SynapseList &syn,
-                                   const ConnectionSpec &spec, Stream stream) {
+                                   const ConnectionSpec &spec, Stream stream, unsigned threads) {
   if (stream != Stream::Weight && stream != Stream::Delay)
     throw std::invalid_argument("per-synapse values draw from the weight or delay stream");
   std::vector<double> values(syn.size(), dist.a);
@@ -306,30 +316,36 @@ std::vector<double> drawPerSynapse(const Distribution &dist, const SynapseList &
     return values;
   PhiloxKey key = deriveStreamKey(spec.seed, spec.projection, stream);
   uint64_t ownerBegin = syn.rowsBySource ? spec.source.begin : spec.target.begin;
-  for (size_t r = 0; r + 1 < syn.rowOffsets.size(); ++r) {
-    uint64_t first = syn.rowOffsets[r], last = syn.rowOffsets[r + 1];
-    if (first == last)
-      continue;
-    RandomStream rs = RandomStream::perIndex(key, ownerBegin + r, 0);
-    for (uint64_t n = first; n < last; ++n) {
-      switch (dist.kind) {
-      case Distribution::Kind::Constant:
-        break;
-      case Distribution::Kind::Uniform:
-        values[n] = rs.uniform(dist.a, dist.b);
-        break;
-      case Distribution::Kind::Normal:
-        values[n] = rs.normal(dist.a, dist.b);
-        break;
-      case Distribution::Kind::Lognormal:
-        values[n] = rs.lognormal(dist.a, dist.b);
-        break;
-      case Distribution::Kind::Exponential:
-        values[n] = rs.exponential(dist.a);
-        break;
+  const uint64_t rows = syn.rowOffsets.empty() ? 0 : syn.rowOffsets.size() - 1;
+  // Each row its own stream (R33): rows split over threads in any way give
+  // the same values.
+  unsigned chunks = unsigned(std::min<uint64_t>(connectionBuildThreads(threads), std::max<uint64_t>(1, rows / 64)));
+  forEachChunk(rows, chunks, [&](unsigned, uint64_t rowBegin, uint64_t rowEnd) {
+    for (uint64_t r = rowBegin; r < rowEnd; ++r) {
+      uint64_t first = syn.rowOffsets[r], last = syn.rowOffsets[r + 1];
+      if (first == last)
+        continue;
+      RandomStream rs = RandomStream::perIndex(key, ownerBegin + r, 0);
+      for (uint64_t n = first; n < last; ++n) {
+        switch (dist.kind) {
+        case Distribution::Kind::Constant:
+          break;
+        case Distribution::Kind::Uniform:
+          values[n] = rs.uniform(dist.a, dist.b);
+          break;
+        case Distribution::Kind::Normal:
+          values[n] = rs.normal(dist.a, dist.b);
+          break;
+        case Distribution::Kind::Lognormal:
+          values[n] = rs.lognormal(dist.a, dist.b);
+          break;
+        case Distribution::Kind::Exponential:
+          values[n] = rs.exponential(dist.a);
+          break;
+        }
       }
     }
-  }
+  });
   return values;
 }
 

@@ -38,7 +38,9 @@ def test_cuba_spikes_equal_the_command_line(cuba, nsc_cli, tmp_path):
     one_times, one_indices = sim.spikes("inh")
     np.testing.assert_array_equal(one_times, spikes["inh"][0])
     np.testing.assert_array_equal(one_indices, spikes["inh"][1])
-    assert sim.stats()["spikes"] == 22144
+    stats = sim.stats()
+    assert stats["spikes"] == 22144
+    assert 0 < stats["connect_ms"] <= stats["build_ms"]
 
 
 def test_compile_error_carries_file_line_and_column(tmp_path):

@@ -127,6 +127,7 @@ struct Stats {
   double meanRate_hz = 0;  // of model populations
   double compile_ms = 0;   // front end + passes (Model::compile_ms())
   double build_ms = 0;     // building the network, code generation and JIT included
+  double connect_ms = 0;   // of build_ms: drawing the connectivity, laying out the synapses
   double codegen_ms = 0;   // cpu: IR -> LLVM IR
   double jit_ms = 0;       // cpu: optimise, compile, load (or load from a cache)
   unsigned modelsCompiled = 0, memoryCacheHits = 0, diskCacheHits = 0; // cpu

@@ -16,10 +16,28 @@
 #include "nsc/runtime/Connectivity.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nsc::network {
+
+/// An allocator whose resize() leaves new elements uninitialised (the
+/// caller writes every one): no zero fill of hundreds of megabytes.
+template <class T> struct UninitialisedAllocator : std::allocator<T> {
+  template <class U> struct rebind {
+    using other = UninitialisedAllocator<U>;
+  };
+  UninitialisedAllocator() = default;
+  template <class U> UninitialisedAllocator(const UninitialisedAllocator<U> &) {}
+  template <class U, class... Args> void construct(U *p, Args &&...args) {
+    if constexpr (sizeof...(Args) == 0)
+      ::new (static_cast<void *>(p)) U;
+    else
+      ::new (static_cast<void *>(p)) U(std::forward<Args>(args)...);
+  }
+};
 
 class CompactSynapses {
 public:
@@ -81,7 +99,7 @@ public:
 
 private:
   std::vector<uint64_t> offsets_;
-  std::vector<uint32_t> target_;
+  std::vector<uint32_t, UninitialisedAllocator<uint32_t>> target_;
   WeightKind weightKind_ = WeightKind::Constant;
   double constantWeight_ = 0;
   std::vector<float> w32_;

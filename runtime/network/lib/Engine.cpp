@@ -49,6 +49,7 @@ bool NetworkSimulation::build() {
     if (!buildProjection(q))
       return false;
   connectMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - connectStart).count();
+  findAscendingRows();
   if (distributed()) // each rank saw the delays of its own synapses only
     for (double w : comm_->allGatherValue(double(window_)))
       window_ = std::min(window_, uint32_t(w));
@@ -68,6 +69,28 @@ bool NetworkSimulation::build() {
       }
     }
   return initialise(false);
+}
+
+void NetworkSimulation::findAscendingRows() {
+  if (workers_->size() == 1)
+    return; // only threaded delivery cuts rows
+  for (ProjectionRuntime &pj : projs_) {
+    if (pj.plastic || pj.continuous)
+      continue;
+    const CompactSynapses &syn = pj.synapses;
+    const uint64_t sources = pops_[pj.src].n, parts = std::min<uint64_t>(sources, 64);
+    std::vector<uint8_t> ascending(parts, 1);
+    workers_->run(parts, [&](size_t part, unsigned) {
+      const uint32_t *t = syn.targets();
+      for (uint64_t s = sources * part / parts; s < sources * (part + 1) / parts; ++s)
+        for (uint64_t at = syn.rowBegin(s) + 1; at < syn.rowEnd(s); ++at)
+          if (t[at] < t[at - 1]) {
+            ascending[part] = 0;
+            return;
+          }
+    });
+    pj.rowsAscending = std::all_of(ascending.begin(), ascending.end(), [](uint8_t a) { return a != 0; });
+  }
 }
 
 bool NetworkSimulation::bindKernel(PopulationRuntime &ps) {
@@ -185,7 +208,7 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
   }
   std::vector<double> w = !sl.weight.empty() ? std::move(sl.weight)
                           : pr.weight ? runtime::drawPerSynapse(NetworkValue::distribution(*pr.weight), sl, spec,
-                                                                runtime::Stream::Weight)
+                                                                runtime::Stream::Weight, options_.threads)
                                       : std::vector<double>(sl.size(), 1.0);
   if (ModelExecutor::isFixed(tm.ports[pr.port].type)) {
     // R17: a fixed-point port receives each weight converted once to its
@@ -200,7 +223,8 @@ bool NetworkSimulation::buildProjection(uint32_t q) {
   if (!sl.delay.empty())
     dms = std::move(sl.delay);
   else if (pr.delay && NetworkValue::isRandom(*pr.delay))
-    dms = runtime::drawPerSynapse(NetworkValue::distribution(*pr.delay), sl, spec, runtime::Stream::Delay);
+    dms = runtime::drawPerSynapse(NetworkValue::distribution(*pr.delay), sl, spec, runtime::Stream::Delay,
+                                  options_.threads);
   std::vector<uint32_t> delaySteps(sl.size());
   for (size_t s = 0; s < sl.size(); ++s) {
     int64_t d = dms.empty() ? std::max<int64_t>(1, pr.delaySteps) : runtime::drawnDelaySteps(dms[s], dt_);

@@ -113,6 +113,9 @@ struct ProjectionRuntime {
   ir::Coupling coupling = ir::Coupling::None;
   unsigned sourceSlot = 0, targetSlot = 0, sourcePortSlot = 0;
   CompactSynapses synapses;
+  // Every row's targets ascend (target-owned rules): a worker's share of a
+  // row is then found by binary search (Step.cpp, deliverStatic).
+  bool rowsAscending = false;
   std::unique_ptr<PlasticProjection> plastic;
   mutable std::optional<uint64_t> digest; // of the connectivity, for checkpoints
 };
@@ -156,6 +159,7 @@ public:
   bool reset(bool keepParameters) override;
   uint64_t currentStep() const override { return step_; }
   double dtMs() const override { return dt_; }
+  double connectMs() const override { return connectMs_; }
   std::optional<uint32_t> population(const std::string &name) const override;
   bool getValues(uint32_t population, const std::string &variable, std::vector<double> &out,
                  std::string &error) const override;
@@ -196,7 +200,15 @@ private:
   bool runSteps(uint64_t steps, RunResult &res, const RunOptions &options);
   bool stepOnce(uint64_t k, RunResult &res);
   bool modelPhase(uint64_t k);
-  void deliverStatic(ProjectionRuntime &pj, uint64_t k);
+  /// Delivers this step's spikes of a static projection to its targets in
+  /// [lo, hi) (all: 0, UINT32_MAX).
+  void deliverStatic(ProjectionRuntime &pj, uint64_t k, uint32_t lo, uint32_t hi);
+  /// The static projections [first, last) (continuous ones skipped), on the
+  /// workers by target range when the step's spikes reach
+  /// BuildOptions::parallelDeliveryFrom synapses or more.
+  void deliverStaticRun(size_t first, size_t last, uint64_t k);
+  /// Sets rowsAscending of the static projections (on the workers).
+  void findAscendingRows();
   /// R18b: the coupling projections' contributions to this step's ports,
   /// from the variables as they stand at the start of the step.
   void deliverCouplings();

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "Engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -200,14 +201,22 @@ bool NetworkSimulation::recordAndDeliver(uint64_t k, RunResult &res) {
       ps.spikeTotal += ps.multiplicity[q];
     }
   // Deliver (R14, R17, R24).
-  for (ProjectionRuntime &pj : projs_) {
+  for (size_t q = 0; q < projs_.size();) {
+    ProjectionRuntime &pj = projs_[q];
     if (pj.plastic) {
       std::string error;
       if (!pj.plastic->step(k, pops_[pj.src], pops_[pj.tgt], error))
         return fail(pj.proj->loc, error);
-    } else if (!pj.continuous) {
-      deliverStatic(pj, k);
+      ++q;
+      continue;
     }
+    // A run of static projections, delivered together (on the workers when
+    // this step's spikes reach enough synapses).
+    size_t last = q;
+    while (last < projs_.size() && !projs_[last].plastic)
+      ++last;
+    deliverStaticRun(q, last, k);
+    q = last;
   }
   return true;
 }
@@ -331,15 +340,17 @@ void NetworkSimulation::collectFired(PopulationRuntime &ps) {
 }
 
 namespace {
-/// One source's row into the ring. The sum order is the reference's: one
-/// synapse after the other, in row order.
-template <CompactSynapses::WeightKind WK, bool ConstDelay>
-void deliverRow(const CompactSynapses &syn, uint64_t s, uint32_t mult, uint64_t k, unsigned D, unsigned ports,
-                uint64_t n, unsigned basePort, int negativePort, double *__restrict ringSum,
-                uint32_t *__restrict ringCount) {
-  const uint64_t b = syn.rowBegin(s), e = syn.rowEnd(s);
+/// The synapses [b, e) of one source's row into the ring. The sum order is
+/// the reference's: one synapse after the other, in row order. With Filter,
+/// only targets in [lo, hi) are delivered (a worker's share of the targets
+/// when the row's targets are not ascending).
+template <CompactSynapses::WeightKind WK, bool ConstDelay, bool Filter>
+void deliverRow(const CompactSynapses &syn, uint64_t b, uint64_t e, uint32_t mult, uint64_t k, unsigned D,
+                unsigned ports, uint64_t n, unsigned basePort, int negativePort, double *__restrict ringSum,
+                uint32_t *__restrict ringCount, uint32_t lo, uint32_t hi) {
   const uint32_t *__restrict tgt = syn.targets();
   const double dmult = double(mult);
+  const uint32_t span = hi - lo;
   if constexpr (WK == CompactSynapses::WeightKind::Constant && ConstDelay) {
     // The common case (CUBA, COBA): one weight, one delay, one port for the
     // whole row, so the loop is a plain scatter-add.
@@ -354,13 +365,21 @@ void deliverRow(const CompactSynapses &syn, uint64_t s, uint32_t mult, uint64_t 
     double *__restrict sum = ringSum + base;
     uint32_t *__restrict count = ringCount + base;
     for (uint64_t at = b; at < e; ++at) {
-      sum[tgt[at]] += add;
-      count[tgt[at]] += mult;
+      const uint32_t t = tgt[at];
+      if constexpr (Filter)
+        if (t - lo >= span)
+          continue;
+      sum[t] += add;
+      count[t] += mult;
     }
     return;
   }
   const size_t constBlock = ConstDelay ? size_t((k + syn.constantDelay()) % D) * ports * n : 0;
   for (uint64_t at = b; at < e; ++at) {
+    const uint32_t t = tgt[at];
+    if constexpr (Filter)
+      if (t - lo >= span)
+        continue;
     double w;
     if constexpr (WK == CompactSynapses::WeightKind::Constant)
       w = syn.constantWeight();
@@ -374,37 +393,85 @@ void deliverRow(const CompactSynapses &syn, uint64_t s, uint32_t mult, uint64_t 
       w = -w;
     }
     size_t block = ConstDelay ? constBlock : size_t((k + syn.delay(at)) % D) * ports * n;
-    size_t r = block + size_t(slot) * n + tgt[at];
+    size_t r = block + size_t(slot) * n + t;
     ringSum[r] += mult == 1 ? w : w * dmult;
     ringCount[r] += mult;
   }
 }
+
+using RowFn = void (*)(const CompactSynapses &, uint64_t, uint64_t, uint32_t, uint64_t, unsigned, unsigned,
+                       uint64_t, unsigned, int, double *, uint32_t *, uint32_t, uint32_t);
+
+template <bool Filter> RowFn rowFunction(const CompactSynapses &syn) {
+  using WK = CompactSynapses::WeightKind;
+  const bool constDelay = syn.delayKind() == CompactSynapses::DelayKind::Constant;
+  switch (syn.weightKind()) {
+  case WK::Constant:
+    return constDelay ? deliverRow<WK::Constant, true, Filter> : deliverRow<WK::Constant, false, Filter>;
+  case WK::Float32:
+    return constDelay ? deliverRow<WK::Float32, true, Filter> : deliverRow<WK::Float32, false, Filter>;
+  default:
+    return constDelay ? deliverRow<WK::Float64, true, Filter> : deliverRow<WK::Float64, false, Filter>;
+  }
+}
 } // namespace
 
-void NetworkSimulation::deliverStatic(ProjectionRuntime &pj, uint64_t k) {
+void NetworkSimulation::deliverStatic(ProjectionRuntime &pj, uint64_t k, uint32_t lo, uint32_t hi) {
   PopulationRuntime &src = pops_[pj.src], &tgt = pops_[pj.tgt];
   const CompactSynapses &syn = pj.synapses;
-  using WK = CompactSynapses::WeightKind;
-  bool constDelay = syn.delayKind() == CompactSynapses::DelayKind::Constant;
+  const bool whole = lo == 0 && hi >= tgt.n;
+  // A share of the targets: ascending rows are cut by binary search, other
+  // rows are walked whole and filtered.
+  const bool filter = !whole && !pj.rowsAscending;
+  const RowFn fn = filter ? rowFunction<true>(syn) : rowFunction<false>(syn);
+  const uint32_t *t = syn.targets();
   for (size_t q = 0; q < src.fired.size(); ++q) {
     uint64_t s = src.fired[q];
-    uint32_t mult = src.multiplicity[q];
-    auto go = [&](auto fn) {
-      fn(syn, s, mult, k, tgt.D, tgt.ports, tgt.n, pj.basePort, pj.negativePort, tgt.ringSum.data(),
-         tgt.ringCount.data());
-    };
-    switch (syn.weightKind()) {
-    case WK::Constant:
-      constDelay ? go(deliverRow<WK::Constant, true>) : go(deliverRow<WK::Constant, false>);
-      break;
-    case WK::Float32:
-      constDelay ? go(deliverRow<WK::Float32, true>) : go(deliverRow<WK::Float32, false>);
-      break;
-    case WK::Float64:
-      constDelay ? go(deliverRow<WK::Float64, true>) : go(deliverRow<WK::Float64, false>);
-      break;
+    uint64_t b = syn.rowBegin(s), e = syn.rowEnd(s);
+    if (!whole && !filter) {
+      b = uint64_t(std::lower_bound(t + b, t + e, lo) - t);
+      e = uint64_t(std::lower_bound(t + b, t + e, hi) - t);
     }
+    fn(syn, b, e, src.multiplicity[q], k, tgt.D, tgt.ports, tgt.n, pj.basePort, pj.negativePort,
+       tgt.ringSum.data(), tgt.ringCount.data(), lo, hi);
   }
+}
+
+void NetworkSimulation::deliverStaticRun(size_t first, size_t last, uint64_t k) {
+  // The synapses this step's spikes reach: below the threshold the workers'
+  // hand-off costs more than it saves.
+  const unsigned workers = workers_->size();
+  uint64_t events = 0;
+  if (workers > 1)
+    for (size_t q = first; q < last && events < options_.parallelDeliveryFrom; ++q) {
+      const ProjectionRuntime &pj = projs_[q];
+      if (pj.continuous)
+        continue;
+      for (uint32_t s : pops_[pj.src].fired)
+        events += pj.synapses.rowEnd(s) - pj.synapses.rowBegin(s);
+    }
+  if (workers == 1 || events < options_.parallelDeliveryFrom) {
+    for (size_t q = first; q < last; ++q)
+      if (!projs_[q].continuous)
+        deliverStatic(projs_[q], k, 0, UINT32_MAX);
+    return;
+  }
+  // Worker t delivers to its own part of every target population's block,
+  // walking projections, sources and rows in the reference order (R17): each
+  // ring cell receives the same additions in the same order as on one thread.
+  // Parts are multiples of 16 neurons, so two parts share no cache line.
+  workers_->run(workers, [&](size_t part, unsigned) {
+    for (size_t q = first; q < last; ++q) {
+      ProjectionRuntime &pj = projs_[q];
+      if (pj.continuous)
+        continue;
+      const PopulationRuntime &tgt = pops_[pj.tgt];
+      const uint64_t per = ((tgt.hi - tgt.lo + workers - 1) / workers + 15) / 16 * 16;
+      const uint64_t lo = std::min(tgt.hi, tgt.lo + part * per), hi = std::min(tgt.hi, lo + per);
+      if (lo < hi)
+        deliverStatic(pj, k, uint32_t(lo), uint32_t(hi));
+    }
+  });
 }
 
 bool NetworkSimulation::reportNonFinite(PopulationRuntime &ps, uint64_t k) {

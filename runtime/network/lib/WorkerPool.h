@@ -2,9 +2,9 @@
 //
 // --threads=N: the model phase of a step (every neuron independent of the
 // others, docs/semantics.md R16) is cut into tasks (chunks of neurons) that
-// N workers claim from a shared counter; delivery stays on one thread so
-// that sums keep the reference order (R17). Which worker runs a chunk
-// changes no result, so runs are byte-identical for any N.
+// N workers claim from a shared counter; static delivery is cut into target
+// ranges, each summed in the reference order (R17, Step.cpp). Which worker
+// runs a task changes no result, so runs are byte-identical for any N.
 //
 // The caller claims tasks too and waits only for tasks some worker has
 // claimed: a worker that is asleep or has no core (a loaded machine) costs

@@ -265,6 +265,8 @@ TEST(ApiSimulation, StatsAfterARun) {
   EXPECT_EQ(st.neurons, 50u);
   EXPECT_GT(st.run_ms, 0.0);
   EXPECT_GE(st.build_ms, 0.0);
+  EXPECT_GT(st.connect_ms, 0.0); // the network has a projection
+  EXPECT_LE(st.connect_ms, st.build_ms);
   EXPECT_EQ(st.compile_ms, model.compile_ms());
   ASSERT_EQ(st.populations.size(), 2u);
   EXPECT_NEAR(st.meanRate_hz, double(st.spikes) / 50.0 / 0.1, 1e-9);

@@ -86,6 +86,34 @@ TEST(Engine, ChunksRunByAnyWorkerGiveTheSameBits) {
   EXPECT_EQ(one.values("a", "V_m"), five.values("a", "V_m"));
 }
 
+TEST(Engine, ThreadedDeliveryKeepsTheSummationOrder) {
+  // Every step delivers on the workers (threshold 0), each worker to its
+  // own targets: rows drawn by target (fixed_probability, ascending, cut
+  // by binary search) and by source (fixed_outdegree, filtered), float64
+  // and constant weights, per-synapse and constant delays, several
+  // projections onto one port, and Poisson multiplicities.
+  std::string src = kNetwork;
+  src += "    b = lif[77](V_m = uniform(-70 mV, -52 mV))\n"
+             "    connect a -> b: fixed_outdegree(9), weight = uniform(-30 pA, 60 pA), delay = uniform(0.1 ms, 2 ms), "
+             "port = spikes\n"
+             "    connect b -> a: fixed_outdegree(31), weight = 25 pA, delay = 1 ms, port = spikes\n"
+             "    connect drive -> b: fixed_probability(0.5), weight = 40 pA, delay = 0.5 ms, port = spikes\n";
+  NetworkRun one, two, three;
+  ASSERT_TRUE(one.build(src, 1, 0)) << one.errors();
+  ASSERT_TRUE(two.build(src, 2, 0)) << two.errors();
+  ASSERT_TRUE(three.build(src, 3, 0)) << three.errors();
+  ASSERT_TRUE(one.steps(600) && two.steps(600) && three.steps(600));
+  auto s1 = spikesOf(one);
+  EXPECT_GT(s1.size(), 100u);
+  EXPECT_TRUE(sameSpikes(s1, spikesOf(two)));
+  EXPECT_TRUE(sameSpikes(s1, spikesOf(three)));
+  for (const char *pop : {"a", "b"})
+    for (const char *var : {"V_m", "I_syn"}) {
+      EXPECT_EQ(one.values(pop, var), two.values(pop, var)) << pop << "." << var;
+      EXPECT_EQ(one.values(pop, var), three.values(pop, var)) << pop << "." << var;
+    }
+}
+
 TEST(Engine, ResetReproducesTheRun) {
   NetworkRun r;
   ASSERT_TRUE(r.build(kNetwork)) << r.errors();

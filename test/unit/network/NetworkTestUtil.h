@@ -33,7 +33,8 @@ struct NetworkRun {
   std::unique_ptr<network::Simulation> sim;
   network::RunResult result;
 
-  bool build(const std::string &src, unsigned threads = 1) {
+  /// `parallelDeliveryFrom`: BuildOptions' (0: every step delivers on the workers).
+  bool build(const std::string &src, unsigned threads = 1, uint64_t parallelDeliveryFrom = 1024) {
     auto f = parseFile(sm, diags, sm.addBuffer("net.nrn", src));
     if (!f)
       return false;
@@ -48,6 +49,7 @@ struct NetworkRun {
     network::BuildOptions opt;
     opt.kernels = interp::interpreterKernels();
     opt.threads = threads;
+    opt.parallelDeliveryFrom = parallelDeliveryFrom;
     sim = network::Simulation::forNetwork(*module, 0, opt, diags);
     return sim != nullptr && !diags.hasErrors();
   }

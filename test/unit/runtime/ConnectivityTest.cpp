@@ -297,6 +297,35 @@ TEST(Connectivity, FixedOutdegree) {
   EXPECT_FALSE(hasMultapse(r.synapses));
 }
 
+// Rows drawn on several threads (by source for fixed_outdegree), and the
+// per-synapse weights drawn on several threads: the same values.
+TEST(Connectivity, OutdegreeAndPerSynapseValuesIndependentOfThreads) {
+  auto s = spec(ConnectRule::FixedOutdegree, {0, 0, 1000}, {0, 0, 1000});
+  s.count = 12;
+  s.allowAutapses = false;
+  s.allowMultapses = false;
+  ConnectResult one = buildConnections(s, 1);
+  ASSERT_TRUE(one.ok()) << one.error;
+  EXPECT_FALSE(hasAutapse(one.synapses));
+  EXPECT_FALSE(hasMultapse(one.synapses));
+  Distribution w{Distribution::Kind::Normal, 1.0, 0.1};
+  std::vector<double> w1 = drawPerSynapse(w, one.synapses, s, Stream::Weight, 1);
+  for (unsigned threads : {2u, 3u, 0u}) {
+    ConnectResult many = buildConnections(s, threads);
+    ASSERT_TRUE(many.ok());
+    EXPECT_EQ(one.synapses.source, many.synapses.source) << threads;
+    EXPECT_EQ(one.synapses.target, many.synapses.target) << threads;
+    EXPECT_EQ(one.synapses.rowOffsets, many.synapses.rowOffsets) << threads;
+    EXPECT_EQ(w1, drawPerSynapse(w, many.synapses, s, Stream::Weight, threads)) << threads;
+  }
+  // Row 3 draws from its own stream (R33): the first target it picks.
+  RandomStream rs = RandomStream::perIndex(deriveStreamKey(s.seed, s.projection, Stream::Connectivity), 3, 0);
+  uint64_t first = uint64_t(rs.uniform() * 1000.0);
+  if (first == 3) // an autapse is skipped
+    first = uint64_t(rs.uniform() * 1000.0);
+  EXPECT_EQ(one.synapses.target[3 * 12], first);
+}
+
 TEST(Connectivity, ImpossibleRequestsAreErrors) {
   auto s = spec(ConnectRule::FixedIndegree, {0, 0, 5}, {1, 0, 5});
   s.count = 6;

@@ -97,7 +97,9 @@ struct Distribution {
 /// K(projection, stream), i = the row owner, j = 0, block in k, in the
 /// row's synapse order (R33); a normal's second Box–Muller output serves the
 /// row's next synapse. Throws std::invalid_argument for another stream.
+/// Rows are drawn on `threads` threads (contiguous row ranges; 0: every
+/// core); the values do not depend on it.
 std::vector<double> drawPerSynapse(const Distribution &dist, const SynapseList &synapses,
-                                   const ConnectionSpec &spec, Stream stream);
+                                   const ConnectionSpec &spec, Stream stream, unsigned threads = 1);
 
 } // namespace nsc::runtime

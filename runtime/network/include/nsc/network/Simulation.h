@@ -36,7 +36,12 @@ struct BuildOptions {
   /// Compiled synapse-model code (nsc/network/SynapseKernel.h); empty: the
   /// interpreter runs synapse models.
   SynapseKernelFactory synapseKernels;
-  unsigned threads = 1;   // worker threads for the model phase (>= 1)
+  unsigned threads = 1;   // worker threads for the model phase and delivery (>= 1)
+  /// With threads > 1, a step whose spikes reach at least this many static
+  /// synapses delivers them on the workers, each to its own range of
+  /// targets (below it the hand-off costs more than it saves). Results do
+  /// not depend on it; tests set 0 to exercise the threaded path.
+  uint64_t parallelDeliveryFrom = 1024;
   /// The processes the run is spread over (docs/mpi.md); null or one rank:
   /// this process runs the whole network. It must outlive the simulation.
   runtime::Communicator *communicator = nullptr;
@@ -182,6 +187,9 @@ public:
   /// Steps done since the start (or the last reset).
   virtual uint64_t currentStep() const = 0;
   virtual double dtMs() const = 0;
+  /// Wall time of drawing the connectivity and laying out the synapses
+  /// while building (part of the build time), in ms.
+  virtual double connectMs() const { return 0; }
 
   /// Population index by name.
   virtual std::optional<uint32_t> population(const std::string &name) const = 0;
