@@ -2,6 +2,7 @@
 
 #include "nsc/runtime/Connectivity.h"
 #include "nsc/runtime/ConnectionRows.h"
+#include "PairwiseRows.h"
 #include "nsc/runtime/Random.h"
 
 #include <algorithm>
@@ -290,7 +291,11 @@ ConnectResult buildConnections(const ConnectionSpec &spec, unsigned threads) {
     out.rowsBySource = true;
     fixedOutdegree(spec, out);
   } else {
-    res.error = targetRows(spec, threads, out);
+    try {
+      res.error = targetRows(spec, threads, out);
+    } catch (const PairProbabilityError &e) { // the first chunk's, so the same for any thread count
+      res.error = e.what();
+    }
   }
   if (!res.ok())
     res.synapses = {};
