@@ -444,7 +444,7 @@ private:
     if (rule->callee == "one_to_one" && nSrc > 0 && nDst > 0 && nSrc != nDst)
       diags_.error(rule->range, "'one_to_one' needs source and target of equal size (" +
                                     std::to_string(nSrc) + " and " + std::to_string(nDst) + ")");
-    if (rule->callee == "pairwise_bernoulli")
+    if (rule->callee == "pairwise_bernoulli" && rule->args.empty()) // else the count was reported
       checkPairwise(*rule);
     for (NamedArg &na : rule->namedArgs) {
       SourceRange r = na.nameRange.valid() ? na.nameRange : rule->range;
