@@ -364,6 +364,8 @@ ExprPtr ModelLowerer::name(const A::NameRef *n) {
       return b_.real(2.718281828459045);
     if (n->name == "pi")
       return b_.real(3.141592653589793);
+    if (networkContext_ && (n->name == "i" || n->name == "j")) // pairwise_bernoulli's pair indices
+      return std::make_unique<VarRef>(Type::integer(), n->name == "i" ? kPairSource : kPairTarget);
     diags_.error(n->range, "internal error: unknown predefined name '" + n->name + "'");
     return errorExpr(n->range);
   case R::Unresolved:

@@ -134,7 +134,9 @@ bool NetworkLowerer::lowerConnectionRule(const A::Call &rule, Connectivity &conn
       {"fixed_probability", ConnectionRule::FixedProbability},
       {"fixed_indegree", ConnectionRule::FixedIndegree},
       {"fixed_outdegree", ConnectionRule::FixedOutdegree},
-      {"from_file", ConnectionRule::FromFile}};
+      {"from_file", ConnectionRule::FromFile},
+      {"small_world", ConnectionRule::SmallWorld},
+      {"pairwise_bernoulli", ConnectionRule::PairwiseBernoulli}};
   // Sema checked the rule's name, its argument count, and that a
   // probability is a constant in [0, 1].
   bool known = false;
@@ -143,10 +145,27 @@ bool NetworkLowerer::lowerConnectionRule(const A::Call &rule, Connectivity &conn
       conn.rule = r;
       known = true;
     }
-  const bool takesArg = conn.rule != ConnectionRule::AllToAll && conn.rule != ConnectionRule::OneToOne;
-  if (!known || rule.args.size() != (takesArg ? 1u : 0u) || (takesArg && !rule.args[0]))
+  const unsigned args = conn.rule == ConnectionRule::SmallWorld                                         ? 2u
+                        : conn.rule != ConnectionRule::AllToAll && conn.rule != ConnectionRule::OneToOne &&
+                                  conn.rule != ConnectionRule::PairwiseBernoulli
+                            ? 1u
+                            : 0u;
+  if (!known || rule.args.size() != args)
     return false;
-  if (conn.rule == ConnectionRule::FixedProbability) {
+  for (const auto &a : rule.args)
+    if (!a)
+      return false;
+  if (conn.rule == ConnectionRule::PairwiseBernoulli)
+    return lowerPairProbability(rule, conn);
+  if (conn.rule == ConnectionRule::SmallWorld) {
+    // Sema checked k (even, 0 < k < N) and p in [0, 1]; the rule never
+    // makes autapses or multapses.
+    if (auto k = constInt(rule.args[0].get(), "the lattice degree"))
+      conn.count = *k;
+    if (auto p = hostValues_.constantValue(rule.args[1].get(), Type::real()))
+      conn.probability = *p;
+    conn.allowAutapses = conn.allowMultapses = false;
+  } else if (conn.rule == ConnectionRule::FixedProbability) {
     if (auto p = hostValues_.constantValue(rule.args[0].get(), Type::real()))
       conn.probability = *p;
   } else if (conn.rule == ConnectionRule::FixedIndegree || conn.rule == ConnectionRule::FixedOutdegree) {
@@ -171,6 +190,35 @@ bool NetworkLowerer::lowerConnectionRule(const A::Call &rule, Connectivity &conn
     } else {
       (a.name == "allow_autapses" ? conn.allowAutapses : conn.allowMultapses) = b->value;
     }
+  }
+  return true;
+}
+
+bool NetworkLowerer::lowerPairProbability(const A::Call &rule, Connectivity &conn) {
+  // Sema checked one `p`, a dimensionless number over i, j and constants.
+  const A::NamedArg *p = nullptr;
+  for (const A::NamedArg &a : rule.namedArgs)
+    if (a.name == "p" && a.value && !p)
+      p = &a;
+  if (!p)
+    return false;
+  ExprPtr e = hostValues_.exprAs(p->value.get(), Type::real(), "the connection probability");
+  if (!e)
+    return false;
+  if (std::string why = checkPairExpression(*e); !why.empty()) {
+    diags_.error(p->value->range, "a connection probability is evaluated for every pair of neurons: it cannot "
+                                  "contain " + why);
+    return false;
+  }
+  conn.pairProbability = std::move(e);
+  for (const A::NamedArg &a : rule.namedArgs) {
+    if (!a.value || (a.name != "allow_autapses" && a.name != "allow_multapses"))
+      continue;
+    auto *b = A::dyn_cast<A::BoolLit>(a.value.get());
+    if (!b)
+      diags_.error(a.value->range, "'" + a.name + "' must be true or false");
+    else
+      (a.name == "allow_autapses" ? conn.allowAutapses : conn.allowMultapses) = b->value;
   }
   return true;
 }

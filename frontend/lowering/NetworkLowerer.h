@@ -70,6 +70,8 @@ private:
   /// False when the projection is dropped (an error was reported).
   bool lowerProjection(const ast::Projection &pr, ir::Projection &proj);
   bool lowerConnectionRule(const ast::Call &rule, ir::Connectivity &conn);
+  /// pairwise_bernoulli(p = EXPR): the expression over the pair indices.
+  bool lowerPairProbability(const ast::Call &rule, ir::Connectivity &conn);
   /// A source's `file = "..."`: relative paths against the declaring file's directory.
   std::string dataPath(const std::string &written, SourceRange at) const;
   /// `gap_junction = V` / `variable = x` (R18b): the variables, the

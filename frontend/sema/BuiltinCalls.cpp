@@ -43,7 +43,8 @@ bool ExprChecker::checkRegionAllows(Call *c, const BuiltinInfo &info) {
   }
   if (isRandom(info.id) &&
       (region == Region::OdeRhs || region == Region::KernelRhs || region == Region::InlineRhs ||
-       region == Region::VectorSize || region == Region::Guard || region == Region::Network)) {
+       region == Region::VectorSize || region == Region::Guard || region == Region::Network ||
+       region == Region::PairProbability)) {
     diags_.error(c->range, "random numbers cannot be drawn in " + std::string(regionName(region)));
     return false;
   }

@@ -26,6 +26,7 @@ const char *regionName(Region r) {
   case Region::OnCondition: return "an onCondition block";
   case Region::Function: return "a function";
   case Region::Network: return "a network";
+  case Region::PairProbability: return "a connection probability";
   }
   return "this context";
 }
@@ -121,7 +122,10 @@ void ExprChecker::reportUndeclared(const std::string &name, SourceRange range, c
   std::vector<std::string> candidates;
   if (scope)
     scope->collectNames(candidates);
-  if (region != Region::Network) {
+  if (region == Region::PairProbability) {
+    candidates.push_back("i");
+    candidates.push_back("j");
+  } else if (region != Region::Network) {
     candidates.push_back("t");
   }
   suggestName(d, range, name, candidates);
@@ -305,7 +309,12 @@ ir::Type ExprChecker::checkName(NameRef *n) {
   }
 
   // Not declared: predefined names, then units.
-  if (region != Region::Network && n->diffOrder == 0 && !n->index &&
+  if (region == Region::PairProbability && n->diffOrder == 0 && !n->index &&
+      (n->name == "i" || n->name == "j")) {
+    n->resolution = NameRef::Resolution::Predefined; // the pair's source and target index
+    return ir::Type::integer();
+  }
+  if (region != Region::Network && region != Region::PairProbability && n->diffOrder == 0 && !n->index &&
       (n->name == "t" || n->name == "e")) {
     n->resolution = NameRef::Resolution::Predefined;
     return n->name == "t" ? ir::Type::real(millisecond()) : ir::Type::real();
@@ -319,7 +328,8 @@ ir::Type ExprChecker::checkName(NameRef *n) {
     n->resolution = NameRef::Resolution::Unit;
     return ir::Type::real(*u);
   }
-  reportUndeclared(n->name, n->range, region == Region::Network ? "name" : "variable");
+  reportUndeclared(n->name, n->range,
+                   region == Region::Network || region == Region::PairProbability ? "name" : "variable");
   if (n->index)
     check(n->index.get());
   return ir::Type::error();
@@ -553,7 +563,8 @@ ir::Type ExprChecker::checkTernary(Ternary *t) {
 
 ir::Type ExprChecker::checkList(List *l) {
   if (region != Region::Network)
-    diags_.error(l->range, "lists are only allowed in network blocks");
+    diags_.error(l->range, region == Region::PairProbability ? "a connection probability cannot be a list"
+                                                              : "lists are only allowed in network blocks");
   ir::Type first = ir::Type::error();
   const Expr *firstExpr = nullptr;
   bool ok = true;

@@ -33,6 +33,7 @@ enum class Region {
   OdeRhs, KernelRhs, InlineRhs,
   Update, OnReceive, OnCondition, Function,
   Network, // network and semantics blocks: literals, units, constants
+  PairProbability, // pairwise_bernoulli(p = ...): Network's, plus the pair indices i and j
 };
 
 /// A call from one user function to another (for recursion detection).

@@ -9,6 +9,7 @@
 #include "TypeResolver.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace nsc::sema {
 
@@ -348,13 +349,65 @@ private:
     return &p;
   }
 
+  /// small_world(k, p): a ring of equal-sized source and target slices, k
+  /// even in (0, N), p in [0, 1] (docs/semantics.md R33).
+  void checkSmallWorld(Call &rule, long long nSrc, long long nDst) {
+    Expr *ka = rule.args[0].get(), *pa = rule.args[1].get();
+    if (nSrc > 0 && nDst > 0 && nSrc != nDst)
+      diags_.error(rule.range, "'small_world' needs source and target of equal size (" + std::to_string(nSrc) +
+                                   " and " + std::to_string(nDst) + "): they form one ring");
+    if (ka)
+      if (auto k = constantOf(ka, "rule parameter")) {
+        if (!k->isInteger() || !k->unit.isDimensionless() || k->value < 2 || std::fmod(k->value, 2) != 0)
+          diags_.error(ka->range, "'small_world' needs an even positive integer k (the lattice degree)");
+        else if (nSrc > 0 && k->value >= double(nSrc))
+          diags_.error(ka->range, "'small_world' needs k < N, but k = " + std::to_string((long long)k->value) +
+                                      " and the ring has " + std::to_string(nSrc) + " neurons");
+      }
+    if (pa)
+      if (auto p = constantOf(pa, "rule parameter"))
+        if (!p->unit.isDimensionless() || p->value < 0 || p->value > 1)
+          diags_.error(pa->range, "rewiring probability must be a number in [0, 1]");
+  }
+
+  /// pairwise_bernoulli(p = EXPR): one `p`, a dimensionless number over the
+  /// pair indices i and j, constants and math builtins (docs/semantics.md R33).
+  void checkPairwise(Call &rule) {
+    NamedArg *p = nullptr;
+    for (NamedArg &na : rule.namedArgs) {
+      if (na.name != "p")
+        continue;
+      SourceRange r = na.nameRange.valid() ? na.nameRange : rule.range;
+      if (p) {
+        diags_.error(r, "'p' is set twice").note(p->nameRange, "previous value is here");
+        continue;
+      }
+      p = &na;
+    }
+    if (!p) {
+      diags_.error(rule.range, "'pairwise_bernoulli' needs the probability of a pair, e.g. "
+                               "'pairwise_bernoulli(p = 0.1 * exp(-abs(i - j) / 10))'");
+      return;
+    }
+    if (!p->value)
+      return;
+    Region saved = ec_.region;
+    ec_.region = Region::PairProbability;
+    ir::Type t = ec_.checkValue(p->value.get());
+    ec_.region = saved;
+    if (!t.isError() && (!t.isNumeric() || !t.unit.isDimensionless()))
+      diags_.error(p->value->range, std::string("the connection probability must be a dimensionless number, but it has type ") +
+                                        "'" + typeStr(t) + "'");
+  }
+
   void checkRule(Projection &pr, long long nSrc, long long nDst) {
     Call *rule = pr.rule.get();
     if (!rule)
       return;
     static const std::map<std::string, unsigned> rules = {
         {"all_to_all", 0},      {"one_to_one", 0},      {"fixed_probability", 1},
-        {"fixed_indegree", 1}, {"fixed_outdegree", 1}, {"from_file", 1}};
+        {"fixed_indegree", 1}, {"fixed_outdegree", 1}, {"from_file", 1},
+        {"small_world", 2},     {"pairwise_bernoulli", 0}};
     SourceRange cr = rule->calleeRange.valid() ? rule->calleeRange : rule->range;
     auto it = rules.find(rule->callee);
     rule->type = ir::Type::voidTy();
@@ -386,11 +439,22 @@ private:
         }
       }
     }
+    if (rule->callee == "small_world" && rule->args.size() == 2)
+      checkSmallWorld(*rule, nSrc, nDst);
     if (rule->callee == "one_to_one" && nSrc > 0 && nDst > 0 && nSrc != nDst)
       diags_.error(rule->range, "'one_to_one' needs source and target of equal size (" +
                                     std::to_string(nSrc) + " and " + std::to_string(nDst) + ")");
+    if (rule->callee == "pairwise_bernoulli" && rule->args.empty()) // else the count was reported
+      checkPairwise(*rule);
     for (NamedArg &na : rule->namedArgs) {
       SourceRange r = na.nameRange.valid() ? na.nameRange : rule->range;
+      if (rule->callee == "pairwise_bernoulli" && na.name == "p")
+        continue; // checkPairwise
+      if (rule->callee == "small_world" && (na.name == "allow_autapses" || na.name == "allow_multapses")) {
+        diags_.error(r, "'small_world' takes no '" + na.name +
+                            "': its rows never hold autapses or multapses (docs/semantics.md R33)");
+        continue;
+      }
       if (na.name != "allow_autapses" && na.name != "allow_multapses") {
         auto d = diags_.error(r, "unknown rule option '" + na.name + "'");
         suggestName(d, r, na.name, {"allow_autapses", "allow_multapses"});

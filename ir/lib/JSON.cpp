@@ -350,12 +350,15 @@ static json networkToJSON(const Network &n) {
     json conn = {{"rule", connectionRuleName(p.conn.rule)},
                  {"allow_autapses", p.conn.allowAutapses},
                  {"allow_multapses", p.conn.allowMultapses}};
-    if (p.conn.rule == ConnectionRule::FixedProbability)
+    if (p.conn.rule == ConnectionRule::FixedProbability || p.conn.rule == ConnectionRule::SmallWorld)
       conn["p"] = p.conn.probability;
-    if (p.conn.rule == ConnectionRule::FixedIndegree || p.conn.rule == ConnectionRule::FixedOutdegree)
+    if (p.conn.rule == ConnectionRule::FixedIndegree || p.conn.rule == ConnectionRule::FixedOutdegree ||
+        p.conn.rule == ConnectionRule::SmallWorld)
       conn["k"] = p.conn.count;
     if (p.conn.rule == ConnectionRule::FromFile)
       conn["path"] = p.conn.path;
+    if (p.conn.pairProbability) // variables 0 = i (source index), 1 = j (target index)
+      conn["p"] = exprToJSON(*p.conn.pairProbability);
     json jp = {{"name", p.name},
                {"source", sliceToJSON(p.source)},
                {"target", sliceToJSON(p.target)},

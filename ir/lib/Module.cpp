@@ -82,8 +82,30 @@ const char *connectionRuleName(ConnectionRule r) {
   case ConnectionRule::FixedIndegree: return "fixed_indegree";
   case ConnectionRule::FixedOutdegree: return "fixed_outdegree";
   case ConnectionRule::FromFile: return "from_file";
+  case ConnectionRule::SmallWorld: return "small_world";
+  case ConnectionRule::PairwiseBernoulli: return "pairwise_bernoulli";
   }
   return "?";
+}
+
+const char *pairVariableName(VarId v) {
+  return v == kPairSource ? "i" : v == kPairTarget ? "j" : "?";
+}
+
+const Model &pairVariables() {
+  static const Model pair = [] {
+    Model m;
+    for (VarId v : {kPairSource, kPairTarget}) {
+      Variable var;
+      var.id = v;
+      var.name = pairVariableName(v);
+      var.role = VarRole::Parameter;
+      var.type = Type::integer();
+      m.variables.push_back(std::move(var));
+    }
+    return m;
+  }();
+  return pair;
 }
 
 const OdeEquation *OdeSystem::equationFor(VarId var) const {

@@ -461,6 +461,14 @@ void printNetwork(const Network &n, const Module &mod, std::ostream &os) {
     case ConnectionRule::FixedIndegree:
     case ConnectionRule::FixedOutdegree: args.push_back(fmt::format("k = {}", pr.conn.count)); break;
     case ConnectionRule::FromFile: args.push_back("path = " + quote(pr.conn.path)); break;
+    case ConnectionRule::PairwiseBernoulli:
+      if (pr.conn.pairProbability)
+        args.push_back("p = " + printExpr(*pr.conn.pairProbability, &pairVariables()));
+      break;
+    case ConnectionRule::SmallWorld:
+      args.push_back(fmt::format("k = {}", pr.conn.count));
+      args.push_back("p = " + formatReal(pr.conn.probability));
+      break;
     default: break;
     }
     if (!pr.conn.allowAutapses)

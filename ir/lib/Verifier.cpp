@@ -626,9 +626,20 @@ void verifyNetwork(const Module &mod, const Network &n, std::vector<Violation> &
     verifySlice(n, pr.target, "projection target", out, pr.loc);
     if (pr.delaySteps == 0 || pr.delaySteps < -1)
       fail(pr.loc, fmt::format("projection delay of {} steps", pr.delaySteps));
-    if (pr.conn.rule == ConnectionRule::FixedProbability &&
+    if ((pr.conn.rule == ConnectionRule::FixedProbability || pr.conn.rule == ConnectionRule::SmallWorld) &&
         !(pr.conn.probability >= 0 && pr.conn.probability <= 1))
       fail(pr.loc, "connection probability outside [0, 1]");
+    if (pr.conn.rule == ConnectionRule::PairwiseBernoulli) {
+      if (!pr.conn.pairProbability)
+        fail(pr.loc, "pairwise_bernoulli without a probability expression");
+      else if (std::string why = checkPairExpression(*pr.conn.pairProbability); !why.empty())
+        fail(pr.loc, "pairwise_bernoulli probability with " + why);
+    }
+    if (pr.conn.rule == ConnectionRule::SmallWorld) {
+      uint64_t ns = pr.source.end - pr.source.begin, nt = pr.target.end - pr.target.begin;
+      if (ns != nt || pr.conn.count == 0 || pr.conn.count % 2 != 0 || pr.conn.count >= ns)
+        fail(pr.loc, fmt::format("small_world with k = {} on a ring of {} -> {} neurons", pr.conn.count, ns, nt));
+    }
     if (pr.target.population < n.populations.size()) {
       const Population &t = n.populations[pr.target.population];
       if (t.kind != PopulationKind::Model)

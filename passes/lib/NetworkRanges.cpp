@@ -192,6 +192,8 @@ double expectedSynapses(const Projection &pr) {
   case ConnectionRule::FixedIndegree: return nt * double(pr.conn.count);
   case ConnectionRule::FixedOutdegree: return ns * double(pr.conn.count);
   case ConnectionRule::FromFile: return 0;
+  case ConnectionRule::SmallWorld: return nt * double(pr.conn.count);
+  case ConnectionRule::PairwiseBernoulli: return ns * nt; // at most; building costs O(ns·nt) anyway
   }
   return 0;
 }
@@ -306,7 +308,8 @@ NetworkRanges networkRanges(const Module &mod, const Model &model) {
         // allows, each synapse with the largest |weight|.
         Interval w = pr.weight ? valueRange(*pr.weight) : Interval::point(1);
         double ns_ = double(pr.source.end - pr.source.begin);
-        double fanIn = pr.conn.rule == ConnectionRule::FixedIndegree ? double(pr.conn.count)
+        double fanIn = pr.conn.rule == ConnectionRule::FixedIndegree || pr.conn.rule == ConnectionRule::SmallWorld
+                           ? double(pr.conn.count)
                        : pr.conn.rule == ConnectionRule::OneToOne    ? 1
                        : pr.conn.allowMultapses && pr.conn.rule == ConnectionRule::FixedOutdegree
                            ? ns_ * double(pr.conn.count)

@@ -1,6 +1,8 @@
 //===- ConnectionRows.cpp - One target's synapses at a time (R33) ---------===//
 
 #include "nsc/runtime/ConnectionRows.h"
+#include "PairwiseRows.h"
+#include "SmallWorldRows.h"
 #include "nsc/runtime/PortableMath.h"
 #include "nsc/runtime/Random.h"
 
@@ -58,7 +60,8 @@ std::string checkDegree(const ConnectionSpec &s, bool bySource) {
 
 bool rowsOwnedByTarget(ConnectRule rule) {
   return rule == ConnectRule::AllToAll || rule == ConnectRule::OneToOne ||
-         rule == ConnectRule::FixedProbability || rule == ConnectRule::FixedIndegree;
+         rule == ConnectRule::FixedProbability || rule == ConnectRule::FixedIndegree ||
+         rule == ConnectRule::SmallWorld || rule == ConnectRule::PairwiseBernoulli;
 }
 
 std::string checkConnectionSpec(const ConnectionSpec &s) {
@@ -90,6 +93,10 @@ std::string checkConnectionSpec(const ConnectionSpec &s) {
     return checkDegree(s, true);
   case ConnectRule::FromFile:
     return {};
+  case ConnectRule::SmallWorld:
+    return checkSmallWorld(s);
+  case ConnectRule::PairwiseBernoulli:
+    return s.pairProbability ? std::string() : "pairwise_bernoulli without a probability function";
   }
   return {};
 }
@@ -98,7 +105,7 @@ RowDrawer::RowDrawer(const ConnectionSpec &spec)
     : spec_(spec), key_(deriveStreamKey(spec.seed, spec.projection, Stream::Connectivity)) {
   if (spec.rule == ConnectRule::FixedProbability && spec.probability > 0 && spec.probability < 1)
     logKeep_ = portable::ln(1.0 - spec.probability);
-  if (spec.rule == ConnectRule::FixedIndegree && !spec.allowMultapses)
+  if ((spec.rule == ConnectRule::FixedIndegree && !spec.allowMultapses) || spec.rule == ConnectRule::SmallWorld)
     chosen_.assign(spec.source.size(), 0);
 }
 
@@ -165,6 +172,12 @@ void RowDrawer::draw(uint64_t t, std::vector<uint32_t> &row) {
         chosen_[src - s.source.begin] = 0;
     return;
   }
+  case ConnectRule::SmallWorld:
+    drawSmallWorldRow(s, key_, t, row, chosen_);
+    return;
+  case ConnectRule::PairwiseBernoulli:
+    drawPairwiseRow(s, key_, t, selfForbidden, row);
+    return;
   case ConnectRule::FixedOutdegree:
   case ConnectRule::FromFile:
     return; // not target-owned

@@ -2,6 +2,7 @@
 
 #include "nsc/runtime/Connectivity.h"
 #include "nsc/runtime/ConnectionRows.h"
+#include "PairwiseRows.h"
 #include "nsc/runtime/Random.h"
 
 #include <algorithm>
@@ -300,7 +301,11 @@ ConnectResult buildConnections(const ConnectionSpec &spec, unsigned threads) {
     fixedOutdegree(spec, threads, out);
   } else {
     out.rowOffsets.assign(1, 0);
-    res.error = targetRows(spec, threads, out);
+    try {
+      res.error = targetRows(spec, threads, out);
+    } catch (const PairProbabilityError &e) { // the first chunk's, so the same for any thread count
+      res.error = e.what();
+    }
   }
   if (!res.ok())
     res.synapses = {};

@@ -73,6 +73,8 @@ double density(const Network &net, const Projection &pr) {
   case ConnectionRule::FixedIndegree: return std::min(1.0, double(pr.conn.count) / src);
   case ConnectionRule::FixedOutdegree: return std::min(1.0, double(pr.conn.count) / tgt);
   case ConnectionRule::FromFile: return 0; // unknown: treated as sparse
+  case ConnectionRule::SmallWorld: return std::min(1.0, double(pr.conn.count) / src);
+  case ConnectionRule::PairwiseBernoulli: return 0; // unknown: treated as sparse
   }
   (void)net;
   return 0;

@@ -141,7 +141,8 @@ double CompactSynapses::packedRowBytes(const runtime::ConnectionSpec &s) {
   switch (s.rule) {
   case runtime::ConnectRule::FixedProbability:
     return 1 + s.probability * m * (s.probability > 0 ? varintBytes(2 / s.probability) : 0);
-  case runtime::ConnectRule::FixedIndegree: return 1 + double(s.count) * varintBytes(2 * m);
+  case runtime::ConnectRule::FixedIndegree:
+  case runtime::ConnectRule::SmallWorld: return 1 + double(s.count) * varintBytes(2 * m);
   case runtime::ConnectRule::AllToAll: return varintBytes(m) + m;
   default: return 1 + varintBytes(2 * double(s.target.end));
   }

@@ -93,6 +93,8 @@ void NetworkSimulation::keepOwnedTargets(const PopulationRuntime &tgt, std::vect
 void NetworkSimulation::narrowToOwnedTargets(runtime::ConnectionSpec &spec, const PopulationRuntime &tgt) const {
   uint64_t b = std::min(std::max(spec.target.begin, tgt.lo), spec.target.end);
   uint64_t e = std::max(b, std::min(spec.target.end, tgt.hi));
+  if (spec.rule == runtime::ConnectRule::SmallWorld && spec.ringOrigin == UINT64_MAX)
+    spec.ringOrigin = spec.target.begin; // the whole projection's ring, not the rank's part
   if (spec.rule == runtime::ConnectRule::OneToOne) { // source i pairs with target i of the slices
     spec.source.begin += b - spec.target.begin;
     spec.source.end = spec.source.begin + (e - b);

@@ -262,7 +262,11 @@ bool NetworkSimulation::buildUniformProjection(ProjectionRuntime &pj, const runt
   // all ranks agree on it (docs/mpi.md); each draws only its own rows.
   if (!pj.continuous)
     window_ = std::min(window_, uint32_t(d));
-  error = pj.synapses.buildFromRows(spec, pops_[pj.src].n, w, uint32_t(d), options_.threads, tgt.lo, tgt.hi);
+  try {
+    error = pj.synapses.buildFromRows(spec, pops_[pj.src].n, w, uint32_t(d), options_.threads, tgt.lo, tgt.hi);
+  } catch (const runtime::PairProbabilityError &e) { // pairwise_bernoulli's p outside [0, 1] (R33)
+    error = e.what();
+  }
   if (!error.empty())
     return fail(pr.loc, "cannot build projection: " + error);
   if (!pj.continuous)

@@ -130,6 +130,8 @@ double expectedSynapses(const Projection &pr) {
   case ConnectionRule::FixedIndegree: return double(pr.conn.count) * nt;
   case ConnectionRule::FixedOutdegree: return double(pr.conn.count) * ns;
   case ConnectionRule::FromFile: return fileLines(pr.conn.path);
+  case ConnectionRule::SmallWorld: return double(pr.conn.count) * nt;
+  case ConnectionRule::PairwiseBernoulli: return ns * nt - autapses; // an upper bound: p(i, j) is not summed here
   }
   return 0;
 }

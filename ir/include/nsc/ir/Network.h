@@ -15,6 +15,7 @@
 
 #include "nsc/ir/Model.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,18 +87,37 @@ struct PopulationSlice {
   uint64_t begin = 0, end = 0;
 };
 
-enum class ConnectionRule { AllToAll, OneToOne, FixedProbability, FixedIndegree, FixedOutdegree, FromFile };
+enum class ConnectionRule {
+  AllToAll, OneToOne, FixedProbability, FixedIndegree, FixedOutdegree, FromFile, SmallWorld, PairwiseBernoulli
+};
 /// "all_to_all", "one_to_one", "fixed_probability", "fixed_indegree",
 /// "fixed_outdegree", "from_file".
 const char *connectionRuleName(ConnectionRule r);
 
 struct Connectivity {
   ConnectionRule rule = ConnectionRule::AllToAll;
-  double probability = 0; // FixedProbability
-  uint64_t count = 0;     // FixedIndegree / FixedOutdegree
+  double probability = 0; // FixedProbability; SmallWorld: rewiring probability p
+  uint64_t count = 0;     // FixedIndegree / FixedOutdegree; SmallWorld: lattice degree k
   std::string path;       // FromFile
   bool allowAutapses = true, allowMultapses = true;
+  /// PairwiseBernoulli: the probability of a pair, a dimensionless real
+  /// over the pair variables (VarRef kPairSource = i, the source's index
+  /// in its population; kPairTarget = j, the target's). Shared, so that a
+  /// Connectivity stays copyable; never modified after lowering.
+  std::shared_ptr<const Expr> pairProbability;
 };
+
+/// The VarIds of the pair variables in Connectivity::pairProbability.
+inline constexpr VarId kPairSource = 0, kPairTarget = 1;
+/// Their names ("i", "j"), for printing.
+const char *pairVariableName(VarId v);
+/// A model whose variables are the pair variables (integers i and j), so
+/// that printExpr names them.
+const Model &pairVariables();
+/// Empty when every node of a pair probability can be evaluated per pair
+/// (constants, i and j, arithmetic, comparisons, ?:, pure math builtins),
+/// else what cannot ("a bitwise operator", ...).
+std::string checkPairExpression(const Expr &e);
 
 /// What a projection carries (docs/semantics.md R18b): spikes (or a
 /// current source's value), a source variable's weighted value

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "nsc/ir/Network.h"
+#include "nsc/passes/PairProbability.h"
 #include "nsc/runtime/Connectivity.h"
 
 #include <fstream>
@@ -30,6 +31,8 @@ inline runtime::ConnectionSpec connectionSpecOf(const ir::Network &net, const ir
   case ir::ConnectionRule::FixedIndegree: spec.rule = R::FixedIndegree; break;
   case ir::ConnectionRule::FixedOutdegree: spec.rule = R::FixedOutdegree; break;
   case ir::ConnectionRule::FromFile: spec.rule = R::FromFile; break;
+  case ir::ConnectionRule::SmallWorld: spec.rule = R::SmallWorld; break;
+  case ir::ConnectionRule::PairwiseBernoulli: spec.rule = R::PairwiseBernoulli; break;
   }
   spec.source = {pr.source.population, pr.source.begin, pr.source.end};
   spec.target = {pr.target.population, pr.target.begin, pr.target.end};
@@ -40,6 +43,8 @@ inline runtime::ConnectionSpec connectionSpecOf(const ir::Network &net, const ir
   spec.allowMultapses = pr.conn.allowMultapses;
   spec.seed = net.semantics.seed;
   spec.projection = q;
+  if (std::shared_ptr<const ir::Expr> p = pr.conn.pairProbability) // shared: the spec may outlive `pr`'s copy
+    spec.pairProbability = [p](uint64_t i, uint64_t j) { return evaluatePairExpression(*p, i, j); };
   return spec;
 }
 

@@ -1,6 +1,6 @@
 //===- ConnectionRows.h - One target's synapses at a time (R33) -*- C++ -*-===//
 //
-// The rules whose rows are owned by the target neuron (all_to_all,
+// The rules whose rows are owned by the target neuron (all_to_all, small_world,
 // one_to_one, fixed_probability, fixed_indegree) draw each row from its own
 // Philox stream, keyed by (seed, projection) with the target's index in its
 // population as the counter's i (R33). A row is therefore a pure function
@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,13 @@ bool rowsOwnedByTarget(ConnectRule rule);
 /// probability's range, impossible degrees, the synapse limit where it is
 /// known in advance); the message, or empty.
 std::string checkConnectionSpec(const ConnectionSpec &spec);
+
+/// A pairwise_bernoulli probability outside [0, 1] at some pair, thrown by
+/// RowDrawer::draw; a build reports what() as its error (the lowest failing
+/// target's, for any thread count: chunks are rethrown in order).
+struct PairProbabilityError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 /// Draws the rows of a target-owned rule. Not thread-safe: one per thread.
 class RowDrawer {
@@ -44,7 +52,7 @@ private:
   const ConnectionSpec &spec_;
   PhiloxKey key_;
   double logKeep_ = 0;          // ln(1 - p) for fixed_probability
-  std::vector<uint8_t> chosen_; // fixed_indegree without multapses
+  std::vector<uint8_t> chosen_; // fixed_indegree without multapses, small_world
 };
 
 /// Threads a build may use: `requested`, 0 = every core, capped at 64.

@@ -10,7 +10,14 @@
 //  - random rules draw from stream 3 with key K(projection, 3), i = the row
 //    owner's index in its population, j = 0, the block in k;
 //    fixed_probability skips geometrically over the candidates, so a build
-//    costs O(synapses), not O(pairs) (ConnectionRows.h).
+//    costs O(synapses), not O(pairs) (ConnectionRows.h);
+//  - small_world(k, p) (Watts–Strogatz, target-owned): the target at ring
+//    position r has the k lattice sources r±1..r±k/2 (mod N), each kept
+//    with probability 1 - p, else replaced by a uniform source that is
+//    neither r nor already in the row; rows in ascending source order;
+//  - pairwise_bernoulli(p = f(i, j)): every candidate source, in ascending
+//    order, draws one uniform and connects when U < f(i, j): O(N_src) per
+//    row, O(N_src·N_tgt) per projection, as NEST's pairwise_bernoulli.
 // Indices in the result are neuron indices in the populations (slice
 // offsets included). Impossible requests return an error, never loop.
 //
@@ -20,6 +27,7 @@
 #include "nsc/runtime/Philox.h"
 
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <string>
 #include <vector>
@@ -33,13 +41,25 @@ struct NeuronSlice {
   uint64_t size() const { return end > begin ? end - begin : 0; }
 };
 
-enum class ConnectRule { AllToAll, OneToOne, FixedProbability, FixedIndegree, FixedOutdegree, FromFile };
+enum class ConnectRule {
+  AllToAll, OneToOne, FixedProbability, FixedIndegree, FixedOutdegree, FromFile, SmallWorld, PairwiseBernoulli
+};
 
 struct ConnectionSpec {
   ConnectRule rule = ConnectRule::AllToAll;
   NeuronSlice source, target;
-  double probability = 0; // FixedProbability
-  uint64_t count = 0;     // FixedIndegree / FixedOutdegree
+  double probability = 0; // FixedProbability; SmallWorld: the rewiring probability
+  uint64_t count = 0;     // FixedIndegree / FixedOutdegree; SmallWorld: the lattice degree k
+  /// SmallWorld: the target neuron at ring position 0 (target t sits at
+  /// t - ringOrigin, source s at s - source.begin); UINT64_MAX means
+  /// target.begin. A rank that narrows the target slice to the neurons it
+  /// owns keeps the ring of the whole projection through it.
+  uint64_t ringOrigin = UINT64_MAX;
+  /// PairwiseBernoulli: the probability that source i connects to target
+  /// j (indices in their populations). Called once per candidate pair, on
+  /// the builder's threads (it must be safe to call concurrently); a value
+  /// outside [0, 1] makes the build fail naming the pair.
+  std::function<double(uint64_t i, uint64_t j)> pairProbability;
   std::string path;       // FromFile, as the caller resolved it
   /// An autapse is a synapse from a neuron to itself: only possible when
   /// source and target are the same population and the slices overlap.
