@@ -218,7 +218,21 @@ std::optional<uint32_t> selectRunNetwork(CompilerSession &session, const RunRequ
   RunRequest r = req;
   if (r.model.empty()) {
     std::string names = neuronModelNames(mod);
-    if (names.find(',') != std::string::npos || names.empty())
+    if (names.empty()) {
+      // Only synapse models: they run inside a projection of a network.
+      std::string synapses;
+      for (auto &m : mod.models)
+        if (m->kind == ir::ModelKind::Synapse && m->specializationOf.empty())
+          synapses += (synapses.empty() ? "" : ", ") + m->name;
+      return bad("the input has no network and no neuron model to run" +
+                 (synapses.empty() ? std::string()
+                                   : "; its synapse model" +
+                                         std::string(synapses.find(',') != std::string::npos ? "s " : " ") + synapses +
+                                         (synapses.find(',') != std::string::npos ? " run" : " runs") +
+                                         " inside a network's projection (`synapse = " +
+                                         synapses.substr(0, synapses.find(',')) + "(...)`, docs/plasticity.md)"));
+    }
+    if (names.find(',') != std::string::npos)
       return bad("the input has no network; name the model to run with --model (one of: " + names + ")");
     r.model = names;
   }
