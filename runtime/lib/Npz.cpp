@@ -8,31 +8,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "nsc/runtime/Crc32.h"
 #include "nsc/runtime/Npy.h"
 
-#include <array>
 #include <sstream>
 
 namespace nsc::runtime {
 
 namespace {
-
-uint32_t crc32(const std::string &data) {
-  static const std::array<uint32_t, 256> table = [] {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t i = 0; i < 256; ++i) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; ++k)
-        c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  uint32_t c = 0xFFFFFFFFu;
-  for (unsigned char b : data)
-    c = table[(c ^ b) & 0xFF] ^ (c >> 8);
-  return c ^ 0xFFFFFFFFu;
-}
 
 void put16(std::string &s, uint32_t v) {
   s.push_back(char(v & 0xFF));
@@ -80,7 +63,7 @@ std::string writeNpz(std::ostream &out, const std::vector<NpzArray> &arrays) {
     m.name = a.name + ".npy";
     if (offset + data.size() + 30 + m.name.size() >= 0xFFFFFFFFull)
       return "the arrays take more than 4 GiB, more than a .npz without ZIP64 holds; write .npy instead";
-    m.crc = crc32(data);
+    m.crc = crc32(data.data(), data.size());
     m.size = uint32_t(data.size());
     m.offset = uint32_t(offset);
     std::string header;

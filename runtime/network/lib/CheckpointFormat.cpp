@@ -1,7 +1,6 @@
 //===- CheckpointFormat.cpp - Writing and checking checkpoint files -------===//
 #include "CheckpointFormat.h"
 
-#include <array>
 #include <cerrno>
 #include <fcntl.h>
 #include <fstream>
@@ -17,20 +16,6 @@ constexpr uint32_t kByteOrder = 0x01020304;
 constexpr size_t kSectionHeader = 16; // tag, CRC, length
 constexpr size_t kBufferSize = size_t(1) << 20;
 
-const std::array<uint32_t, 256> &crcTable() {
-  static const std::array<uint32_t, 256> table = [] {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t i = 0; i < 256; ++i) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; ++k)
-        c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  return table;
-}
-
 std::string directoryOf(const std::string &path) {
   size_t slash = path.rfind('/');
   if (slash == std::string::npos)
@@ -39,15 +24,6 @@ std::string directoryOf(const std::string &path) {
 }
 
 } // namespace
-
-uint32_t crc32(const void *data, size_t n, uint32_t crc) {
-  const std::array<uint32_t, 256> &t = crcTable();
-  auto *p = static_cast<const uint8_t *>(data);
-  crc = ~crc;
-  for (size_t i = 0; i < n; ++i)
-    crc = t[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
-  return ~crc;
-}
 
 // --- Writer -----------------------------------------------------------------
 

@@ -17,7 +17,7 @@
 // Numbers are little-endian machine values (u32, u64, f64 bit patterns);
 // a string is a u64 length and its bytes; a vector a u64 count and its
 // elements. The CRC is CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320,
-// as zlib's crc32), written here so the format needs no library.
+// as zlib's crc32; nsc/runtime/Crc32.h), so the format needs no library.
 //
 // A file is written to a temporary sibling, fsync'd, renamed over `path`
 // and the directory fsync'd: a reader sees the old checkpoint or the new
@@ -25,6 +25,8 @@
 //
 //===----------------------------------------------------------------------===//
 #pragma once
+
+#include "nsc/runtime/Crc32.h"
 
 #include <cstdint>
 #include <cstring>
@@ -37,8 +39,7 @@ namespace nsc::network::ckpt {
 
 constexpr uint32_t kFormatVersion = 1;
 
-/// CRC-32 of `n` bytes, continuing from `crc` (0 to start).
-uint32_t crc32(const void *data, size_t n, uint32_t crc = 0);
+using runtime::crc32; // nsc/runtime/Crc32.h
 
 /// Writes a checkpoint file section by section (see the header comment).
 class Writer {
