@@ -170,6 +170,30 @@ bool canCreate(const std::string &path, std::string &error) {
   return true;
 }
 
+/// --checkpoint and --checkpoint-every of a run of `net`, checked before the
+/// run (not after hours of it); false after a diagnostic.
+bool planCheckpoints(const RunRequest &r, double dtMs, const ir::Network &net, CheckpointPlan &plan,
+                     DiagnosticEngine &diags) {
+  std::string err;
+  plan.path = r.checkpoint;
+  if (!checkpointInterval(r, dtMs, plan.everySteps, err)) {
+    diags.error({}, "--checkpoint-every: " + err);
+    return false;
+  }
+  if (!plan.path.empty() && !canCreate(plan.path, err)) {
+    diags.error({}, "--checkpoint: " + err);
+    return false;
+  }
+  if ((!plan.path.empty() || !r.resume.empty()) && !net.synapseRecorders.empty()) {
+    const ir::SynapseRecorder &sr = net.synapseRecorders.front();
+    diags.error(sr.loc, std::string(plan.path.empty() ? "--resume" : "--checkpoint") +
+                            ": checkpoints do not hold synapse recordings yet (recorder '" + sr.label +
+                            "'); run this network without checkpoints");
+    return false;
+  }
+  return true;
+}
+
 /// --stats as JSON on standard output; false when it cannot be written.
 bool printRunStats(const RunRequest &r, const NetworkBackend &backend, const network::RunResult &res, double buildMs,
                    int signal, uint64_t resumedAt, const DistributedTotals *spread) {
@@ -251,19 +275,8 @@ int runOnNetworkRuntime(CompilerSession &session, const RunRequest &req, const N
   if (!totalSteps || *totalSteps < 0)
     return bad("--run: the run duration must be a non-negative time");
   CheckpointPlan plan;
-  plan.path = r.checkpoint;
-  if (!checkpointInterval(r, sim->dtMs(), plan.everySteps, err))
-    return bad("--checkpoint-every: " + err);
-  if (!plan.path.empty() && !canCreate(plan.path, err))
-    return bad("--checkpoint: " + err); // before the run, not after hours of it
-  if (const ir::Network &net = *session.module()->networks[networkIndex];
-      (!plan.path.empty() || !r.resume.empty()) && !net.synapseRecorders.empty()) {
-    const ir::SynapseRecorder &sr = net.synapseRecorders.front();
-    diags.error(sr.loc, std::string(plan.path.empty() ? "--resume" : "--checkpoint") +
-                            ": checkpoints do not hold synapse recordings yet (recorder '" + sr.label +
-                            "'); run this network without checkpoints");
+  if (!planCheckpoints(r, sim->dtMs(), *session.module()->networks[networkIndex], plan, diags))
     return 1;
-  }
   if (std::string e = checkWeightsOutput(r, *session.module()->networks[networkIndex]); !e.empty())
     return bad(e);
   network::RunResult res;

@@ -273,6 +273,19 @@ bool checkTimeStepOption(const Options &opts, const std::string &emit) {
 
 } // namespace
 
+/// --list-passes: like --version, handled while parsing, so no input file
+/// is required.
+static void addListPassesFlag(CLI::App &app) {
+  app.add_flag_callback(
+      "--list-passes",
+      [] {
+        std::cout << "IR passes (nsc --passes=a,b,...):\n";
+        nsc::passes::listPasses(std::cout);
+        throw CLI::Success();
+      },
+      "List the IR passes and exit");
+}
+
 int main(int argc, char **argv) {
   nsc::driver::ProcessGroup group; // mpirun (docs/mpi.md); finalises MPI on return
   if (int status; !group.start(&argc, &argv, status) || group.refusesSubcommand(argc, argv, status))
@@ -286,15 +299,7 @@ int main(int argc, char **argv) {
   app.footer(nsc::driver::subcommandHelp());
   app.set_version_flag("--version", std::string("nsc ") + NSC_VERSION);
   Options opts;
-  // Like --version: handled while parsing, so no input file is required.
-  app.add_flag_callback(
-      "--list-passes",
-      [] {
-        std::cout << "IR passes (nsc --passes=a,b,...):\n";
-        nsc::passes::listPasses(std::cout);
-        throw CLI::Success();
-      },
-      "List the IR passes and exit");
+  addListPassesFlag(app);
   app.add_option("files", opts.inputs, "Model and network files (.nrn, .nestml)")
       ->required();
   // Front-end outputs, then every kind a target of the table emits.
