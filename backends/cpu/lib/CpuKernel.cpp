@@ -200,6 +200,20 @@ bool rejectUnsupported(const Model &m, DiagnosticEngine &diags) {
 
 } // namespace
 
+/// Adds one compiled model's figures to `stats` (when given).
+static void recordCompile(CompileStats *stats, double codegenMs, double jitMs, CacheOutcome outcome,
+                          const JitEngine &jit) {
+  if (!stats)
+    return;
+  stats->codegenMs += codegenMs;
+  stats->jitMs += jitMs;
+  stats->models++;
+  stats->compiled += outcome == CacheOutcome::Compiled;
+  stats->memoryHits += outcome == CacheOutcome::MemoryHit;
+  stats->diskHits += outcome == CacheOutcome::DiskHit;
+  stats->cacheDirectory = jit.cacheDirectory();
+}
+
 network::KernelFactory cpuKernels(CompileStats *stats) {
   return [stats](const network::KernelRequest &request,
                  DiagnosticEngine &diags) -> std::unique_ptr<network::PopulationKernel> {
@@ -228,15 +242,7 @@ network::KernelFactory cpuKernels(CompileStats *stats) {
     auto address = jit->lookup(stepFunctionName(symbol));
     if (!address)
       return fail(address.takeError());
-    if (stats) {
-      stats->codegenMs += codegenMs;
-      stats->jitMs += msSince(t1);
-      stats->models++;
-      stats->compiled += *outcome == CacheOutcome::Compiled;
-      stats->memoryHits += *outcome == CacheOutcome::MemoryHit;
-      stats->diskHits += *outcome == CacheOutcome::DiskHit;
-      stats->cacheDirectory = jit->cacheDirectory();
-    }
+    recordCompile(stats, codegenMs, msSince(t1), *outcome, *jit);
     return std::make_unique<CpuKernel>(m, dtMs, reinterpret_cast<StepFunction>(*address));
   };
 }
@@ -269,16 +275,9 @@ network::SynapseKernelFactory cpuSynapseKernels(CompileStats *stats) {
     auto catchUp = jit->lookup(catchUpFunctionName(symbol));
     if (!catchUp)
       return fail(catchUp.takeError());
-    if (stats) {
-      stats->codegenMs += codegenMs;
-      stats->jitMs += msSince(t1);
-      stats->models++;
+    recordCompile(stats, codegenMs, msSince(t1), *outcome, *jit);
+    if (stats)
       stats->synapseModels++;
-      stats->compiled += *outcome == CacheOutcome::Compiled;
-      stats->memoryHits += *outcome == CacheOutcome::MemoryHit;
-      stats->diskHits += *outcome == CacheOutcome::DiskHit;
-      stats->cacheDirectory = jit->cacheDirectory();
-    }
     return std::make_unique<CpuSynapseKernel>(request, reinterpret_cast<CpuSynapseKernel::SynapseFunction>(*run),
                                               reinterpret_cast<CpuSynapseKernel::CatchUpFunction>(*catchUp));
   };
